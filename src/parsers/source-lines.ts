@@ -1,0 +1,54 @@
+/**
+ * Line bookkeeping for a parsed file: which row of the parsed text is which post-image line,
+ * which post-image lines the patch adds, and which input line shows each of them.
+ */
+import type { SourceLines } from '../model/source.js';
+import type { FileChange } from '../model/types.js';
+
+/**
+ * @param file the file change the text was built from
+ * @param text the parsed text
+ * @param rowToPostLine for each 0-based row of `text`, its post-image line, or null when synthesised
+ */
+export function makeSourceLines(file: FileChange, text: string, rowToPostLine: (number | null)[]): SourceLines {
+  const lineTextByPostLine = new Map<number, string>();
+  const inputLineByPostLine = new Map<number, number | null>();
+  for (const segment of file.postImage?.segments ?? []) {
+    segment.lines.forEach((line, offset) => {
+      lineTextByPostLine.set(segment.startLine + offset, line);
+      inputLineByPostLine.set(segment.startLine + offset, segment.inputLines[offset] ?? null);
+    });
+  }
+  const added = file.postImage?.addedLines ?? new Set<number>();
+  return {
+    file,
+    text,
+    postLineOfRow: (row) => rowToPostLine[row] ?? null,
+    lineText: (postLine) => lineTextByPostLine.get(postLine),
+    isAdded: (postLine) => added.has(postLine),
+    inputLineOf: (postLine) => inputLineByPostLine.get(postLine) ?? null,
+  };
+}
+
+/**
+ * The post-image lines a patch shows, joined into one text with a blank row between
+ * segments that do not touch, and the row map for it. Parsers that need no synthesised
+ * context (assembler) use this as it is; the C parser builds on it.
+ */
+export function joinSegments(file: FileChange): { text: string; rowToPostLine: (number | null)[] } {
+  const rows: string[] = [];
+  const rowToPostLine: (number | null)[] = [];
+  let nextLine: number | null = null;
+  for (const segment of file.postImage?.segments ?? []) {
+    if (nextLine !== null && segment.startLine !== nextLine) {
+      rows.push('');
+      rowToPostLine.push(null);
+    }
+    segment.lines.forEach((line, offset) => {
+      rows.push(line);
+      rowToPostLine.push(segment.startLine + offset);
+    });
+    nextLine = segment.startLine + segment.lines.length;
+  }
+  return { text: rows.join('\n'), rowToPostLine };
+}
