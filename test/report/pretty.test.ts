@@ -1,0 +1,60 @@
+import { createPrettyReporter } from '../../src/report/pretty.js';
+import { renderAll } from '../../src/report/reporter.js';
+import { cleanReview, sampleReview } from './sample-review.js';
+
+const ESC = String.fromCharCode(27);
+const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
+
+function render(colorLevel: 0 | 1 = 0): string {
+  return renderAll(createPrettyReporter({ colorLevel }), [sampleReview(), cleanReview()], [{ source: 'x.mbox', line: 9, message: 'truncated mail' }]);
+}
+
+describe('pretty reporter', () => {
+  it('heads each patch with its subject and author', () => {
+    const lines = render().split('\n');
+    expect(lines[0]).toBe('[PATCH v2 2/3] misc: add a worker thread that restarts itself');
+    expect(lines[1]).toBe('Jörg Exämple <joerg@example.org>');
+  });
+
+  it('quotes the commented line under a few lines of its hunk, then the comment, then the rule', () => {
+    const lines = render().split('\n');
+    const at = lines.indexOf('drivers/misc/worker.c:9:');
+    expect(lines.slice(at + 1, at + 6)).toEqual(['> +{', '> +\tint ret;', '> +', '> +\tif (!try_module_get(THIS_MODULE))', '']);
+    expect(lines[at + 6]).toMatch(/^Doing try_module_get\(THIS_MODULE\) and checking its result/);
+    const trailer = lines.indexOf('  (warning: module-get-self)');
+    expect(trailer).toBeGreaterThan(at);
+    for (const line of lines.slice(at + 6, trailer)) expect(line.length).toBeLessThanOrEqual(72);
+  });
+
+  it('does not quote lines of another hunk as context', () => {
+    const lines = render().split('\n');
+    const at = lines.indexOf('arch/x86/kernel/entry_32.S:252:');
+    expect(lines.slice(at + 1, at + 5)).toEqual(['> +\tjz 1f', '> +\tcall *%eax', '> +1:', '> +\taddl $256, %esp']);
+  });
+
+  it('names related lines', () => {
+    expect(render()).toContain('  see drivers/misc/worker.c:9: the reference is taken here\n  (error: module-put-unbalanced)');
+  });
+
+  it('shows a clean patch with its files, their counts and "no findings"', () => {
+    const text = render();
+    expect(text).toContain(' arch/x86/kernel/entry_32.S  +15 -0\n drivers/misc/worker.c       +25 -0\nno findings\n');
+  });
+
+  it('closes with patches reviewed, findings by severity and input errors', () => {
+    const text = render();
+    expect(text.endsWith('2 patches reviewed: 1 error, 1 warning, 1 info; 1 input error.\n  x.mbox:9: truncated mail\n')).toBe(true);
+    const none = renderAll(createPrettyReporter(), [cleanReview()]);
+    expect(none.endsWith('1 patch reviewed: 0 errors, 0 warnings, 0 info; 0 input errors.\n')).toBe(true);
+  });
+
+  it('prints no escape codes at colour level 0 and colours severities and added lines above it', () => {
+    expect(render(0)).not.toMatch(ANSI);
+    const coloured = render(1);
+    expect(coloured).toContain('\u001b[31merror\u001b[39m');
+    expect(coloured).toContain('\u001b[33mwarning\u001b[39m');
+    expect(coloured).toContain('\u001b[36minfo\u001b[39m');
+    expect(coloured).toContain('\u001b[32m +\tint ret;\u001b[39m');
+    expect(coloured.replace(ANSI, '')).toBe(render(0));
+  });
+});
