@@ -23,12 +23,16 @@ export interface InputError {
 /** One message cut out of an input (an mbox holds many, a .patch file one). */
 export interface RawMessage {
   source: string;
-  /** Input line of the message's first header line (after any mbox "From " separator). */
+  /** Input line of the message's first line (after any mbox "From " separator). */
   startLine: number;
-  /** The message as text: headers, blank line, body; mboxrd ">From " already unescaped; LF line ends. */
-  text: string;
-  /** The raw bytes were not valid UTF-8 and were read as Latin-1 outside of MIME decoding. */
-  nonUtf8?: boolean;
+  /**
+   * The message as bytes: headers, blank line, body; mboxrd ">From " already unescaped; LF
+   * line ends (CRLF normalised); one line of `raw` per input line. Bytes, not text, because
+   * the charset is only known once the MIME headers are read.
+   */
+  raw: Buffer;
+  /** The input is a unified diff without mail headers: the whole of `raw` is the body. */
+  plainDiff?: boolean;
 }
 
 export interface MailAddress {
@@ -60,6 +64,11 @@ export interface Mail {
    * `startLine` of the part.
    */
   bodyStartLine: number | null;
+  /**
+   * Text of the inline text parts that come before the part holding the diff, when the diff
+   * is in a part of its own (an attached patch): usually the commit message or a note.
+   */
+  precedingText?: string;
 }
 
 /** What the subject's bracket tags say: "[RFC PATCH net-next v3 2/7] foo: bar". */
@@ -162,6 +171,12 @@ export interface Patch {
   /** The commit message (mail body up to the diff), for quoting in replies. */
   commitMessage: string;
   files: FileChange[];
+  /**
+   * The diff of the mail as written (from its first "diff --git" or "---" file header to the
+   * end of the body), for `git apply` when the patch is applied to a tree (--tree). When
+   * absent, src/git rebuilds a diff from `files` (without index lines or binary data).
+   */
+  diffText?: string;
 }
 
 /** A group of patches that belong together (n/m subjects, threading), with its cover letter. */
