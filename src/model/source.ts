@@ -84,6 +84,10 @@ export interface CSource extends SourceLines {
 export interface AsmNode extends SyntaxNodeLike {
   namedChildren: AsmNode[];
   childForFieldName(name: string): AsmNode | null;
+  /** Every node under a field name that several share (an instruction's `operand`s), as tree-sitter's Node has. */
+  childrenForFieldName(name: string): AsmNode[];
+  /** This node and the nodes below it of the given types, in text order, as tree-sitter's Node has. */
+  descendantsOfType(types: string | readonly string[]): AsmNode[];
   parent: AsmNode | null;
   /** Numeric value of "number"/"immediate"/displacement nodes when it is a plain integer. */
   value?: number;
