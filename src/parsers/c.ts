@@ -1,0 +1,232 @@
+/**
+ * A C file of a patch as a tree-sitter tree: the post-image lines the patch shows, the
+ * functions and #defines found in them, and the map from tree rows to post-image lines.
+ * The caller owns `CSource.tree` and must free it with `tree.delete()`.
+ *
+ * The parsed text is the post-image lines, one run per stretch of consecutive lines (a
+ * blank row between runs that do not touch), with these changes:
+ *
+ * - Rows invented so that a run parses where it sits (c-context.ts). They map to no
+ *   post-image line (`postLineOfRow` gives null) and `CSource.synthesized` lists them:
+ *   - before a run that starts inside a block (more `}` than `{`, or indented first
+ *     statement): the enclosing head from the @@ section heading —
+ *     `static int foo_probe(struct platform_device *pdev) {` (a heading git cut is
+ *     completed, its annotations blanked, a macro head like `SYSCALL_DEFINE2(...)` gets
+ *     `long`), `static const struct of_device_id foo_ids[] = {` for an initialiser (also
+ *     when git cut the `= {`, recognised by the entries the run shows), `struct foo {` for
+ *     a struct body, `void __cptlint_fragment(void) {` when the heading names no function,
+ *     `static const int __cptlint_initializer[] = {` for entries of an unnamed table;
+ *     then one opener per further level: ` {`, ` if (1) {` when the `}` that closes it is
+ *     followed by `else`, ` do {` when by `while`, ` struct {` in a struct body;
+ *   - before a run that starts inside the parameter list its heading begins: the heading
+ *     itself, up to its last complete parameter (no brace);
+ *   - `if (` (`(` in an initialiser, `void __cptlint_member(` in a struct body) before a
+ *     run that starts inside parentheses; `if (1) ;` before one that starts with `else`;
+ *     `#if 1` before one whose `#else`/`#endif` belongs to an `#if` above it; `/*` before
+ *     one that starts inside a comment; `#define __cptlint_continued \` before one that
+ *     starts inside a macro body;
+ *   - after a run: ` *\/` for an open comment, a blank row for an open macro body, what
+ *     finishes an open statement (`0` after an operator, `)` for open parentheses, `...)`
+ *     in a cut parameter list, `;`), the missing closers (`}`, `};` for initialisers and
+ *     struct bodies, `} while (0);` for a `do`), and `#endif` for each open `#if`.
+ *   A function whose first or last row is such a row has `complete: false`.
+ * - Preprocessor groups whose branches are not whole constructs (`#ifdef X` / `if (a) {` /
+ *   `#else` / `if (b) {` / `#endif`, or a branch starting with `else`) are flattened:
+ *   their directive lines and all branches but the first become spaces (c-conditionals.ts).
+ * - Kernel macro forms rewritten in place (c-macros.ts documents each): annotations
+ *   blanked with spaces, `;` after iterator macros that have a body and after top-level
+ *   macro calls that lack one, a `long` row before function-defining macros at column 0,
+ *   `struct` blanked before a type passed to a macro, `unsigned long` joined as
+ *   `unsigned_long` in a macro argument, `case A ... B:` read as `case A || B:`.
+ *   `lineText(postLine)` still gives every line as the patch shows it.
+ *
+ * Braces, parentheses and directives are counted on a lexical mask (c-mask.ts), so braces
+ * in strings, character literals and comments do not count, and only the first branch of
+ * an `#if`/`#else` does. Building the text is linear in its length.
+ *
+ * Function names come from declarators; for a function whose head was synthesised the name
+ * is the heading's, which git may have cut short, and '' for the neutral fragment function.
+ */
+import type { CFunction, CSource, Node } from '../model/source.js';
+import type { FileChange, PostImageSegment } from '../model/types.js';
+import { contextForRun, FRAGMENT_FUNCTION, measureRun } from './c-context.js';
+import { flattenBrokenConditionals } from './c-conditionals.js';
+import { rewriteKernelMacros } from './c-macros.js';
+import { maskLines, START_OF_FILE, startsInsideComment, type MaskState } from './c-mask.js';
+import { extractDefines } from './defines.js';
+import { joinSegments, makeSourceLines } from './source-lines.js';
+import { parseC } from './treesitter.js';
+
+export interface ParsedCText {
+  text: string;
+  /** Post-image line of each row; null for rows cptlint put in. */
+  rowToPostLine: (number | null)[];
+  /** Rows that stand for code the patch does not show (a function's head or tail). */
+  contextRows: Set<number>;
+  /** Each row as the patch shows it (before macro rewrites); invented rows as invented. */
+  originalRows: string[];
+  synthesized: string[];
+}
+
+class TextBuilder {
+  readonly rows: string[] = [];
+  readonly originalRows: string[] = [];
+  readonly rowToPostLine: (number | null)[] = [];
+  readonly contextRows = new Set<number>();
+  readonly synthesized: string[] = [];
+
+  push(row: string, postLine: number | null, original: string = row): void {
+    this.rows.push(row);
+    this.originalRows.push(original);
+    this.rowToPostLine.push(postLine);
+  }
+
+  pushContext(rows: readonly string[]): void {
+    for (const row of rows) {
+      this.contextRows.add(this.rows.length);
+      this.push(row, null);
+    }
+  }
+}
+
+/**
+ * Whether a run begins inside a macro body: its first line ends with a backslash and is not
+ * a directive, or it is the body's last line (indented, not a finished statement or entry)
+ * right before a directive.
+ */
+function continuesMacroBody(lines: readonly string[]): boolean {
+  const first = lines[0];
+  if (first === undefined || /^\s*#/.test(first)) return false;
+  if (/\\\s*$/.test(first)) return true;
+  return /^\s+[^\s*/]/.test(first) && !/[;,{}]\s*$/.test(first) && /^\s*#/.test(lines[1] ?? '');
+}
+
+function appendRun(builder: TextBuilder, lines: string[], firstLine: number, heading: string, wholeFile: boolean): void {
+  const atFileStart = wholeFile || firstLine === 1;
+  const start: MaskState = atFileStart
+    ? START_OF_FILE
+    : { inBlockComment: startsInsideComment(lines), inDirective: continuesMacroBody(lines) };
+  const { masked: rawMask, end } = maskLines(lines, start);
+  const flat = flattenBrokenConditionals(lines, rawMask);
+  const rewritten = rewriteKernelMacros(flat.lines, flat.masked);
+  const shape = measureRun(flat.lines, flat.masked);
+  const context = contextForRun(shape, heading, firstLine, firstLine + lines.length - 1, wholeFile);
+  if (flat.groups > 0) builder.synthesized.push(`${flat.groups} #if group(s) flattened in lines ${firstLine}-${firstLine + lines.length - 1}`);
+  builder.synthesized.push(...context.notes);
+  builder.pushContext(context.before);
+  if (start.inBlockComment) {
+    builder.push('/*', null);
+    builder.synthesized.push(`comment opening before line ${firstLine}`);
+  }
+  if (start.inDirective) {
+    builder.push('#define __cptlint_continued \\', null);
+    builder.synthesized.push(`macro definition head before line ${firstLine}`);
+  }
+  rewritten.lines.forEach((line, offset) => {
+    if (rewritten.typeRowBefore.has(offset)) builder.push('long', null);
+    builder.push(line, firstLine + offset, lines[offset]);
+  });
+  if (end.inBlockComment) builder.push(' */', null);
+  if (end.inDirective) builder.push('', null);
+  builder.pushContext(context.after);
+}
+
+/** The text tree-sitter parses for a file change, and its row bookkeeping. */
+export function buildCText(file: FileChange): ParsedCText {
+  const joined = joinSegments(file);
+  const rows = joined.text.split('\n');
+  const headingByStartLine = new Map<number, PostImageSegment>();
+  for (const segment of file.postImage?.segments ?? []) headingByStartLine.set(segment.startLine, segment);
+  const wholeFile = file.postImage?.wholeFile ?? false;
+  const builder = new TextBuilder();
+  let row = 0;
+  while (row < rows.length) {
+    const firstLine = joined.rowToPostLine[row];
+    if (firstLine == null) {
+      builder.push(rows[row], null);
+      row++;
+      continue;
+    }
+    let end = row;
+    while (end < rows.length && joined.rowToPostLine[end] != null) end++;
+    const heading = headingByStartLine.get(firstLine)?.sectionHeading ?? '';
+    appendRun(builder, rows.slice(row, end), firstLine, heading, wholeFile);
+    row = end;
+  }
+  return {
+    text: builder.rows.join('\n'),
+    rowToPostLine: builder.rowToPostLine,
+    contextRows: builder.contextRows,
+    originalRows: builder.originalRows,
+    synthesized: builder.synthesized,
+  };
+}
+
+/** The identifier a declarator declares (through pointers, parentheses, arrays, calls). */
+export function declaredName(declarator: Node | null): string | null {
+  let node = declarator;
+  while (node !== null) {
+    if (node.type === 'identifier' || node.type === 'field_identifier' || node.type === 'type_identifier') {
+      return node.text;
+    }
+    node = node.childForFieldName('declarator') ?? node.namedChildren.find((child) => child !== null) ?? null;
+  }
+  return null;
+}
+
+const NORETURN = /(?<![\w$])(?:__noreturn|_Noreturn|noreturn|__noreturn__)(?![\w$])/;
+
+function describeFunction(node: Node, built: ParsedCText): CFunction | null {
+  let startLine: number | null = null;
+  let endLine: number | null = null;
+  for (let row = node.startPosition.row; row <= node.endPosition.row; row++) {
+    const postLine = built.rowToPostLine[row];
+    if (postLine == null) continue;
+    startLine ??= postLine;
+    endLine = postLine;
+  }
+  if (startLine === null || endLine === null) return null;
+  const bodyRow = node.childForFieldName('body')?.startPosition.row ?? node.endPosition.row;
+  const head = built.originalRows.slice(node.startPosition.row, bodyRow + 1).join('\n');
+  const name = declaredName(node.childForFieldName('declarator')) ?? '';
+  return {
+    name: name === FRAGMENT_FUNCTION ? '' : name,
+    node,
+    startLine,
+    endLine,
+    complete: !built.contextRows.has(node.startPosition.row) && !built.contextRows.has(node.endPosition.row),
+    noreturn: NORETURN.test(head),
+  };
+}
+
+/**
+ * Every function_definition in the tree. A function whose head the patch does not show and
+ * the heading does not name (the neutral fragment function) has the name ''.
+ */
+function functionsOf(root: Node, built: ParsedCText): CFunction[] {
+  const functions: CFunction[] = [];
+  for (const node of root.descendantsOfType('function_definition')) {
+    const described = node === null ? null : describeFunction(node, built);
+    if (described !== null) functions.push(described);
+  }
+  return functions;
+}
+
+/**
+ * Parse a C file change; null when the file has no post-image (deleted, binary).
+ * @throws ParseTimeoutError (treesitter.ts) for pathological input
+ */
+export function buildCSource(file: FileChange): CSource | null {
+  if (file.postImage === null) return null;
+  const built = buildCText(file);
+  const tree = parseC(built.text);
+  const lines = makeSourceLines(file, built.text, built.rowToPostLine);
+  return {
+    ...lines,
+    kind: 'c',
+    tree,
+    functions: functionsOf(tree.rootNode, built),
+    defines: extractDefines(tree.rootNode, lines),
+    synthesized: built.synthesized,
+  };
+}
