@@ -3,8 +3,27 @@
  * lives in its own file named after its id; add it here to make it run.
  */
 import type { Rule } from './rule.js';
+import { asmCConstant } from './asm-c-constant.js';
+import { taskStateAssign } from './task-state-assign.js';
+import { tryModuleGetSelf } from './try-module-get-self.js';
+import { tryModuleGetUnchecked } from './try-module-get-unchecked.js';
+import { completionMissed } from './completion-missed.js';
+import { lockImbalance } from './lock-imbalance.js';
+import { memLeak } from './mem-leak.js';
+import { moduleRefLeak } from './module-ref-leak.js';
+import { refLeak } from './ref-leak.js';
 
-export const allRules: readonly Rule[] = [];
+export const allRules: readonly Rule[] = [
+  moduleRefLeak,
+  refLeak,
+  memLeak,
+  lockImbalance,
+  completionMissed,
+  tryModuleGetSelf,
+  tryModuleGetUnchecked,
+  taskStateAssign,
+  asmCConstant,
+];
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);

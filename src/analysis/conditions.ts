@@ -1,0 +1,176 @@
+/**
+ * Reading C conditions and constants as facts: `!p`, `ret < 0`, `IS_ERR(tsk)`, `err`,
+ * `-ENOMEM`, `NULL`. The keys they produce are the ones events.ts gives the same values,
+ * so a test of `p` meets the `p = kmalloc(...)` that set it.
+ */
+import type { Node } from '../model/source.js';
+import {
+  ANY_VALUE,
+  comparisonMasks,
+  mirrorOperator,
+  NEGATIVE,
+  POSITIVE,
+  ZERO,
+  type ConditionAtom,
+  type ValueMask,
+} from './facts.js';
+import { calleeName, callArguments, compactText, stripCastsAndParentheses } from './syntax.js';
+
+/** Wrappers that evaluate to their (first) argument's truth: `unlikely(x)`, `WARN_ON(x)`. */
+const TRANSPARENT_WRAPPERS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE', '!!']);
+
+/** The condition under `likely()`, `WARN_ON()` and parentheses; null when it is not wrapped. */
+export function unwrapTransparent(node: Node): Node | null {
+  const stripped = stripCastsAndParentheses(node);
+  if (stripped.type !== 'call_expression') return stripped === node ? null : stripped;
+  const name = calleeName(stripped);
+  if (name === null || !TRANSPARENT_WRAPPERS.has(name)) return stripped === node ? null : stripped;
+  const [first] = callArguments(stripped);
+  return first ?? null;
+}
+
+/** The class of a constant expression, or null when the expression is not a constant we know. */
+export function constantMask(node: Node): ValueMask | null {
+  const expression = stripCastsAndParentheses(node);
+  switch (expression.type) {
+    case 'number_literal': {
+      // tree-sitter reads `-1` as one literal.
+      const text = expression.text.replace(/[uUlL]+$/, '');
+      const negative = text.startsWith('-');
+      const digits = text.replace(/^[-+]/, '');
+      const value = digits.startsWith('0x') || digits.startsWith('0X') ? Number.parseInt(digits.slice(2), 16) : Number.parseFloat(digits);
+      if (Number.isNaN(value)) return null;
+      if (value === 0) return ZERO;
+      return negative ? NEGATIVE : POSITIVE;
+    }
+    case 'null':
+      return ZERO;
+    case 'false':
+      return ZERO;
+    case 'true':
+      return POSITIVE;
+    case 'identifier':
+      if (expression.text === 'NULL' || expression.text === 'false') return ZERO;
+      if (expression.text === 'true') return POSITIVE;
+      return null;
+    case 'unary_expression': {
+      const operator = expression.child(0)?.type;
+      const argument = expression.childForFieldName('argument');
+      if (operator !== '-' || argument === null) return null;
+      const inner = stripCastsAndParentheses(argument);
+      if (inner.type === 'identifier' && /^E[A-Z0-9]+$/.test(inner.text)) return NEGATIVE;
+      if (inner.type === 'number_literal') return constantMask(inner) === ZERO ? ZERO : NEGATIVE;
+      return null;
+    }
+    case 'call_expression': {
+      const name = calleeName(expression);
+      if (name === 'ERR_PTR' || name === 'ERR_CAST') return NEGATIVE;
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * The key under which a path remembers an expression's value: the variable or field it
+ * reads, `call:<text>` for a call's result, `expr:<text>` for anything else.
+ */
+export function valueKey(node: Node): string {
+  const expression = stripCastsAndParentheses(node);
+  switch (expression.type) {
+    case 'identifier':
+    case 'field_expression':
+    case 'subscript_expression':
+      return compactText(expression.text);
+    case 'pointer_expression':
+      return compactText(expression.text);
+    case 'call_expression':
+      return `call:${compactText(expression.text)}`;
+    case 'assignment_expression': {
+      const left = expression.childForFieldName('left');
+      return left === null ? `expr:${compactText(expression.text)}` : valueKey(left);
+    }
+    default:
+      return `expr:${compactText(expression.text)}`;
+  }
+}
+
+const COMPARISON_OPERATORS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+/** What a condition (with `!`, `&&`, `||` already taken apart by the CFG builder) says. */
+export function conditionAtom(node: Node): ConditionAtom {
+  const expression = stripCastsAndParentheses(node);
+  const constant = constantMask(expression);
+  if (constant !== null && expression.type !== 'identifier') return { kind: 'constant', value: constant !== ZERO };
+  if (expression.type === 'identifier' && constant !== null) return { kind: 'constant', value: constant !== ZERO };
+
+  if (expression.type === 'binary_expression') return comparisonAtom(expression);
+  if (expression.type === 'call_expression') {
+    const name = calleeName(expression);
+    const [first] = callArguments(expression);
+    if (first !== undefined && name === 'IS_ERR') return { kind: 'test', key: valueKey(first), whenTrue: NEGATIVE, whenFalse: ZERO | POSITIVE };
+    if (first !== undefined && name === 'IS_ERR_OR_NULL') {
+      return { kind: 'test', key: valueKey(first), whenTrue: ZERO | NEGATIVE, whenFalse: POSITIVE };
+    }
+  }
+  if (expression.type === 'comma_expression') {
+    const right = expression.childForFieldName('right');
+    return right === null ? { kind: 'opaque' } : conditionAtom(right);
+  }
+  return { kind: 'test', key: valueKey(expression), whenTrue: NEGATIVE | POSITIVE, whenFalse: ZERO };
+}
+
+function comparisonAtom(expression: Node): ConditionAtom {
+  const operator = expression.childForFieldName('operator')?.type ?? expression.child(1)?.type ?? '';
+  const left = expression.childForFieldName('left');
+  const right = expression.childForFieldName('right');
+  if (left === null || right === null) return { kind: 'opaque' };
+  if (!COMPARISON_OPERATORS.has(operator)) {
+    // `flags & FOO`, `a - b`: remembered as one opaque value so that the same test twice agrees.
+    return { kind: 'test', key: valueKey(expression), whenTrue: NEGATIVE | POSITIVE, whenFalse: ZERO };
+  }
+  const rightConstant = constantMask(right);
+  const leftConstant = constantMask(left);
+  if (rightConstant !== null && leftConstant === null) {
+    return { kind: 'test', key: valueKey(left), ...comparisonMasks(operator, rightConstant) };
+  }
+  if (leftConstant !== null && rightConstant === null) {
+    return { kind: 'test', key: valueKey(right), ...comparisonMasks(mirrorOperator(operator), leftConstant) };
+  }
+  if (leftConstant !== null && rightConstant !== null) return { kind: 'opaque' };
+  return { kind: 'test', key: valueKey(expression), whenTrue: ANY_VALUE, whenFalse: ANY_VALUE };
+}
+
+/** `!x` gives x; anything else null. */
+export function negatedOperand(node: Node): Node | null {
+  const expression = stripCastsAndParentheses(node);
+  if (expression.type !== 'unary_expression' || expression.child(0)?.type !== '!') return null;
+  return expression.childForFieldName('argument');
+}
+
+/** `a && b` / `a || b`: the operator and both sides; null otherwise. */
+export function logicalParts(node: Node): { operator: '&&' | '||'; left: Node; right: Node } | null {
+  const expression = stripCastsAndParentheses(node);
+  if (expression.type !== 'binary_expression') return null;
+  const operator = expression.childForFieldName('operator')?.type ?? expression.child(1)?.type;
+  if (operator !== '&&' && operator !== '||') return null;
+  const left = expression.childForFieldName('left');
+  const right = expression.childForFieldName('right');
+  if (left === null || right === null) return null;
+  return { operator, left, right };
+}
+
+/** The constant-ness of a loop condition: `1`, `true` (forever) or `0` (never). */
+export function constantTruth(node: Node | null): boolean | null {
+  if (node === null) return true;
+  const atom = conditionAtom(node);
+  return atom.kind === 'constant' ? atom.value : null;
+}
+
+/** Whether the text is a bare constant such as `0` or `NULL` (used by return analysis). */
+export function isNullLiteral(node: Node): boolean {
+  const expression = stripCastsAndParentheses(node);
+  return expression.text === 'NULL' || expression.type === 'null';
+}
+

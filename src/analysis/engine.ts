@@ -1,0 +1,694 @@
+/**
+ * The acquire/release engine. It walks the paths of one function (paths.ts), carrying what
+ * each path holds: resources taken through the API table (resources.ts), and obligations the
+ * function inherits (a module reference its starter took for it, a completion a waiter sleeps
+ * on). At every exit it records, for each resource, whether the path released it, handed it
+ * off (stored it, returned it, gave it to a thread or a registry) or still holds it.
+ * leaks.ts judges those records.
+ */
+import type { Cfg, CfgNode } from './cfg.js';
+import { ANY_VALUE, Facts, NEGATIVE, POSITIVE, ZERO, resultMask, successMask, takeBranch, type ValueMask } from './facts.js';
+import type { ArgumentInfo, AssignEvent, AssignTarget, CallEvent, Event, IterateEvent } from './events.js';
+import { DEFAULT_VISIT_BUDGET, walkPaths, type PathAnalysis } from './paths.js';
+import {
+  IMPLICIT_RESOURCE_NAMES,
+  acquireApi,
+  handOffApi,
+  iterationMacro,
+  nameSuggestsHandOff,
+  nameSuggestsRelease,
+  releaseApi,
+  threadStarterApi,
+  type AcquireApi,
+  type FailureStyle,
+  type ReleaseApi,
+  type ResourceKind,
+} from './resources.js';
+import type { FunctionSummaries } from './summaries.js';
+import { keyMentions } from './syntax.js';
+
+/** Where an inherited obligation comes from, for comments. */
+export interface ObligationOrigin {
+  /** The function that took the resource or waits for the completion. */
+  functionName: string;
+  file: string;
+  /** Post-image line of the acquire or the wait, when known. */
+  line: number | null;
+  /** The call there (try_module_get, wait_for_completion). */
+  call: string;
+}
+
+/** Something a function must release on every exit although it did not acquire it. */
+export interface InheritedObligation {
+  kind: ResourceKind;
+  names: string[];
+  noun: string;
+  release: string;
+  origin: ObligationOrigin;
+  /** A thread function: its exits all end the thread, so they must all agree whatever they return. */
+  strict: boolean;
+}
+
+export interface AcquireSite {
+  id: number;
+  kind: ResourceKind;
+  /** The acquiring call (try_module_get, kmalloc, for_each_child_of_node), or 'inherited'. */
+  api: string;
+  noun: string;
+  release: string;
+  row: number;
+  column: number;
+  names: string[];
+  inherited: InheritedObligation | null;
+  /** Taken by a for_each_*() loop for its iteration variable. */
+  iteration: boolean;
+}
+
+export type ExitCategory = 'error' | 'success' | 'unknown' | 'none';
+
+export interface SiteOutcome {
+  site: number;
+  state: 'held' | 'released' | 'handed-off';
+  /** Row of the release or hand-off. */
+  row: number | null;
+  /** The releasing or receiving call, `return`, or `store`. */
+  via: string | null;
+  /** Hand-off by a store into this field (`x->tsk = tsk`). */
+  storedField: string | null;
+  /** Released by the loop macro when the loop ran to its end. */
+  byMacro: boolean;
+}
+
+export interface ExitRecord {
+  node: CfgNode;
+  /** The last goto the path took while it held something (the jump to blame when exits are shared). */
+  lastGoto: CfgNode | null;
+  category: ExitCategory;
+  /** The path went through code cptlint could not read or the patch does not show. */
+  tainted: boolean;
+  outcomes: SiteOutcome[];
+}
+
+export type ReturnKind = 'void' | 'pointer' | 'bool' | 'int';
+
+export interface FunctionAnalysis {
+  name: string;
+  cfg: Cfg;
+  sites: AcquireSite[];
+  exits: ExitRecord[];
+  /** False when the path budget ran out: judge nothing. */
+  complete: boolean;
+  visits: number;
+}
+
+export interface EngineInput {
+  cfg: Cfg;
+  returnKind: ReturnKind;
+  summaries: FunctionSummaries;
+  inherited: readonly InheritedObligation[];
+  /** Rows the patch does not show or cptlint synthesised: evidence cannot stand on them. */
+  isUnseenRow(row: number): boolean;
+  budget?: number;
+}
+
+interface HandOff {
+  row: number;
+  via: string;
+  field: string | null;
+  /** A hand-off that only happens when a call succeeds (kernel_thread): its result's key. */
+  statusKey: string | null;
+  success: ValueMask;
+}
+
+interface Holding {
+  site: number;
+  names: readonly string[];
+  /** The key whose value tells whether the acquire succeeded; null once known (or when it cannot fail). */
+  statusKey: string | null;
+  success: ValueMask;
+  released: { row: number; via: string; byMacro: boolean } | null;
+  handOff: HandOff | null;
+}
+
+interface PathState {
+  facts: Facts;
+  holdings: readonly Holding[];
+  tainted: boolean;
+  /** Node id of the last goto taken while something was held. */
+  lastGoto: number | null;
+}
+
+const HANDED_OFF_BY_RETURN: ReadonlySet<ResourceKind> = new Set(['memory', 'reference']);
+const HANDED_OFF_BY_STORE: ReadonlySet<ResourceKind> = new Set(['memory', 'reference', 'module']);
+/** Kinds a helper releases when given the structure they live in (`foo_unlock(f)` for `f->lock`). */
+const RELEASED_THROUGH_FIELDS: ReadonlySet<ResourceKind> = new Set(['lock', 'completion']);
+
+function holdingSignature(holding: Holding): string {
+  const released = holding.released === null ? '' : `r${holding.released.row}`;
+  const handOff = holding.handOff === null ? '' : `h${holding.handOff.row}${holding.handOff.statusKey ?? ''}`;
+  return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}:${released}:${handOff}`;
+}
+
+function namesMatch(holding: Holding, kind: ResourceKind, key: string): boolean {
+  if (holding.names.includes(key)) return true;
+  if (kind === 'reference') {
+    const device = /^(.*?)(?:->|\.)dev$/.exec(key);
+    if (device && holding.names.includes(device[1])) return true;
+  }
+  return false;
+}
+
+function rootOfName(name: string): string {
+  const match = /^[A-Za-z_]\w*/.exec(name);
+  return match ? match[0] : name;
+}
+
+export class ResourceEngine implements PathAnalysis<PathState> {
+  readonly sites: AcquireSite[] = [];
+  readonly exits: ExitRecord[] = [];
+  private readonly siteByKey = new Map<string, number>();
+  private readonly tracked: Set<string>;
+  private readonly kindOfSite: ResourceKind[] = [];
+
+  constructor(private readonly input: EngineInput) {
+    this.tracked = trackedKeys(input.cfg, input.summaries);
+    for (const obligation of input.inherited) for (const name of obligation.names) this.tracked.add(name);
+  }
+
+  initialState(): PathState {
+    const holdings: Holding[] = this.input.inherited.map((obligation) => {
+      const site = this.newSite(`inherited:${obligation.kind}:${obligation.names.join(',')}`, {
+        kind: obligation.kind,
+        api: 'inherited',
+        noun: obligation.noun,
+        release: obligation.release,
+        row: this.input.cfg.nodes[this.input.cfg.entry].row,
+        column: 0,
+        names: obligation.names,
+        inherited: obligation,
+        iteration: false,
+      });
+      // A completion reached through a local pointer (`done = xchg(&create->done, NULL)`) is owed only when that pointer is set.
+      const throughLocal = obligation.kind === 'completion' && /^[A-Za-z_]\w*$/.test(obligation.names[0] ?? '');
+      const statusKey = throughLocal ? obligation.names[0] : null;
+      return { site, names: obligation.names, statusKey, success: NEGATIVE | POSITIVE, released: null, handOff: null };
+    });
+    return { facts: Facts.empty, holdings, tainted: false, lastGoto: null };
+  }
+
+  signature(state: PathState): string {
+    return `${state.tainted ? 't' : ''}${state.lastGoto ?? ''}|${state.facts.signature()}|${state.holdings.map(holdingSignature).join(';')}`;
+  }
+
+  step(node: CfgNode, state: PathState): PathState | null {
+    let current = state;
+    if ((node.uncertain || this.input.isUnseenRow(node.row)) && node.kind !== 'join' && node.kind !== 'entry' && node.kind !== 'goto' && !current.tainted) {
+      current = { ...current, tainted: true };
+    }
+    for (const event of node.events) current = this.apply(event, current, node);
+    if (node.kind === 'goto' && current.holdings.some((holding) => holding.released === null)) current = { ...current, lastGoto: node.id };
+    return current;
+  }
+
+  edge(node: CfgNode, state: PathState, successorIndex: number): PathState | null {
+    if (node.kind !== 'branch' || node.atom === null) return state;
+    const facts = takeBranch(state.facts, node.atom, successorIndex === 0, this.tracked);
+    if (facts === null) return null;
+    return facts === state.facts ? state : { ...state, facts };
+  }
+
+  terminal(node: CfgNode, state: PathState): void {
+    if (node.kind !== 'return' && node.kind !== 'end' && node.kind !== 'exit-call') return;
+    const returned = node.returnValue !== null && node.returnValue.kind !== 'none' ? node.returnValue.mentions : [];
+    const outcomes: SiteOutcome[] = [];
+    for (const holding of state.holdings) {
+      const outcome = this.outcomeAtExit(holding, state, returned, node);
+      if (outcome !== null) outcomes.push(outcome);
+    }
+    const lastGoto = state.lastGoto === null ? null : this.input.cfg.nodes[state.lastGoto];
+    this.exits.push({ node, lastGoto, category: this.categoryOf(node, state), tainted: state.tainted, outcomes });
+  }
+
+  private outcomeAtExit(holding: Holding, state: PathState, returned: readonly string[], node: CfgNode): SiteOutcome | null {
+    const base = { site: holding.site, storedField: null, byMacro: false };
+    if (holding.released !== null) {
+      return { ...base, state: 'released', row: holding.released.row, via: holding.released.via, byMacro: holding.released.byMacro };
+    }
+    if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & holding.success) === 0) return null;
+    const kind = this.kindOfSite[holding.site];
+    if (HANDED_OFF_BY_RETURN.has(kind) && holding.names.some((name) => returned.includes(name) || returned.includes(rootOfName(name)))) {
+      return { ...base, state: 'handed-off', row: node.row, via: 'return' };
+    }
+    const handOff = holding.handOff;
+    if (handOff !== null && (handOff.statusKey === null || (state.facts.get(handOff.statusKey) & handOff.success) !== 0)) {
+      return { ...base, state: 'handed-off', row: handOff.row, via: handOff.via, storedField: handOff.field };
+    }
+    return { ...base, state: 'held', row: null, via: null };
+  }
+
+  private categoryOf(node: CfgNode, state: PathState): ExitCategory {
+    const value = node.returnValue;
+    if (node.kind !== 'return' || value === null || value.kind === 'none') return 'none';
+    let mask: ValueMask;
+    if (value.kind === 'constant') {
+      if (value.isNull) return 'error';
+      // `return 1;` is a result (found, handled, a count), unlike a nonzero `ret` that a test let through.
+      if (value.mask === POSITIVE && this.input.returnKind !== 'pointer') return 'success';
+      mask = value.mask;
+    } else if (value.kind === 'key') {
+      mask = state.facts.get(value.key);
+    } else {
+      return 'unknown';
+    }
+    return categoryOfMask(mask, this.input.returnKind);
+  }
+
+  private apply(event: Event, state: PathState, node: CfgNode): PathState {
+    switch (event.type) {
+      case 'call':
+        return this.call(event, null, state, node);
+      case 'assign':
+        return this.assign(event, state, node);
+      case 'kill':
+        return this.forget(event.key, state, false);
+      case 'iterate':
+        return this.iterate(event, state);
+    }
+  }
+
+  private newSite(key: string, site: Omit<AcquireSite, 'id'>): number {
+    const existing = this.siteByKey.get(key);
+    if (existing !== undefined) return existing;
+    const id = this.sites.length;
+    this.sites.push({ id, ...site });
+    this.kindOfSite.push(site.kind);
+    this.siteByKey.set(key, id);
+    return id;
+  }
+
+  private isLocal(name: string | null): boolean {
+    return name !== null && (this.input.cfg.locals.has(name) || this.input.cfg.parameters.includes(name));
+  }
+
+  /**
+   * A place on this function's stack: a local variable or a member of a local structure
+   * (`info.np`). Storing there keeps the value in the function; storing through a pointer
+   * (`priv->np`, `*out`, `table[i]`) or into a global hands it on.
+   */
+  private isLocalStorage(target: AssignTarget): boolean {
+    if (!this.isLocal(target.root)) return false;
+    if (target.shape === 'variable') return true;
+    return target.shape === 'field' && !target.key.includes('->') && !target.key.includes('[') && !target.key.startsWith('*');
+  }
+
+  private withHoldings(state: PathState, holdings: Holding[]): PathState {
+    return { ...state, holdings };
+  }
+
+  private updateHoldings(state: PathState, update: (holding: Holding, kind: ResourceKind) => Holding | null): PathState {
+    let changed = false;
+    const holdings: Holding[] = [];
+    for (const holding of state.holdings) {
+      const next = update(holding, this.kindOfSite[holding.site]);
+      if (next !== holding) changed = true;
+      if (next !== null) holdings.push(next);
+    }
+    return changed ? this.withHoldings(state, holdings) : state;
+  }
+
+  private release(state: PathState, row: number, via: string, matches: (holding: Holding, kind: ResourceKind) => boolean): PathState {
+    return this.updateHoldings(state, (holding, kind) =>
+      holding.released === null && matches(holding, kind) ? { ...holding, released: { row, via, byMacro: false } } : holding,
+    );
+  }
+
+  private handOff(state: PathState, handOff: HandOff, matches: (holding: Holding, kind: ResourceKind) => boolean): PathState {
+    return this.updateHoldings(state, (holding, kind) =>
+      holding.released === null && holding.handOff === null && matches(holding, kind) ? { ...holding, handOff } : holding,
+    );
+  }
+
+  private call(event: CallEvent, target: AssignTarget | null, state: PathState, node: CfgNode): PathState {
+    let current = state;
+    const release = releaseApi(event.name);
+    if (release !== undefined) current = this.releaseBy(release, event, current);
+    const acquire = acquireApi(event.name);
+    if (acquire !== undefined) current = this.acquire(acquire, event, target, current, node);
+    const starter = this.starterOf(event.name);
+    if (starter !== null) current = this.startThread(starter, event, target, current);
+    const handOff = handOffApi(event.name);
+    if (handOff !== undefined) {
+      const argument = event.args[handOff.argument];
+      if (argument !== undefined) current = this.handOffArgument(current, argument, event, false);
+    }
+    if (release === undefined && acquire === undefined && starter === null && handOff === undefined) {
+      current = this.otherCall(event, current);
+    }
+    return current;
+  }
+
+  private releaseBy(api: ReleaseApi, event: CallEvent, state: PathState): PathState {
+    if (api.carrier === 'implicit') {
+      const name = api.implicitName ?? '';
+      return this.release(state, event.row, event.name, (holding, kind) =>
+        kind === api.kind && (api.kind === 'module' || holding.names.includes(name)),
+      );
+    }
+    const argument = event.args[api.carrier];
+    if (argument === undefined) return state;
+    const exact = this.release(state, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, argument.key));
+    if (exact !== state || api.kind !== 'lock') return exact;
+    // `mutex_lock(&priv->lock)` ... `mutex_unlock(&dev_priv->lock)`: the same field through another pointer.
+    const field = /(?:->|\.)(\w+)$/.exec(argument.key)?.[1];
+    if (field === undefined) return state;
+    return this.release(state, event.row, event.name, (holding, kind) =>
+      kind === 'lock' && holding.names.some((name) => name.endsWith(`->${field}`) || name.endsWith(`.${field}`)),
+    );
+  }
+
+  private acquire(api: AcquireApi, event: CallEvent, target: AssignTarget | null, state: PathState, node: CfgNode): PathState {
+    let current = state;
+    if (api.releasesArgument !== undefined) {
+      const from = event.args[api.releasesArgument];
+      if (from !== undefined) current = this.release(current, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, from.key));
+    }
+    if (node.uncertain) return current;
+    const names = this.acquiredNames(api, event, target);
+    if (names.length === 0 || names.some((name) => this.input.cfg.autoManaged.has(rootOfName(name)))) return current;
+    const site = this.newSite(`${event.row}:${event.column}:${event.name}`, {
+      kind: api.kind,
+      api: api.name,
+      noun: api.noun,
+      release: api.release,
+      row: event.row,
+      column: event.column,
+      names,
+      inherited: null,
+      iteration: false,
+    });
+    const statusKey = api.failure === 'never' ? null : (target?.key ?? event.valueKey);
+    let facts = current.facts;
+    if (statusKey !== null) facts = facts.set(statusKey, resultMask(api.failure));
+    let handOff: HandOff | null = null;
+    if (target !== null && !this.isLocalStorage(target) && HANDED_OFF_BY_STORE.has(api.kind)) {
+      handOff = { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE };
+    }
+    const holding: Holding = { site, names, statusKey, success: successMask(api.failure), released: null, handOff };
+    const holdings = current.holdings.filter((existing) => existing.site !== site);
+    holdings.push(holding);
+    holdings.sort((a, b) => a.site - b.site);
+    return { ...current, facts, holdings };
+  }
+
+  private acquiredNames(api: AcquireApi, event: CallEvent, target: AssignTarget | null): string[] {
+    if (api.carrier === 'implicit') return [IMPLICIT_RESOURCE_NAMES[api.name] ?? api.name];
+    if (api.carrier === 'return') return target === null ? [] : [target.key];
+    const argument = event.args[api.carrier];
+    if (argument === undefined) return [];
+    const names = [argument.key];
+    // The variable the result lands in names it best (`partitions_np`, not `ddev->of_node`).
+    if (api.returnsCarrier && target !== null && target.key !== argument.key) names.unshift(target.key);
+    return names;
+  }
+
+  private starterOf(name: string): { failure: FailureStyle; dataArgument: number | null } | null {
+    const api = threadStarterApi(name);
+    if (api !== undefined) return { failure: api.failure, dataArgument: api.dataArgument };
+    const forwarding = this.input.summaries.forwardingOf(name);
+    if (forwarding !== null) return { failure: forwarding.failure, dataArgument: forwarding.dataParameter };
+    return null;
+  }
+
+  /** A thread start hands the module references held and its data to the new thread, if it starts. */
+  private startThread(starter: { failure: FailureStyle; dataArgument: number | null }, event: CallEvent, target: AssignTarget | null, state: PathState): PathState {
+    const statusKey = target?.key ?? event.valueKey;
+    const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey, success: successMask(starter.failure) };
+    const data = starter.dataArgument === null ? undefined : event.args[starter.dataArgument];
+    const current = this.handOff(
+      state,
+      handOff,
+      (holding, kind) => kind === 'module' || (data !== undefined && HANDED_OFF_BY_STORE.has(kind) && holdingPassed(holding, data)),
+    );
+    const facts = this.tracked.has(statusKey) ? current.facts.set(statusKey, resultMask(starter.failure)) : current.facts;
+    return facts === current.facts ? current : { ...current, facts };
+  }
+
+  private handOffArgument(state: PathState, argument: ArgumentInfo, event: CallEvent, addressOnly: boolean): PathState {
+    const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE };
+    return this.handOff(state, handOff, (holding, kind) => {
+      if (!HANDED_OFF_BY_STORE.has(kind)) return false;
+      if (!addressOnly) return holdingPassed(holding, argument, true);
+      return holding.names.some((name) => name === argument.key || (rootOfName(name) === argument.key && /^\w+\./.test(name)));
+    });
+  }
+
+  /** A call the table does not know: a helper of the patch, or a name that says what it does. */
+  private otherCall(event: CallEvent, state: PathState): PathState {
+    if (state.holdings.length === 0) return state;
+    let current = state;
+    const summary = this.input.summaries.get(event.name);
+    const known = summary !== undefined && summary.fn.complete;
+    if (known && summary.releasesModule) current = this.release(current, event.row, event.name, (_holding, kind) => kind === 'module');
+    event.args.forEach((argument, index) => {
+      if (known) {
+        const effect = summary.effects[index];
+        if (effect === undefined) return;
+        if (effect.releases.size > 0) {
+          current = this.release(current, event.row, event.name, (holding, kind) => {
+            if (!effect.releases.has(kind) && !effect.releases.has('any')) return false;
+            if (namesMatch(holding, kind, argument.key)) return true;
+            return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => rootOfName(name) === argument.key);
+          });
+        }
+        if (effect.handsOff) current = this.handOffArgument(current, argument, event, false);
+        return;
+      }
+      current = this.release(current, event.row, event.name, (holding, kind) => {
+        if (!nameSuggestsRelease(event.name, kind)) return false;
+        if (namesMatch(holding, kind, argument.key)) return true;
+        return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => rootOfName(name) === argument.key);
+      });
+      if (nameSuggestsHandOff(event.name)) current = this.handOffArgument(current, argument, event, false);
+      else if (argument.addressOfVariable) current = this.handOffArgument(current, argument, event, true);
+    });
+    return current;
+  }
+
+  private assign(event: AssignEvent, state: PathState, node: CfgNode): PathState {
+    const { target, value } = event;
+    // What the assigned value carries, judged before the target's old value is forgotten.
+    const carried = new Set<number>();
+    const local = this.isLocalStorage(target);
+    if (value.kind === 'copy') {
+      for (const holding of state.holdings) {
+        // A local copy `q = obj` also names what obj holds through its fields (`q->ref` for kref_get(&obj->ref));
+        // storing obj somewhere does not hand that reference on.
+        if (holding.names.some((name) => name === value.key || (local && rootOfName(name) === value.key))) carried.add(holding.site);
+      }
+    } else if (value.kind === 'other') {
+      for (const holding of state.holdings) {
+        if (holding.names.some((name) => value.mentions.includes(name) || value.mentions.includes(rootOfName(name)))) carried.add(holding.site);
+      }
+    }
+    let current = this.forget(target.key, state, true);
+    switch (value.kind) {
+      case 'call':
+        current = this.call(value.call, target, current, node);
+        break;
+      case 'constant':
+        if (this.tracked.has(target.key)) current = { ...current, facts: current.facts.set(target.key, value.mask) };
+        break;
+      case 'copy':
+        if (this.tracked.has(target.key) && current.facts.has(value.key)) {
+          current = { ...current, facts: current.facts.set(target.key, current.facts.get(value.key)) };
+        }
+        break;
+      default:
+        break;
+    }
+    if (carried.size === 0) return current;
+    return this.updateHoldings(current, (holding, kind) => {
+      if (!carried.has(holding.site) || holding.released !== null) return holding;
+      if (target.root !== null && holding.names.some((name) => rootOfName(name) === target.root)) return holding;
+      if (local) {
+        const aliases = value.kind === 'copy' ? aliasNames(holding.names, value.key, target.key) : [target.key];
+        const names = [...holding.names, ...aliases.filter((alias) => !holding.names.includes(alias))];
+        return names.length === holding.names.length ? holding : { ...holding, names };
+      }
+      if (!HANDED_OFF_BY_STORE.has(kind) || holding.handOff !== null) return holding;
+      return { ...holding, handOff: { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE } };
+    });
+  }
+
+  /**
+   * A key's value is no longer known: an assignment to it (which also renames what it held)
+   * or `&key` passed to a call. Acquire results tested through it are settled first.
+   */
+  private forget(key: string, state: PathState, assignment: boolean): PathState {
+    const affected = (candidate: string): boolean =>
+      assignment
+        ? keyMentions(candidate, key)
+        : candidate === key || candidate.startsWith(`${key}->`) || candidate.startsWith(`${key}.`) || candidate.startsWith(`${key}[`);
+    const forgotten = [...state.facts.keys()].filter(affected);
+    let current = state;
+    if (forgotten.length > 0) {
+      const facts = state.facts;
+      current = this.updateHoldings(current, (holding) => {
+        let next = holding;
+        const inherited = this.sites[holding.site].inherited !== null;
+        if (!inherited && next.statusKey !== null && forgotten.includes(next.statusKey)) {
+          if ((facts.get(next.statusKey) & next.success) === 0) return null;
+          next = { ...next, statusKey: null };
+        }
+        const handOff = next.handOff;
+        if (handOff !== null && handOff.statusKey !== null && forgotten.includes(handOff.statusKey)) {
+          next = { ...next, handOff: (facts.get(handOff.statusKey) & handOff.success) === 0 ? null : { ...handOff, statusKey: null } };
+        }
+        return next;
+      });
+      current = { ...current, facts: current.facts.remove(forgotten) };
+    }
+    if (!assignment) return current;
+    const renamed = (name: string): boolean =>
+      name === key || name.startsWith(`${key}->`) || name.startsWith(`${key}.`) || name.startsWith(`${key}[`);
+    return this.updateHoldings(current, (holding) => {
+      // An inherited obligation is named by what the function's code calls it (`thr_ctx->complete`), not by a value it holds.
+      if (!holding.names.some(renamed) || this.sites[holding.site].inherited !== null) return holding;
+      const names = holding.names.filter((name) => !renamed(name));
+      // Overwritten while held and nothing else names it: cptlint loses track, and says nothing.
+      if (names.length === 0 && holding.released === null && holding.handOff === null) return null;
+      return { ...holding, names };
+    });
+  }
+
+  private iterate(event: IterateEvent, state: PathState): PathState {
+    const macro = iterationMacro(event.macro);
+    const siteKey = `iterate:${event.row}:${event.variable}`;
+    if (event.phase === 'enter') {
+      const site = this.newSite(siteKey, {
+        kind: 'reference',
+        api: event.macro,
+        noun: macro?.noun ?? 'reference',
+        release: macro?.release ?? 'of_node_put()',
+        row: event.row,
+        column: 0,
+        names: [event.variable],
+        inherited: null,
+        iteration: true,
+      });
+      const holdings = state.holdings.filter((holding) => holding.site !== site);
+      holdings.push({ site, names: [event.variable], statusKey: null, success: ANY_VALUE, released: null, handOff: null });
+      holdings.sort((a, b) => a.site - b.site);
+      const facts = this.tracked.has(event.variable) ? state.facts.set(event.variable, POSITIVE) : state.facts;
+      return { ...state, facts, holdings };
+    }
+    const site = this.siteByKey.get(siteKey);
+    let current = state;
+    if (site !== undefined) {
+      current = this.updateHoldings(current, (holding) =>
+        holding.site === site && holding.released === null ? { ...holding, released: { row: event.row, via: event.macro, byMacro: true } } : holding,
+      );
+    }
+    return this.tracked.has(event.variable) ? { ...current, facts: current.facts.set(event.variable, ZERO) } : current;
+  }
+}
+
+/**
+ * The holding is what the argument passes: `p`, `&p->list` (p), `&info` (what `info.np`
+ * keeps); with `withFields`, also what the object keeps in its fields (`&obj->node` put on a
+ * list takes the kref in `obj->ref` along).
+ */
+function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = false): boolean {
+  if (holding.names.includes(argument.key)) return true;
+  const root = argument.root;
+  if (root === null) return false;
+  return holding.names.some(
+    (name) =>
+      name === root ||
+      (rootOfName(name) === root && ((argument.addressOfVariable && /^\w+\./.test(name)) || (withFields && argument.key !== root))),
+  );
+}
+
+/** The names a copy `target = source` adds: `target` for `source`, `target->ref` for `source->ref`. */
+function aliasNames(names: readonly string[], source: string, target: string): string[] {
+  const aliases: string[] = [];
+  for (const name of names) {
+    if (name === source) aliases.push(target);
+    else if (rootOfName(name) === source) aliases.push(target + name.slice(source.length));
+  }
+  return aliases.length > 0 ? aliases : [target];
+}
+
+export function categoryOfMask(mask: ValueMask, returnKind: ReturnKind): ExitCategory {
+  if (mask === 0 || mask === ANY_VALUE) return 'unknown';
+  switch (returnKind) {
+    case 'pointer':
+      if ((mask & POSITIVE) === 0) return 'error';
+      return mask === POSITIVE ? 'success' : 'unknown';
+    case 'bool':
+      return mask === ZERO ? 'error' : (mask & ZERO) === 0 ? 'success' : 'unknown';
+    case 'int':
+    case 'void':
+      if ((mask & ZERO) === 0) return 'error';
+      return (mask & NEGATIVE) === 0 ? 'success' : 'unknown';
+  }
+}
+
+/**
+ * Keys worth remembering on a path: the results of acquires and thread starts (what their
+ * tests are about), keys tested by a branch and read again later (a return, another test),
+ * and loop iteration variables. Others would only multiply states.
+ */
+function trackedKeys(cfg: Cfg, summaries: FunctionSummaries): Set<string> {
+  const tracked = new Set<string>();
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type === 'iterate') tracked.add(event.variable);
+      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      if (call === null) continue;
+      const acquire = acquireApi(call.name);
+      const starts = threadStarterApi(call.name) !== undefined || summaries.forwardingOf(call.name) !== null;
+      if ((acquire !== undefined && acquire.failure !== 'never') || starts) {
+        tracked.add(event.type === 'assign' ? event.target.key : call.valueKey);
+      }
+    }
+  }
+  // A key tested once still matters when the function sets it to a constant (a flag) or returns it.
+  const readAgain = new Set<string>();
+  for (const node of cfg.nodes) {
+    if (node.returnValue?.kind === 'key') readAgain.add(node.returnValue.key);
+    for (const event of node.events) if (event.type === 'assign' && event.value.kind === 'constant') readAgain.add(event.target.key);
+  }
+  for (const [key, count] of cfg.testedKeys) {
+    if (count >= 2 || readAgain.has(key)) tracked.add(key);
+  }
+  return tracked;
+}
+
+/** Whether anything in the function could be held: an acquire, a for_each loop, or an inherited obligation. */
+function mayHold(input: EngineInput): boolean {
+  if (input.inherited.length > 0) return true;
+  for (const node of input.cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type === 'iterate') return true;
+      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      if (call !== null && acquireApi(call.name) !== undefined) return true;
+    }
+  }
+  return false;
+}
+
+/** Walk every path of a function and record what each exit holds. */
+export function analyseFunction(input: EngineInput): FunctionAnalysis {
+  if (!mayHold(input)) return { name: input.cfg.functionName, cfg: input.cfg, sites: [], exits: [], complete: true, visits: 0 };
+  const engine = new ResourceEngine(input);
+  const outcome = walkPaths(input.cfg, engine.initialState(), engine, input.budget ?? DEFAULT_VISIT_BUDGET);
+  return {
+    name: input.cfg.functionName,
+    cfg: input.cfg,
+    sites: engine.sites,
+    exits: engine.exits,
+    complete: outcome.complete,
+    visits: outcome.visits,
+  };
+}

@@ -1,0 +1,304 @@
+/**
+ * What a statement does, in evaluation order, as plain data the path walker can replay
+ * without touching the syntax tree again: calls (with their arguments as keys), assignments
+ * (with what was assigned), and values that may have changed behind our back.
+ */
+import type { Node } from '../model/source.js';
+import { constantMask, valueKey } from './conditions.js';
+import { NEGATIVE, type ValueMask } from './facts.js';
+import {
+  calleeName,
+  callArguments,
+  compactText,
+  expressionKey,
+  isAddressOf,
+  lastFieldName,
+  namedChildrenOf,
+  rootIdentifier,
+  stripCastsAndParentheses,
+} from './syntax.js';
+
+export interface ArgumentInfo {
+  /** The argument as a key: `dev->lock` for `&dev->lock`. */
+  key: string;
+  /** The variable the argument starts from: `dev` for `&dev->lock`. */
+  root: string | null;
+  /** `&p`: the address of a plain variable, which the callee may overwrite. */
+  addressOfVariable: boolean;
+  /** The last field of `&x->list`. */
+  field: string | null;
+}
+
+export interface CallEvent {
+  type: 'call';
+  name: string;
+  row: number;
+  column: number;
+  args: ArgumentInfo[];
+  /** The key under which conditions see this call's result (`call:<text>`). */
+  valueKey: string;
+}
+
+export type TargetShape = 'variable' | 'field' | 'deref' | 'index' | 'other';
+
+export interface AssignTarget {
+  key: string;
+  root: string | null;
+  shape: TargetShape;
+  field: string | null;
+}
+
+export type AssignedValue =
+  | { kind: 'call'; call: CallEvent }
+  | { kind: 'constant'; mask: ValueMask }
+  | { kind: 'copy'; key: string; root: string | null }
+  | { kind: 'other'; mentions: string[] }
+  | { kind: 'unknown' };
+
+export interface AssignEvent {
+  type: 'assign';
+  target: AssignTarget;
+  value: AssignedValue;
+  row: number;
+}
+
+/** A key whose value is no longer known (`x++`, `foo(&x)`). */
+export interface KillEvent {
+  type: 'kill';
+  key: string;
+}
+
+/**
+ * A `for_each_child_of_node(parent, child)`-style loop taking (`enter`) or dropping (`leave`)
+ * the reference its iteration variable holds.
+ */
+export interface IterateEvent {
+  type: 'iterate';
+  phase: 'enter' | 'leave';
+  variable: string;
+  macro: string;
+  row: number;
+}
+
+export type Event = CallEvent | AssignEvent | KillEvent | IterateEvent;
+
+const UNEVALUATED = new Set(['sizeof_expression', 'alignof_expression', 'offsetof_expression', 'string_literal', 'concatenated_string']);
+const SKIPPED_CALLEES = new Set(['sizeof', 'typeof', '__typeof__', 'ARRAY_SIZE', 'offsetof', 'BUILD_BUG_ON']);
+
+function argumentInfo(argument: Node): ArgumentInfo {
+  const stripped = stripCastsAndParentheses(argument);
+  const addressOf = isAddressOf(stripped);
+  const inner = addressOf ? stripped.childForFieldName('argument') : null;
+  return {
+    key: expressionKey(argument),
+    root: rootIdentifier(argument),
+    addressOfVariable: addressOf && inner !== null && stripCastsAndParentheses(inner).type === 'identifier',
+    field: lastFieldName(argument),
+  };
+}
+
+/**
+ * Identifiers whose value an expression passes on as a whole: `p`, `&p->list`, `p + 1`,
+ * `cond ? p : NULL` — but not `p->len`, `strlen(p)` or `p == NULL`, which only read it.
+ */
+export function carriedIdentifiers(node: Node): string[] {
+  const expression = stripCastsAndParentheses(node);
+  switch (expression.type) {
+    case 'identifier':
+      return [expression.text];
+    case 'pointer_expression': {
+      const argument = expression.childForFieldName('argument');
+      if (argument === null || !isAddressOf(expression)) return [];
+      const root = rootIdentifier(argument);
+      return root === null ? [] : [root];
+    }
+    case 'binary_expression': {
+      const operator = expression.childForFieldName('operator')?.type ?? '';
+      if (operator !== '+' && operator !== '-') return [];
+      const left = expression.childForFieldName('left');
+      const right = expression.childForFieldName('right');
+      return [...(left === null ? [] : carriedIdentifiers(left)), ...(right === null ? [] : carriedIdentifiers(right))];
+    }
+    case 'conditional_expression': {
+      const consequence = expression.childForFieldName('consequence');
+      const alternative = expression.childForFieldName('alternative');
+      return [...(consequence === null ? [] : carriedIdentifiers(consequence)), ...(alternative === null ? [] : carriedIdentifiers(alternative))];
+    }
+    case 'comma_expression': {
+      const right = expression.childForFieldName('right');
+      return right === null ? [] : carriedIdentifiers(right);
+    }
+    case 'call_expression': {
+      const name = calleeName(expression);
+      if (name === null || !CONVERSION_CALLS.test(name)) return [];
+      const [first] = callArguments(expression);
+      return first === undefined ? [] : carriedIdentifiers(first);
+    }
+    case 'initializer_list':
+    case 'initializer_pair':
+      return namedChildrenOf(expression).flatMap(carriedIdentifiers);
+    default:
+      return [];
+  }
+}
+
+/** Calls that return (a view of) their first argument: container_of(), to_foo(), ERR_CAST(). */
+const CONVERSION_CALLS = /^(?:container_of|container_of_const|list_entry|list_first_entry|list_last_entry|hlist_entry|rb_entry|to_\w+|\w+_to_(?:dev|device|pdev|platform_device|i2c_client|spi_device|usb_device)|no_free_ptr)$/;
+
+function callEvent(call: Node, name: string): CallEvent {
+  return {
+    type: 'call',
+    name,
+    row: call.startPosition.row,
+    column: call.startPosition.column,
+    args: callArguments(call).map(argumentInfo),
+    valueKey: valueKey(call),
+  };
+}
+
+export function assignTarget(left: Node): AssignTarget {
+  const stripped = stripCastsAndParentheses(left);
+  const shape: TargetShape =
+    stripped.type === 'identifier'
+      ? 'variable'
+      : stripped.type === 'field_expression'
+        ? 'field'
+        : stripped.type === 'pointer_expression'
+          ? 'deref'
+          : stripped.type === 'subscript_expression'
+            ? 'index'
+            : 'other';
+  return { key: compactText(stripped.text), root: rootIdentifier(stripped), shape, field: lastFieldName(stripped) };
+}
+
+function assignedValue(right: Node, out: Event[]): AssignedValue {
+  const value = stripCastsAndParentheses(right);
+  if (value.type === 'call_expression') {
+    const name = calleeName(value);
+    if (name !== null && !SKIPPED_CALLEES.has(name) && !CONVERSION_CALLS.test(name)) {
+      for (const argument of callArguments(value)) collectEvents(argument, out);
+      // `ret = PTR_ERR(p)` is an error code by construction.
+      if (name === 'PTR_ERR') return { kind: 'constant', mask: NEGATIVE };
+      return { kind: 'call', call: callEvent(value, name) };
+    }
+  }
+  collectEvents(value, out);
+  const constant = constantMask(value);
+  if (constant !== null) return { kind: 'constant', mask: constant };
+  if (value.type === 'identifier' || value.type === 'field_expression') {
+    return { kind: 'copy', key: compactText(value.text), root: rootIdentifier(value) };
+  }
+  if (value.type === 'assignment_expression') {
+    const left = value.childForFieldName('left');
+    if (left !== null) return { kind: 'copy', key: compactText(stripCastsAndParentheses(left).text), root: rootIdentifier(left) };
+  }
+  return { kind: 'other', mentions: carriedIdentifiers(value) };
+}
+
+/** Append the events of an expression, in the order C evaluates them (arguments before the call). */
+export function collectEvents(node: Node, out: Event[]): void {
+  if (UNEVALUATED.has(node.type)) return;
+  switch (node.type) {
+    case 'call_expression': {
+      const name = calleeName(node);
+      if (name !== null && SKIPPED_CALLEES.has(name)) return;
+      const callee = node.childForFieldName('function');
+      if (callee !== null && name === null) collectEvents(callee, out);
+      const args = callArguments(node);
+      for (const argument of args) collectEvents(argument, out);
+      if (name !== null) out.push(callEvent(node, name));
+      for (const argument of args) {
+        const info = argumentInfo(argument);
+        if (info.addressOfVariable) out.push({ type: 'kill', key: info.key });
+      }
+      return;
+    }
+    case 'assignment_expression': {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const operator = node.childForFieldName('operator')?.type ?? node.child(1)?.type ?? '=';
+      if (left === null || right === null) return;
+      const target = assignTarget(left);
+      if (operator !== '=') {
+        collectEvents(right, out);
+        out.push({ type: 'assign', target, value: { kind: 'unknown' }, row: node.startPosition.row });
+        return;
+      }
+      const value = assignedValue(right, out);
+      out.push({ type: 'assign', target, value, row: node.startPosition.row });
+      return;
+    }
+    case 'update_expression': {
+      const argument = node.childForFieldName('argument');
+      if (argument !== null) out.push({ type: 'kill', key: compactText(stripCastsAndParentheses(argument).text) });
+      return;
+    }
+    case 'compound_statement':
+      // A GNU statement expression `({ ... })`: its statements run in order.
+      for (const statement of namedChildrenOf(node)) {
+        if (statement.type === 'declaration') collectDeclarationEvents(statement, out);
+        else collectEvents(statement, out);
+      }
+      return;
+    default:
+      for (const child of namedChildrenOf(node)) collectEvents(child, out);
+  }
+}
+
+/** The variable an init_declarator declares, also through `__free(kfree)` that tree-sitter misreads. */
+export function declaredVariable(declarator: Node): string | null {
+  const freeMatch = /([A-Za-z_]\w*)\s+__free\s*\(/.exec(declarator.text);
+  if (freeMatch) return freeMatch[1];
+  let current: Node | null = declarator;
+  while (current !== null) {
+    if (current.type === 'identifier') return current.text;
+    const next: Node | null = current.childForFieldName('declarator') ?? namedChildrenOf(current)[0] ?? null;
+    current = next;
+  }
+  return null;
+}
+
+/**
+ * Variables a declaration hands to cleanup.h (`__free(...)`): the compiler frees them at
+ * scope end. Read from the declaration's text as the patch shows it.
+ */
+export function autoManagedVariables(declarationText: string): string[] {
+  const names: string[] = [];
+  const pattern = /([A-Za-z_]\w*)\s+__free\s*\(/g;
+  for (let match = pattern.exec(declarationText); match !== null; match = pattern.exec(declarationText)) names.push(match[1]);
+  return names;
+}
+
+/** Events of a declaration: each initialiser is an assignment to the declared variable. */
+export function collectDeclarationEvents(declaration: Node, out: Event[]): void {
+  for (const child of namedChildrenOf(declaration)) {
+    if (child.type !== 'init_declarator') continue;
+    const value = child.childForFieldName('value');
+    const name = declaredVariable(child);
+    if (value === null || name === null) continue;
+    if (value.type === 'initializer_list') {
+      collectEvents(value, out);
+      out.push({
+        type: 'assign',
+        target: { key: name, root: name, shape: 'variable', field: null },
+        value: { kind: 'other', mentions: carriedIdentifiers(value) },
+        row: child.startPosition.row,
+      });
+      continue;
+    }
+    const assigned = assignedValue(value, out);
+    out.push({ type: 'assign', target: { key: name, root: name, shape: 'variable', field: null }, value: assigned, row: child.startPosition.row });
+  }
+}
+
+/** Variables a declaration introduces (initialised or not). */
+export function declaredVariables(declaration: Node): string[] {
+  const names: string[] = [];
+  for (const child of namedChildrenOf(declaration)) {
+    if (child.type === 'init_declarator' || child.type === 'identifier' || child.type === 'pointer_declarator' || child.type === 'array_declarator') {
+      const name = declaredVariable(child);
+      if (name !== null) names.push(name);
+    }
+  }
+  return names;
+}

@@ -1,0 +1,179 @@
+/**
+ * From a leak to what a finding needs: the line it goes on (the exit when the patch adds it,
+ * else the acquire the patch adds), the phrases that name the exit, the situation and the
+ * other end, and the related locations. The rules put the sentences together.
+ */
+import type { RelatedLocation } from '../model/types.js';
+import type { CSource } from '../model/source.js';
+import type { CfgNode } from './cfg.js';
+import type { OtherEnd } from './leaks.js';
+import type { LeakInSource } from './patch-analysis.js';
+
+export interface LeakPlace {
+  /** Post-image line the finding goes on. */
+  line: number;
+  column: number;
+  /** Post-image line of the acquire (null for inherited obligations). */
+  acquireLine: number | null;
+  /** Post-image line of the exit (null for stored-never-put). */
+  exitLine: number | null;
+}
+
+function lineOf(source: CSource, row: number): number | null {
+  return source.postLineOfRow(row);
+}
+
+/** Where a leak's finding goes: the jump or exit if the patch adds it, else the acquire if the patch adds that. */
+export function placeOf({ leak, source }: LeakInSource): LeakPlace | null {
+  const acquireLine = leak.site.inherited === null ? lineOf(source, leak.site.row) : null;
+  const exitLine = leak.exit === null ? null : lineOf(source, leak.exit.row);
+  if (leak.exit === null) {
+    return acquireLine === null ? null : { line: acquireLine, column: leak.site.column + 1, acquireLine, exitLine };
+  }
+  const jumpLine = leak.jump === null ? null : lineOf(source, leak.jump.row);
+  if (leak.jump !== null && jumpLine !== null && source.isAdded(jumpLine)) return { line: jumpLine, column: leak.jump.column + 1, acquireLine, exitLine };
+  if (exitLine !== null && source.isAdded(exitLine)) return { line: exitLine, column: leak.exit.column + 1, acquireLine, exitLine };
+  if (acquireLine !== null && source.isAdded(acquireLine)) return { line: acquireLine, column: leak.site.column + 1, acquireLine, exitLine };
+  if (leak.jump !== null && jumpLine !== null) return { line: jumpLine, column: leak.jump.column + 1, acquireLine, exitLine };
+  return exitLine === null ? null : { line: exitLine, column: leak.exit.column + 1, acquireLine, exitLine };
+}
+
+/** "do_exit() at line 223", "the return at line 208", "the end of foo()", "this goto to `out`". */
+export function exitPhrase(exit: CfgNode, exitLine: number | null, functionName: string, here: boolean): string {
+  const at = here || exitLine === null ? 'here' : `at line ${exitLine}`;
+  switch (exit.kind) {
+    case 'goto':
+      return here ? `this goto to \`${exit.callName ?? ''}\`` : `the goto to \`${exit.callName ?? ''}\` at line ${exitLine}`;
+    case 'exit-call':
+      return `${exit.callName ?? 'the exit call'}() ${at}`;
+    case 'end':
+      return here ? `the end of ${functionName}()` : `the end of ${functionName}() (line ${exitLine})`;
+    default:
+      return here ? 'this return' : `the return at line ${exitLine}`;
+  }
+}
+
+/** "When `!ti` is true, " / "When `err` is false, " / "" — the innermost if around the exit. */
+export function situationOf(exit: CfgNode): string {
+  if (exit.guard === null) return '';
+  const condition = exit.guard.condition.length > 90 ? `${exit.guard.condition.slice(0, 87)}...` : exit.guard.condition;
+  // A bare value reads better as zero/nonzero: "When `ret` is nonzero".
+  if (/^[A-Za-z_][\w.>-]*$/.test(condition) && !condition.endsWith('-')) {
+    return exit.guard.negated ? `When \`${condition}\` is zero, ` : `When \`${condition}\` is nonzero, `;
+  }
+  return exit.guard.negated ? `When \`${condition}\` is false, ` : `When \`${condition}\` is true, `;
+}
+
+/** "the module_put() at line 233", "the kfree() at lines 228 and 240", "the store at line 262". */
+export function otherEndsPhrase(ends: readonly OtherEnd[], source: CSource): string {
+  const byVia = new Map<string, number[]>();
+  for (const end of ends) {
+    const line = lineOf(source, end.row);
+    if (line === null) continue;
+    const via = end.byMacro ? 'loop macro' : end.via;
+    byVia.set(via, [...(byVia.get(via) ?? []), line]);
+  }
+  const parts = [...byVia.entries()].map(([via, lines]) => {
+    const where = lines.length === 1 ? `line ${lines[0]}` : `lines ${joinWords(lines.map(String))}`;
+    if (via === 'store') return `the store at ${where}`;
+    if (via === 'return') return `the return at ${where}`;
+    if (via === 'loop macro') return `the end of the loop`;
+    return `the ${via}() at ${where}`;
+  });
+  return joinWords(parts);
+}
+
+export function joinWords(words: readonly string[]): string {
+  if (words.length <= 1) return words[0] ?? '';
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** Related locations: the other ends, then the acquire. */
+export function relatedOf({ leak, source }: LeakInSource, place: LeakPlace, releaseNote: string): RelatedLocation[] {
+  const related: RelatedLocation[] = [];
+  const shown = new Set<number>([place.line]);
+  for (const end of leak.otherEnds) {
+    const line = lineOf(source, end.row);
+    if (line === null || shown.has(line)) continue;
+    shown.add(line);
+    const note =
+      end.byMacro ? 'the loop drops the reference when it runs to its end' : end.via === 'store' ? 'stored here on another path' : end.via === 'return' ? 'returned here on another path' : releaseNote;
+    related.push({ file: source.file.path, line, note });
+  }
+  if (place.acquireLine !== null && !shown.has(place.acquireLine)) {
+    related.push({ file: source.file.path, line: place.acquireLine, note: `${leak.site.api}() takes it here` });
+  }
+  if (leak.store !== null) {
+    const line = lineOf(source, leak.store.row);
+    if (line !== null && line !== place.line) related.push({ file: source.file.path, line, note: `stored in ->${leak.store.field} here` });
+  }
+  const origin = leak.site.inherited?.origin;
+  if (origin && origin.line !== null) related.push({ file: origin.file, line: origin.line, note: `${origin.call}() in ${origin.functionName}()` });
+  return related;
+}
+
+/** The resource's name as the code writes it, in backquotes. */
+export function resourceName(leak: LeakInSource): string {
+  return `\`${leak.leak.site.names[0] ?? 'it'}\``;
+}
+
+/** The first letter in upper case ("this return" starting a sentence). */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The ends that release (kfree, module_put) and those that hand off (a store, a return, list_add). */
+export function splitEnds(ends: readonly OtherEnd[]): { released: OtherEnd[]; handedOff: OtherEnd[] } {
+  return { released: ends.filter((end) => end.state === 'released'), handedOff: ends.filter((end) => end.state === 'handed-off') };
+}
+
+/** Everything a rule's comment needs about one leak, with the place it goes. */
+export interface LeakStory {
+  place: LeakPlace;
+  /** What the blamed place is: a return, the end of the function, a task exit, or a goto to a shared exit. */
+  exitKind: 'return' | 'end' | 'exit-call' | 'goto' | 'none';
+  /** "leaves", "is reached", "never returns", "jumps to the return at line 599". */
+  leaves: string;
+  functionName: string;
+  /** `ti`, `dev->lock`. */
+  name: string;
+  /** "this return", "do_exit() here", "the return at line 208". */
+  exit: string;
+  /** "When `!ti` is true, " or "". */
+  situation: string;
+  /** The sentence start: situation + exit, capitalised when there is no situation. */
+  exitClause: string;
+  acquireLine: number | null;
+}
+
+export function storyOf(found: LeakInSource): LeakStory | null {
+  const place = placeOf(found);
+  if (place === null) return null;
+  const { leak, fn, source } = found;
+  const blamed = leak.jump ?? leak.exit;
+  const blamedLine = blamed === null ? null : lineOf(source, blamed.row);
+  const here = blamedLine !== null && place.line === blamedLine;
+  const exit = blamed === null ? '' : exitPhrase(blamed, blamedLine, fn.name, here);
+  const situation = blamed === null ? '' : situationOf(blamed);
+  const exitKind = blamed === null ? 'none' : blamed.kind === 'goto' ? 'goto' : blamed.kind === 'exit-call' ? 'exit-call' : blamed.kind === 'end' ? 'end' : 'return';
+  const exitLine = place.exitLine;
+  const leaves =
+    exitKind === 'goto'
+      ? `jumps to ${leak.exit?.kind === 'end' ? `the end of ${fn.name}()` : `the return at line ${exitLine}`}`
+      : exitKind === 'exit-call'
+        ? 'never returns'
+        : exitKind === 'end'
+          ? 'is reached'
+          : 'leaves';
+  return {
+    place,
+    exitKind,
+    leaves,
+    functionName: fn.name,
+    name: resourceName(found),
+    exit,
+    situation,
+    exitClause: situation === '' ? capitalize(exit) : `${situation}${exit}`,
+    acquireLine: place.acquireLine,
+  };
+}

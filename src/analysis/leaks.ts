@@ -1,0 +1,123 @@
+/**
+ * Judging the exits the engine recorded. A resource leaks at an exit when that exit still
+ * holds it while another exit of the same function released or handed it off, and the two
+ * exits cannot be told apart by what they return (both errors, both successes, neither
+ * returns) or the holding exit returns an error: nothing on an error path keeps a resource.
+ * A thread's exits all end the thread, so they must agree whatever they return.
+ *
+ * A reference stored into a structure field counts as handed off only when the patch drops
+ * that field's reference somewhere, or does not show the whole file.
+ */
+import type { CfgNode } from './cfg.js';
+import type { AcquireSite, ExitRecord, FunctionAnalysis, SiteOutcome } from './engine.js';
+import type { ResourceKind } from './resources.js';
+
+export type LeakReason =
+  /** Held at this exit, released or handed off at another. */
+  | 'inconsistent'
+  /** Stored into a structure field whose reference the patch never drops. */
+  | 'stored-never-put';
+
+export interface OtherEnd {
+  row: number;
+  via: string;
+  byMacro: boolean;
+  state: 'released' | 'handed-off';
+}
+
+export interface Leak {
+  site: AcquireSite;
+  analysis: FunctionAnalysis;
+  reason: LeakReason;
+  /** The exit that leaves with the resource held (null for stored-never-put). */
+  exit: CfgNode | null;
+  /**
+   * The goto that took the path to an exit other paths reach with the resource released
+   * (`goto out` jumping past the kfree() at `out_free:`): the place to blame.
+   */
+  jump: CfgNode | null;
+  /** Where other paths release or hand it off. */
+  otherEnds: OtherEnd[];
+  /** For stored-never-put: the store. */
+  store: { row: number; field: string } | null;
+}
+
+export interface LeakJudgement {
+  /** The patch releases a `kind` resource through a field of this name somewhere (`put_task_struct(x->tsk)`). */
+  fieldReleased(kind: ResourceKind, field: string): boolean;
+  /** The patch shows the whole file (a new file), so a release elsewhere in it would be seen. */
+  wholeFileShown: boolean;
+}
+
+interface SiteRecord {
+  exit: ExitRecord;
+  outcome: SiteOutcome;
+}
+
+function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord): boolean {
+  // do_exit() and friends end the task: nobody receives what it still holds.
+  if (site.iteration || held.node.kind === 'exit-call') return true;
+  if (site.inherited !== null) return site.inherited.strict || held.category === 'error';
+  return held.category === 'error' || held.category === other.category;
+}
+
+function uniqueEnds(records: SiteRecord[]): OtherEnd[] {
+  const ends = new Map<number, OtherEnd>();
+  for (const { outcome } of records) {
+    if (outcome.row === null || ends.has(outcome.row)) continue;
+    ends.set(outcome.row, { row: outcome.row, via: outcome.via ?? '', byMacro: outcome.byMacro, state: outcome.state === 'held' ? 'released' : outcome.state });
+  }
+  return [...ends.values()].sort((a, b) => a.row - b.row);
+}
+
+function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[]): Leak[] {
+  const resolved = records.filter(({ outcome }) => outcome.state !== 'held');
+  const held = records.filter(({ outcome, exit }) => outcome.state === 'held' && !exit.tainted);
+  if (resolved.length === 0 || held.length === 0) return [];
+  const resolvedExits = new Set(resolved.map(({ exit }) => exit.node.id));
+  const partnersByPlace = new Map<string, { exit: CfgNode; jump: CfgNode | null; partners: SiteRecord[] }>();
+  for (const record of held) {
+    const partners = resolved.filter((other) => compatible(site, record.exit, other.exit));
+    if (partners.length === 0) continue;
+    // An exit other paths leave through cleanly is not the culprit: the jump that skipped the release is.
+    const jump = resolvedExits.has(record.exit.node.id) ? record.exit.lastGoto : null;
+    const key = `${record.exit.node.id}:${jump?.id ?? ''}`;
+    const entry = partnersByPlace.get(key) ?? { exit: record.exit.node, jump, partners: [] };
+    entry.partners.push(...partners);
+    partnersByPlace.set(key, entry);
+  }
+  return [...partnersByPlace.values()].map(({ exit, jump, partners }) => ({
+    site,
+    analysis,
+    reason: 'inconsistent' as const,
+    exit,
+    jump,
+    otherEnds: uniqueEnds(partners),
+    store: null,
+  }));
+}
+
+function storedNeverPut(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[], judgement: LeakJudgement): Leak[] {
+  if (site.kind !== 'reference' || site.inherited !== null || site.iteration || !judgement.wholeFileShown) return [];
+  if (records.some(({ outcome }) => outcome.state === 'released')) return [];
+  const stores = records.filter(({ outcome }) => outcome.state === 'handed-off' && outcome.via === 'store' && outcome.storedField !== null);
+  if (stores.length === 0 || stores.length !== records.filter(({ outcome }) => outcome.state === 'handed-off').length) return [];
+  const store = stores[0].outcome;
+  const field = store.storedField as string;
+  if (judgement.fieldReleased(site.kind, field)) return [];
+  return [{ site, analysis, reason: 'stored-never-put', exit: null, jump: null, otherEnds: [], store: { row: store.row ?? site.row, field } }];
+}
+
+/** The leaks of one analysed function. */
+export function judgeLeaks(analysis: FunctionAnalysis, judgement: LeakJudgement): Leak[] {
+  if (!analysis.complete) return [];
+  const leaks: Leak[] = [];
+  for (const site of analysis.sites) {
+    const records: SiteRecord[] = [];
+    for (const exit of analysis.exits) {
+      for (const outcome of exit.outcomes) if (outcome.site === site.id) records.push({ exit, outcome });
+    }
+    leaks.push(...inconsistentLeaks(analysis, site, records), ...storedNeverPut(analysis, site, records, judgement));
+  }
+  return leaks;
+}

@@ -1,0 +1,77 @@
+/**
+ * Calls that never return. Two sorts matter differently: a task that exits (`do_exit`,
+ * `kthread_exit`) leaves the function like a `return` does and must have dropped what it
+ * holds; a crash (`BUG`, `panic`) ends everything, and what it held no longer matters.
+ */
+import type { CSource, Node } from '../model/source.js';
+import { namedChildrenOf } from './syntax.js';
+
+export type NoreturnSort = 'exit' | 'crash';
+
+const TASK_EXITS = new Set([
+  'do_exit',
+  'do_group_exit',
+  'complete_and_exit',
+  'kthread_complete_and_exit',
+  'kthread_exit',
+  'module_put_and_exit',
+  'module_put_and_kthread_exit',
+  'make_task_dead',
+]);
+
+const CRASHES = new Set(['panic', 'BUG', 'unreachable', '__builtin_unreachable', 'machine_halt', 'machine_power_off', 'emergency_restart']);
+
+/**
+ * Names a patch declares `__noreturn` (definitions and prototypes), across its C sources.
+ * Read from the lines as the patch shows them: the parser blanks the annotation.
+ */
+export function declaredNoreturn(sources: readonly CSource[]): Set<string> {
+  const names = new Set<string>();
+  for (const source of sources) {
+    for (const fn of source.functions) if (fn.noreturn && fn.name !== '') names.add(fn.name);
+    for (const segment of source.file.postImage?.segments ?? []) {
+      segment.lines.forEach((line, index) => {
+        if (!NORETURN_WORD.test(line) || /^\s*(#|\*|\/\/|\/\*)/.test(line)) return;
+        // The declared name: the first identifier followed by `(`, on this line or the next.
+        const text = `${line} ${segment.lines[index + 1] ?? ''}`.replace(/__attribute__\s*\(\([^)]*\)\)/g, ' ');
+        for (const match of text.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
+          if (NORETURN_WORD.test(match[1]) || KEYWORDS.has(match[1])) continue;
+          names.add(match[1]);
+          break;
+        }
+      });
+    }
+  }
+  return names;
+}
+
+const NORETURN_WORD = /(?<![\w$])(?:__noreturn|_Noreturn|noreturn)(?![\w$])/;
+const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', '__attribute__', 'typeof']);
+
+export class NoreturnCalls {
+  constructor(private readonly patchNoreturn: ReadonlySet<string> = new Set()) {}
+
+  sortOf(name: string): NoreturnSort | null {
+    if (TASK_EXITS.has(name)) return 'exit';
+    if (CRASHES.has(name)) return 'crash';
+    if (this.patchNoreturn.has(name)) return 'exit';
+    return null;
+  }
+
+  /** The noreturn call an expression statement consists of (`do_exit(code);`, `(void)panic(...)`). */
+  statementCall(statement: Node): { name: string; sort: NoreturnSort } | null {
+    const [expression] = namedChildrenOf(statement);
+    if (expression === undefined) return null;
+    let current = expression;
+    while (current.type === 'cast_expression' || current.type === 'parenthesized_expression') {
+      const inner: Node | undefined = current.type === 'cast_expression' ? (current.childForFieldName('value') ?? undefined) : namedChildrenOf(current)[0];
+      if (inner === undefined) return null;
+      current = inner;
+    }
+    if (current.type !== 'call_expression') return null;
+    const callee = current.childForFieldName('function');
+    if (callee?.type !== 'identifier') return null;
+    const sort = this.sortOf(callee.text);
+    return sort === null ? null : { name: callee.text, sort };
+  }
+}

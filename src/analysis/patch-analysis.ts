@@ -1,0 +1,195 @@
+/**
+ * The resource analysis of one patch, computed once and shared by the rules that read it
+ * (module-ref-leak, ref-leak, mem-leak, lock-imbalance, completion-missed): every function
+ * with an added line gets its CFG walked, with what it inherits as a thread or a completer.
+ */
+import type { CFunction, CSource, ParsedSource } from '../model/source.js';
+import { buildCfg, type Cfg } from './cfg.js';
+import { analyseFunction, type FunctionAnalysis, type ReturnKind } from './engine.js';
+import { judgeLeaks, type Leak } from './leaks.js';
+import { NoreturnCalls, declaredNoreturn } from './noreturn.js';
+import { HOLDING_CALL, nameSuggestsRelease, releaseApi, RELEASE_APIS, type ResourceKind } from './resources.js';
+import { FunctionSummaries, isNestedDefinition } from './summaries.js';
+import { calleeName, callArguments, expressionKey, lastFieldOfKey } from './syntax.js';
+import { findCompletionWaits, findThreadStarts, inheritedObligations, type CompletionWait, type ThreadStart } from './threads.js';
+
+export interface AnalysedFunction {
+  source: CSource;
+  fn: CFunction;
+  analysis: FunctionAnalysis;
+}
+
+export interface PatchAnalysis {
+  functions: AnalysedFunction[];
+  leaks: LeakInSource[];
+  threadStarts: ThreadStart[];
+  waits: CompletionWait[];
+}
+
+export interface LeakInSource {
+  leak: Leak;
+  source: CSource;
+  fn: CFunction;
+}
+
+/** The parsed files of one patch (the rules' PatchUnderReview fits). */
+export interface PatchSources {
+  sources: readonly ParsedSource[];
+}
+
+const COMPLETE_CALL = /\bcomplete(?:_all|_and_exit)?\s*\(|\bkthread_complete_and_exit\s*\(/;
+
+const cache = new WeakMap<PatchSources, PatchAnalysis>();
+
+function cSourcesOf(review: PatchSources): CSource[] {
+  return review.sources.filter((source): source is CSource => source.kind === 'c');
+}
+
+/** Rows of the function map to consecutive post-image lines, except a synthesised head or tail. */
+function hasGap(source: CSource, fn: CFunction): boolean {
+  let previous: number | null = null;
+  let seenShown = false;
+  let gapAfterShown = false;
+  for (let row = fn.node.startPosition.row; row <= fn.node.endPosition.row; row++) {
+    const line = source.postLineOfRow(row);
+    if (line === null) {
+      if (seenShown) gapAfterShown = true;
+      continue;
+    }
+    if (gapAfterShown) return true;
+    if (previous !== null && line !== previous + 1) return true;
+    previous = line;
+    seenShown = true;
+  }
+  return false;
+}
+
+function originalRowOf(source: CSource, row: number): string | undefined {
+  const line = source.postLineOfRow(row);
+  return line === null ? undefined : source.lineText(line);
+}
+
+function hasAddedLine(source: CSource, fn: CFunction): boolean {
+  for (let line = fn.startLine; line <= fn.endLine; line++) if (source.isAdded(line)) return true;
+  return false;
+}
+
+export function returnKindOf(fn: CFunction): ReturnKind {
+  const declarator = fn.node.childForFieldName('declarator');
+  if (declarator?.type === 'pointer_declarator') return 'pointer';
+  const type = fn.node.childForFieldName('type')?.text ?? 'int';
+  if (type === 'void') return 'void';
+  if (type === 'bool' || type === '_Bool') return 'bool';
+  return 'int';
+}
+
+/** Completions a CFG completes outside any loop (a handshake done once). */
+function completedOnce(cfg: Cfg): string[] {
+  const keys: string[] = [];
+  for (const node of cfg.nodes) {
+    if (node.loopDepth > 0) continue;
+    for (const event of node.events) {
+      if (event.type !== 'call') continue;
+      const api = releaseApi(event.name);
+      const argument = event.args[0];
+      if (api?.kind === 'completion' && argument !== undefined && argument.key !== 'NULL') keys.push(argument.key);
+    }
+  }
+  return keys;
+}
+
+/** Fields (`x->tsk`) whose resource the patch releases somewhere, per kind. */
+function fieldReleases(reviews: readonly PatchSources[]): Map<ResourceKind, Set<string>> {
+  const fields = new Map<ResourceKind, Set<string>>();
+  const add = (kind: ResourceKind, field: string | null): void => {
+    if (field === null) return;
+    if (!fields.has(kind)) fields.set(kind, new Set());
+    fields.get(kind)?.add(field);
+  };
+  for (const review of reviews) {
+    for (const source of cSourcesOf(review)) {
+      for (const call of source.tree.rootNode.descendantsOfType('call_expression')) {
+        if (call === null) continue;
+        const name = calleeName(call);
+        if (name === null) continue;
+        const api = releaseApi(name);
+        const args = callArguments(call);
+        if (api !== undefined && typeof api.carrier === 'number') {
+          const argument = args[api.carrier];
+          if (argument === undefined) continue;
+          // `put_device(x->dev)` puts the field `dev`; `put_device(&x->pdev->dev)` puts `pdev`.
+          const key = expressionKey(argument);
+          add(api.kind, lastFieldOfKey(key));
+          add(api.kind, lastFieldOfKey(key.replace(/(->|\.)dev$/, '')));
+          continue;
+        }
+        if (nameSuggestsRelease(name, 'reference')) for (const argument of args) add('reference', lastFieldOfKey(expressionKey(argument)));
+      }
+    }
+  }
+  return fields;
+}
+
+function analyse(current: PatchSources, series: readonly PatchSources[]): PatchAnalysis {
+  const sources = cSourcesOf(current);
+  const noreturn = new NoreturnCalls(declaredNoreturn(sources));
+  const summaries = new FunctionSummaries(sources);
+  const threadFunctions = new Set<string>();
+  const threadStarts = findThreadStarts(sources, summaries);
+  const waits = findCompletionWaits(sources);
+  for (const start of threadStarts) threadFunctions.add(start.threadFunction);
+  let releasedFields: Map<ResourceKind, Set<string>> | null = null;
+  const functions: AnalysedFunction[] = [];
+  const leaks: LeakInSource[] = [];
+  const lineOf = (file: string, row: number): number | null => sources.find((source) => source.file.path === file)?.postLineOfRow(row) ?? null;
+
+  for (const source of sources) {
+    for (const fn of source.functions) {
+      if (fn.name === '' || !hasAddedLine(source, fn)) continue;
+      const text = fn.node.text;
+      const completes = COMPLETE_CALL.test(text) && (waits.length > 0 || threadFunctions.has(fn.name));
+      if (!HOLDING_CALL.test(text) && !threadFunctions.has(fn.name) && !completes) continue;
+      if (isNestedDefinition(fn.node) || hasGap(source, fn) || fn.node.childForFieldName('body') === null) continue;
+      const cfg = buildCfg(fn.node, fn.name, {
+        noreturn,
+        originalRow: (row) => originalRowOf(source, row),
+        entryAnywhere: source.postLineOfRow(fn.node.startPosition.row) === null,
+      });
+      const inherited = inheritedObligations({ functionName: fn.name, starts: threadStarts, waits, completed: completedOnce(cfg), lineOf });
+      const analysis = analyseFunction({
+        cfg,
+        returnKind: returnKindOf(fn),
+        summaries,
+        inherited,
+        isUnseenRow: (row) => source.postLineOfRow(row) === null,
+      });
+      functions.push({ source, fn, analysis });
+      const judged = judgeLeaks(analysis, {
+        wholeFileShown: source.file.postImage?.wholeFile ?? false,
+        fieldReleased: (kind, field) => {
+          releasedFields ??= fieldReleases(series.includes(current) ? series : [...series, current]);
+          return releasedFields.get(kind)?.has(field) ?? false;
+        },
+      });
+      for (const leak of judged) leaks.push({ leak, source, fn });
+    }
+  }
+  return { functions, leaks, threadStarts, waits };
+}
+
+/**
+ * The analysis of the patch under review (computed on first use, then shared).
+ * @param series every patch of the series, the current one included: releases of stored fields are looked up there
+ */
+export function analysePatch(current: PatchSources, series: readonly PatchSources[] = [current]): PatchAnalysis {
+  const cached = cache.get(current);
+  if (cached !== undefined) return cached;
+  const result = analyse(current, series);
+  cache.set(current, result);
+  return result;
+}
+
+/** Release calls of a kind, for wording ("module_put()"). */
+export function releaseCallsOf(kind: ResourceKind): string[] {
+  return RELEASE_APIS.filter((api) => api.kind === kind).map((api) => `${api.name}()`);
+}

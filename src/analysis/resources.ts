@@ -1,0 +1,629 @@
+/**
+ * The acquire/release table: for each kernel API, which argument or return value carries the
+ * resource, what failure looks like, how it is released, and its kind. Data only: the engine
+ * (engine.ts) reads it, the rules word their comments from its nouns.
+ */
+
+export type ResourceKind = 'module' | 'reference' | 'memory' | 'lock' | 'completion';
+
+/**
+ * How a call tells success from failure, as the value it returns:
+ * - never: it cannot fail (get_task_struct, mutex_lock, __module_get);
+ * - null: a NULL pointer on failure (kmalloc);
+ * - err-ptr: an ERR_PTR on failure (IS_ERR);
+ * - err-ptr-or-null: either;
+ * - errno: zero on success, a negative errno on failure (mutex_lock_interruptible);
+ * - negative: a negative errno on failure, zero or a positive value on success (kernel_thread);
+ * - zero-ok: zero on success, anything else on failure (down_trylock);
+ * - false: zero on failure, non-zero on success (try_module_get, spin_trylock).
+ */
+export type FailureStyle = 'never' | 'null' | 'err-ptr' | 'err-ptr-or-null' | 'errno' | 'negative' | 'zero-ok' | 'false';
+
+export interface AcquireApi {
+  name: string;
+  kind: ResourceKind;
+  /**
+   * What names the resource afterwards: the returned value, argument i (0-based), or
+   * nothing the code passes (rcu_read_lock): then IMPLICIT_RESOURCE_NAMES names it.
+   */
+  carrier: 'return' | number | 'implicit';
+  /** The API also returns its carrier argument (of_node_get(np) returns np). */
+  returnsCarrier?: boolean;
+  failure: FailureStyle;
+  /** An argument the call releases (of_find_node_by_name(from, ...) drops `from`). */
+  releasesArgument?: number;
+  /** What the resource is, for comments: "module reference", "reference on the device node". */
+  noun: string;
+  /** The usual release, for comments. */
+  release: string;
+}
+
+export interface ReleaseApi {
+  name: string;
+  kind: ResourceKind;
+  /** The argument naming what is released; `implicit` when the API names it itself. */
+  carrier: number | 'implicit';
+  /** For implicit releases: the resource name released (THIS_MODULE, rcu, rtnl). */
+  implicitName?: string;
+}
+
+/** Calls that start a thread running a function of the patch (threads.ts follows them). */
+export interface ThreadStarterApi {
+  name: string;
+  /** The thread function argument. */
+  functionArgument: number;
+  /** The argument handed to the thread function. */
+  dataArgument: number;
+  failure: FailureStyle;
+}
+
+/** Calls that take ownership of one of their arguments (stored in a list, a table, a device). */
+export interface HandOffApi {
+  name: string;
+  argument: number;
+}
+
+/** `for_each_child_of_node(parent, child)`: the loop holds a reference on `child` in its body. */
+export interface IterationMacro {
+  name: string;
+  variableArgument: number;
+  noun: string;
+  release: string;
+}
+
+export interface WaitApi {
+  name: string;
+  argument: number;
+  /** Sleeps until the completion is completed, however long that takes. */
+  forever: boolean;
+}
+
+function acquires(
+  kind: ResourceKind,
+  noun: string,
+  release: string,
+  entries: [name: string, carrier: AcquireApi['carrier'], failure: FailureStyle, extra?: Partial<AcquireApi>][],
+): AcquireApi[] {
+  return entries.map(([name, carrier, failure, extra]) => ({ name, kind, carrier, failure, noun, release, ...extra }));
+}
+
+function releases(kind: ResourceKind, entries: [name: string, carrier: ReleaseApi['carrier'], implicitName?: string][]): ReleaseApi[] {
+  return entries.map(([name, carrier, implicitName]) => ({ name, kind, carrier, ...(implicitName ? { implicitName } : {}) }));
+}
+
+/** The call returns its argument (NULL when given NULL, so the result may be tested). */
+const RETURNS_ARGUMENT = { returnsCarrier: true } as const;
+
+export const ACQUIRE_APIS: readonly AcquireApi[] = [
+  // Module references.
+  ...acquires('module', 'module reference', 'module_put()', [
+    ['try_module_get', 0, 'false'],
+    ['__module_get', 0, 'never'],
+  ]),
+  ...acquires('module', 'reference on the file_operations owner', 'fops_put()', [['fops_get', 'return', 'null']]),
+
+  // Tasks and pids.
+  ...acquires('reference', 'reference on the task_struct', 'put_task_struct()', [
+    ['get_task_struct', 0, 'never', RETURNS_ARGUMENT],
+    ['get_pid_task', 'return', 'null'],
+    ['find_get_task_by_vpid', 'return', 'null'],
+  ]),
+  ...acquires('reference', 'reference on the pid', 'put_pid()', [
+    ['get_pid', 0, 'null', RETURNS_ARGUMENT],
+    ['find_get_pid', 'return', 'null'],
+    ['get_task_pid', 'return', 'null'],
+  ]),
+
+  // Devices.
+  ...acquires('reference', 'reference on the device', 'put_device()', [
+    ['get_device', 0, 'null', RETURNS_ARGUMENT],
+    ['bus_find_device', 'return', 'null'],
+    ['bus_find_device_by_name', 'return', 'null'],
+    ['bus_find_device_by_of_node', 'return', 'null'],
+    ['bus_find_device_by_fwnode', 'return', 'null'],
+    ['bus_find_device_by_devt', 'return', 'null'],
+    ['class_find_device', 'return', 'null'],
+    ['class_find_device_by_name', 'return', 'null'],
+    ['class_find_device_by_of_node', 'return', 'null'],
+    ['class_find_device_by_fwnode', 'return', 'null'],
+    ['driver_find_device', 'return', 'null'],
+    ['driver_find_device_by_of_node', 'return', 'null'],
+    ['device_find_child', 'return', 'null'],
+    ['device_find_child_by_name', 'return', 'null'],
+    ['of_find_device_by_node', 'return', 'null'],
+    ['of_find_i2c_device_by_node', 'return', 'null'],
+    ['of_find_i2c_adapter_by_node', 'return', 'null'],
+    ['of_find_net_device_by_node', 'return', 'null'],
+  ]),
+  ...acquires('reference', 'reference on the PCI device', 'pci_dev_put()', [
+    ['pci_dev_get', 0, 'null', RETURNS_ARGUMENT],
+    ['pci_get_device', 'return', 'null', { releasesArgument: 2 }],
+    ['pci_get_subsys', 'return', 'null', { releasesArgument: 4 }],
+    ['pci_get_class', 'return', 'null', { releasesArgument: 1 }],
+    ['pci_get_slot', 'return', 'null'],
+    ['pci_get_domain_bus_and_slot', 'return', 'null'],
+  ]),
+
+  // Device-tree nodes and firmware nodes.
+  ...acquires('reference', 'reference on the device node', 'of_node_put()', [
+    ['of_node_get', 0, 'null', RETURNS_ARGUMENT],
+    ['of_find_node_by_name', 'return', 'null', { releasesArgument: 0 }],
+    ['of_find_node_by_type', 'return', 'null', { releasesArgument: 0 }],
+    ['of_find_compatible_node', 'return', 'null', { releasesArgument: 0 }],
+    ['of_find_matching_node', 'return', 'null', { releasesArgument: 0 }],
+    ['of_find_matching_node_and_match', 'return', 'null', { releasesArgument: 0 }],
+    ['of_find_node_with_property', 'return', 'null', { releasesArgument: 0 }],
+    ['of_find_node_by_path', 'return', 'null'],
+    ['of_find_node_opts_by_path', 'return', 'null'],
+    ['of_find_node_by_phandle', 'return', 'null'],
+    ['of_get_parent', 'return', 'null'],
+    ['of_get_child_by_name', 'return', 'null'],
+    ['of_get_available_child_by_name', 'return', 'null'],
+    ['of_get_compatible_child', 'return', 'null'],
+    ['of_parse_phandle', 'return', 'null'],
+    ['of_get_cpu_node', 'return', 'null'],
+    ['of_cpu_device_node_get', 'return', 'null'],
+    ['of_graph_get_remote_node', 'return', 'null'],
+    ['of_graph_get_remote_port_parent', 'return', 'null'],
+    ['of_graph_get_remote_port', 'return', 'null'],
+    ['of_graph_get_remote_endpoint', 'return', 'null'],
+    ['of_graph_get_port_parent', 'return', 'null'],
+    ['of_graph_get_port_by_id', 'return', 'null'],
+    ['of_graph_get_endpoint_by_regs', 'return', 'null'],
+  ]),
+  ...acquires('reference', 'reference on the fwnode', 'fwnode_handle_put()', [
+    ['fwnode_handle_get', 0, 'null', RETURNS_ARGUMENT],
+    ['fwnode_get_parent', 'return', 'null'],
+    ['fwnode_get_named_child_node', 'return', 'null'],
+    ['device_get_named_child_node', 'return', 'null'],
+    ['fwnode_find_reference', 'return', 'err-ptr'],
+    ['fwnode_graph_get_remote_endpoint', 'return', 'null'],
+    ['fwnode_graph_get_port_parent', 'return', 'null'],
+  ]),
+
+  // kref, kobject, files, dentries.
+  ...acquires('reference', 'kref reference', 'kref_put()', [
+    ['kref_get', 0, 'never'],
+    ['kref_get_unless_zero', 0, 'false'],
+  ]),
+  ...acquires('reference', 'kobject reference', 'kobject_put()', [['kobject_get', 0, 'null', RETURNS_ARGUMENT]]),
+  ...acquires('reference', 'file reference', 'fput()', [
+    ['fget', 'return', 'null'],
+    ['fget_raw', 'return', 'null'],
+    ['get_file', 0, 'null', RETURNS_ARGUMENT],
+    ['filp_open', 'return', 'err-ptr'],
+  ]),
+  ...acquires('reference', 'dentry reference', 'dput()', [
+    ['dget', 0, 'null', RETURNS_ARGUMENT],
+    ['dget_parent', 'return', 'never'],
+    ['d_find_alias', 'return', 'null'],
+    ['lookup_one_len', 'return', 'err-ptr'],
+  ]),
+
+  // Memory.
+  ...acquires('memory', 'allocation', 'kfree()', [
+    ['kmalloc', 'return', 'null'],
+    ['kzalloc', 'return', 'null'],
+    ['kcalloc', 'return', 'null'],
+    ['kmalloc_array', 'return', 'null'],
+    ['kmalloc_node', 'return', 'null'],
+    ['kzalloc_node', 'return', 'null'],
+    ['kcalloc_node', 'return', 'null'],
+    ['kmalloc_obj', 'return', 'null'],
+    ['kzalloc_obj', 'return', 'null'],
+    ['kzalloc_objs', 'return', 'null'],
+    ['kstrdup', 'return', 'null'],
+    ['kstrndup', 'return', 'null'],
+    ['kmemdup', 'return', 'null'],
+    ['kmemdup_nul', 'return', 'null'],
+    ['kmemdup_array', 'return', 'null'],
+    ['kasprintf', 'return', 'null'],
+    ['kvasprintf', 'return', 'null'],
+    ['memdup_user', 'return', 'err-ptr'],
+    ['memdup_user_nul', 'return', 'err-ptr'],
+    ['strndup_user', 'return', 'err-ptr'],
+  ]),
+  ...acquires('memory', 'allocation', 'kvfree()', [
+    ['kvmalloc', 'return', 'null'],
+    ['kvzalloc', 'return', 'null'],
+    ['kvcalloc', 'return', 'null'],
+    ['kvmalloc_array', 'return', 'null'],
+    ['kvmalloc_node', 'return', 'null'],
+    ['kvzalloc_node', 'return', 'null'],
+    ['vmemdup_user', 'return', 'err-ptr'],
+  ]),
+  ...acquires('memory', 'allocation', 'vfree()', [
+    ['vmalloc', 'return', 'null'],
+    ['vzalloc', 'return', 'null'],
+    ['vmalloc_node', 'return', 'null'],
+    ['vzalloc_node', 'return', 'null'],
+    ['vmalloc_user', 'return', 'null'],
+  ]),
+  ...acquires('memory', 'allocation', 'bitmap_free()', [['bitmap_zalloc', 'return', 'null'], ['bitmap_alloc', 'return', 'null']]),
+  ...acquires('memory', 'allocation', 'kmem_cache_free()', [
+    ['kmem_cache_alloc', 'return', 'null'],
+    ['kmem_cache_zalloc', 'return', 'null'],
+  ]),
+
+  // Locks.
+  ...acquires('lock', 'spinlock', 'spin_unlock()', [
+    ['spin_lock', 0, 'never'],
+    ['spin_lock_bh', 0, 'never'],
+    ['spin_lock_irq', 0, 'never'],
+    ['spin_lock_irqsave', 0, 'never'],
+    ['spin_lock_nested', 0, 'never'],
+    ['spin_lock_irqsave_nested', 0, 'never'],
+    ['raw_spin_lock', 0, 'never'],
+    ['raw_spin_lock_bh', 0, 'never'],
+    ['raw_spin_lock_irq', 0, 'never'],
+    ['raw_spin_lock_irqsave', 0, 'never'],
+    ['raw_spin_lock_nested', 0, 'never'],
+    ['spin_trylock', 0, 'false'],
+    ['spin_trylock_bh', 0, 'false'],
+    ['spin_trylock_irq', 0, 'false'],
+    ['spin_trylock_irqsave', 0, 'false'],
+    ['raw_spin_trylock', 0, 'false'],
+    ['raw_spin_trylock_irqsave', 0, 'false'],
+    ['xa_lock', 0, 'never'],
+    ['xa_lock_bh', 0, 'never'],
+    ['xa_lock_irq', 0, 'never'],
+    ['xa_lock_irqsave', 0, 'never'],
+  ]),
+  ...acquires('lock', 'mutex', 'mutex_unlock()', [
+    ['mutex_lock', 0, 'never'],
+    ['mutex_lock_nested', 0, 'never'],
+    ['mutex_lock_io', 0, 'never'],
+    ['mutex_lock_interruptible', 0, 'errno'],
+    ['mutex_lock_interruptible_nested', 0, 'errno'],
+    ['mutex_lock_killable', 0, 'errno'],
+    ['mutex_lock_killable_nested', 0, 'errno'],
+    ['mutex_trylock', 0, 'false'],
+  ]),
+  ...acquires('lock', 'rwlock', 'read_unlock()/write_unlock()', [
+    ['read_lock', 0, 'never'],
+    ['read_lock_bh', 0, 'never'],
+    ['read_lock_irq', 0, 'never'],
+    ['read_lock_irqsave', 0, 'never'],
+    ['write_lock', 0, 'never'],
+    ['write_lock_bh', 0, 'never'],
+    ['write_lock_irq', 0, 'never'],
+    ['write_lock_irqsave', 0, 'never'],
+    ['read_trylock', 0, 'false'],
+    ['write_trylock', 0, 'false'],
+  ]),
+  ...acquires('lock', 'semaphore', 'up()', [
+    ['down', 0, 'never'],
+    ['down_interruptible', 0, 'errno'],
+    ['down_killable', 0, 'errno'],
+    ['down_timeout', 0, 'errno'],
+    ['down_trylock', 0, 'zero-ok'],
+  ]),
+  ...acquires('lock', 'rw_semaphore', 'up_read()/up_write()', [
+    ['down_read', 0, 'never'],
+    ['down_read_nested', 0, 'never'],
+    ['down_write', 0, 'never'],
+    ['down_write_nested', 0, 'never'],
+    ['down_read_interruptible', 0, 'errno'],
+    ['down_read_killable', 0, 'errno'],
+    ['down_write_killable', 0, 'errno'],
+    ['down_read_trylock', 0, 'false'],
+    ['down_write_trylock', 0, 'false'],
+  ]),
+  ...acquires('lock', 'RCU read-side critical section', 'rcu_read_unlock()', [
+    ['rcu_read_lock', 'implicit', 'never'],
+  ]),
+  ...acquires('lock', 'RCU-bh read-side critical section', 'rcu_read_unlock_bh()', [
+    ['rcu_read_lock_bh', 'implicit', 'never'],
+  ]),
+  ...acquires('lock', 'socket lock', 'release_sock()', [['lock_sock', 0, 'never']]),
+  ...acquires('lock', 'RTNL', 'rtnl_unlock()', [
+    ['rtnl_lock', 'implicit', 'never'],
+    ['rtnl_trylock', 'implicit', 'false'],
+  ]),
+];
+
+/** The name an implicit-carrier acquire (no argument names it) gives its resource. */
+export const IMPLICIT_RESOURCE_NAMES: Readonly<Record<string, string>> = {
+  rcu_read_lock: 'rcu',
+  rcu_read_unlock: 'rcu',
+  rcu_read_lock_bh: 'rcu_bh',
+  rcu_read_unlock_bh: 'rcu_bh',
+  rtnl_lock: 'rtnl',
+  rtnl_trylock: 'rtnl',
+  rtnl_unlock: 'rtnl',
+};
+
+export const RELEASE_APIS: readonly ReleaseApi[] = [
+  ...releases('module', [
+    ['module_put', 0],
+    ['module_put_and_exit', 'implicit', 'THIS_MODULE'],
+    ['module_put_and_kthread_exit', 'implicit', 'THIS_MODULE'],
+    ['fops_put', 0],
+  ]),
+  ...releases('reference', [
+    ['put_task_struct', 0],
+    ['put_pid', 0],
+    ['put_device', 0],
+    ['platform_device_put', 0],
+    ['i2c_put_adapter', 0],
+    ['pci_dev_put', 0],
+    ['of_node_put', 0],
+    ['fwnode_handle_put', 0],
+    ['kref_put', 0],
+    ['kref_put_mutex', 0],
+    ['kref_put_lock', 0],
+    ['kobject_put', 0],
+    ['fput', 0],
+    ['filp_close', 0],
+    ['dput', 0],
+  ]),
+  ...releases('memory', [
+    ['kfree', 0],
+    ['kvfree', 0],
+    ['vfree', 0],
+    ['kfree_sensitive', 0],
+    ['kvfree_sensitive', 0],
+    ['kzfree', 0],
+    ['kfree_const', 0],
+    ['kfree_rcu', 0],
+    ['kvfree_rcu', 0],
+    ['kfree_rcu_mightsleep', 0],
+    ['bitmap_free', 0],
+    ['kmem_cache_free', 1],
+  ]),
+  ...releases('lock', [
+    ['spin_unlock', 0],
+    ['spin_unlock_bh', 0],
+    ['spin_unlock_irq', 0],
+    ['spin_unlock_irqrestore', 0],
+    ['raw_spin_unlock', 0],
+    ['raw_spin_unlock_bh', 0],
+    ['raw_spin_unlock_irq', 0],
+    ['raw_spin_unlock_irqrestore', 0],
+    ['xa_unlock', 0],
+    ['xa_unlock_bh', 0],
+    ['xa_unlock_irq', 0],
+    ['xa_unlock_irqrestore', 0],
+    ['mutex_unlock', 0],
+    ['read_unlock', 0],
+    ['read_unlock_bh', 0],
+    ['read_unlock_irq', 0],
+    ['read_unlock_irqrestore', 0],
+    ['write_unlock', 0],
+    ['write_unlock_bh', 0],
+    ['write_unlock_irq', 0],
+    ['write_unlock_irqrestore', 0],
+    ['up', 0],
+    ['up_read', 0],
+    ['up_write', 0],
+    ['rcu_read_unlock', 'implicit', 'rcu'],
+    ['rcu_read_unlock_bh', 'implicit', 'rcu_bh'],
+    ['release_sock', 0],
+    ['rtnl_unlock', 'implicit', 'rtnl'],
+  ]),
+  ...releases('completion', [
+    ['complete', 0],
+    ['complete_all', 0],
+    ['complete_and_exit', 0],
+    ['kthread_complete_and_exit', 0],
+  ]),
+];
+
+export const THREAD_STARTER_APIS: readonly ThreadStarterApi[] = [
+  { name: 'kernel_thread', functionArgument: 0, dataArgument: 1, failure: 'negative' },
+  { name: 'kthread_run', functionArgument: 0, dataArgument: 1, failure: 'err-ptr' },
+  { name: 'kthread_create', functionArgument: 0, dataArgument: 1, failure: 'err-ptr' },
+  { name: 'kthread_create_on_node', functionArgument: 0, dataArgument: 1, failure: 'err-ptr' },
+  { name: 'kthread_create_on_cpu', functionArgument: 0, dataArgument: 1, failure: 'err-ptr' },
+  { name: 'kthread_run_on_cpu', functionArgument: 0, dataArgument: 1, failure: 'err-ptr' },
+];
+
+export const HAND_OFF_APIS: readonly HandOffApi[] = [
+  { name: 'list_add', argument: 0 },
+  { name: 'list_add_tail', argument: 0 },
+  { name: 'list_add_rcu', argument: 0 },
+  { name: 'list_add_tail_rcu', argument: 0 },
+  { name: 'hlist_add_head', argument: 0 },
+  { name: 'hlist_add_head_rcu', argument: 0 },
+  { name: 'hlist_add_behind', argument: 0 },
+  { name: 'llist_add', argument: 0 },
+  { name: 'rb_link_node', argument: 0 },
+  { name: 'platform_set_drvdata', argument: 1 },
+  { name: 'dev_set_drvdata', argument: 1 },
+  { name: 'i2c_set_clientdata', argument: 1 },
+  { name: 'spi_set_drvdata', argument: 1 },
+  { name: 'pci_set_drvdata', argument: 1 },
+  { name: 'usb_set_intfdata', argument: 1 },
+  { name: 'hid_set_drvdata', argument: 1 },
+  { name: 'input_set_drvdata', argument: 1 },
+  { name: 'serdev_device_set_drvdata', argument: 1 },
+  { name: 'idr_alloc', argument: 1 },
+  { name: 'idr_alloc_cyclic', argument: 1 },
+  { name: 'idr_alloc_u32', argument: 1 },
+  { name: 'idr_replace', argument: 1 },
+  { name: 'xa_store', argument: 2 },
+  { name: 'xa_insert', argument: 2 },
+  { name: 'xa_alloc', argument: 2 },
+  { name: 'xa_alloc_cyclic', argument: 2 },
+  { name: '__xa_store', argument: 2 },
+  { name: 'radix_tree_insert', argument: 2 },
+  { name: 'call_rcu', argument: 0 },
+  { name: 'schedule_work', argument: 0 },
+  { name: 'schedule_delayed_work', argument: 0 },
+  { name: 'queue_work', argument: 1 },
+  { name: 'queue_delayed_work', argument: 1 },
+  { name: 'add_timer', argument: 0 },
+  { name: 'mod_timer', argument: 0 },
+  { name: 'request_irq', argument: 4 },
+  { name: 'request_threaded_irq', argument: 5 },
+  { name: 'devm_request_irq', argument: 5 },
+  { name: 'devm_request_threaded_irq', argument: 6 },
+  { name: 'devm_add_action', argument: 2 },
+  { name: 'devm_add_action_or_reset', argument: 2 },
+  { name: 'single_open', argument: 2 },
+  { name: 'debugfs_create_file', argument: 3 },
+  { name: 'proc_create_data', argument: 4 },
+  { name: 'skb_queue_tail', argument: 1 },
+  { name: 'skb_queue_head', argument: 1 },
+  { name: 'tasklet_init', argument: 2 },
+  { name: 'kthread_stop_put', argument: 0 },
+  // Stores written as macros.
+  { name: 'rcu_assign_pointer', argument: 1 },
+  { name: 'RCU_INIT_POINTER', argument: 1 },
+  { name: 'rcu_replace_pointer', argument: 1 },
+  { name: 'WRITE_ONCE', argument: 1 },
+  { name: 'smp_store_release', argument: 1 },
+  { name: 'xchg', argument: 1 },
+  { name: 'cmpxchg', argument: 2 },
+  { name: 'try_cmpxchg', argument: 2 },
+  { name: 'swap', argument: 1 },
+];
+
+export const WAIT_APIS: readonly WaitApi[] = [
+  { name: 'wait_for_completion', argument: 0, forever: true },
+  { name: 'wait_for_completion_io', argument: 0, forever: true },
+  { name: 'wait_for_completion_interruptible', argument: 0, forever: false },
+  { name: 'wait_for_completion_killable', argument: 0, forever: false },
+  { name: 'wait_for_completion_state', argument: 0, forever: false },
+  { name: 'wait_for_completion_timeout', argument: 0, forever: false },
+  { name: 'wait_for_completion_io_timeout', argument: 0, forever: false },
+  { name: 'wait_for_completion_interruptible_timeout', argument: 0, forever: false },
+  { name: 'wait_for_completion_killable_timeout', argument: 0, forever: false },
+];
+
+export const ITERATION_MACROS: readonly IterationMacro[] = [
+  ...[
+    ['for_each_child_of_node', 1],
+    ['for_each_available_child_of_node', 1],
+    ['for_each_reserved_child_of_node', 1],
+    ['for_each_endpoint_of_node', 1],
+    ['for_each_node_by_name', 0],
+    ['for_each_node_by_type', 0],
+    ['for_each_compatible_node', 0],
+    ['for_each_matching_node', 0],
+    ['for_each_matching_node_and_match', 0],
+    ['for_each_node_with_property', 0],
+    ['for_each_of_cpu_node', 0],
+    ['for_each_of_graph_port', 1],
+    ['for_each_of_graph_port_endpoint', 1],
+  ].map(([name, variableArgument]) => ({
+    name: name as string,
+    variableArgument: variableArgument as number,
+    noun: 'reference on the device node',
+    release: 'of_node_put()',
+  })),
+  ...[
+    ['fwnode_for_each_child_node', 1],
+    ['fwnode_for_each_available_child_node', 1],
+    ['device_for_each_child_node', 1],
+    ['fwnode_graph_for_each_endpoint', 1],
+  ].map(([name, variableArgument]) => ({
+    name: name as string,
+    variableArgument: variableArgument as number,
+    noun: 'reference on the fwnode',
+    release: 'fwnode_handle_put()',
+  })),
+  { name: 'for_each_pci_dev', variableArgument: 0, noun: 'reference on the PCI device', release: 'pci_dev_put()' },
+];
+
+/** A call that may leave something held: an acquire of the table or a for_each loop holding a reference (a cheap text test before building a CFG). */
+export const HOLDING_CALL = new RegExp(
+  `(?<![\\w$])(?:${[...ACQUIRE_APIS.map((api) => api.name), ...ITERATION_MACROS.map((macro) => macro.name)].join('|')})\\s*\\(`,
+);
+
+const acquireByName = new Map(ACQUIRE_APIS.map((api) => [api.name, api]));
+const releaseByName = new Map(RELEASE_APIS.map((api) => [api.name, api]));
+const starterByName = new Map(THREAD_STARTER_APIS.map((api) => [api.name, api]));
+const handOffByName = new Map(HAND_OFF_APIS.map((api) => [api.name, api]));
+const waitByName = new Map(WAIT_APIS.map((api) => [api.name, api]));
+const iterationByName = new Map(ITERATION_MACROS.map((macro) => [macro.name, macro]));
+
+export function iterationMacro(name: string): IterationMacro | undefined {
+  return iterationByName.get(name);
+}
+
+export function acquireApi(name: string): AcquireApi | undefined {
+  return acquireByName.get(name);
+}
+
+export function releaseApi(name: string): ReleaseApi | undefined {
+  return releaseByName.get(name);
+}
+
+export function threadStarterApi(name: string): ThreadStarterApi | undefined {
+  return starterByName.get(name);
+}
+
+export function handOffApi(name: string): HandOffApi | undefined {
+  return handOffByName.get(name);
+}
+
+export function waitApi(name: string): WaitApi | undefined {
+  return waitByName.get(name);
+}
+
+/** The release APIs of a kind, for comments ("module_put()"). */
+export function releaseNamesOf(kind: ResourceKind): string[] {
+  return RELEASE_APIS.filter((api) => api.kind === kind).map((api) => api.name);
+}
+
+const DESTRUCTOR_WORDS = new Set([
+  'free', 'put', 'release', 'destroy', 'unref', 'cleanup', 'delete', 'del', 'remove', 'unregister', 'deinit',
+  'uninit', 'dispose', 'drop', 'kill', 'fini', 'finish', 'close', 'unmap', 'detach', 'exit',
+]);
+const REGISTRATION_WORDS = new Set([
+  'register', 'add', 'queue', 'insert', 'attach', 'enqueue', 'submit', 'install', 'publish', 'store', 'push',
+  'link', 'hash', 'commit', 'adopt', 'own', 'consume', 'transfer', 'post', 'send', 'xmit', 'hold',
+]);
+
+const SETTER_OBJECTS = new Set(['data', 'drvdata', 'priv', 'private', 'clientdata', 'intfdata', 'ctx', 'context', 'userdata', 'cookie', 'owner', 'parent', 'buf', 'buffer', 'node', 'of', 'fwnode']);
+
+function wordsOf(name: string): string[] {
+  const bare = name.replace(/^.*(?:->|\.)/, '');
+  return bare.split('_').filter((word) => word !== '').map((word) => word.toLowerCase());
+}
+
+/** Name judgements are asked for on every call a path passes: remembered per name. */
+const releaseNameCache = new Map<string, boolean>();
+const handOffNameCache = new Map<string, boolean>();
+
+/**
+ * An unknown function that, by its name, releases what it is given: `foo_free(p)`,
+ * `my_put(dev)`, `unlock_thing(&l)`, `signal_done(&c)`.
+ */
+export function nameSuggestsRelease(name: string, kind: ResourceKind): boolean {
+  const key = `${kind}:${name}`;
+  let known = releaseNameCache.get(key);
+  if (known === undefined) {
+    known = releaseByWords(wordsOf(name), kind);
+    releaseNameCache.set(key, known);
+  }
+  return known;
+}
+
+function releaseByWords(words: string[], kind: ResourceKind): boolean {
+  switch (kind) {
+    case 'lock':
+      return words.some((word) => word.includes('unlock') || word === 'up');
+    case 'completion':
+      return words.some((word) => word.startsWith('complete') || word === 'done' || word === 'signal');
+    case 'module':
+      return words.includes('module') && words.includes('put');
+    default:
+      return words.some((word) => DESTRUCTOR_WORDS.has(word) || /^(k|kv|v)?free$/.test(word));
+  }
+}
+
+/** An unknown function that, by its name, takes ownership of what it is given: `*_register*`, `*_add*`, `queue_*`. */
+export function nameSuggestsHandOff(name: string): boolean {
+  let known = handOffNameCache.get(name);
+  if (known === undefined) {
+    const words = wordsOf(name);
+    // set_gadget_data(gadget, dev), foo_set_priv(x, p): a setter that keeps the pointer in its first argument.
+    known =
+      words.some((word) => REGISTRATION_WORDS.has(word) || word.startsWith('register')) ||
+      (words.includes('set') && words.some((word) => SETTER_OBJECTS.has(word)));
+    handOffNameCache.set(name, known);
+  }
+  return known;
+}

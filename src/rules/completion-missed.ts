@@ -1,0 +1,64 @@
+/**
+ * completion-missed: a thread, or a function whose completion somebody waits for, completes it
+ * on some paths but leaves on another without complete(): the waiter sleeps forever.
+ */
+import { analysePatch } from '../analysis/patch-analysis.js';
+import { otherEndsPhrase, relatedOf, storyOf } from '../analysis/leak-findings.js';
+import type { FindingDraft, Rule, RuleContext } from './rule.js';
+
+const ID = 'completion-missed';
+
+export const completionMissed: Rule = {
+  meta: {
+    id: ID,
+    severity: 'error',
+    summary: 'A path leaves without the complete() a waiter depends on',
+    why:
+      'wait_for_completion() sleeps uninterruptibly until somebody calls complete() on the same completion. ' +
+      'When the thread or callback that is supposed to complete it leaves early (an error return, do_exit()) without doing so, the waiter hangs for good, and with it whatever called it (insmod, an ioctl, a probe).',
+    example:
+      'static int worker(void *arg)\n{\n\tstruct ctx *ctx = arg;\n\n\tbuf = kmalloc(SZ, GFP_KERNEL);\n\tif (!buf)\n\t\treturn -ENOMEM;\t/* ctx->done never completed */\n\tctx->error = setup(buf);\n\tcomplete(&ctx->done);\n\t...\n}',
+    useInstead:
+      'static int worker(void *arg)\n{\n\tstruct ctx *ctx = arg;\n\n\tbuf = kmalloc(SZ, GFP_KERNEL);\n\tctx->error = buf ? setup(buf) : -ENOMEM;\n\tcomplete(&ctx->done);\n\tif (!buf)\n\t\treturn -ENOMEM;\n\t...\n}',
+    limits:
+      'Judges thread functions the patch starts (kernel_thread(), kthread_run(), or a helper of the patch forwarding its function pointer), and functions whose completion the patch waits for with wait_for_completion() (same expression or same field): ' +
+      'a complete() outside any loop on some path makes the other exits suspect. For functions that are not threads, only exits that return an error are reported (a callback may rightly run without completing). ' +
+      'Waits with a timeout, or interruptible ones, are not counted as waiting forever.',
+  },
+  check(context: RuleContext): FindingDraft[] {
+    const findings: FindingDraft[] = [];
+    for (const found of analysePatch(context.current, context.series).leaks) {
+      if (found.leak.site.kind !== 'completion' || found.leak.reason !== 'inconsistent') continue;
+      const story = storyOf(found);
+      if (story === null || found.leak.exit === null) continue;
+      const { leak, source } = found;
+      const origin = leak.site.inherited?.origin;
+      const waits = origin && /^wait_for_completion/.test(origin.call);
+      const at = origin && origin.line !== null ? ` at line ${origin.line}` : '';
+      const waiter = waits
+        ? `${origin.functionName}() sleeps in ${origin.call}()${at} until it does`
+        : `${story.functionName}() runs as a thread started by ${origin?.functionName ?? 'the patch'}()${at}, so whoever waits for it depends on that`;
+      const ending =
+        story.exitKind === 'exit-call'
+          ? 'ends the thread before that complete()'
+          : story.exitKind === 'goto'
+            ? `${story.leaves} without passing that complete()`
+            : story.exitKind === 'end'
+              ? 'is reached without that complete()'
+              : `leaves ${story.functionName}() before that complete()`;
+      const comment =
+        `${story.functionName}() completes ${story.name} with ${otherEndsPhrase(leak.otherEnds, source)}, and ${waiter}. ` +
+        `${story.exitClause} ${ending}, and the waiter sleeps forever. Shouldn't this path complete it too (with the error recorded for the waiter)?`;
+      findings.push({
+        rule: ID,
+        file: source.file.path,
+        line: story.place.line,
+        column: story.place.column,
+        summary: `${story.functionName}() leaves without completing ${story.name.replace(/`/g, '')}`,
+        comment,
+        related: relatedOf(found, story.place, 'completed here on the other paths'),
+      });
+    }
+    return findings;
+  },
+};

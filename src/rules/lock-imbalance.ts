@@ -1,0 +1,52 @@
+/**
+ * lock-imbalance: a lock (spinlock, mutex, rwlock, semaphore, rwsem, RCU read side, RTNL,
+ * socket lock) that one path releases and another leaves with.
+ */
+import { analysePatch } from '../analysis/patch-analysis.js';
+import { otherEndsPhrase, relatedOf, storyOf } from '../analysis/leak-findings.js';
+import { IMPLICIT_RESOURCE_NAMES } from '../analysis/resources.js';
+import type { FindingDraft, Rule, RuleContext } from './rule.js';
+
+const ID = 'lock-imbalance';
+
+export const lockImbalance: Rule = {
+  meta: {
+    id: ID,
+    severity: 'error',
+    summary: 'A lock is released on some paths but this one leaves with it held',
+    why:
+      'A function that returns with a spinlock, mutex or semaphore still held (or inside rcu_read_lock()) deadlocks the next taker, or leaves preemption or interrupts disabled. ' +
+      'Early returns added between the lock and the unlock are the usual cause; the kernel idiom is a goto to the unlock at the end, or guard()/scoped_guard() from cleanup.h.',
+    example: 'mutex_lock(&dev->lock);\nif (!dev->ready)\n\treturn -ENODEV;\t/* returns with dev->lock held */\n...\nmutex_unlock(&dev->lock);',
+    useInstead: 'guard(mutex)(&dev->lock);\nif (!dev->ready)\n\treturn -ENODEV;\n...',
+    limits:
+      'A lock is reported only when another path of the same function releases it and this one, returning an error or the same kind of value, does not: helpers that return with the lock held on success and release it on failure stay quiet. ' +
+      'Conditional locking is followed when the lock and the unlock test the same expression; trylock results are followed through the test that checks them. ' +
+      'Locks taken by guard() and scoped_guard() are released by the compiler and not tracked. A function called with the lock held that releases it (__releases) is not judged.',
+  },
+  check(context: RuleContext): FindingDraft[] {
+    const findings: FindingDraft[] = [];
+    for (const found of analysePatch(context.current, context.series).leaks) {
+      if (found.leak.site.kind !== 'lock' || found.leak.reason !== 'inconsistent') continue;
+      const story = storyOf(found);
+      if (story === null) continue;
+      const { leak, source } = found;
+      const implicit = Object.prototype.hasOwnProperty.call(IMPLICIT_RESOURCE_NAMES, leak.site.api);
+      const what = implicit ? `enters the ${leak.site.noun} with ${leak.site.api}()` : `takes ${story.name} with ${leak.site.api}()`;
+      const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
+      const comment =
+        `${story.functionName}() ${what}${acquired}, and the other paths leave it through ${otherEndsPhrase(leak.otherEnds, source)}. ` +
+        `${story.exitClause} ${story.leaves} with it still held, so the next ${implicit ? 'grace period or caller' : 'caller to take it'} ${implicit ? 'is held up' : 'deadlocks'}. Is an unlock missing here?`;
+      findings.push({
+        rule: ID,
+        file: source.file.path,
+        line: story.place.line,
+        column: story.place.column,
+        summary: implicit ? `leaves with ${leak.site.api}()${acquired} still in effect` : `${story.name.replace(/`/g, '')} taken${acquired} is still held here`,
+        comment,
+        related: relatedOf(found, story.place, 'released here on another path'),
+      });
+    }
+    return findings;
+  },
+};

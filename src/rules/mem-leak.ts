@@ -1,0 +1,54 @@
+/**
+ * mem-leak: an allocation (kmalloc and friends, vmalloc, kstrdup, kmemdup, memdup_user, ...)
+ * that one path frees or hands on and another leaves with.
+ */
+import { analysePatch } from '../analysis/patch-analysis.js';
+import { otherEndsPhrase, relatedOf, splitEnds, storyOf } from '../analysis/leak-findings.js';
+import type { FindingDraft, Rule, RuleContext } from './rule.js';
+
+const ID = 'mem-leak';
+
+export const memLeak: Rule = {
+  meta: {
+    id: ID,
+    severity: 'warning',
+    summary: 'An allocation is freed or handed on by some paths but not by this one',
+    why:
+      'Memory from kmalloc(), kzalloc(), kvmalloc(), vmalloc(), kstrdup(), kmemdup() and memdup_user() belongs to the code that allocated it until it is freed or handed to something that frees it later (a structure, a list, a device, a registration). ' +
+      'A path that drops the last pointer without doing either leaks it; error paths and early exits (return, goto past the unwinding label, do_exit()) are where this happens.',
+    example: 'buf = kmalloc(len, GFP_KERNEL);\nif (!buf)\n\treturn -ENOMEM;\nif (copy_from_user(buf, ubuf, len))\n\treturn -EFAULT;\t/* buf leaks */\n...\nkfree(buf);',
+    useInstead: 'buf = memdup_user(ubuf, len);\nif (IS_ERR(buf))\n\treturn PTR_ERR(buf);\n...\nkfree(buf);\n\n/* or: char *buf __free(kfree) = kmalloc(len, GFP_KERNEL); */',
+    limits:
+      'An allocation is reported only when another path of the same function frees it or hands it on and this one, returning an error or the same kind of value, does neither: functions that keep an allocation on success and free it on failure stay quiet. ' +
+      'Storing the pointer anywhere but a local variable, returning it, or passing it to a function whose name says it adds, registers or queues counts as handing it on; other calls are taken to borrow it. ' +
+      'devm_* allocations and __free() variables are never tracked. Functions the patch shows only in part are judged on the paths it shows whole.',
+  },
+  check(context: RuleContext): FindingDraft[] {
+    const findings: FindingDraft[] = [];
+    for (const found of analysePatch(context.current, context.series).leaks) {
+      if (found.leak.site.kind !== 'memory' || found.leak.reason !== 'inconsistent') continue;
+      const story = storyOf(found);
+      if (story === null || found.leak.exit === null) continue;
+      const { leak, source } = found;
+      const { released, handedOff } = splitEnds(leak.otherEnds);
+      const ends: string[] = [];
+      if (released.length > 0) ends.push(`freed by ${otherEndsPhrase(released, source)}`);
+      if (handedOff.length > 0) ends.push(`handed on by ${otherEndsPhrase(handedOff, source)}`);
+      const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
+      const ending = story.exitKind === 'exit-call' ? 'never returns' : `${story.leaves} without freeing it`;
+      const comment =
+        `${story.name} comes from ${leak.site.api}()${acquired} and is ${ends.join(' or ')} on the other paths. ` +
+        `${story.exitClause} ${ending}, and ${story.name} leaks. Shouldn't it be freed (or handed on) before this?`;
+      findings.push({
+        rule: ID,
+        file: source.file.path,
+        line: story.place.line,
+        column: story.place.column,
+        summary: `${story.name.replace(/`/g, '')} from ${leak.site.api}()${acquired} leaks on this path`,
+        comment,
+        related: relatedOf(found, story.place, 'freed here on another path'),
+      });
+    }
+    return findings;
+  },
+};

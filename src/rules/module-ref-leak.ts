@@ -1,0 +1,89 @@
+/**
+ * module-ref-leak: a module reference (try_module_get, __module_get, or the one a thread
+ * inherits from whoever started it) that one path drops and another leaves with.
+ */
+import { analysePatch } from '../analysis/patch-analysis.js';
+import { otherEndsPhrase, relatedOf, storyOf, type LeakStory } from '../analysis/leak-findings.js';
+import type { LeakInSource } from '../analysis/patch-analysis.js';
+import type { FindingDraft, Rule, RuleContext } from './rule.js';
+
+const ID = 'module-ref-leak';
+
+function threadExitClause(story: LeakStory): string {
+  switch (story.exitKind) {
+    case 'exit-call':
+      return `${story.exitClause} never returns`;
+    case 'goto':
+      return `${story.exitClause} ${story.leaves}, which ends the thread,`;
+    case 'end':
+      return `${story.exitClause} is reached`;
+    default:
+      return `${story.exitClause} ends the thread`;
+  }
+}
+
+function inheritedFinding(found: LeakInSource, story: LeakStory): FindingDraft {
+  const { leak, source } = found;
+  const origin = leak.site.inherited?.origin;
+  const giver = origin ? `${origin.functionName}()` : 'its starter';
+  const taken = origin && origin.line !== null ? ` (${origin.call}() at line ${origin.line})` : '';
+  const comment =
+    `${story.functionName}() owns the module reference that ${giver} took for it${taken}, but it only drops it on the path that reaches ${otherEndsPhrase(leak.otherEnds, source)}. ` +
+    `${threadExitClause(story)} and the reference leaks. Where is the module reference dropped in that case?`;
+  return {
+    rule: ID,
+    file: source.file.path,
+    line: story.place.line,
+    column: story.place.column,
+    summary: `${story.functionName}() leaves without dropping the module reference ${giver} took for it`,
+    comment,
+    related: relatedOf(found, story.place, 'the module reference is dropped here on another path'),
+  };
+}
+
+function plainFinding(found: LeakInSource, story: LeakStory): FindingDraft {
+  const { leak, source } = found;
+  const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
+  const comment =
+    `${story.functionName}() takes a reference on ${story.name} with ${leak.site.api}()${acquired}, and the path through ${otherEndsPhrase(leak.otherEnds, source)} drops or hands it on. ` +
+    `${story.exitClause} ${story.leaves} with the reference still held, so the module can never be unloaded afterwards. Doesn't this path need a module_put() too?`;
+  return {
+    rule: ID,
+    file: source.file.path,
+    line: story.place.line,
+    column: story.place.column,
+    summary: `module reference taken with ${leak.site.api}()${acquired} leaks on this path`,
+    comment,
+    related: relatedOf(found, story.place, 'the module reference is dropped here on another path'),
+  };
+}
+
+export const moduleRefLeak: Rule = {
+  meta: {
+    id: ID,
+    severity: 'error',
+    summary: 'A module reference is dropped on some paths but not on this one',
+    why:
+      'A module reference (try_module_get(), __module_get()) keeps the module\'s code and data in memory; rmmod waits until the count drops to zero. ' +
+      'A path that leaves with the reference held pins the module forever. A thread started with a reference taken for it (the usual pattern around kernel_thread() and kthread_run()) owns it, ' +
+      'and every way the thread ends must drop it, typically with module_put_and_kthread_exit().',
+    example:
+      'static int worker(void *arg)\n{\n\tif (setup(arg))\n\t\tdo_exit(0);\t/* the reference the starter took leaks */\n\trun(arg);\n\tmodule_put_and_kthread_exit(0);\n}',
+    useInstead: 'static int worker(void *arg)\n{\n\tif (!setup(arg))\n\t\trun(arg);\n\tmodule_put_and_kthread_exit(0);\n}',
+    limits:
+      'Judges each function from the paths the patch shows: a reference is reported only when some path of the same function drops it (or hands it to a thread) and another, returning the same kind of value or an error, does not. ' +
+      'Calls that cptlint does not know are taken to leave the reference alone, unless their name says they put or register something. ' +
+      'A thread inherits a reference only when the patch shows the start (kernel_thread(), kthread_run(), or a helper of the patch forwarding its function pointer) after a try_module_get()/__module_get(). ' +
+      'Functions the patch shows only in part are judged only on the paths it shows whole.',
+  },
+  check(context: RuleContext): FindingDraft[] {
+    const findings: FindingDraft[] = [];
+    for (const found of analysePatch(context.current, context.series).leaks) {
+      if (found.leak.site.kind !== 'module' || found.leak.reason !== 'inconsistent') continue;
+      const story = storyOf(found);
+      if (story === null) continue;
+      findings.push(found.leak.site.inherited !== null ? inheritedFinding(found, story) : plainFinding(found, story));
+    }
+    return findings;
+  },
+};

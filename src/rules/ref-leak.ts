@@ -1,0 +1,95 @@
+/**
+ * ref-leak: a counted reference (task_struct, device, device-tree node, fwnode, kref, kobject,
+ * file, dentry, PCI device) that one path puts and another leaves with, a for_each_*() loop
+ * left with its node held, or a reference stored in a structure that the patch never puts.
+ */
+import { analysePatch, type LeakInSource } from '../analysis/patch-analysis.js';
+import { otherEndsPhrase, relatedOf, splitEnds, storyOf, type LeakStory } from '../analysis/leak-findings.js';
+import type { FindingDraft, Rule, RuleContext } from './rule.js';
+
+const ID = 'ref-leak';
+
+function callOf(release: string, name: string): string {
+  return release.replace(/\(\)$/, `(${name.replace(/`/g, '')})`);
+}
+
+function iterationComment(found: LeakInSource, story: LeakStory): string {
+  const { leak } = found;
+  const release = callOf(leak.site.release, story.name);
+  return (
+    `The ${leak.site.api}() loop at line ${story.acquireLine} holds a reference on ${story.name} in its body, and drops it only when it moves to the next node or runs to its end. ` +
+    `${story.exitClause} leaves the loop with that reference still held: it needs ${release} first (or the _scoped variant of the loop).`
+  );
+}
+
+function inconsistentComment(found: LeakInSource, story: LeakStory): string {
+  const { leak, source } = found;
+  const { released, handedOff } = splitEnds(leak.otherEnds);
+  const ends: string[] = [];
+  if (released.length > 0) ends.push(`puts it at ${otherEndsPhrase(released, source).replace(/^the /, 'the ')}`);
+  if (handedOff.length > 0) ends.push(`hands it on at ${otherEndsPhrase(handedOff, source)}`);
+  const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
+  return (
+    `${story.functionName}() takes a ${leak.site.noun} (${story.name}) with ${leak.site.api}()${acquired}, and ${ends.join(' or ')} on the other paths. ` +
+    `${story.exitClause} ${story.leaves} with it still held, and nothing drops it afterwards. Shouldn't this path call ${callOf(leak.site.release, story.name)} too?`
+  );
+}
+
+function storedComment(found: LeakInSource, story: LeakStory): string {
+  const { leak, source } = found;
+  const store = leak.store;
+  const storeLine = store === null ? null : source.postLineOfRow(store.row);
+  const where = storeLine === null ? '' : ` at line ${storeLine}`;
+  const field = store?.field ?? '';
+  return (
+    `${story.functionName}() takes a ${leak.site.noun} with ${leak.site.api}() here and stores it in ->${field}${where}, but I see no ${leak.site.release} of a \`${field}\` field anywhere in the patch. ` +
+    `Where is this reference dropped?`
+  );
+}
+
+export const refLeak: Rule = {
+  meta: {
+    id: ID,
+    severity: 'error',
+    summary: 'A counted reference is put on some paths but not on this one, or never',
+    why:
+      'get_task_struct(), get_device(), of_node_get() and the lookups that return a held object (of_find_*(), of_parse_phandle(), bus_find_device(), fget(), pci_get_device(), ...) raise a reference count that keeps the object alive. ' +
+      'Each must be matched by its put (put_task_struct(), put_device(), of_node_put(), fput(), pci_dev_put(), ...), or the object is never freed. ' +
+      'for_each_child_of_node() and friends hold a reference on the current node in the loop body and drop it only when they move on: leaving the loop with break, goto or return keeps it.',
+    example:
+      'for_each_child_of_node(np, child) {\n\tif (of_device_is_compatible(child, "foo"))\n\t\treturn foo_setup(child);\t/* child stays held */\n}',
+    useInstead:
+      'for_each_child_of_node(np, child) {\n\tif (of_device_is_compatible(child, "foo")) {\n\t\tret = foo_setup(child);\n\t\tof_node_put(child);\n\t\treturn ret;\n\t}\n}',
+    limits:
+      'A reference is reported when another path of the same function puts it or hands it on and this one, returning the same kind of value or an error, does not; or when it is stored in a structure field that nothing in the patch ever puts (only for files the patch shows whole). ' +
+      'Storing it, returning it, adding it to a list or passing it to a function whose name says it registers or takes ownership counts as handing it on. ' +
+      'cptlint cannot see the callers: a function that returns with a reference held on purpose is trusted when its return value tells the cases apart.',
+  },
+  check(context: RuleContext): FindingDraft[] {
+    const findings: FindingDraft[] = [];
+    for (const found of analysePatch(context.current, context.series).leaks) {
+      if (found.leak.site.kind !== 'reference') continue;
+      const story = storyOf(found);
+      if (story === null) continue;
+      const { leak, source } = found;
+      const comment =
+        leak.reason === 'stored-never-put' ? storedComment(found, story) : leak.site.iteration ? iterationComment(found, story) : inconsistentComment(found, story);
+      const summary =
+        leak.reason === 'stored-never-put'
+          ? `${leak.site.noun} from ${leak.site.api}() is stored in ->${leak.store?.field ?? '?'} and never put in this patch`
+          : leak.site.iteration
+            ? `${story.name} leaves the ${leak.site.api}() loop with its reference held`
+            : `${leak.site.noun} from ${leak.site.api}() leaks on this path`;
+      findings.push({
+        rule: ID,
+        file: source.file.path,
+        line: story.place.line,
+        column: story.place.column,
+        summary,
+        comment,
+        related: relatedOf(found, story.place, `${leak.site.release} here on another path`),
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * try-module-get-unchecked: try_module_get() whose result is dropped. The reference may
+ * not have been taken, and the module_put() that follows then underflows the count.
+ */
+import type { CSource, Node } from '../model/source.js';
+import type { FindingDraft, Rule, RuleContext } from './rule.js';
+import { callArguments, calleeName, enclosingFunctionDefinition, functionDefinitionName, nodesOfType, postLineOf, withoutParentheses } from './support/c-syntax.js';
+import { resultUse } from './support/result-use.js';
+
+const ID = 'try-module-get-unchecked';
+
+/** A module_put() of the same module in the same function, or in any C file of the patch. */
+function matchingPut(module: string, call: Node, source: CSource, sources: readonly CSource[]): { file: string; line: number } | null {
+  const definition = enclosingFunctionDefinition(call);
+  const searchOrder: { scope: Node; source: CSource }[] = [
+    ...(definition ? [{ scope: definition, source }] : []),
+    ...sources.map((other) => ({ scope: other.tree.rootNode, source: other })),
+  ];
+  for (const { scope, source: where } of searchOrder) {
+    for (const put of nodesOfType(scope, 'call_expression')) {
+      if (calleeName(put) !== 'module_put') continue;
+      const [argument] = callArguments(put);
+      const line = postLineOf(where, put);
+      if (argument && withoutParentheses(argument).text === module && line !== null) return { file: where.file.path, line };
+    }
+  }
+  return null;
+}
+
+function commentFor(module: string, who: string, put: { file: string; line: number } | null, sameFile: string): string {
+  const putPlace = put ? ` The module_put(${module}) at ${put.file === sameFile ? '' : `${put.file}:`}line ${put.line} then drops a reference that was never taken, and the count underflows: the module can be unloaded while something still runs its code.` : ` Whatever module_put(${module}) balances it later then drops a reference that was never taken, and the count underflows.`;
+  const remedy =
+    module === 'THIS_MODULE'
+      ? ` If ${who} runs under a reference its caller holds, __module_get(THIS_MODULE) is the call that cannot fail; otherwise test the result and back out.`
+      : ` Please test the result and fail (usually with -ENODEV or -EBUSY) when the module is on its way out.`;
+  return `try_module_get(${module}) fails when the module is being unloaded, and ${who} ignores that: the reference may not have been taken.${putPlace}${remedy}`;
+}
+
+export const tryModuleGetUnchecked: Rule = {
+  meta: {
+    id: ID,
+    severity: 'error',
+    summary: 'try_module_get() whose result is ignored',
+    why:
+      'try_module_get() returns false when the module is being unloaded, and then takes no reference. ' +
+      'Code that goes on as if it held one later calls module_put(), which drops a reference somebody else owns: the count underflows and the module can go away while its code still runs.',
+    example: 'try_module_get(ops->owner);\nops->start(dev);\nmodule_put(ops->owner);',
+    useInstead: 'if (!try_module_get(ops->owner))\n\treturn -ENODEV;\nops->start(dev);\nmodule_put(ops->owner);',
+    limits:
+      'Fires on a try_module_get() call that is a statement of its own or is cast to void. ' +
+      'It does not follow the value through helper functions or macros of the tree, and does not check that a tested reference is released.',
+  },
+  check(context: RuleContext): FindingDraft[] {
+    const cSources = context.current.sources.filter((source): source is CSource => source.kind === 'c');
+    const findings: FindingDraft[] = [];
+    for (const source of cSources) {
+      for (const call of nodesOfType(source.tree.rootNode, 'call_expression')) {
+        if (calleeName(call) !== 'try_module_get' || resultUse(call).kind !== 'ignored') continue;
+        const line = postLineOf(source, call);
+        const [argument] = callArguments(call);
+        if (line === null || !argument) continue;
+        const module = withoutParentheses(argument).text;
+        const definition = enclosingFunctionDefinition(call);
+        const name = definition ? functionDefinitionName(definition) : null;
+        const who = name ? `${name}()` : 'this code';
+        const put = matchingPut(module, call, source, cSources);
+        findings.push({
+          rule: ID,
+          file: source.file.path,
+          line,
+          column: call.startPosition.column + 1,
+          summary: `${who} ignores the result of try_module_get(${module})`,
+          comment: commentFor(module, who, put, source.file.path),
+          related: put ? [{ file: put.file, line: put.line, note: `module_put(${module})` }] : [],
+        });
+      }
+    }
+    return findings;
+  },
+};

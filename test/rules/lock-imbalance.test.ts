@@ -1,0 +1,267 @@
+import { lockImbalance } from '../../src/rules/lock-imbalance.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+import { lineOf } from '../analysis/line-of.js';
+
+const mutexEarlyReturn = `static int fit_add_device(struct fit_part *part)
+{
+	int err;
+
+	mutex_lock(&devices_mutex);
+	if (!refcount_inc_not_zero(&num_devs))
+		return -EBADF;
+	err = fit_register(part);
+	if (err)
+		goto out_unlock;
+	list_add_tail(&part->list, &fit_devices);
+out_unlock:
+	mutex_unlock(&devices_mutex);
+	return err;
+}
+`;
+
+const irqsaveEarlyReturn = `static int foo_queue_cmd(struct foo *foo, struct foo_cmd *cmd)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&foo->lock, flags);
+	if (foo->state != FOO_RUNNING)
+		return -ESHUTDOWN;
+	list_add_tail(&cmd->node, &foo->cmds);
+	spin_unlock_irqrestore(&foo->lock, flags);
+	return 0;
+}
+`;
+
+const rcuEarlyReturn = `static int bar_lookup_mtu(struct bar *bar, u32 id)
+{
+	struct bar_entry *entry;
+	int mtu;
+
+	rcu_read_lock();
+	entry = bar_find(bar, id);
+	if (!entry)
+		return -ENOENT;
+	mtu = entry->mtu;
+	rcu_read_unlock();
+	return mtu;
+}
+`;
+
+const interruptibleThenError = `static long baz_ioctl_reset(struct baz *baz)
+{
+	int ret;
+
+	ret = mutex_lock_interruptible(&baz->io_lock);
+	if (ret)
+		return ret;
+	if (baz->busy)
+		return -EBUSY;
+	ret = baz_hw_reset(baz);
+	mutex_unlock(&baz->io_lock);
+	return ret;
+}
+`;
+
+const trylockSuccessLeaks = `static void qux_poll(struct qux *qux)
+{
+	if (!spin_trylock(&qux->poll_lock))
+		return;
+	if (!qux->enabled)
+		return;
+	qux_process(qux);
+	spin_unlock(&qux->poll_lock);
+}
+`;
+
+const rwsemEarlyReturn = `static int quux_read_config(struct quux *quux, struct quux_config *cfg)
+{
+	down_read(&quux->cfg_sem);
+	if (!quux->cfg_valid)
+		return -ENODATA;
+	*cfg = quux->cfg;
+	up_read(&quux->cfg_sem);
+	return 0;
+}
+`;
+
+ruleTester(lockImbalance, {
+  valid: [
+    {
+      name: 'mutex_lock() with mutex_unlock() on every return',
+      path: 'drivers/misc/foo_ctl.c',
+      code: `static int foo_set_mode(struct foo *foo, int mode)
+{
+	int ret;
+
+	mutex_lock(&foo->lock);
+	if (mode == foo->mode) {
+		mutex_unlock(&foo->lock);
+		return 0;
+	}
+	ret = foo_hw_set_mode(foo, mode);
+	if (!ret)
+		foo->mode = mode;
+	mutex_unlock(&foo->lock);
+	return ret;
+}
+`,
+    },
+    {
+      name: 'guard() and scoped_guard() from cleanup.h',
+      path: 'drivers/misc/foo_guard.c',
+      code: `static int foo_get_count(struct foo *foo)
+{
+	guard(mutex)(&foo->lock);
+	if (!foo->ready)
+		return -ENODEV;
+	return foo->count;
+}
+
+static void foo_reset(struct foo *foo)
+{
+	scoped_guard(spinlock_irqsave, &foo->slock) {
+		if (!foo->ready)
+			return;
+		foo->count = 0;
+	}
+	foo_notify(foo);
+}
+`,
+    },
+    {
+      name: 'the trylock failure path returns without unlocking',
+      path: 'drivers/misc/foo_poll.c',
+      code: `static void foo_poll(struct foo *foo)
+{
+	if (!mutex_trylock(&foo->poll_lock))
+		return;
+	foo_process(foo);
+	mutex_unlock(&foo->poll_lock);
+}
+`,
+    },
+    {
+      name: 'mutex_lock_interruptible() failure returns without the lock',
+      path: 'drivers/misc/foo_ioctl.c',
+      code: `static long foo_ioctl_get(struct foo *foo, u32 __user *arg)
+{
+	u32 value;
+
+	if (mutex_lock_interruptible(&foo->lock))
+		return -ERESTARTSYS;
+	value = foo->value;
+	mutex_unlock(&foo->lock);
+	return put_user(value, arg);
+}
+`,
+    },
+    {
+      name: 'a helper that returns with the lock held on success only',
+      path: 'drivers/misc/foo_lock.c',
+      code: `static struct foo_port *foo_lock_port(struct foo *foo, int id)
+{
+	struct foo_port *port;
+
+	mutex_lock(&foo->lock);
+	port = foo_find_port(foo, id);
+	if (!port) {
+		mutex_unlock(&foo->lock);
+		return NULL;
+	}
+	return port;
+}
+`,
+    },
+    {
+      name: 'conditional locking under the same test',
+      path: 'drivers/misc/foo_cond.c',
+      code: `static void foo_update(struct foo *foo, bool locked)
+{
+	if (!locked)
+		spin_lock(&foo->lock);
+	foo->generation++;
+	if (!locked)
+		spin_unlock(&foo->lock);
+}
+`,
+    },
+    {
+      name: 'spin_lock_irqsave() and a goto to the unlock',
+      path: 'drivers/net/foo/foo_tx.c',
+      code: `static int foo_tx_reserve(struct foo_ring *ring, unsigned int count)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	if (ring->free < count) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	ring->free -= count;
+unlock:
+	spin_unlock_irqrestore(&ring->lock, flags);
+	return ret;
+}
+`,
+    },
+    {
+      name: 'lock and unlock inside a loop body',
+      path: 'drivers/misc/foo_loop.c',
+      code: `static int foo_flush_all(struct foo *foo)
+{
+	struct foo_queue *q;
+
+	list_for_each_entry(q, &foo->queues, node) {
+		spin_lock(&q->lock);
+		if (q->stopped) {
+			spin_unlock(&q->lock);
+			continue;
+		}
+		foo_flush_queue(q);
+		spin_unlock(&q->lock);
+	}
+	return 0;
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'an early return between mutex_lock() and the unlock label',
+      path: 'drivers/block/fitblk.c',
+      code: mutexEarlyReturn,
+      findings: [{ line: lineOf(mutexEarlyReturn, 'return -EBADF;'), commentIncludes: '`devices_mutex`' }],
+    },
+    {
+      name: 'spin_lock_irqsave() and a return without the irqrestore',
+      path: 'drivers/misc/foo_cmd.c',
+      code: irqsaveEarlyReturn,
+      findings: [{ line: lineOf(irqsaveEarlyReturn, 'return -ESHUTDOWN;'), commentIncludes: 'spin_unlock_irqrestore()' }],
+    },
+    {
+      name: 'rcu_read_lock() left on the not-found path',
+      path: 'net/bar/bar_mtu.c',
+      code: rcuEarlyReturn,
+      findings: [{ line: lineOf(rcuEarlyReturn, 'return -ENOENT;'), commentIncludes: 'rcu_read_lock()' }],
+    },
+    {
+      name: 'mutex_lock_interruptible() succeeded, then -EBUSY returns with the lock',
+      path: 'drivers/misc/baz_ioctl.c',
+      code: interruptibleThenError,
+      findings: [{ line: lineOf(interruptibleThenError, 'return -EBUSY;') }],
+    },
+    {
+      name: 'spin_trylock() succeeded, then an early return keeps the lock',
+      path: 'drivers/misc/qux_poll.c',
+      code: trylockSuccessLeaks,
+      findings: [{ line: lineOf(trylockSuccessLeaks, 'return;', 2), commentIncludes: 'qux->poll_lock' }],
+    },
+    {
+      name: 'down_read() and a return without up_read()',
+      path: 'drivers/misc/quux_cfg.c',
+      code: rwsemEarlyReturn,
+      findings: [{ line: lineOf(rwsemEarlyReturn, 'return -ENODATA;'), commentIncludes: 'up_read()' }],
+    },
+  ],
+});

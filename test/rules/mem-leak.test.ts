@@ -1,0 +1,317 @@
+import { memLeak } from '../../src/rules/mem-leak.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+import { lineOf } from '../analysis/line-of.js';
+
+const secondAllocFails = `static int foo_ecc_init(struct foo_nand *nand, struct mtd_info *mtd)
+{
+	struct foo_ecc *ecc;
+
+	ecc = kzalloc(sizeof(*ecc), GFP_KERNEL);
+	if (!ecc)
+		return -ENOMEM;
+	nand->oob_buf = kzalloc(mtd->writesize + mtd->oobsize, GFP_KERNEL);
+	if (!nand->oob_buf)
+		return -ENOMEM;
+	nand->ecc = ecc;
+	return 0;
+}
+`;
+
+const copyFromUserFails = `static ssize_t foo_write(struct file *file, const char __user *ubuf, size_t len, loff_t *ppos)
+{
+	struct foo *foo = file->private_data;
+	char *buf;
+	int ret;
+
+	buf = kmalloc(len + 1, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\\0';
+	ret = foo_parse_command(foo, buf);
+	kfree(buf);
+	return ret ? ret : len;
+}
+`;
+
+const threadDoExit = `static int restart_thread(void *arg)
+{
+	struct restart_ctx *ctx = arg;
+	struct task_image *ti;
+	int err;
+
+	ti = kmalloc(sizeof(*ti), GFP_KERNEL);
+	if (!ti)
+		return -ENOMEM;
+	err = read_task_image(ctx, ti);
+	if (!err && (ti->state & EXIT_ZOMBIE))
+		do_exit(ti->exit_code);
+	kfree(ti);
+	schedule();
+	return 0;
+}
+`;
+
+const wrongLabel = `static int bar_set_name(struct bar *bar, const char *name)
+{
+	char *copy;
+	int err;
+
+	copy = kstrdup(name, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	err = bar_validate_name(copy);
+	if (err)
+		goto out;
+	err = bar_hw_set_name(bar, copy);
+	if (err)
+		goto out_free;
+	bar->name = copy;
+	return 0;
+
+out_free:
+	kfree(copy);
+out:
+	return err;
+}
+`;
+
+const voidEarlyReturn = `static void baz_log_event(struct baz *baz, const void *data, size_t len)
+{
+	void *copy;
+
+	copy = kmemdup(data, len, GFP_ATOMIC);
+	if (!copy)
+		return;
+	if (!baz->logging)
+		return;
+	baz_log_append(baz, copy, len);
+	kfree(copy);
+}
+`;
+
+const vmallocEarlyReturn = `static int qux_load_table(struct qux *qux, size_t entries)
+{
+	u32 *table;
+	int ret;
+
+	table = vmalloc(array_size(entries, sizeof(*table)));
+	if (!table)
+		return -ENOMEM;
+	ret = qux_read_table(qux, table, entries);
+	if (ret < 0)
+		return ret;
+	ret = qux_program_table(qux, table, entries);
+	vfree(table);
+	return ret;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [
+    {
+      name: 'goto unwinding ladder that frees on every error path',
+      path: 'drivers/net/foo/foo_main.c',
+      code: `static int foo_alloc_rings(struct foo *foo)
+{
+	foo->rx = kcalloc(foo->nrx, sizeof(*foo->rx), GFP_KERNEL);
+	if (!foo->rx)
+		return -ENOMEM;
+	foo->tx = kcalloc(foo->ntx, sizeof(*foo->tx), GFP_KERNEL);
+	if (!foo->tx)
+		goto err_free_rx;
+	return 0;
+
+err_free_rx:
+	kfree(foo->rx);
+	return -ENOMEM;
+}
+`,
+    },
+    {
+      name: 'a local buffer freed on every path through out:',
+      path: 'cpt/rst_fpu.c',
+      code: `static int rst_restore_fpustate(struct task_struct *tsk, struct cpt_context *ctx)
+{
+	struct cpt_obj_bits hdr;
+	int err;
+	char *buf;
+
+	err = rst_get_object(CPT_OBJ_BITS, &hdr, sizeof(hdr), ctx);
+	if (err < 0)
+		return err;
+	buf = kmalloc(hdr.cpt_size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	err = ctx->read(buf, hdr.cpt_size, ctx);
+	if (err)
+		goto out;
+	memcpy(&tsk->thread.xstate, buf, sizeof(struct i387_fxsave_struct));
+out:
+	kfree(buf);
+	return err;
+}
+`,
+    },
+    {
+      name: 'cleanup.h __free(kfree) frees the buffer at scope end',
+      path: 'drivers/platform/foo/foo_fw.c',
+      code: `static int foo_fw_check(struct foo *foo, const u8 *data, size_t len)
+{
+	u8 *copy __free(kfree) = kmemdup(data, len, GFP_KERNEL);
+
+	if (!copy)
+		return -ENOMEM;
+	if (foo_fw_bad_header(copy, len))
+		return -EINVAL;
+	if (foo_fw_stash(foo, copy)) {
+		kfree(no_free_ptr(copy));
+		return -EIO;
+	}
+	return 0;
+}
+`,
+    },
+    {
+      name: 'devm_kzalloc() is released by the driver core',
+      path: 'drivers/iio/adc/foo-adc.c',
+      code: `static int foo_adc_probe(struct platform_device *pdev)
+{
+	struct foo_adc *adc;
+	int ret;
+
+	adc = devm_kzalloc(&pdev->dev, sizeof(*adc), GFP_KERNEL);
+	if (!adc)
+		return -ENOMEM;
+	ret = foo_adc_hw_init(adc);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, adc);
+	return 0;
+}
+`,
+    },
+    {
+      name: 'list_add() hands the entry on; the error path frees it',
+      path: 'drivers/misc/foo_list.c',
+      code: `static int foo_add_client(struct foo *foo, u32 id)
+{
+	struct foo_client *client;
+	int ret;
+
+	client = kzalloc(sizeof(*client), GFP_KERNEL);
+	if (!client)
+		return -ENOMEM;
+	client->id = id;
+	ret = foo_hw_enable_client(foo, id);
+	if (ret) {
+		kfree(client);
+		return ret;
+	}
+	list_add_tail(&client->node, &foo->clients);
+	return 0;
+}
+`,
+    },
+    {
+      name: 'an allocator returns the object on success and frees it on failure',
+      path: 'drivers/misc/foo_obj.c',
+      code: `static struct foo_obj *foo_obj_create(struct foo *foo)
+{
+	struct foo_obj *obj;
+
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	if (foo_obj_init(foo, obj)) {
+		kfree(obj);
+		return ERR_PTR(-EIO);
+	}
+	return obj;
+}
+`,
+    },
+    {
+      name: 'kfree_rcu() on one path, a store on the other',
+      path: 'net/foo/foo_table.c',
+      code: `static int foo_table_replace(struct foo_table *table, const struct foo_entry *src)
+{
+	struct foo_entry *entry, *old;
+
+	entry = kmemdup(src, sizeof(*src), GFP_KERNEL);
+	if (!entry)
+		return -ENOMEM;
+	old = rcu_dereference_protected(table->entry, lockdep_is_held(&table->lock));
+	if (old && old->version == entry->version) {
+		kfree_rcu(entry, rcu);
+		return 0;
+	}
+	rcu_assign_pointer(table->entry, entry);
+	return 0;
+}
+`,
+    },
+    {
+      name: 'a pointer kept by a setter of the owning object, freed by its unbind',
+      path: 'drivers/usb/gadget/foo_gadget.c',
+      code: `static int foo_bind(struct usb_gadget *gadget)
+{
+	struct foo_dev *dev;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	set_gadget_data(gadget, dev);
+	dev->req = usb_ep_alloc_request(gadget->ep0, GFP_KERNEL);
+	if (!dev->req)
+		goto enomem;
+	gadget->ep0->driver_data = dev;
+	return 0;
+
+enomem:
+	foo_unbind(gadget);
+	return -ENOMEM;
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'the second allocation fails and the first one leaks',
+      path: 'drivers/spi/spi-foo-snand.c',
+      code: secondAllocFails,
+      findings: [{ line: lineOf(secondAllocFails, 'return -ENOMEM;', 2), commentIncludes: '`ecc` comes from kzalloc()' }],
+    },
+    {
+      name: 'copy_from_user() failure returns without kfree()',
+      path: 'drivers/misc/foo_cdev.c',
+      code: copyFromUserFails,
+      findings: [{ line: lineOf(copyFromUserFails, 'return -EFAULT;'), commentIncludes: 'kfree()' }],
+    },
+    {
+      name: 'do_exit() on one branch, kfree() on the other',
+      path: 'cpt/rst_restart.c',
+      code: threadDoExit,
+      findings: [{ line: lineOf(threadDoExit, 'do_exit(ti->exit_code);'), commentIncludes: 'do_exit() here never returns' }],
+    },
+    {
+      name: 'goto to the label past the kfree()',
+      path: 'drivers/misc/bar_name.c',
+      code: wrongLabel,
+      findings: [{ line: lineOf(wrongLabel, 'goto out;'), commentIncludes: 'this goto to `out` jumps to the return at line' }],
+    },
+    {
+      name: 'a void function returns early with the copy',
+      path: 'drivers/misc/baz_log.c',
+      code: voidEarlyReturn,
+      findings: [{ line: lineOf(voidEarlyReturn, 'return;', 2) }],
+    },
+    {
+      name: 'vmalloc() table not freed when reading it fails',
+      path: 'drivers/misc/qux_table.c',
+      code: vmallocEarlyReturn,
+      findings: [{ line: lineOf(vmallocEarlyReturn, 'return ret;'), commentIncludes: 'vfree()' }],
+    },
+  ],
+});

@@ -1,0 +1,374 @@
+import { moduleRefLeak } from '../../src/rules/module-ref-leak.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+import { lineOf } from '../analysis/line-of.js';
+
+const openSkipsPut = `static int foo_open(struct inode *inode, struct file *file)
+{
+	struct foo_dev *dev = container_of(inode->i_cdev, struct foo_dev, cdev);
+	int ret;
+
+	if (!try_module_get(dev->ops->owner))
+		return -ENODEV;
+
+	ret = dev->ops->open(dev);
+	if (ret) {
+		module_put(dev->ops->owner);
+		return ret;
+	}
+	ret = foo_setup_queues(dev);
+	if (ret)
+		return ret;
+
+	file->private_data = dev;
+	return 0;
+}
+`;
+
+const threadReturnsEarly = `static int foo_poll_thread(void *data)
+{
+	struct foo *foo = data;
+
+	if (foo_prepare(foo))
+		return -EIO;
+	while (!kthread_should_stop())
+		foo_poll(foo);
+	module_put_and_kthread_exit(0);
+}
+
+int foo_start_polling(struct foo *foo)
+{
+	struct task_struct *task;
+
+	__module_get(THIS_MODULE);
+	task = kthread_run(foo_poll_thread, foo, "foo-poll");
+	if (IS_ERR(task)) {
+		module_put(THIS_MODULE);
+		return PTR_ERR(task);
+	}
+	foo->task = task;
+	return 0;
+}
+`;
+
+const forwardedThreadExits = `static int local_thread_start(int (*fn)(void *), void *arg, unsigned long flags)
+{
+	pid_t pid;
+
+	if (!try_module_get(THIS_MODULE))
+		return -EBUSY;
+	pid = kernel_thread(fn, arg, flags);
+	if (pid < 0)
+		module_put(THIS_MODULE);
+	return pid;
+}
+
+static int restore_thread(void *arg)
+{
+	struct restore_ctx *ctx = arg;
+	int err;
+
+	err = restore_state(ctx);
+	if (!err && ctx->zombie)
+		do_exit(ctx->exit_code);
+
+	schedule();
+	module_put(THIS_MODULE);
+	complete_and_exit(NULL, 0);
+	return 0;
+}
+
+static int restore_start(struct restore_ctx *ctx)
+{
+	int pid = local_thread_start(restore_thread, ctx, CLONE_NEWPID);
+
+	return pid < 0 ? pid : 0;
+}
+`;
+
+const gotoPastPut = `static int bar_attach(struct bar *bar)
+{
+	int err;
+
+	if (!try_module_get(bar->drv->owner))
+		return -ENODEV;
+	err = bar_hw_init(bar);
+	if (err)
+		goto err_put;
+	err = bar_check_revision(bar);
+	if (err)
+		return err;
+	return 0;
+
+err_put:
+	module_put(bar->drv->owner);
+	return err;
+}
+`;
+
+const voidEarlyReturn = `static void baz_event(struct baz *baz, unsigned int event)
+{
+	if (!try_module_get(baz->owner))
+		return;
+	if (!baz->enabled)
+		return;
+	baz_handle(baz, event);
+	module_put(baz->owner);
+}
+`;
+
+const kthreadExitSkipsPut = `static int qux_thread(void *arg)
+{
+	struct qux *q = arg;
+
+	if (wait_for_qux_ready(q) < 0)
+		kthread_exit(-EINTR);
+	qux_work(q);
+	module_put_and_kthread_exit(0);
+}
+
+static int qux_start(struct qux *q)
+{
+	struct task_struct *t;
+
+	__module_get(THIS_MODULE);
+	t = kthread_run(qux_thread, q, "qux");
+	if (IS_ERR(t)) {
+		module_put(THIS_MODULE);
+		return PTR_ERR(t);
+	}
+	return 0;
+}
+`;
+
+ruleTester(moduleRefLeak, {
+  valid: [
+    {
+      name: 'the starter hands its reference to the thread when kernel_thread() succeeds',
+      path: 'cpt/rst_thread.c',
+      code: `int local_kernel_thread(int (*fn)(void *), void *arg, unsigned long flags, pid_t pid)
+{
+	pid_t ret;
+
+	if (current->fs == NULL)
+		return -EINVAL;
+	if (!try_module_get(THIS_MODULE))
+		return -EBUSY;
+	ret = kernel_thread(fn, arg, flags);
+	if (ret < 0)
+		module_put(THIS_MODULE);
+	return ret;
+}
+`,
+    },
+    {
+      name: 'fops->owner reference taken in open and dropped in release',
+      path: 'drivers/char/foo_chr.c',
+      code: `static int foo_chr_open(struct inode *inode, struct file *file)
+{
+	struct foo_dev *dev = foo_lookup(iminor(inode));
+
+	if (!dev || !try_module_get(dev->fops->owner))
+		return -ENODEV;
+	file->private_data = dev;
+	return 0;
+}
+
+static int foo_chr_release(struct inode *inode, struct file *file)
+{
+	struct foo_dev *dev = file->private_data;
+
+	module_put(dev->fops->owner);
+	return 0;
+}
+`,
+    },
+    {
+      name: '__module_get under the reference the caller holds, kept for the work it queues',
+      path: 'drivers/misc/foo_work.c',
+      code: `static int foo_schedule_reset(struct foo *foo)
+{
+	__module_get(THIS_MODULE);
+	if (!queue_work(foo->wq, &foo->reset_work)) {
+		module_put(THIS_MODULE);
+		return -EBUSY;
+	}
+	return 0;
+}
+`,
+    },
+    {
+      name: 'a thread that ends in module_put_and_kthread_exit() on every path',
+      path: 'drivers/misc/foo_thread.c',
+      code: `static int foo_thread(void *data)
+{
+	struct foo *foo = data;
+	int ret;
+
+	ret = foo_prepare(foo);
+	if (ret)
+		goto out;
+	while (!kthread_should_stop())
+		foo_poll(foo);
+out:
+	module_put_and_kthread_exit(ret);
+}
+
+int foo_start(struct foo *foo)
+{
+	struct task_struct *task;
+
+	__module_get(THIS_MODULE);
+	task = kthread_run(foo_thread, foo, "foo");
+	if (IS_ERR(task)) {
+		module_put(THIS_MODULE);
+		return PTR_ERR(task);
+	}
+	return 0;
+}
+`,
+    },
+    {
+      name: 'goto unwinding ladder that drops the reference on every error path',
+      path: 'drivers/media/foo_core.c',
+      code: `static int foo_attach(struct foo *foo)
+{
+	int err;
+
+	if (!try_module_get(foo->drv->owner))
+		return -ENODEV;
+	err = foo_hw_init(foo);
+	if (err)
+		goto err_put;
+	err = foo_check_revision(foo);
+	if (err)
+		goto err_hw;
+	return 0;
+
+err_hw:
+	foo_hw_exit(foo);
+err_put:
+	module_put(foo->drv->owner);
+	return err;
+}
+`,
+    },
+    {
+      name: 'a helper that returns holding the reference on success and drops it on failure',
+      path: 'drivers/misc/foo_ops.c',
+      code: `static int foo_get_ops(struct foo *foo)
+{
+	if (!try_module_get(foo->ops->owner))
+		return -ENODEV;
+	if (!foo->ops->probe) {
+		module_put(foo->ops->owner);
+		return -EINVAL;
+	}
+	return 0;
+}
+`,
+    },
+    {
+      name: 'a reference taken and dropped under the same flag',
+      path: 'drivers/misc/foo_flag.c',
+      code: `static void foo_run(struct foo *foo, bool pin)
+{
+	if (pin)
+		__module_get(foo->owner);
+	foo_do_run(foo);
+	if (pin)
+		module_put(foo->owner);
+}
+`,
+    },
+    {
+      name: 'a thread that completes and drops its module reference through helpers of the patch',
+      path: 'drivers/misc/job.c',
+      code: `struct job {
+	struct completion done;
+	int err;
+};
+
+static void job_finish(struct job *job, int err)
+{
+	job->err = err;
+	complete(&job->done);
+}
+
+static void job_thread_exit(int code)
+{
+	module_put_and_kthread_exit(code);
+}
+
+static int job_thread(void *data)
+{
+	struct job *job = data;
+	void *buf;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf) {
+		job_finish(job, -ENOMEM);
+		job_thread_exit(-ENOMEM);
+		return -ENOMEM;
+	}
+	job->err = job_run(job, buf);
+	complete(&job->done);
+	kfree(buf);
+	module_put_and_kthread_exit(0);
+}
+
+int job_start(struct job *job)
+{
+	struct task_struct *t;
+
+	init_completion(&job->done);
+	__module_get(THIS_MODULE);
+	t = kthread_run(job_thread, job, "job");
+	if (IS_ERR(t)) {
+		module_put(THIS_MODULE);
+		return PTR_ERR(t);
+	}
+	wait_for_completion(&job->done);
+	return job->err;
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'an error return skips the module_put() the other error path does',
+      path: 'drivers/char/foo_open.c',
+      code: openSkipsPut,
+      findings: [{ line: lineOf(openSkipsPut, 'return ret;', 2), commentIncludes: 'module_put()' }],
+    },
+    {
+      name: 'a thread started with a module reference returns early without dropping it',
+      path: 'drivers/misc/foo_poll.c',
+      code: threadReturnsEarly,
+      findings: [{ line: lineOf(threadReturnsEarly, 'return -EIO;'), commentIncludes: 'foo_poll_thread() owns the module reference that foo_start_polling() took for it' }],
+    },
+    {
+      name: 'a thread started through a forwarding helper leaves through do_exit() with the reference',
+      path: 'kernel/restore.c',
+      code: forwardedThreadExits,
+      findings: [{ line: lineOf(forwardedThreadExits, 'do_exit(ctx->exit_code);'), commentIncludes: 'do_exit() here never returns' }],
+    },
+    {
+      name: 'a return between the acquire and the err_put label',
+      path: 'drivers/media/bar_core.c',
+      code: gotoPastPut,
+      findings: [{ line: lineOf(gotoPastPut, 'return err;'), commentIncludes: 'bar->drv->owner' }],
+    },
+    {
+      name: 'a void function returns early with the reference held',
+      path: 'drivers/misc/baz.c',
+      code: voidEarlyReturn,
+      findings: [{ line: lineOf(voidEarlyReturn, 'return;', 2) }],
+    },
+    {
+      name: 'kthread_exit() on an error path of a thread that owns a module reference',
+      path: 'drivers/misc/qux.c',
+      code: kthreadExitSkipsPut,
+      findings: [{ line: lineOf(kthreadExitSkipsPut, 'kthread_exit(-EINTR);'), commentIncludes: 'kthread_exit() here never returns' }],
+    },
+  ],
+});

@@ -1,0 +1,326 @@
+import { refLeak } from '../../src/rules/ref-leak.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+import { lineOf } from '../analysis/line-of.js';
+
+const childLoopReturn = `static int foo_parse_dt(struct device *dev, struct foo *foo)
+{
+	struct device_node *child;
+	int ret;
+
+	for_each_child_of_node(dev->of_node, child) {
+		ret = foo_parse_child(foo, child);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+`;
+
+const phandleEarlyReturn = `static int bar_probe(struct platform_device *pdev)
+{
+	struct device_node *np;
+	struct resource res;
+	int ret;
+
+	np = of_parse_phandle(pdev->dev.of_node, "memory-region", 0);
+	if (!np)
+		return -ENODEV;
+	ret = of_address_to_resource(np, 0, &res);
+	if (ret)
+		return ret;
+	of_node_put(np);
+	return bar_setup(pdev, &res);
+}
+`;
+
+const deviceEarlyReturn = `static int baz_bind(struct baz *baz, struct device *parent)
+{
+	struct device *dev = get_device(parent);
+	int err;
+
+	err = baz_check(dev);
+	if (err)
+		return err;
+	err = baz_attach(baz, dev);
+	if (err) {
+		put_device(dev);
+		return err;
+	}
+	return 0;
+}
+`;
+
+const taskEarlyReturn = `static int qux_track(struct qux *q, pid_t nr)
+{
+	struct task_struct *task;
+
+	task = find_get_task_by_vpid(nr);
+	if (!task)
+		return -ESRCH;
+	if (task->flags & PF_KTHREAD)
+		return -EINVAL;
+	if (!qux_may_track(q, task)) {
+		put_task_struct(task);
+		return -EPERM;
+	}
+	q->task = task;
+	return 0;
+}
+`;
+
+const storedNeverPut = `struct watcher {
+	struct task_struct *tsk;
+	pid_t pid;
+};
+
+static int watcher_start(struct watcher *w)
+{
+	struct task_struct *tsk;
+
+	rcu_read_lock();
+	tsk = pid_task(find_vpid(w->pid), PIDTYPE_PID);
+	if (tsk)
+		get_task_struct(tsk);
+	rcu_read_unlock();
+	if (!tsk)
+		return -ESRCH;
+	w->tsk = tsk;
+	return 0;
+}
+`;
+
+const fwnodeLoopReturn = `static int leds_setup(struct device *dev, struct fwnode_handle *leds)
+{
+	struct fwnode_handle *led;
+	u32 reg;
+
+	fwnode_for_each_child_node(leds, led) {
+		if (fwnode_property_read_u32(led, "reg", &reg))
+			continue;
+		if (reg > 1) {
+			dev_err(dev, "invalid LED %u\\n", reg);
+			return -EINVAL;
+		}
+		leds_init_one(dev, led, reg);
+	}
+	return 0;
+}
+`;
+
+const compatibleNodeLeak = `static int __init soc_timer_init(void)
+{
+	struct device_node *np;
+	void __iomem *base;
+
+	np = of_find_compatible_node(NULL, NULL, "vendor,soc-timer");
+	if (!np)
+		return -ENODEV;
+	base = of_iomap(np, 0);
+	if (!base)
+		return -ENOMEM;
+	of_node_put(np);
+	return soc_timer_register(base);
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    {
+      name: 'of_node_put() before breaking out of for_each_child_of_node()',
+      path: 'drivers/soc/foo/foo-dt.c',
+      code: `static struct device_node *foo_find_port(struct device_node *np, u32 id)
+{
+	struct device_node *child, *found = NULL;
+	u32 reg;
+
+	for_each_child_of_node(np, child) {
+		if (of_property_read_u32(child, "reg", &reg))
+			continue;
+		if (reg == id) {
+			found = child;
+			break;
+		}
+	}
+	return found;
+}
+`,
+    },
+    {
+      name: 'the loop node returned to the caller, who puts it',
+      path: 'drivers/soc/foo/foo-port.c',
+      code: `static struct device_node *foo_port_node(struct device_node *np, const char *name)
+{
+	struct device_node *child;
+
+	for_each_available_child_of_node(np, child) {
+		if (of_node_name_eq(child, name))
+			return child;
+	}
+	return NULL;
+}
+`,
+    },
+    {
+      name: 'of_node_put() on every path through the out label',
+      path: 'drivers/clk/foo-clk.c',
+      code: `static int foo_clk_probe(struct platform_device *pdev)
+{
+	struct device_node *np;
+	int ret;
+
+	np = of_get_child_by_name(pdev->dev.of_node, "clocks");
+	if (!np)
+		return -ENODEV;
+	ret = foo_clk_parse(np);
+	if (ret)
+		goto out;
+	ret = foo_clk_register(pdev, np);
+out:
+	of_node_put(np);
+	return ret;
+}
+`,
+    },
+    {
+      name: 'cleanup.h __free(device_node) releases the node at scope end, no_free_ptr() hands it out',
+      path: 'drivers/gpu/drm/foo/foo_panel.c',
+      code: `static struct device_node *foo_find_panel(struct device_node *np)
+{
+	struct device_node *panel __free(device_node) = of_get_child_by_name(np, "panel");
+
+	if (!panel)
+		return NULL;
+	if (!of_device_is_available(panel))
+		return NULL;
+	return no_free_ptr(panel);
+}
+`,
+    },
+    {
+      name: 'reference stored in the private structure and put in remove',
+      path: 'drivers/phy/foo-phy.c',
+      code: `static int foo_phy_probe(struct platform_device *pdev)
+{
+	struct foo_phy *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->syscon_np = of_parse_phandle(pdev->dev.of_node, "syscon", 0);
+	if (!priv->syscon_np)
+		return -ENODEV;
+	platform_set_drvdata(pdev, priv);
+	return 0;
+}
+
+static void foo_phy_remove(struct platform_device *pdev)
+{
+	struct foo_phy *priv = platform_get_drvdata(pdev);
+
+	of_node_put(priv->syscon_np);
+}
+`,
+    },
+    {
+      name: 'of_find_device_by_node() put through &pdev->dev on every path',
+      path: 'drivers/iommu/foo-iommu.c',
+      code: `static int foo_iommu_of_xlate(struct device *dev, struct of_phandle_args *args)
+{
+	struct platform_device *pdev;
+	struct foo_iommu *iommu;
+
+	pdev = of_find_device_by_node(args->np);
+	if (!pdev)
+		return -EPROBE_DEFER;
+	iommu = platform_get_drvdata(pdev);
+	if (!iommu) {
+		put_device(&pdev->dev);
+		return -EPROBE_DEFER;
+	}
+	dev_iommu_priv_set(dev, iommu);
+	put_device(&pdev->dev);
+	return 0;
+}
+`,
+    },
+    {
+      name: 'a kref taken through obj->ref is handed on with the object to a list',
+      path: 'drivers/misc/ctx_objs.c',
+      code: `static int ctx_track(struct ctx *ctx, struct obj *obj)
+{
+	kref_get(&obj->ref);
+	if (obj->dead) {
+		kref_put(&obj->ref, obj_release);
+		return -ENOENT;
+	}
+	list_add_tail(&obj->node, &ctx->objs);
+	if (++ctx->count > CTX_MAX_OBJS)
+		return -ENOSPC;
+	return 0;
+}
+`,
+    },
+    {
+      name: 'a stored reference in a file the patch shows only in part',
+      diff: `diff --git a/drivers/gpu/foo/foo_drv.c b/drivers/gpu/foo/foo_drv.c
+index 1111111..2222222 100644
+--- a/drivers/gpu/foo/foo_drv.c
++++ b/drivers/gpu/foo/foo_drv.c
+@@ -120,6 +120,9 @@ static int foo_bind(struct foo *foo, struct task_struct *owner)
+ {
+ 	int ret;
+ 
++	get_task_struct(owner);
++	foo->owner = owner;
++
+ 	ret = foo_hw_bind(foo);
+ 	if (ret)
+ 		return ret;
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'return from inside for_each_child_of_node() without of_node_put()',
+      path: 'drivers/soc/foo/foo-parse.c',
+      code: childLoopReturn,
+      findings: [{ line: lineOf(childLoopReturn, 'return ret;'), commentIncludes: 'of_node_put(child)' }],
+    },
+    {
+      name: 'of_parse_phandle() node not put on an error return',
+      path: 'drivers/remoteproc/bar_rproc.c',
+      code: phandleEarlyReturn,
+      findings: [{ line: lineOf(phandleEarlyReturn, 'return ret;'), commentIncludes: 'of_node_put(np)' }],
+    },
+    {
+      name: 'get_device() reference not put on an early error return',
+      path: 'drivers/base/baz.c',
+      code: deviceEarlyReturn,
+      findings: [{ line: lineOf(deviceEarlyReturn, 'return err;'), commentIncludes: 'put_device(dev)' }],
+    },
+    {
+      name: 'find_get_task_by_vpid() reference not put when the task is a kthread',
+      path: 'kernel/qux.c',
+      code: taskEarlyReturn,
+      findings: [{ line: lineOf(taskEarlyReturn, 'return -EINVAL;'), commentIncludes: 'put_task_struct(task)' }],
+    },
+    {
+      name: 'get_task_struct() stored in a structure that nothing in the patch puts',
+      path: 'kernel/watcher.c',
+      code: storedNeverPut,
+      findings: [{ line: lineOf(storedNeverPut, 'get_task_struct(tsk);'), commentIncludes: 'no put_task_struct() of a `tsk` field' }],
+    },
+    {
+      name: 'return from inside fwnode_for_each_child_node() keeps the child',
+      path: 'drivers/leds/leds-foo.c',
+      code: fwnodeLoopReturn,
+      findings: [{ line: lineOf(fwnodeLoopReturn, 'return -EINVAL;'), commentIncludes: 'fwnode_handle_put(led)' }],
+    },
+    {
+      name: 'of_find_compatible_node() not put when of_iomap() fails',
+      path: 'drivers/clocksource/soc-timer.c',
+      code: compatibleNodeLeak,
+      findings: [{ line: lineOf(compatibleNodeLeak, 'return -ENOMEM;') }],
+    },
+  ],
+});

@@ -1,0 +1,172 @@
+import { tryModuleGetUnchecked } from '../../src/rules/try-module-get-unchecked.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+ruleTester(tryModuleGetUnchecked, {
+  valid: [
+    {
+      name: 'tested, failing with -ENODEV',
+      path: 'drivers/crypto/example-core.c',
+      code: `static int example_alg_get(struct example_alg *alg)
+{
+	if (!try_module_get(alg->owner))
+		return -ENODEV;
+	refcount_inc(&alg->users);
+	return 0;
+}
+`,
+    },
+    {
+      name: '__module_get under a held reference cannot fail',
+      path: 'drivers/scsi/example_scsi.c',
+      code: `static void example_start_eh(struct example_host *host)
+{
+	__module_get(THIS_MODULE);
+	host->eh_thread = kthread_run(example_eh_thread, host, "example_eh");
+}
+`,
+    },
+    {
+      name: 'stored and tested',
+      path: 'net/example/example_proto.c',
+      code: `static int example_proto_grab(const struct example_proto *proto)
+{
+	bool ok = try_module_get(proto->owner);
+
+	if (!ok)
+		return -EPROTONOSUPPORT;
+	return 0;
+}
+`,
+    },
+    {
+      name: 'returned to the caller who tests it',
+      path: 'drivers/base/example_drv.c',
+      code: `static bool example_driver_get(struct device_driver *drv)
+{
+	return try_module_get(drv->owner);
+}
+`,
+    },
+    {
+      name: 'part of a lookup condition',
+      path: 'net/sched/example_cls.c',
+      code: `static const struct example_ops *example_lookup(const char *name, int type)
+{
+	const struct example_ops *p;
+
+	list_for_each_entry(p, &example_list, list)
+		if (!strcmp(p->name, name) && try_module_get(p->owner))
+			return p;
+	return NULL;
+}
+`,
+    },
+    {
+      name: 'fops_get-style macro and a ternary',
+      path: 'include/linux/example_fs.h',
+      code: `#define example_fops_get(fops) \\
+	(((fops) && try_module_get((fops)->owner) ? (fops) : NULL))
+
+static inline const struct example_ops *example_ops_get(const struct example_ops *ops)
+{
+	return ops && try_module_get(ops->owner) ? ops : NULL;
+}
+`,
+    },
+    {
+      name: 'under WARN_ON',
+      path: 'drivers/misc/example_warn.c',
+      code: `static void example_pin(struct example *ex)
+{
+	WARN_ON(!try_module_get(ex->owner));
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'statement of its own, module_put later in the function',
+      path: 'drivers/net/phy/example_phy.c',
+      code: `static int example_phy_attach(struct example_phy *phy)
+{
+	int err;
+
+	try_module_get(phy->drv->owner);
+	err = phy->drv->config_init(phy);
+	if (err)
+		module_put(phy->drv->owner);
+	return err;
+}
+`,
+      findings: [{ line: 5, commentIncludes: 'module_put(phy->drv->owner) at line 8', severity: 'error' }],
+    },
+    {
+      name: 'cast to void',
+      path: 'drivers/misc/example_void.c',
+      code: `static void example_start(struct example *ex)
+{
+	(void)try_module_get(THIS_MODULE);
+	queue_work(ex->wq, &ex->work);
+}
+`,
+      findings: [{ line: 3, commentIncludes: '__module_get(THIS_MODULE)' }],
+    },
+    {
+      name: 'bound driver pinned without a check',
+      path: 'drivers/base/example_bind.c',
+      code: `static void example_bind(struct device *dev)
+{
+	if (dev->driver)
+		try_module_get(dev->driver->owner);
+}
+`,
+      findings: [{ line: 4, commentIncludes: 'example_bind() ignores that' }],
+    },
+    {
+      name: 'in a loop over several modules',
+      path: 'drivers/misc/example_loop.c',
+      code: `static void example_pin_all(struct module **mods, int count)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+		try_module_get(mods[i]);
+}
+`,
+      findings: [{ line: 6 }],
+    },
+    {
+      name: 'two unchecked calls in one function',
+      path: 'drivers/misc/example_two.c',
+      code: `static void example_pin_pair(struct example_pair *pair)
+{
+	try_module_get(pair->a->owner);
+	try_module_get(pair->b->owner);
+}
+`,
+      findings: [{ line: 3 }, { line: 4 }],
+    },
+    {
+      name: 'module_put in another file of the patch',
+      files: [
+        {
+          path: 'drivers/misc/example_get.c',
+          code: `void example_hold(struct example *ex)
+{
+	try_module_get(ex->ops->owner);
+}
+`,
+        },
+        {
+          path: 'drivers/misc/example_put.c',
+          code: `void example_release(struct example *ex)
+{
+	module_put(ex->ops->owner);
+}
+`,
+        },
+      ],
+      findings: [{ line: 3, file: 'drivers/misc/example_get.c', commentIncludes: 'drivers/misc/example_put.c:line 3' }],
+    },
+  ],
+});
