@@ -231,7 +231,7 @@ export const asmCConstant: Rule = {
   meta: {
     id: ID,
     severity: 'warning',
-    summary: 'assembly and C share a number without sharing its definition',
+    summary: 'Assembly and C share a number without sharing its definition',
     why:
       'Assembly often has to agree with C on a number: the space C reserves on a new task\'s stack that the entry code pops, a structure offset, a flag. ' +
       'When the assembly writes the number as a literal, or defines the name again, or the only definition sits in a .c file, nothing keeps the two in step and a later change to one side breaks the other silently. ' +

@@ -224,7 +224,7 @@ export const taskStateAssign: Rule = {
   meta: {
     id: ID,
     severity: 'warning',
-    summary: 'task state written with a plain store instead of set_current_state()',
+    summary: 'Task state written with a plain store instead of set_current_state()',
     why:
       'A task that goes to sleep sets its state, then tests its wake-up condition, then calls schedule(). set_current_state() puts a full memory barrier after the store, so the test cannot move before it; ' +
       'with a plain store a waker can set the condition and call wake_up_process() in between, see the task still running, and the wake-up is lost. ' +

@@ -119,7 +119,7 @@ export const tryModuleGetSelf: Rule = {
   meta: {
     id: ID,
     severity: 'warning',
-    summary: 'try_module_get(THIS_MODULE) whose result decides something',
+    summary: 'A try_module_get(THIS_MODULE) whose result decides something',
     why:
       'Code that runs inside a module cannot keep that module from being unloaded under it: if the module may be going away, its text can be freed while the check runs. ' +
       'The reference that keeps a module alive is taken by whoever calls into it (the VFS through fops->owner, the subsystem the module registered with); ' +

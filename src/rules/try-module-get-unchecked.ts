@@ -40,7 +40,7 @@ export const tryModuleGetUnchecked: Rule = {
   meta: {
     id: ID,
     severity: 'error',
-    summary: 'try_module_get() whose result is ignored',
+    summary: 'A try_module_get() whose result is ignored',
     why:
       'try_module_get() returns false when the module is being unloaded, and then takes no reference. ' +
       'Code that goes on as if it held one later calls module_put(), which drops a reference somebody else owns: the count underflows and the module can go away while its code still runs.',
