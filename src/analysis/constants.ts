@@ -102,11 +102,35 @@ export interface MacroUse {
   functionName: string | null;
 }
 
-/** Uses of any of `names` as identifiers in C code of `source`. */
+/**
+ * The identifiers of a tree by their text, built once per tree: macroUses is asked once per
+ * assembly literal, and reading the text of every identifier of every C file each time made
+ * a patch with a large C file and a .S file quadratic.
+ */
+const identifiersByTree = new WeakMap<CSource['tree'], Map<string, Node[]>>();
+
+function identifiersByName(source: CSource): Map<string, Node[]> {
+  let byName = identifiersByTree.get(source.tree);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const identifier of source.tree.rootNode.descendantsOfType('identifier')) {
+      if (!identifier) continue;
+      const sameName = byName.get(identifier.text);
+      if (sameName) sameName.push(identifier);
+      else byName.set(identifier.text, [identifier]);
+    }
+    identifiersByTree.set(source.tree, byName);
+  }
+  return byName;
+}
+
+/** Uses of any of `names` as identifiers in C code of `source`, in source order. */
 export function macroUses(source: CSource, names: ReadonlySet<string>): MacroUse[] {
   const uses: MacroUse[] = [];
-  for (const identifier of source.tree.rootNode.descendantsOfType('identifier')) {
-    if (!identifier || !names.has(identifier.text) || insidePreprocessorDefinition(identifier)) continue;
+  const byName = identifiersByName(source);
+  const named = [...names].flatMap((name) => byName.get(name) ?? []).sort((a, b) => a.startIndex - b.startIndex);
+  for (const identifier of named) {
+    if (insidePreprocessorDefinition(identifier)) continue;
     const line = source.postLineOfRow(identifier.startPosition.row);
     if (line === null) continue;
     const functionNode = enclosingFunction(identifier);

@@ -35,14 +35,20 @@ export const PLAIN_DIFF_OPTIONS = [
  * or an empty list when nothing is staged (an empty review, not an error).
  */
 export async function stagedInput(cwd: string): Promise<ReviewInput[] | InputError> {
+  // The three git questions run at once (the pre-commit hook waits on them); outside a
+  // repository the answer is findRepository's error, whatever the other two say.
+  const author = authorIdent(cwd);
+  const pendingDiff = runGit(['diff', '--cached', ...PLAIN_DIFF_OPTIONS, '--stat', '--summary', '--patch'], { cwd });
+  author.catch(() => undefined);
+  pendingDiff.catch(() => undefined);
   const repository = await findRepository(cwd, STAGED_SOURCE);
   if (isInputError(repository)) return repository;
-  const diff = await runGit(['diff', '--cached', ...PLAIN_DIFF_OPTIONS, '--stat', '--summary', '--patch'], { cwd });
+  const diff = await pendingDiff;
   if (diff.status !== 0) return gitInputError(STAGED_SOURCE, 'cannot read the staged change', diff);
   const statAndDiff = diff.stdout.toString('utf8');
   if (statAndDiff.trim() === '') return [];
   const mail = formatPatchMail({
-    author: await authorIdent(cwd),
+    author: await author,
     subject: '[PATCH] staged changes',
     message: `The changes staged for commit in ${basename(repository.toplevel)}.\n`,
     statAndDiff,

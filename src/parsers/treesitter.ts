@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { installDescendantsMemo } from './descendants-memo.js';
 
 /** Parsing took longer than the budget: the input is reported, not waited on. */
 export class ParseTimeoutError extends Error {
@@ -35,6 +36,7 @@ async function loadCParser(): Promise<void> {
   const language = await Language.load(require.resolve('tree-sitter-c/tree-sitter-c.wasm'));
   const parser = new Parser();
   parser.setLanguage(language);
+  installDescendantsMemo();
   cParser = parser;
 }
 

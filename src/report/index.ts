@@ -7,9 +7,9 @@ import { createPrettyReporter, type ColorLevel } from './pretty.js';
 import type { Reporter } from './reporter.js';
 import { createSarifReporter } from './sarif.js';
 import { createTerseReporter } from './terse.js';
+import type { ReportFormat } from './formats.js';
 
-export const REPORT_FORMATS = ['pretty', 'terse', 'emacs', 'json', 'sarif', 'b4'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { loadReporter, REPORT_FORMATS, type ReportFormat } from './formats.js';
 
 export interface ReporterOptions {
   /** pretty: chalk colour level (0 = no colour). */

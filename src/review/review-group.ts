@@ -1,0 +1,90 @@
+/**
+ * Reviews one series group: parses the C and assembler files of its patches, runs the rules
+ * on each patch with the whole group as its series, and frees the trees. The same function
+ * runs on the main thread and in the worker threads (src/review/worker.ts), so a review does
+ * not depend on where it ran.
+ */
+import { buildCSource } from '../parsers/c.js';
+import { parseAsmSource } from '../parsers/asm.js';
+import { ParseTimeoutError } from '../parsers/treesitter.js';
+import type { ParsedSource } from '../model/source.js';
+import type { FileChange, Finding, InputError, Patch } from '../model/types.js';
+import type { PatchUnderReview, Rule } from '../rules/rule.js';
+import { runRules, type RunRulesOptions } from './run-rules.js';
+
+/** What reviewing a group gives: input errors (files that could not be parsed), then the findings of each patch. */
+export interface GroupReview {
+  errors: InputError[];
+  /** One list per patch of the group, in the group's order. */
+  findings: Finding[][];
+}
+
+/** The files to parse for one patch: its own, and read-only context files (headers from --tree). */
+export interface PatchFiles {
+  files: readonly FileChange[];
+  context: readonly FileChange[];
+}
+
+/** Called for a file the parser gave up on; the patch's other files are still reviewed. */
+export type ParseFailure = (file: FileChange, reason: string) => void;
+
+function parseFile(file: FileChange): ParsedSource | null {
+  if (file.language === 'c') return buildCSource(file);
+  if (file.language === 'asm') return parseAsmSource(file);
+  return null;
+}
+
+/** What the review says about a file it could not parse (a timeout on a pathological input, or a parser bug). */
+export function parseFailureMessage(file: FileChange, error: unknown): string {
+  if (error instanceof ParseTimeoutError) {
+    return `could not parse ${file.path} in time (gave up after ${error.budgetMilliseconds} ms); its findings are missing`;
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return `could not parse ${file.path}: ${detail.split('\n')[0]}; its findings are missing`;
+}
+
+/** Parses the C and assembler files of a patch. The caller frees the trees (freeSources). */
+export function parseSources(files: readonly FileChange[], extra: readonly FileChange[] = [], onFailure?: ParseFailure): ParsedSource[] {
+  const sources: ParsedSource[] = [];
+  for (const file of [...files, ...extra]) {
+    try {
+      const source = parseFile(file);
+      if (source) sources.push(source);
+    } catch (error) {
+      onFailure?.(file, parseFailureMessage(file, error));
+    }
+  }
+  return sources;
+}
+
+/** Frees the tree-sitter trees of parsed sources (they live in WebAssembly memory). */
+export function freeSources(sources: readonly ParsedSource[]): void {
+  for (const source of sources) if (source.kind === 'c') source.tree.delete();
+}
+
+/**
+ * Reviews the patches of one series group. `filesOf` gives the files to parse for a patch
+ * (the default is the patch's own files; --tree swaps in whole post-images) and may add
+ * input errors of its own.
+ */
+export function reviewPatchGroup(
+  patches: readonly Patch[],
+  rules: readonly Rule[],
+  options: RunRulesOptions,
+  filesOf: (patch: Patch, errors: InputError[]) => PatchFiles = (patch) => ({ files: patch.files, context: [] }),
+): GroupReview {
+  const errors: InputError[] = [];
+  const underReview: PatchUnderReview[] = [];
+  try {
+    for (const patch of patches) {
+      const { files, context } = filesOf(patch, errors);
+      const onFailure: ParseFailure = (file, message) =>
+        errors.push({ source: patch.source, line: file.inputLine ?? patch.mail.startLine, message });
+      underReview.push({ patch, sources: parseSources(files, context, onFailure) });
+    }
+    const findings = underReview.map((current) => runRules(rules, current, underReview, options));
+    return { errors, findings };
+  } finally {
+    for (const current of underReview) freeSources(current.sources);
+  }
+}
