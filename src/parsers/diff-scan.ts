@@ -345,8 +345,9 @@ class DiffScanner {
     const owner = this.files.at(-1);
     const readAs = owner === undefined ? 'skipped' : `read as part of ${fileLabel(owner)}`;
     this.problem(index, `patch fragment without header at ${this.locate(index)}: ${clip(line)} (${readAs})`);
-    const file = owner ?? emptyFile(index);
-    return this.readHunk(file, index, range).next;
+    // A skipped fragment is one problem, said once: its body is passed over without judging it.
+    if (owner === undefined) return readHunkBody(this.lines, index + 1, range).end;
+    return this.readHunk(owner, index, range).next;
   }
 
   /** Lines between files are skipped; those that look like hunk lines right after a hunk were meant for it. */

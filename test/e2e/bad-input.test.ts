@@ -155,6 +155,15 @@ describe('bad input', () => {
     expectNoStackTrace(result.stderr);
   });
 
+  it('a reply with no diff, alone: one line saying there is no patch, exit 2', () => {
+    const reply = `From: Reviewer <r@example.org>\nSubject: Re: [PATCH] misc: example: drop a stale comment\nIn-Reply-To: <x@example.org>\n\nLooks fine to me.\n`;
+    const result = run([file('reply-only.mbox', reply)]);
+    expect(result.status).toBe(2);
+    expect(result.json.patches).toEqual([]);
+    expect(result.json.errors).toEqual([expect.objectContaining({ line: 1, message: expect.stringMatching(/^no patch to review/) })]);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('an unknown option: one line, exit 2', () => {
     const result = spawnSync(process.execPath, [cli, '--no-such-option', seed], { encoding: 'utf8' });
     expect(result.status).toBe(2);
