@@ -1,0 +1,157 @@
+/**
+ * Measurements inside one process, after tree-sitter is loaded:
+ *
+ * - the pipeline as users get it (reviewStream with the JSON reporter), end to end;
+ * - the same work stage by stage, to say where the time goes (reading, building the parsed
+ *   text, tree-sitter parsing, rules, output) and how long each patch takes;
+ * - a bare tree-sitter parse of the same hunks, so the pipeline's overhead is a ratio
+ *   measured in the same run.
+ */
+import { reviewStream, type ReviewOptions } from '../src/index.js';
+import type { ParsedSource } from '../src/model/source.js';
+import type { FileChange, Patch } from '../src/model/types.js';
+import { joinSegments } from '../src/parsers/source-lines.js';
+import { parseC } from '../src/parsers/treesitter.js';
+import { createReporter } from '../src/report/index.js';
+import { allRules } from '../src/rules/index.js';
+import { readGroups } from '../src/review/read-groups.js';
+import { freeSources, parseSources } from '../src/review/review-group.js';
+import { runRules } from '../src/review/run-rules.js';
+import type { PatchUnderReview } from '../src/rules/rule.js';
+
+export interface PipelineRun {
+  wallMilliseconds: number;
+  /** CPU time of the whole process (all threads). */
+  cpuMilliseconds: number;
+  patches: number;
+  findings: number;
+  inputErrors: number;
+  outputBytes: number;
+}
+
+/** reviewStream over one input, rendered as JSON into a counter (the text is dropped). */
+export async function runPipeline(path: string, jobs: number): Promise<PipelineRun> {
+  const reporter = createReporter('json');
+  const options: ReviewOptions = { jobs };
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  let outputBytes = reporter.start().length;
+  let patches = 0;
+  let findings = 0;
+  let inputErrors = 0;
+  const errors = [];
+  for await (const event of reviewStream([{ source: path }], options)) {
+    if (event.kind === 'patch') {
+      patches += 1;
+      findings += event.review.findings.length;
+      outputBytes += reporter.patch(event.review).length;
+    } else {
+      inputErrors += 1;
+      errors.push(event.error);
+    }
+  }
+  outputBytes += reporter.end({ errors }).length;
+  const wallMilliseconds = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wallMilliseconds, cpuMilliseconds: (cpu.user + cpu.system) / 1000, patches, findings, inputErrors, outputBytes };
+}
+
+export interface StageTimes {
+  /** Reading, MIME, diff parsing and grouping (readGroups). */
+  reading: number;
+  /** parseSources minus the tree-sitter parse inside it: building the parsed text, functions, #defines, GAS. */
+  sourceBuilding: number;
+  /** tree-sitter parsing of the texts parseSources parsed (measured apart, same texts). */
+  treeSitter: number;
+  /** runRules. */
+  rules: number;
+  /** The JSON reporter. */
+  output: number;
+}
+
+export interface Breakdown {
+  stages: StageTimes;
+  /** Milliseconds per patch: its share of reading, its parse, rules and output. */
+  perPatch: number[];
+  /** The texts tree-sitter parsed for the C files (the built text, with synthesised rows). */
+  builtTexts: string[];
+  /** The post-image lines each C file change shows, joined (the hunks as they are). */
+  hunkTexts: string[];
+}
+
+function cSourceTexts(sources: readonly ParsedSource[]): string[] {
+  return sources.filter((source) => source.kind === 'c').map((source) => source.text);
+}
+
+function isParsedC(file: FileChange): boolean {
+  return file.language === 'c' && file.postImage !== null;
+}
+
+/** The review, stage by stage, timing each (mirrors reviewStream with one job). */
+export async function runBreakdown(path: string): Promise<Breakdown> {
+  const reporter = createReporter('json');
+  const stages: StageTimes = { reading: 0, sourceBuilding: 0, treeSitter: 0, rules: 0, output: 0 };
+  const perPatch: number[] = [];
+  const builtTexts: string[] = [];
+  const hunkTexts: string[] = [];
+  let parseSourcesTotal = 0;
+  let readStarted = performance.now();
+  for await (const unit of readGroups({ source: path })) {
+    const readTime = performance.now() - readStarted;
+    stages.reading += readTime;
+    if (unit.kind === 'group') {
+      const times = reviewGroupTimed(unit.patches, reporter, builtTexts, hunkTexts);
+      parseSourcesTotal += times.parse.reduce((a, b) => a + b, 0);
+      stages.rules += times.rules.reduce((a, b) => a + b, 0);
+      stages.output += times.output.reduce((a, b) => a + b, 0);
+      unit.patches.forEach((_, index) => {
+        perPatch.push(readTime / unit.patches.length + times.parse[index] + times.rules[index] + times.output[index]);
+      });
+    }
+    readStarted = performance.now();
+  }
+  stages.treeSitter = bareParse(builtTexts).milliseconds;
+  stages.sourceBuilding = Math.max(0, parseSourcesTotal - stages.treeSitter);
+  return { stages, perPatch, builtTexts, hunkTexts };
+}
+
+function reviewGroupTimed(
+  patches: readonly Patch[],
+  reporter: ReturnType<typeof createReporter>,
+  builtTexts: string[],
+  hunkTexts: string[],
+): { parse: number[]; rules: number[]; output: number[] } {
+  const parse: number[] = [];
+  const rules: number[] = [];
+  const output: number[] = [];
+  const underReview: PatchUnderReview[] = [];
+  for (const patch of patches) {
+    const started = performance.now();
+    const sources = parseSources(patch.files);
+    parse.push(performance.now() - started);
+    underReview.push({ patch, sources });
+    builtTexts.push(...cSourceTexts(sources));
+    hunkTexts.push(...patch.files.filter(isParsedC).map((file) => joinSegments(file).text));
+  }
+  for (const current of underReview) {
+    const started = performance.now();
+    const findings = runRules(allRules, current, underReview, {});
+    rules.push(performance.now() - started);
+    const rendered = performance.now();
+    reporter.patch({ patch: current.patch, findings });
+    output.push(performance.now() - rendered);
+  }
+  for (const current of underReview) freeSources(current.sources);
+  return { parse, rules, output };
+}
+
+/** tree-sitter alone: parse each text and free the tree. */
+export function bareParse(texts: readonly string[]): { milliseconds: number; bytes: number } {
+  let bytes = 0;
+  const started = performance.now();
+  for (const text of texts) {
+    parseC(text).delete();
+    bytes += text.length;
+  }
+  return { milliseconds: performance.now() - started, bytes };
+}
