@@ -103,41 +103,74 @@ export interface MacroUse {
 }
 
 /**
- * The identifiers of a tree by their text, built once per tree: macroUses is asked once per
- * assembly literal, and reading the text of every identifier of every C file each time made
- * a patch with a large C file and a .S file quadratic.
+ * The identifier nodes of a tree by their text, looked up per name and kept per tree:
+ * macroUses is asked once per assembly literal, and functionReferences once per use and
+ * symbol. A name is found by searching the parsed text for it and asking the tree for the
+ * node at each occurrence (an identifier node is a token, so its text is exactly there);
+ * walking every identifier of a large C file and reading its text cost far more than the
+ * few names an assembly file asks about.
  */
 const identifiersByTree = new WeakMap<CSource['tree'], Map<string, Node[]>>();
 
-function identifiersByName(source: CSource): Map<string, Node[]> {
-  let byName = identifiersByTree.get(source.tree);
+function identifiersNamed(tree: CSource['tree'], name: string): Node[] {
+  let byName = identifiersByTree.get(tree);
   if (byName === undefined) {
     byName = new Map();
-    for (const identifier of source.tree.rootNode.descendantsOfType('identifier')) {
-      if (!identifier) continue;
-      const sameName = byName.get(identifier.text);
-      if (sameName) sameName.push(identifier);
-      else byName.set(identifier.text, [identifier]);
-    }
-    identifiersByTree.set(source.tree, byName);
+    identifiersByTree.set(tree, byName);
   }
-  return byName;
+  let named = byName.get(name);
+  if (named === undefined) {
+    named = name === '' ? missingIdentifiers(tree) : identifiersAtOccurrences(tree, name);
+    byName.set(name, named);
+  }
+  return named;
+}
+
+function identifiersAtOccurrences(tree: CSource['tree'], name: string): Node[] {
+  const root = tree.rootNode;
+  const text = root.text;
+  const found: Node[] = [];
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    const start = root.startIndex + at;
+    const node = root.descendantForIndex(start, start + name.length);
+    if (node !== null && node.type === 'identifier' && node.startIndex === start && node.endIndex === start + name.length) found.push(node);
+  }
+  return found;
+}
+
+/** Identifiers with no text: the ones tree-sitter inserted to recover from an error. */
+function missingIdentifiers(tree: CSource['tree']): Node[] {
+  return tree.rootNode.descendantsOfType('identifier').filter((identifier): identifier is Node => identifier !== null && identifier.text === '');
+}
+
+/** The uses of each macro name asked so far, per tree: an assembly file asks for the same names once per literal. */
+const usesByTree = new WeakMap<CSource['tree'], Map<string, MacroUse[]>>();
+
+function usesOf(source: CSource, name: string): MacroUse[] {
+  let byName = usesByTree.get(source.tree);
+  if (byName === undefined) {
+    byName = new Map();
+    usesByTree.set(source.tree, byName);
+  }
+  let uses = byName.get(name);
+  if (uses === undefined) {
+    uses = [];
+    for (const identifier of identifiersNamed(source.tree, name)) {
+      if (insidePreprocessorDefinition(identifier)) continue;
+      const line = source.postLineOfRow(identifier.startPosition.row);
+      if (line === null) continue;
+      const functionNode = enclosingFunction(identifier);
+      const function_ = functionNode ? source.functions.find((candidate) => candidate.node.id === functionNode.id) : undefined;
+      uses.push({ name, source, line, node: identifier, functionNode, functionName: function_?.name ?? null });
+    }
+    byName.set(name, uses);
+  }
+  return uses;
 }
 
 /** Uses of any of `names` as identifiers in C code of `source`, in source order. */
 export function macroUses(source: CSource, names: ReadonlySet<string>): MacroUse[] {
-  const uses: MacroUse[] = [];
-  const byName = identifiersByName(source);
-  const named = [...names].flatMap((name) => byName.get(name) ?? []).sort((a, b) => a.startIndex - b.startIndex);
-  for (const identifier of named) {
-    if (insidePreprocessorDefinition(identifier)) continue;
-    const line = source.postLineOfRow(identifier.startPosition.row);
-    if (line === null) continue;
-    const functionNode = enclosingFunction(identifier);
-    const function_ = functionNode ? source.functions.find((candidate) => candidate.node.id === functionNode.id) : undefined;
-    uses.push({ name: identifier.text, source, line, node: identifier, functionNode, functionName: function_?.name ?? null });
-  }
-  return uses;
+  return [...names].flatMap((name) => usesOf(source, name)).sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
 
 function insidePreprocessorDefinition(node: Node): boolean {
@@ -153,11 +186,17 @@ function enclosingFunction(node: Node): Node | null {
   return current;
 }
 
-/** Where `functionNode` names `symbol` in its body or declarations (`&sym`, `extern char sym;`, a call). */
+/**
+ * Where `functionNode` names `symbol` in its body or declarations (`&sym`, `extern char sym;`, a call).
+ * Read from the tree's index of identifiers by name (the identifiers inside the function's
+ * span, in document order): asked once per macro use and assembly symbol, a walk of the
+ * function reading every identifier's text each time dominated patches with large C files.
+ */
 export function functionReferences(functionNode: Node, symbol: string): Node[] {
-  return functionNode
-    .descendantsOfType('identifier')
-    .filter((identifier): identifier is Node => identifier?.text === symbol && !isFunctionName(identifier, functionNode));
+  const named = identifiersNamed(functionNode.tree, symbol);
+  const start = functionNode.startIndex;
+  const end = functionNode.endIndex;
+  return named.filter((identifier) => identifier.startIndex >= start && identifier.endIndex <= end && !isFunctionName(identifier, functionNode));
 }
 
 function isFunctionName(identifier: Node, functionNode: Node): boolean {
