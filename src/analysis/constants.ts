@@ -27,8 +27,9 @@ function isCFile(path: string): boolean {
   return /\.c$/.test(path);
 }
 
-/** The object-like #defines of a C file or header. */
-export function cDefinitions(source: CSource): ConstantDefinition[] {
+/** The object-like #defines of a parsed file, as constant definitions. */
+function objectLikeDefines(source: CSource | AsmSource): ConstantDefinition[] {
+  const language = source.kind === 'c' ? 'c' : 'asm';
   return source.defines
     .filter((define) => !define.hasParameters)
     .map((define) => ({
@@ -37,11 +38,16 @@ export function cDefinitions(source: CSource): ConstantDefinition[] {
       valueText: define.value,
       file: define.file,
       line: define.line,
-      language: 'c' as const,
+      language,
       form: '#define',
-      inCFile: isCFile(define.file),
+      inCFile: language === 'c' && isCFile(define.file),
       source,
     }));
+}
+
+/** The object-like #defines of a C file or header. */
+export function cDefinitions(source: CSource): ConstantDefinition[] {
+  return objectLikeDefines(source);
 }
 
 /** Directives that give a symbol a value in GAS (`=` is `sym = expr`). */
@@ -49,19 +55,7 @@ const ASSIGNMENT_DIRECTIVES = new Set(['.set', '.equ', '.equiv', '.eqv', '=']);
 
 /** #defines of the preprocessor lines of an assembly file, and its .set/.equ assignments. */
 export function asmDefinitions(source: AsmSource): ConstantDefinition[] {
-  const definitions: ConstantDefinition[] = source.defines
-    .filter((define) => !define.hasParameters)
-    .map((define) => ({
-      name: define.name,
-      value: define.numeric,
-      valueText: define.value,
-      file: define.file,
-      line: define.line,
-      language: 'asm' as const,
-      form: '#define',
-      inCFile: false,
-      source,
-    }));
+  const definitions = objectLikeDefines(source);
   for (const statement of source.root.namedChildren) {
     if (statement.type !== 'directive') continue;
     const form = statement.childForFieldName('directive')?.text.toLowerCase() ?? '';
