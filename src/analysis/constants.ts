@@ -97,35 +97,119 @@ export interface MacroUse {
 }
 
 /**
- * The identifier nodes of a tree by their text, looked up per name and kept per tree:
- * macroUses is asked once per assembly literal, and functionReferences once per use and
- * symbol. A name is found by searching the parsed text for it and asking the tree for the
- * node at each occurrence (an identifier node is a token, so its text is exactly there);
- * walking every identifier of a large C file and reading its text cost far more than the
- * few names an assembly file asks about.
+ * The identifier nodes of a tree by their text, kept per tree: macroUses is asked once per
+ * assembly literal, and functionReferences once per use and symbol. Walking every identifier
+ * of a large C file and reading its text cost far more than the names an assembly file asks
+ * about, so a name is looked up in the parsed text and the tree is asked for the node there.
+ *
+ * An identifier is lexed longest-match and every character of [A-Za-z0-9_$] continues one,
+ * so an identifier spelt with those characters ends where a run of them ends, and lies
+ * inside that run. The runs of a text are indexed once (run text → where it starts); the
+ * candidates for a name are the ends of the runs that end with it, and each candidate is
+ * kept only when the tree has an identifier node exactly there. Other names (empty, or with
+ * characters outside the class) are searched for in the whole text, or found by a walk.
  */
-const identifiersByTree = new WeakMap<CSource['tree'], Map<string, Node[]>>();
+interface IdentifierIndex {
+  text: string;
+  /** Offset of the text in the tree's indices (the root node starts after leading blanks). */
+  offset: number;
+  /** Each maximal run of identifier characters, by its text: where each occurrence starts. */
+  runs: Map<string, number[]>;
+  /** The distinct runs by their last k characters (index k - 1, k up to TAIL), to find those ending with a name; built per k when first needed. */
+  runsByTail: (Map<string, string[]> | undefined)[];
+  byName: Map<string, Node[]>;
+}
+
+const TAIL = 4;
+
+/** [A-Za-z0-9_$] by character code. */
+function isRunCharacter(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36;
+}
+const RUN_CHARACTERS = /^[A-Za-z0-9_$]+$/;
+
+const identifiersByTree = new WeakMap<CSource['tree'], IdentifierIndex>();
+
+function indexOf(tree: CSource['tree']): IdentifierIndex {
+  let index = identifiersByTree.get(tree);
+  if (index === undefined) {
+    const root = tree.rootNode;
+    const text = root.text;
+    const runs = new Map<string, number[]>();
+    // A scan by character codes: matchAll allocated a match object per run, and a large
+    // file has hundreds of thousands of runs.
+    let runStart = -1;
+    for (let at = 0; at <= text.length; at++) {
+      if (at < text.length && isRunCharacter(text.charCodeAt(at))) {
+        if (runStart < 0) runStart = at;
+        continue;
+      }
+      if (runStart < 0) continue;
+      const run = text.slice(runStart, at);
+      const starts = runs.get(run);
+      if (starts) starts.push(runStart);
+      else runs.set(run, [runStart]);
+      runStart = -1;
+    }
+    index = { text, offset: root.startIndex, runs, runsByTail: [], byName: new Map() };
+    identifiersByTree.set(tree, index);
+  }
+  return index;
+}
 
 function identifiersNamed(tree: CSource['tree'], name: string): Node[] {
-  let byName = identifiersByTree.get(tree);
-  if (byName === undefined) {
-    byName = new Map();
-    identifiersByTree.set(tree, byName);
-  }
-  let named = byName.get(name);
+  const index = indexOf(tree);
+  let named = index.byName.get(name);
   if (named === undefined) {
-    named = name === '' ? missingIdentifiers(tree) : identifiersAtOccurrences(tree, name);
-    byName.set(name, named);
+    if (name === '') named = missingIdentifiers(tree);
+    else named = identifiersAt(tree, name, RUN_CHARACTERS.test(name) ? runCandidates(index, name) : textOccurrences(index.text, name));
+    index.byName.set(name, named);
   }
   return named;
 }
 
-function identifiersAtOccurrences(tree: CSource['tree'], name: string): Node[] {
+/** Where `name` may be an identifier: at the end of each run that ends with it, in text order. */
+function runCandidates(index: IdentifierIndex, name: string): number[] {
+  const candidates: number[] = [];
+  const tail = Math.min(name.length, TAIL);
+  for (const run of runsByTail(index, tail).get(name.slice(-tail)) ?? []) {
+    if (run.length < name.length || !run.endsWith(name)) continue;
+    const shift = run.length - name.length;
+    for (const start of index.runs.get(run) ?? []) candidates.push(start + shift);
+  }
+  return candidates.sort((a, b) => a - b);
+}
+
+/** The distinct runs of at least `tail` characters by their last `tail` characters. */
+function runsByTail(index: IdentifierIndex, tail: number): Map<string, string[]> {
+  let byTail = index.runsByTail[tail - 1];
+  if (byTail === undefined) {
+    byTail = new Map();
+    for (const run of index.runs.keys()) {
+      if (run.length < tail) continue;
+      const key = run.slice(-tail);
+      const runs = byTail.get(key);
+      if (runs) runs.push(run);
+      else byTail.set(key, [run]);
+    }
+    index.runsByTail[tail - 1] = byTail;
+  }
+  return byTail;
+}
+
+function textOccurrences(text: string, name: string): number[] {
+  const occurrences: number[] = [];
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) occurrences.push(at);
+  return occurrences;
+}
+
+/** The identifier nodes that span exactly `name` at the given text offsets. */
+function identifiersAt(tree: CSource['tree'], name: string, offsets: readonly number[]): Node[] {
   const root = tree.rootNode;
-  const text = root.text;
+  const shift = indexOf(tree).offset;
   const found: Node[] = [];
-  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
-    const start = root.startIndex + at;
+  for (const at of offsets) {
+    const start = shift + at;
     const node = root.descendantForIndex(start, start + name.length);
     if (node !== null && node.type === 'identifier' && node.startIndex === start && node.endIndex === start + name.length) found.push(node);
   }

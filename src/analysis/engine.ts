@@ -143,7 +143,19 @@ const HANDED_OFF_BY_STORE: ReadonlySet<ResourceKind> = new Set(['memory', 'refer
 /** Kinds a helper releases when given the structure they live in (`foo_unlock(f)` for `f->lock`). */
 const RELEASED_THROUGH_FIELDS: ReadonlySet<ResourceKind> = new Set(['lock', 'completion']);
 
+/** Signatures of holdings, which are never changed in place (a change makes a new holding): asked at every node a path reaches. */
+const holdingSignatures = new WeakMap<Holding, string>();
+
 function holdingSignature(holding: Holding): string {
+  let signature = holdingSignatures.get(holding);
+  if (signature === undefined) {
+    signature = computeHoldingSignature(holding);
+    holdingSignatures.set(holding, signature);
+  }
+  return signature;
+}
+
+function computeHoldingSignature(holding: Holding): string {
   const released = holding.released === null ? '' : `r${holding.released.row}`;
   const handOff = holding.handOff === null ? '' : `h${holding.handOff.row}${holding.handOff.statusKey ?? ''}`;
   return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}:${released}:${handOff}`;

@@ -98,8 +98,16 @@ export class Facts {
     return next === null ? this : new Facts(next);
   }
 
+  /** The signature, once asked for: a path walk asks it of the same facts at every node they reach unchanged. */
+  private memoisedSignature: string | undefined;
+
   /** A stable text for memoising states. */
   signature(): string {
+    this.memoisedSignature ??= this.computeSignature();
+    return this.memoisedSignature;
+  }
+
+  private computeSignature(): string {
     if (this.masks.size === 0) return '';
     return [...this.masks.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -584,7 +584,7 @@ function wordsOf(name: string): string[] {
 }
 
 /** Name judgements are asked for on every call a path passes: remembered per name. */
-const releaseNameCache = new Map<string, boolean>();
+const releaseNameCache = new Map<ResourceKind, Map<string, boolean>>();
 const handOffNameCache = new Map<string, boolean>();
 
 /**
@@ -592,11 +592,15 @@ const handOffNameCache = new Map<string, boolean>();
  * `my_put(dev)`, `unlock_thing(&l)`, `signal_done(&c)`.
  */
 export function nameSuggestsRelease(name: string, kind: ResourceKind): boolean {
-  const key = `${kind}:${name}`;
-  let known = releaseNameCache.get(key);
+  let byName = releaseNameCache.get(kind);
+  if (byName === undefined) {
+    byName = new Map();
+    releaseNameCache.set(kind, byName);
+  }
+  let known = byName.get(name);
   if (known === undefined) {
     known = releaseByWords(wordsOf(name), kind);
-    releaseNameCache.set(key, known);
+    byName.set(name, known);
   }
   return known;
 }

@@ -106,6 +106,27 @@ export function lastFieldOfKey(key: string): string | null {
 
 /** The called function's name: `foo` for `foo(x)`, `ops->open` for `ops->open(x)`. */
 export function calleeName(call: Node): string | null {
+  let names = calleeNamesByTree.get(call.tree);
+  if (names === undefined) {
+    names = new Map();
+    calleeNamesByTree.set(call.tree, names);
+  }
+  let name = names.get(call.id);
+  if (name === undefined) {
+    name = readCalleeName(call);
+    names.set(call.id, name);
+  }
+  return name;
+}
+
+/**
+ * Callee names by tree and node id: the analysis and the rules ask for the callee of the
+ * same calls many times, and each answer reads the tree through wasm. Trees are immutable
+ * and node ids unique within a tree, so the answer is kept.
+ */
+const calleeNamesByTree = new WeakMap<Node['tree'], Map<number, string | null>>();
+
+function readCalleeName(call: Node): string | null {
   const callee = call.childForFieldName('function');
   if (callee === null) return null;
   const stripped = stripParentheses(callee);

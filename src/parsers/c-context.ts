@@ -110,14 +110,24 @@ export function measureRun(lines: readonly string[], masked: readonly MaskedLine
     const depthAtLineStart = blocks.length - braceDeficit;
     const lastCodeBefore = lastCode;
     const parenDeficitBefore = parenDeficit;
-    for (let column = 0; column < code.length; column++) {
-      const char = code.charCodeAt(column);
-      if (char === SPACE || char === TAB) continue;
+    // Only braces, parentheses and `;` change the counts, so the line is searched for those
+    // (a native scan) rather than read character by character; the last code character
+    // before each of them, and the first after an unmatched `}`, are looked up around it.
+    const firstCode = nextCodeColumn(code, 0);
+    if (firstCode !== -1) {
       firstCodeIndented ??= /^\s/.test(lines[index]);
       if (awaitingFollower) {
-        deficitFollowers[deficitFollowers.length - 1] = /^[A-Za-z_]\w*/.exec(code.slice(column))?.[0] ?? '';
+        deficitFollowers[deficitFollowers.length - 1] = /^[A-Za-z_]\w*/.exec(code.slice(firstCode))?.[0] ?? '';
         awaitingFollower = false;
       }
+    }
+    let accountedTo = 0;
+    STRUCTURAL.lastIndex = 0;
+    while (STRUCTURAL.test(code)) {
+      const column = STRUCTURAL.lastIndex - 1;
+      const before = lastCodeColumn(code, accountedTo, column);
+      if (before !== -1) lastCode = code.charCodeAt(before);
+      const char = code.charCodeAt(column);
       if (char === OPEN_BRACE) {
         blocks.push(blockKindAt(blocks[blocks.length - 1], lastCode, masked, statementStart, { line: index, column }));
         statementStart = { line: index, column: column + 1 };
@@ -127,8 +137,13 @@ export function measureRun(lines: readonly string[], masked: readonly MaskedLine
             blocks.pop();
           } else {
             braceDeficit++;
-            deficitFollowers.push('');
-            awaitingFollower = true;
+            const follower = nextCodeColumn(code, column + 1);
+            if (follower === -1) {
+              deficitFollowers.push('');
+              awaitingFollower = true;
+            } else {
+              deficitFollowers.push(/^[A-Za-z_]\w*/.exec(code.slice(follower))?.[0] ?? '');
+            }
           }
         }
         statementStart = { line: index, column: column + 1 };
@@ -139,7 +154,10 @@ export function measureRun(lines: readonly string[], masked: readonly MaskedLine
         parenDepth = 0;
       }
       lastCode = char;
+      accountedTo = column + 1;
     }
+    const lastOfLine = lastCodeColumn(code, accountedTo, code.length);
+    if (lastOfLine !== -1) lastCode = code.charCodeAt(lastOfLine);
     if (indentedStartDepth === null && parenDeficit === parenDeficitBefore) {
       const lineDepth = depthByIndentation(lines[index], code, lastCodeBefore === 0 ? '' : String.fromCharCode(lastCodeBefore));
       if (lineDepth !== null) indentedStartDepth = lineDepth - depthAtLineStart;
@@ -175,6 +193,27 @@ const COMMA = 44;
 interface Position {
   line: number;
   column: number;
+}
+
+/** The characters that change what measureRun counts. */
+const STRUCTURAL = /[{}();]/g;
+
+/** The first column at or after `from` that holds code (not a space or tab), or -1. */
+function nextCodeColumn(code: string, from: number): number {
+  for (let column = from; column < code.length; column++) {
+    const char = code.charCodeAt(column);
+    if (char !== SPACE && char !== TAB) return column;
+  }
+  return -1;
+}
+
+/** The last column in [from, to) that holds code, or -1. */
+function lastCodeColumn(code: string, from: number, to: number): number {
+  for (let column = to - 1; column >= from; column--) {
+    const char = code.charCodeAt(column);
+    if (char !== SPACE && char !== TAB) return column;
+  }
+  return -1;
 }
 
 /** The statement text from `start` up to the brace at `end`, a few lines at most. */

@@ -80,10 +80,16 @@ const TYPE_WORD = '(?:unsigned|signed|short|long|int|char)';
 /** A macro argument made of several type keywords: `max_t(unsigned long, a, b)`. */
 const WORDS_TYPE_ARGUMENT = new RegExp(`([(,]\\s*)(${TYPE_WORD}(?:\\s+${TYPE_WORD})+)(?=\\s*[,)])`, 'g');
 
+/** What every match of WORDS_TYPE_ARGUMENT starts with. */
+const WORDS_TYPE_ARGUMENT_HINT = new RegExp(`[(,]\\s*${TYPE_WORD}\\s+${TYPE_WORD}`);
+/** What every match of TYPE_ARGUMENT starts with. */
+const TYPE_ARGUMENT_HINT = /[(,]\s*(?:struct|union|enum)\s/;
+
 /** Rule 4 on one line. */
 function rewriteTypeArguments(line: string, code: string): string {
   let result = line;
-  if (/\b(?:unsigned|signed|short|long)\b/.test(code)) {
+  // Each prefilter is implied by a match of the pattern it guards: most lines have neither.
+  if (WORDS_TYPE_ARGUMENT_HINT.test(code) && /\b(?:unsigned|signed|short|long)\b/.test(code)) {
     for (const match of code.matchAll(WORDS_TYPE_ARGUMENT)) {
       const start = match.index + match[1].length;
       const end = start + match[2].length;
@@ -92,7 +98,7 @@ function rewriteTypeArguments(line: string, code: string): string {
       result = result.slice(0, start) + match[2].replace(/\s/g, '_') + result.slice(end);
     }
   }
-  if (!/\b(?:struct|union|enum)\b/.test(code)) return result;
+  if (!TYPE_ARGUMENT_HINT.test(code)) return result;
   for (const match of code.matchAll(TYPE_ARGUMENT)) {
     const keywordStart = match.index + match[1].length;
     const opener = code.lastIndexOf('(', keywordStart);
@@ -196,7 +202,7 @@ export function rewriteKernelMacros(lines: readonly string[], masked: readonly M
   let previousCode = '';
   for (let index = 0; index < masked.length; index++) {
     const code = masked[index].code;
-    if (code.trim() === '') continue;
+    if (!/\S/.test(code)) continue;
     const start = STATEMENT_START.exec(code);
     if (start !== null && !KEYWORDS.has(start[2]) && isStatementStart(previousCode)) {
       const open = { line: index, column: start[0].length - 1 };

@@ -22,72 +22,71 @@ export interface MaskState {
 
 export const START_OF_FILE: MaskState = { inBlockComment: false, inDirective: false };
 
-const SPACE = 32;
 const SLASH = 47;
 const STAR = 42;
 const BACKSLASH = 92;
 const DOUBLE_QUOTE = 34;
 const SINGLE_QUOTE = 39;
 
-/** Mask one line; returns the masked codes and whether a block comment is still open. */
-function maskLine(line: string, startsInComment: boolean): { codes: number[]; inBlockComment: boolean } {
-  const codes = new Array<number>(line.length);
+/**
+ * Mask one line; returns the masked line and whether a block comment is still open. The
+ * line is copied in stretches, with blanks for what is masked, rather than character by
+ * character into an array.
+ */
+function maskLine(line: string, startsInComment: boolean): { code: string; inBlockComment: boolean } {
+  let code = '';
+  let keptFrom = 0;
+  const blankRange = (from: number, to: number): void => {
+    code += line.slice(keptFrom, from) + ' '.repeat(to - from);
+    keptFrom = to;
+  };
   let inBlockComment = startsInComment;
   let index = 0;
   while (index < line.length) {
-    const char = line.charCodeAt(index);
     if (inBlockComment) {
-      if (char === STAR && line.charCodeAt(index + 1) === SLASH) {
-        codes[index] = SPACE;
-        codes[index + 1] = SPACE;
-        index += 2;
-        inBlockComment = false;
-      } else {
-        codes[index++] = SPACE;
-      }
+      const close = line.indexOf('*/', index);
+      const end = close === -1 ? line.length : close + 2;
+      blankRange(index, end);
+      index = end;
+      inBlockComment = close === -1;
       continue;
     }
+    const char = line.charCodeAt(index);
     if (char === SLASH && line.charCodeAt(index + 1) === STAR) {
-      codes[index] = SPACE;
-      codes[index + 1] = SPACE;
+      blankRange(index, index + 2);
       index += 2;
       inBlockComment = true;
       continue;
     }
     if (char === SLASH && line.charCodeAt(index + 1) === SLASH) {
-      while (index < line.length) codes[index++] = SPACE;
+      blankRange(index, line.length);
+      index = line.length;
       break;
     }
     if (char === DOUBLE_QUOTE || char === SINGLE_QUOTE) {
-      codes[index++] = char;
+      // The quotes stay; what is between them (escapes included) becomes blanks.
+      index++;
+      const contentStart = index;
+      let closed = false;
       while (index < line.length) {
         const inner = line.charCodeAt(index);
         if (inner === BACKSLASH) {
-          codes[index++] = SPACE;
-          if (index < line.length) codes[index++] = SPACE;
+          index += 2;
         } else if (inner === char) {
-          codes[index++] = char;
+          closed = true;
           break;
         } else {
-          codes[index++] = SPACE;
+          index++;
         }
       }
+      index = Math.min(index, line.length);
+      blankRange(contentStart, index);
+      if (closed) index++;
       continue;
     }
-    codes[index++] = char;
+    index++;
   }
-  return { codes, inBlockComment };
-}
-
-/** String.fromCharCode in slices: spreading a very long line would overflow the call stack. */
-function textOfCodes(codes: number[]): string {
-  const slice = 4096;
-  if (codes.length <= slice) return String.fromCharCode(...codes);
-  let text = '';
-  for (let start = 0; start < codes.length; start += slice) {
-    text += String.fromCharCode(...codes.slice(start, start + slice));
-  }
-  return text;
+  return { code: code + line.slice(keptFrom), inBlockComment };
 }
 
 /** Lines without these characters are all code (the common case, masked for free). */
@@ -112,7 +111,7 @@ export function maskLines(lines: readonly string[], start: MaskState): { masked:
     } else {
       const result = maskLine(line, state.inBlockComment);
       inBlockComment = result.inBlockComment;
-      code = inDirective ? ' '.repeat(line.length) : textOfCodes(result.codes);
+      code = inDirective ? ' '.repeat(line.length) : result.code;
     }
     masked.push({ code, directive: directiveMatch?.[1] ?? null, inDirective });
     state = { inBlockComment, inDirective: inDirective && /\\\s*$/.test(line) };

@@ -54,7 +54,7 @@ import { flattenBrokenConditionals } from './c-conditionals.js';
 import { rewriteKernelMacros } from './c-macros.js';
 import { maskLines, START_OF_FILE, startsInsideComment, type MaskState } from './c-mask.js';
 import { extractDefines } from './defines.js';
-import { joinSegments, makeSourceLines } from './source-lines.js';
+import { joinSegments, makeSourceLines, segmentRows } from './source-lines.js';
 import { parseC } from './treesitter.js';
 
 export interface ParsedCText {
@@ -133,22 +133,26 @@ function appendRun(builder: TextBuilder, lines: string[], firstLine: number, hea
 
 /** The text tree-sitter parses for a file change, and its row bookkeeping. */
 export function buildCText(file: FileChange): ParsedCText {
-  const joined = joinSegments(file);
-  const rows = joined.text.split('\n');
+  // The rows of joinSegments as they are: joining them and splitting the text again cost a
+  // copy of every file, unless some line holds a newline of its own.
+  const segmented = segmentRows(file);
+  const joined = segmented.rows.some((row) => row.includes('\n')) ? joinSegments(file) : null;
+  const rows = joined === null ? segmented.rows : joined.text.split('\n');
+  const rowToPostLine = joined === null ? segmented.rowToPostLine : joined.rowToPostLine;
   const headingByStartLine = new Map<number, PostImageSegment>();
   for (const segment of file.postImage?.segments ?? []) headingByStartLine.set(segment.startLine, segment);
   const wholeFile = file.postImage?.wholeFile ?? false;
   const builder = new TextBuilder();
   let row = 0;
   while (row < rows.length) {
-    const firstLine = joined.rowToPostLine[row];
+    const firstLine = rowToPostLine[row];
     if (firstLine == null) {
       builder.push(rows[row], null);
       row++;
       continue;
     }
     let end = row;
-    while (end < rows.length && joined.rowToPostLine[end] != null) end++;
+    while (end < rows.length && rowToPostLine[end] != null) end++;
     const heading = headingByStartLine.get(firstLine)?.sectionHeading ?? '';
     appendRun(builder, rows.slice(row, end), firstLine, heading, wholeFile);
     row = end;

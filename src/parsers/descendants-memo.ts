@@ -31,6 +31,8 @@ interface TreeAnswers {
   rootId: number;
   /** Every node of WHOLE_TREE_TYPES in the tree, in document order, once asked for. */
   wholeTree: Descendants | null;
+  /** The type of each node of wholeTree (read once: each read of Node.type is a call into wasm). */
+  wholeTreeTypes: string[] | null;
   answers: Map<string, Descendants>;
 }
 
@@ -44,7 +46,7 @@ function pointKey(point: Point | undefined): string {
 function answersOf(tree: Tree): TreeAnswers {
   let entry = answersByTree.get(tree);
   if (entry === undefined) {
-    entry = { rootId: tree.rootNode.id, wholeTree: null, answers: new Map() };
+    entry = { rootId: tree.rootNode.id, wholeTree: null, wholeTreeTypes: null, answers: new Map() };
     answersByTree.set(tree, entry);
   }
   return entry;
@@ -69,9 +71,13 @@ export function installDescendantsMemo(): void {
       const wholeTreeQuestion =
         this.id === entry.rootId && startPosition === undefined && endPosition === undefined && typeList.every((type) => WHOLE_TREE_TYPES.includes(type));
       if (wholeTreeQuestion) {
-        entry.wholeTree ??= walk.call(this, [...WHOLE_TREE_TYPES]);
+        if (entry.wholeTree === null || entry.wholeTreeTypes === null) {
+          entry.wholeTree = walk.call(this, [...WHOLE_TREE_TYPES]);
+          entry.wholeTreeTypes = entry.wholeTree.map((node) => (node === null ? '' : node.type));
+        }
         // Filtering keeps document order, as a walk for these types alone would.
-        answer = entry.wholeTree.filter((node) => node !== null && typeList.includes(node.type));
+        const types = entry.wholeTreeTypes;
+        answer = entry.wholeTree.filter((node, index) => node !== null && typeList.includes(types[index]));
       } else {
         answer = walk.call(this, types, startPosition, endPosition);
       }

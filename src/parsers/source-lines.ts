@@ -11,22 +11,31 @@ import type { FileChange } from '../model/types.js';
  * @param rowToPostLine for each 0-based row of `text`, its post-image line, or null when synthesised
  */
 export function makeSourceLines(file: FileChange, text: string, rowToPostLine: (number | null)[]): SourceLines {
-  const lineTextByPostLine = new Map<number, string>();
-  const inputLineByPostLine = new Map<number, number | null>();
-  for (const segment of file.postImage?.segments ?? []) {
-    segment.lines.forEach((line, offset) => {
-      lineTextByPostLine.set(segment.startLine + offset, line);
-      inputLineByPostLine.set(segment.startLine + offset, segment.inputLines[offset] ?? null);
-    });
-  }
+  // Built on first use: most files are never asked for a line's text or input line (that is
+  // for findings), and two map entries per shown line were a good part of a review's garbage.
+  let byPostLine: { lineText: Map<number, string>; inputLine: Map<number, number | null> } | null = null;
+  const lookups = (): { lineText: Map<number, string>; inputLine: Map<number, number | null> } => {
+    if (byPostLine === null) {
+      const lineTextByPostLine = new Map<number, string>();
+      const inputLineByPostLine = new Map<number, number | null>();
+      for (const segment of file.postImage?.segments ?? []) {
+        segment.lines.forEach((line, offset) => {
+          lineTextByPostLine.set(segment.startLine + offset, line);
+          inputLineByPostLine.set(segment.startLine + offset, segment.inputLines[offset] ?? null);
+        });
+      }
+      byPostLine = { lineText: lineTextByPostLine, inputLine: inputLineByPostLine };
+    }
+    return byPostLine;
+  };
   const added = file.postImage?.addedLines ?? new Set<number>();
   return {
     file,
     text,
     postLineOfRow: (row) => rowToPostLine[row] ?? null,
-    lineText: (postLine) => lineTextByPostLine.get(postLine),
+    lineText: (postLine) => lookups().lineText.get(postLine),
     isAdded: (postLine) => added.has(postLine),
-    inputLineOf: (postLine) => inputLineByPostLine.get(postLine) ?? null,
+    inputLineOf: (postLine) => lookups().inputLine.get(postLine) ?? null,
   };
 }
 
@@ -36,6 +45,12 @@ export function makeSourceLines(file: FileChange, text: string, rowToPostLine: (
  * context (assembler) use this as it is; the C parser builds on it.
  */
 export function joinSegments(file: FileChange): { text: string; rowToPostLine: (number | null)[] } {
+  const { rows, rowToPostLine } = segmentRows(file);
+  return { text: rows.join('\n'), rowToPostLine };
+}
+
+/** The rows joinSegments joins (a line of a segment may itself hold a newline only if a caller built it so). */
+export function segmentRows(file: FileChange): { rows: string[]; rowToPostLine: (number | null)[] } {
   const rows: string[] = [];
   const rowToPostLine: (number | null)[] = [];
   let nextLine: number | null = null;
@@ -50,5 +65,5 @@ export function joinSegments(file: FileChange): { text: string; rowToPostLine: (
     });
     nextLine = segment.startLine + segment.lines.length;
   }
-  return { text: rows.join('\n'), rowToPostLine };
+  return { rows, rowToPostLine };
 }

@@ -239,6 +239,9 @@ export const taskStateAssign: Rule = {
     const findings: FindingDraft[] = [];
     for (const source of context.current.sources) {
       if (source.kind !== 'c' || SCHEDULER_CORE.test(source.file.path)) continue;
+      // Every store this rule reads names a field `state` or `__state`: a file whose text
+      // never says "state" has none, and its assignments need not be read through wasm.
+      if (!source.text.includes('state')) continue;
       for (const assignment of nodesOfType(source.tree.rootNode, 'assignment_expression')) {
         const store = stateStoreOf(assignment);
         const finding = store ? findingFor(store, source) : null;

@@ -13,10 +13,27 @@ export function namedChildrenOf(node: Node): Node[] {
   return node.namedChildren.filter((child): child is Node => child !== null);
 }
 
+/**
+ * Callee names by tree and node id: every rule asks for the callee of every call of a file,
+ * and each answer reads the tree through wasm. Trees are immutable and node ids unique
+ * within a tree, so the answer is kept.
+ */
+const calleeNamesByTree = new WeakMap<Node['tree'], Map<number, string | null>>();
+
 /** The called name of a call_expression whose callee is a plain identifier, else null. */
 export function calleeName(call: Node): string | null {
-  const callee = call.childForFieldName('function');
-  return callee?.type === 'identifier' ? callee.text : null;
+  let names = calleeNamesByTree.get(call.tree);
+  if (names === undefined) {
+    names = new Map();
+    calleeNamesByTree.set(call.tree, names);
+  }
+  let name = names.get(call.id);
+  if (name === undefined) {
+    const callee = call.childForFieldName('function');
+    name = callee?.type === 'identifier' ? callee.text : null;
+    names.set(call.id, name);
+  }
+  return name;
 }
 
 /** The argument expressions of a call_expression. */
