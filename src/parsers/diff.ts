@@ -134,7 +134,7 @@ function numberHunks(scanned: readonly ScannedHunk[], lines: readonly string[], 
   // A hunk with no line at all (cut right after its header) is not given: parse-diff would
   // read the next header as its content.
   const given = forParser.filter((entry) => entry.lineIndices.length > 0);
-  const chunks = given.length === 0 ? [] : (numberedChunks(given) ?? parseUnifiedDiff(given.flatMap((entry) => entry.text).join('\n'))[0]?.chunks ?? []);
+  const chunks = given.length === 0 ? [] : (parseUnifiedDiff(given.flatMap((entry) => entry.text).join('\n'))[0]?.chunks ?? []);
   let chunkIndex = 0;
   return forParser.map((entry) => {
     const changes = entry.lineIndices.length > 0 ? (chunks[chunkIndex++]?.changes ?? []) : [];
@@ -163,43 +163,6 @@ function hunkForParser(hunk: ScannedHunk, lines: readonly string[]): HunkForPars
   const { oldStart, newStart } = hunk.range;
   const header = `@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`;
   return { hunk, lineIndices, text: [header, ...body] };
-}
-
-/** The hunk header parse-diff reads (its own pattern): a header it would not read is left to it. */
-const PARSE_DIFF_HEADER = /^@@\s+-(\d+),?(\d+)?\s+\+(\d+),?(\d+)?\s@@/;
-
-/**
- * The changes parse-diff gives for the hunks handed to it, numbered here without building
- * and re-splitting their text: each header's counts are those of its body, so parse-diff
- * reads every body line as the change its first character says (`-` removed, `+` added, the
- * canonical marker a copy of the change before it, anything else context) and numbers them
- * from the header's starts. Null when a header is one parse-diff would read otherwise.
- */
-function numberedChunks(given: readonly HunkForParser[]): { changes: parseUnifiedDiff.Change[] }[] | null {
-  const chunks: { changes: parseUnifiedDiff.Change[] }[] = [];
-  for (const entry of given) {
-    const header = PARSE_DIFF_HEADER.exec(entry.text[0]);
-    if (header === null) return null;
-    let oldLine = Number(header[1]);
-    let newLine = Number(header[3]);
-    const changes: parseUnifiedDiff.Change[] = [];
-    for (let index = 1; index < entry.text.length; index++) {
-      const content = entry.text[index];
-      if (content === NO_NEWLINE_MARKER) {
-        const previous = changes[changes.length - 1];
-        if (previous === undefined) return null;
-        changes.push({ ...previous, content });
-      } else if (content.startsWith('-')) {
-        changes.push({ type: 'del', del: true, ln: oldLine++, content });
-      } else if (content.startsWith('+')) {
-        changes.push({ type: 'add', add: true, ln: newLine++, content });
-      } else {
-        changes.push({ type: 'normal', normal: true, ln1: oldLine++, ln2: newLine++, content });
-      }
-    }
-    chunks.push({ changes });
-  }
-  return chunks;
 }
 
 const KIND_OF_CHANGE: Record<parseUnifiedDiff.ChangeType, HunkLine['kind']> = {
