@@ -99,7 +99,9 @@ function buildReviewOptions(args: CommonArgs, config: Config): ReviewOptions {
 }
 
 function jobCount(jobs: number | undefined): number {
-  if (jobs === undefined) return availableParallelism();
+  // One core stays with the main thread, which reads the input, collects garbage and compiles:
+  // measured on 2 cores, a worker per core was slower than none (bench/README.md).
+  if (jobs === undefined) return Math.max(1, availableParallelism() - 1);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not ${String(jobs)}`);
   return jobs;
 }
@@ -307,7 +309,7 @@ function commonOptions<T>(argv: Argv<T>) {
     .option('staged', { type: 'boolean', describe: 'review the staged change (git diff --cached) of the repository here' })
     .option('git', { type: 'string', describe: 'review each commit of a range as a series (HEAD~3.., v6.1..topic, a commit)' })
     .option('tree', { type: 'string', describe: 'a kernel tree to apply the patches to, for whole-file analysis' })
-    .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for large inputs (default: the number of cores; output is the same)' })
+    .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for large inputs (default: one less than the cores; output is the same)' })
     .option('progress', { type: 'boolean', describe: 'show progress on stderr (default: when stderr is a terminal)' });
 }
 
