@@ -234,10 +234,10 @@ function usesOf(source: CSource, name: string): MacroUse[] {
   if (uses === undefined) {
     uses = [];
     for (const identifier of identifiersNamed(source.tree, name)) {
-      if (insidePreprocessorDefinition(identifier)) continue;
+      const { inDefinition, functionNode } = ancestryOf(identifier);
+      if (inDefinition) continue;
       const line = source.postLineOfRow(identifier.startPosition.row);
       if (line === null) continue;
-      const functionNode = enclosingFunction(identifier);
       const function_ = functionNode ? source.functions.find((candidate) => candidate.node.id === functionNode.id) : undefined;
       uses.push({ name, source, line, node: identifier, functionNode, functionName: function_?.name ?? null });
     }
@@ -251,17 +251,19 @@ export function macroUses(source: CSource, names: ReadonlySet<string>): MacroUse
   return [...names].flatMap((name) => usesOf(source, name)).sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
 
-function insidePreprocessorDefinition(node: Node): boolean {
+/**
+ * Whether a node lies inside a #define, and the function_definition nearest above it. One
+ * walk up the tree answers both: each step (parent, type) is a call into wasm, and the
+ * check for a #define climbs to the root anyway.
+ */
+function ancestryOf(node: Node): { inDefinition: boolean; functionNode: Node | null } {
+  let functionNode: Node | null = null;
   for (let current: Node | null = node.parent; current; current = current.parent) {
-    if (current.type === 'preproc_def' || current.type === 'preproc_function_def') return true;
+    const type = current.type;
+    if (type === 'preproc_def' || type === 'preproc_function_def') return { inDefinition: true, functionNode: null };
+    if (functionNode === null && type === 'function_definition') functionNode = current;
   }
-  return false;
-}
-
-function enclosingFunction(node: Node): Node | null {
-  let current: Node | null = node.parent;
-  while (current && current.type !== 'function_definition') current = current.parent;
-  return current;
+  return { inDefinition: false, functionNode };
 }
 
 /**

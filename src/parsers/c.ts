@@ -183,22 +183,25 @@ const NORETURN = /(?<![\w$])(?:__noreturn|_Noreturn|noreturn|__noreturn__)(?![\w
 function describeFunction(node: Node, built: ParsedCText): CFunction | null {
   let startLine: number | null = null;
   let endLine: number | null = null;
-  for (let row = node.startPosition.row; row <= node.endPosition.row; row++) {
+  // Each read of a node's position is a call into wasm: read the end once, not once per row.
+  const startRow = node.startPosition.row;
+  const endRow = node.endPosition.row;
+  for (let row = startRow; row <= endRow; row++) {
     const postLine = built.rowToPostLine[row];
     if (postLine == null) continue;
     startLine ??= postLine;
     endLine = postLine;
   }
   if (startLine === null || endLine === null) return null;
-  const bodyRow = node.childForFieldName('body')?.startPosition.row ?? node.endPosition.row;
-  const head = built.originalRows.slice(node.startPosition.row, bodyRow + 1).join('\n');
+  const bodyRow = node.childForFieldName('body')?.startPosition.row ?? endRow;
+  const head = built.originalRows.slice(startRow, bodyRow + 1).join('\n');
   const name = declaredName(node.childForFieldName('declarator')) ?? '';
   return {
     name: name === FRAGMENT_FUNCTION ? '' : name,
     node,
     startLine,
     endLine,
-    complete: !built.contextRows.has(node.startPosition.row) && !built.contextRows.has(node.endPosition.row),
+    complete: !built.contextRows.has(startRow) && !built.contextRows.has(endRow),
     noreturn: NORETURN.test(head),
   };
 }
