@@ -8,8 +8,5 @@ import { fileURLToPath } from 'node:url';
 
 export default function buildOnce() {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 }
