@@ -3,44 +3,25 @@
  * function a node sits in, which post-image line it is on, how a name was declared.
  */
 import type { CSource, Node } from '../../model/source.js';
+import { callArguments, calleeName as analysisCalleeName, namedChildrenOf } from '../../analysis/syntax.js';
 
 /** Every descendant of `node` (itself included) of one of `types`, in source order. */
 export function nodesOfType(node: Node, types: string | string[]): Node[] {
   return node.descendantsOfType(types).filter((found): found is Node => found !== null);
 }
 
-export function namedChildrenOf(node: Node): Node[] {
-  return node.namedChildren.filter((child): child is Node => child !== null);
-}
-
 /**
- * Callee names by tree and node id: every rule asks for the callee of every call of a file,
- * and each answer reads the tree through wasm. Trees are immutable and node ids unique
- * within a tree, so the answer is kept.
+ * The called name of a call whose callee is a plain identifier (`foo(x)`), else null: the
+ * analysis layer's callee names (cached per tree), without its `ops->open` forms.
  */
-const calleeNamesByTree = new WeakMap<Node['tree'], Map<number, string | null>>();
-
-/** The called name of a call_expression whose callee is a plain identifier, else null. */
 export function calleeName(call: Node): string | null {
-  let names = calleeNamesByTree.get(call.tree);
-  if (names === undefined) {
-    names = new Map();
-    calleeNamesByTree.set(call.tree, names);
-  }
-  let name = names.get(call.id);
-  if (name === undefined) {
-    const callee = call.childForFieldName('function');
-    name = callee?.type === 'identifier' ? callee.text : null;
-    names.set(call.id, name);
-  }
-  return name;
+  const name = analysisCalleeName(call);
+  return name !== null && IDENTIFIER.test(name) ? name : null;
 }
 
-/** The argument expressions of a call_expression. */
-export function callArguments(call: Node): Node[] {
-  const list = call.childForFieldName('arguments');
-  return list ? namedChildrenOf(list).filter((argument) => argument.type !== 'comment') : [];
-}
+const IDENTIFIER = /^[A-Za-z_]\w*$/;
+
+export { callArguments };
 
 /** The expression inside any number of parentheses. */
 export function withoutParentheses(node: Node): Node {
