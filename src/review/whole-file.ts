@@ -5,6 +5,7 @@
  */
 import type { TreeContext } from '../index.js';
 import type { FileChange, InputError, Patch, PostImage } from '../model/types.js';
+import { languageOfPath } from '../parsers/language.js';
 
 export function withWholeFile(
   patch: Patch,
@@ -62,12 +63,11 @@ function wholePostImage(text: string, patchImage: PostImage): PostImage {
 
 function contextFile(path: string, text: string): FileChange {
   const lines = splitLines(text);
-  const language = /\.(c|h)$/.test(path) ? 'c' : /\.S$/.test(path) ? 'asm' : 'other';
   return {
     path,
     oldPath: path,
     status: 'modified',
-    language,
+    language: languageOfPath(path),
     added: 0,
     removed: 0,
     inputLine: null,
