@@ -28,8 +28,12 @@ const CRASHES = new Set(['panic', 'BUG', 'unreachable', '__builtin_unreachable',
 export function declaredNoreturn(sources: readonly CSource[]): Set<string> {
   const names = new Set<string>();
   for (const source of sources) {
+    const segments = source.file.postImage?.segments ?? [];
+    // A function's noreturn flag comes from its head as shown, or as the @@ heading gives it.
+    const mentioned = segments.some((segment) => segment.sectionHeading.includes('noreturn') || segment.lines.some((line) => line.includes('noreturn')));
+    if (!mentioned) continue;
     for (const fn of source.functions) if (fn.noreturn && fn.name !== '') names.add(fn.name);
-    for (const segment of source.file.postImage?.segments ?? []) {
+    for (const segment of segments) {
       segment.lines.forEach((line, index) => {
         if (!NORETURN_WORD.test(line) || /^\s*(#|\*|\/\/|\/\*)/.test(line)) return;
         // The declared name: the first identifier followed by `(`, on this line or the next.

@@ -144,6 +144,10 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
   const lineOf = (file: string, row: number): number | null => sources.find((source) => source.file.path === file)?.postLineOfRow(row) ?? null;
 
   for (const source of sources) {
+    // A function is walked only for what its text shows (below): a file whose text shows
+    // none of it needs no tree.
+    const fileText = source.text;
+    if (!HOLDING_CALL.test(fileText) && !COMPLETE_CALL.test(fileText) && ![...threadFunctions].some((name) => fileText.includes(name))) continue;
     for (const fn of source.functions) {
       if (fn.name === '' || !hasAddedLine(source, fn)) continue;
       const text = fn.node.text;

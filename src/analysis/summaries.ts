@@ -139,9 +139,23 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   return { name: fn.name, source, fn, parameters, effects, forwarding, releasesModule };
 }
 
+const wordsBySource = new WeakMap<CSource, Set<string>>();
+
+/** The identifier-like words of a file's text: a function it defines is named by one of them. */
+function wordsOf(source: CSource): Set<string> {
+  let words = wordsBySource.get(source);
+  if (words === undefined) {
+    words = new Set(source.text.match(/[A-Za-z_$][\w$]*/g));
+    wordsBySource.set(source, words);
+  }
+  return words;
+}
+
 /**
  * Summaries of the functions the patch defines, computed when first asked for (most are
- * never asked: only calls that receive something a path holds are looked up).
+ * never asked: only calls that receive something a path holds are looked up). A name's
+ * definitions are looked for only in the files whose text holds the name, so the files
+ * nobody asks about are never parsed.
  */
 export class FunctionSummaries {
   private readonly candidates = new Map<string, { source: CSource; fn: CFunction }[]>();
@@ -149,22 +163,27 @@ export class FunctionSummaries {
   private readonly computed = new Map<string, FunctionSummary | null>();
   private readonly forwardings = new Map<string, ThreadForwarding | null>();
 
-  constructor(sources: readonly CSource[]) {
-    for (const source of sources) {
-      for (const fn of source.functions) {
-        if (fn.name === '') continue;
-        const list = this.candidates.get(fn.name) ?? [];
-        list.push({ source, fn });
-        this.candidates.set(fn.name, list);
+  constructor(private readonly sources: readonly CSource[]) {}
+
+  /** The functions named `name`, in file order. */
+  private candidatesOf(name: string): { source: CSource; fn: CFunction }[] {
+    let found = this.candidates.get(name);
+    if (found === undefined) {
+      found = [];
+      for (const source of this.sources) {
+        if (!wordsOf(source).has(name)) continue;
+        for (const fn of source.functions) if (fn.name === name) found.push({ source, fn });
       }
+      this.candidates.set(name, found);
     }
+    return found;
   }
 
   /** The definition of a name: the first that is not a misread `#if` branch. */
   private definition(name: string): { source: CSource; fn: CFunction } | undefined {
     const known = this.definitions.get(name);
     if (known !== undefined) return known ?? undefined;
-    const found = this.candidates.get(name)?.find((candidate) => !isNestedDefinition(candidate.fn.node)) ?? null;
+    const found = name === '' ? null : (this.candidatesOf(name).find((candidate) => !isNestedDefinition(candidate.fn.node)) ?? null);
     this.definitions.set(name, found);
     return found ?? undefined;
   }
@@ -184,27 +203,31 @@ export class FunctionSummaries {
   forwardingOf(name: string): ThreadForwarding | null {
     const known = this.forwardings.get(name);
     if (known !== undefined) return known;
-    const definition = this.candidates.has(name) ? this.definition(name) : undefined;
+    // Only a definition whose text starts a thread forwards: the files that start none need not be searched.
+    const definition = this.threadStartingSources().some((source) => source.text.includes(name)) ? this.definition(name) : undefined;
     const forwarding = definition !== undefined && STARTER_CALL.test(definition.fn.node.text) ? (this.get(name)?.forwarding ?? null) : null;
     this.forwardings.set(name, forwarding);
     return forwarding;
   }
 
-  /** Functions whose text starts a thread. */
+  private startingSources: CSource[] | null = null;
+
+  /** The files whose text starts a thread. */
+  private threadStartingSources(): CSource[] {
+    this.startingSources ??= this.sources.filter((source) => STARTER_CALL.test(source.text));
+    return this.startingSources;
+  }
+
+  /** Functions whose text starts a thread (each name once, as the definition that counts for it). */
   *functionsStartingThreads(): IterableIterator<{ source: CSource; fn: CFunction }> {
-    const startingSources = new Map<CSource, boolean>();
-    const startsThreads = (source: CSource): boolean => {
-      let known = startingSources.get(source);
-      if (known === undefined) {
-        known = STARTER_CALL.test(source.text);
-        startingSources.set(source, known);
+    const seen = new Set<string>();
+    for (const source of this.threadStartingSources()) {
+      for (const fn of source.functions) {
+        if (fn.name === '' || seen.has(fn.name) || !STARTER_CALL.test(fn.node.text)) continue;
+        seen.add(fn.name);
+        const definition = this.definition(fn.name);
+        if (definition !== undefined && STARTER_CALL.test(definition.fn.node.text)) yield definition;
       }
-      return known;
-    };
-    for (const [name, candidates] of this.candidates) {
-      if (!candidates.some((candidate) => startsThreads(candidate.source) && STARTER_CALL.test(candidate.fn.node.text))) continue;
-      const definition = this.definition(name);
-      if (definition !== undefined && STARTER_CALL.test(definition.fn.node.text)) yield definition;
     }
   }
 }

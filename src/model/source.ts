@@ -71,11 +71,21 @@ export interface CFunction {
   noreturn: boolean;
 }
 
+/**
+ * A C file of a patch. Its tree is parsed when first read (most files of a patch hold nothing
+ * any rule looks for, and the rules test the text before they ask for the tree); `functions`
+ * and `defines` are read from the tree then. A parse that fails is reported once through the
+ * callback given to buildCSource, and the file then reads as empty.
+ */
 export interface CSource extends SourceLines {
   kind: 'c';
-  tree: Tree;
-  functions: CFunction[];
-  defines: Define[];
+  readonly tree: Tree;
+  readonly functions: CFunction[];
+  readonly defines: Define[];
+  /** Whether the tree has been parsed (reading `tree`, `functions` or `defines` parses it). */
+  isParsed(): boolean;
+  /** Frees the tree, if it was parsed. The source must not be read afterwards. */
+  free(): void;
   /** What the parser had to invent to get a usable tree ("signature from @@ line at 120", "2 closing braces"). */
   synthesized: string[];
 }

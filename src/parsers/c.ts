@@ -1,7 +1,7 @@
 /**
  * A C file of a patch as a tree-sitter tree: the post-image lines the patch shows, the
  * functions and #defines found in them, and the map from tree rows to post-image lines.
- * The caller owns `CSource.tree` and must free it with `tree.delete()`.
+ * The tree is parsed when first read; the caller frees it with `CSource.free()`.
  *
  * The parsed text is the post-image lines, one run per stretch of consecutive lines (a
  * blank row between runs that do not touch), with these changes:
@@ -47,7 +47,7 @@
  * Function names come from declarators; for a function whose head was synthesised the name
  * is the heading's, which git may have cut short, and '' for the neutral fragment function.
  */
-import type { CFunction, CSource, Node } from '../model/source.js';
+import type { CFunction, CSource, Define, Node, Tree } from '../model/source.js';
 import type { FileChange, PostImageSegment } from '../model/types.js';
 import { contextForRun, FRAGMENT_FUNCTION, measureRun } from './c-context.js';
 import { flattenBrokenConditionals } from './c-conditionals.js';
@@ -219,21 +219,63 @@ function functionsOf(root: Node, built: ParsedCText): CFunction[] {
   return functions;
 }
 
+/** How buildCSource parses: the time budget of the parse, and who hears of a parse that failed. */
+export interface CSourceOptions {
+  /** Called once when the parse fails (a ParseTimeoutError on pathological input); the file then reads as empty. */
+  onParseFailure?: (error: unknown) => void;
+  budgetMilliseconds?: number;
+}
+
 /**
- * Parse a C file change; null when the file has no post-image (deleted, binary).
- * @throws ParseTimeoutError (treesitter.ts) for pathological input
+ * A C file change as a CSource; null when the file has no post-image (deleted, binary).
+ * The text is built now; the tree is parsed when first read, so a file no rule asks about
+ * costs no parse. The caller frees the tree with `free()`.
  */
-export function buildCSource(file: FileChange): CSource | null {
+export function buildCSource(file: FileChange, options: CSourceOptions = {}): CSource | null {
   if (file.postImage === null) return null;
   const built = buildCText(file);
-  const tree = parseC(built.text);
   const lines = makeSourceLines(file, built.text, built.rowToPostLine);
+  let tree: Tree | null = null;
+  let functions: CFunction[] | null = null;
+  let defines: Define[] | null = null;
+  const parsedTree = (): Tree => {
+    if (tree === null) tree = parseOrEmpty(built.text, options);
+    return tree;
+  };
   return {
     ...lines,
     kind: 'c',
-    tree,
-    functions: functionsOf(tree.rootNode, built),
-    defines: extractDefines(tree.rootNode, lines),
+    get tree() {
+      return parsedTree();
+    },
+    get functions() {
+      functions ??= functionsOf(parsedTree().rootNode, built);
+      return functions;
+    },
+    get defines() {
+      // Without the word there is no #define: the tree need not be parsed to know it.
+      defines ??= built.text.includes('define') ? extractDefines(parsedTree().rootNode, lines) : [];
+      return defines;
+    },
     synthesized: built.synthesized,
+    isParsed: () => tree !== null,
+    free: () => {
+      tree?.delete();
+      tree = null;
+    },
   };
+}
+
+/** The tree of `text`; when its parse fails, the failure is reported and the tree of an empty file stands in. */
+function parseOrEmpty(text: string, options: CSourceOptions): Tree {
+  try {
+    return parseC(text, options.budgetMilliseconds);
+  } catch (error) {
+    options.onParseFailure?.(error);
+    try {
+      return parseC('');
+    } catch {
+      throw error;
+    }
+  }
 }

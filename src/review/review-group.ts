@@ -28,8 +28,10 @@ export interface PatchFiles {
 /** Called for a file the parser gave up on; the patch's other files are still reviewed. */
 export type ParseFailure = (file: FileChange, reason: string) => void;
 
-function parseFile(file: FileChange): ParsedSource | null {
-  if (file.language === 'c') return buildCSource(file);
+function parseFile(file: FileChange, onFailure: ParseFailure | undefined, budgetMilliseconds: number | undefined): ParsedSource | null {
+  if (file.language === 'c') {
+    return buildCSource(file, { budgetMilliseconds, onParseFailure: (error) => onFailure?.(file, parseFailureMessage(file, error)) });
+  }
   if (file.language === 'asm') return parseAsmSource(file);
   return null;
 }
@@ -43,12 +45,21 @@ export function parseFailureMessage(file: FileChange, error: unknown): string {
   return `could not parse ${file.path}: ${detail.split('\n')[0]}; its findings are missing`;
 }
 
-/** Parses the C and assembler files of a patch. The caller frees the trees (freeSources). */
-export function parseSources(files: readonly FileChange[], extra: readonly FileChange[] = [], onFailure?: ParseFailure): ParsedSource[] {
+/**
+ * Reads the C and assembler files of a patch. Assembler is parsed now; a C file's tree is
+ * parsed when a rule first reads it, and a parse that fails then is reported through
+ * `onFailure` (the file reads as empty). The caller frees the trees (freeSources).
+ */
+export function parseSources(
+  files: readonly FileChange[],
+  extra: readonly FileChange[] = [],
+  onFailure?: ParseFailure,
+  budgetMilliseconds?: number,
+): ParsedSource[] {
   const sources: ParsedSource[] = [];
   for (const file of [...files, ...extra]) {
     try {
-      const source = parseFile(file);
+      const source = parseFile(file, onFailure, budgetMilliseconds);
       if (source) sources.push(source);
     } catch (error) {
       onFailure?.(file, parseFailureMessage(file, error));
@@ -59,7 +70,12 @@ export function parseSources(files: readonly FileChange[], extra: readonly FileC
 
 /** Frees the tree-sitter trees of parsed sources (they live in WebAssembly memory). */
 export function freeSources(sources: readonly ParsedSource[]): void {
-  for (const source of sources) if (source.kind === 'c') source.tree.delete();
+  for (const source of sources) if (source.kind === 'c') source.free();
+}
+
+export interface GroupReviewOptions extends RunRulesOptions {
+  /** Time budget of each C parse (default: treesitter.ts's DEFAULT_PARSE_BUDGET_MS). */
+  parseBudgetMilliseconds?: number;
 }
 
 /**
@@ -70,7 +86,7 @@ export function freeSources(sources: readonly ParsedSource[]): void {
 export function reviewPatchGroup(
   patches: readonly Patch[],
   rules: readonly Rule[],
-  options: RunRulesOptions,
+  options: GroupReviewOptions,
   filesOf: (patch: Patch, errors: InputError[]) => PatchFiles = (patch) => ({ files: patch.files, context: [] }),
 ): GroupReview {
   const errors: InputError[] = [];
@@ -80,7 +96,7 @@ export function reviewPatchGroup(
       const { files, context } = filesOf(patch, errors);
       const onFailure: ParseFailure = (file, message) =>
         errors.push({ source: patch.source, line: file.inputLine ?? patch.mail.startLine, message });
-      underReview.push({ patch, sources: parseSources(files, context, onFailure) });
+      underReview.push({ patch, sources: parseSources(files, context, onFailure, options.parseBudgetMilliseconds) });
     }
     const findings = underReview.map((current) => runRules(rules, current, underReview, options));
     return { errors, findings };

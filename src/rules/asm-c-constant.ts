@@ -249,6 +249,8 @@ export const asmCConstant: Rule = {
       'Two definitions of one name are compared only within one architecture\'s files and generic code.',
   },
   check(context: RuleContext): FindingDraft[] {
+    // Every finding involves an assembler file of the series: without one, the C files need not be read.
+    if (!context.series.some((patch) => patch.sources.some((source) => source.kind === 'asm'))) return [];
     const scope = scopeOf(context);
     const findings: FindingDraft[] = [];
     for (const source of context.current.sources) {

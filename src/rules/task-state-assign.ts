@@ -46,6 +46,8 @@ function isRunning(store: StateStore): boolean {
   return store.states.length === 1 && store.states[0] === 'TASK_RUNNING';
 }
 
+const STATE_FIELD = /->\s*(?:__)?state(?![\w$])/;
+
 function stateStoreOf(assignment: Node): StateStore | null {
   const left = assignment.childForFieldName('left');
   const right = assignment.childForFieldName('right');
@@ -239,9 +241,9 @@ export const taskStateAssign: Rule = {
     const findings: FindingDraft[] = [];
     for (const source of context.current.sources) {
       if (source.kind !== 'c' || SCHEDULER_CORE.test(source.file.path)) continue;
-      // Every store this rule reads names a field `state` or `__state`: a file whose text
-      // never says "state" has none, and its assignments need not be read through wasm.
-      if (!source.text.includes('state')) continue;
+      // Every store this rule reads is to `->state` or `->__state`: a file whose text never
+      // says so has none, and need not be parsed.
+      if (!STATE_FIELD.test(source.text)) continue;
       for (const assignment of nodesOfType(source.tree.rootNode, 'assignment_expression')) {
         const store = stateStoreOf(assignment);
         const finding = store ? findingFor(store, source) : null;

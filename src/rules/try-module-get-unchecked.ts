@@ -14,7 +14,7 @@ function matchingPut(module: string, call: Node, source: CSource, sources: reado
   const definition = enclosingFunctionDefinition(call);
   const searchOrder: { scope: Node; source: CSource }[] = [
     ...(definition ? [{ scope: definition, source }] : []),
-    ...sources.map((other) => ({ scope: other.tree.rootNode, source: other })),
+    ...sources.filter((other) => other.text.includes('module_put')).map((other) => ({ scope: other.tree.rootNode, source: other })),
   ];
   for (const { scope, source: where } of searchOrder) {
     for (const put of nodesOfType(scope, 'call_expression')) {

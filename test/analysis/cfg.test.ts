@@ -15,7 +15,7 @@ function pathsOf(code: string, name: string): { lines: number[]; end: string }[]
   try {
     return describePaths(cfg, source);
   } finally {
-    source.tree.delete();
+    source.free();
   }
 }
 
@@ -198,7 +198,7 @@ int f(int a)
 `;
     const { cfg, source } = cfgOf(code, 'f');
     const iterate = cfg.nodes.flatMap((node) => node.events).filter((event) => event.type === 'iterate');
-    source.tree.delete();
+    source.free();
     expect(iterate.map((event) => (event.type === 'iterate' ? `${event.phase}:${event.variable}` : ''))).toEqual(
       expect.arrayContaining(['enter:child', 'leave:child']),
     );
@@ -213,7 +213,7 @@ int f(int a)
 }
 `;
     const { cfg, source } = cfgOf(code, 'f');
-    source.tree.delete();
+    source.free();
     expect([...cfg.autoManaged]).toEqual(['buf']);
   });
 });

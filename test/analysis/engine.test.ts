@@ -40,7 +40,7 @@ function analyse(code: string, name: string, budget?: number): { analysis: Funct
     const leaks = judgeLeaks(analysis, { wholeFileShown: true, fieldReleased: () => false });
     return { analysis, exits, leakLines: leaks.map((leak) => (leak.exit ? source.postLineOfRow(leak.exit.row) : null)) };
   } finally {
-    source.tree.delete();
+    source.free();
   }
 }
 
@@ -171,7 +171,7 @@ describe('functions the patch shows in part', () => {
     try {
       expect(analysePatch(current, [current]).leaks).toEqual([]);
     } finally {
-      source.tree.delete();
+      source.free();
     }
   });
 });

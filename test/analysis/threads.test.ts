@@ -57,7 +57,7 @@ describe('thread starts and waits', () => {
       ]);
       expect(starts[0].moduleReference?.functionName).toBe('local_kernel_thread');
     } finally {
-      source.tree.delete();
+      source.free();
     }
   });
 
@@ -72,7 +72,7 @@ describe('thread starts and waits', () => {
       expect(waiterFor('thr_ctx->complete', waits, 'restart_thread')?.functionName).toBe('restart');
       expect(waiterFor('ctx->done', waits, 'restart_thread')).toBeNull();
     } finally {
-      source.tree.delete();
+      source.free();
     }
   });
 });

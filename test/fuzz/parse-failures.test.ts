@@ -6,25 +6,25 @@
 import type { FileChange, Patch } from '../../src/model/types.js';
 import { parseDiff } from '../../src/parsers/diff.js';
 import { initTreeSitter, parseC, ParseTimeoutError } from '../../src/parsers/treesitter.js';
-import { parseFailureMessage, parseSources, reviewPatchGroup } from '../../src/review/review-group.js';
+import { freeSources, parseFailureMessage, parseSources, reviewPatchGroup } from '../../src/review/review-group.js';
+import { runRules } from '../../src/review/run-rules.js';
 import { allRules } from '../../src/rules/index.js';
 
+/** A C file whose parse is long enough for a zero budget to stop it; it allocates, so the leak rules read its tree. */
+const FILLER = Array.from({ length: 1500 }, (_, index) => [`+static int a_twice_${index}(int x)`, '+{', '+\treturn x * 2 + 1;', '+}']).flat();
+const C_LINES = ['+int a_get(void)', '+{', '+\tvoid *p = kmalloc(16, GFP_KERNEL);', '+', '+\tkfree(p);', '+\treturn 1;', '+}', ...FILLER];
+
+/** A C file no rule looks into: nothing it holds is acquired, locked, started or defined. */
+const QUIET_LINES = ['+int b_get(void)', '+{', '+\treturn 2;', '+}'];
+
+function fileDiff(path: string, lines: string[]): string[] {
+  return [`diff --git a/${path} b/${path}`, 'new file mode 100644', '--- /dev/null', `+++ b/${path}`, `@@ -0,0 +1,${lines.length} @@`, ...lines];
+}
+
 const DIFF = [
-  'diff --git a/drivers/misc/a.c b/drivers/misc/a.c',
-  'new file mode 100644',
-  '--- /dev/null',
-  '+++ b/drivers/misc/a.c',
-  '@@ -0,0 +1,4 @@',
-  '+int a_get(void)',
-  '+{',
-  '+\treturn 1;',
-  '+}',
-  'diff --git a/Documentation/a.rst b/Documentation/a.rst',
-  'new file mode 100644',
-  '--- /dev/null',
-  '+++ b/Documentation/a.rst',
-  '@@ -0,0 +1 @@',
-  '+The a driver.',
+  ...fileDiff('drivers/misc/a.c', C_LINES),
+  ...fileDiff('drivers/misc/b.c', QUIET_LINES),
+  ...fileDiff('Documentation/a.rst', ['+The a driver.']),
   '',
 ].join('\n');
 
@@ -62,23 +62,39 @@ function patchOf(fileChanges: FileChange[]): Patch {
   };
 }
 
-// Runs first, while tree-sitter is not loaded in this test file's module registry: every C
-// parse then fails, which stands in for a parse that gave up.
 describe('a C file whose parse fails', () => {
-  it('is an InputError naming the file and its input line; the other files go on', () => {
-    const failures: string[] = [];
-    const sources = parseSources(files(), [], (file, message) => failures.push(`${file.path}: ${message}`));
-    expect(sources).toEqual([]);
-    expect(failures).toEqual([
-      'drivers/misc/a.c: could not parse drivers/misc/a.c: parseC called before initTreeSitter() resolved; its findings are missing',
-    ]);
+  beforeAll(() => initTreeSitter());
 
-    const review = reviewPatchGroup([patchOf(files())], allRules, {});
+  it('is parsed only when a rule reads its tree, is reported once, and then reads as empty', () => {
+    const failures: string[] = [];
+    const sources = parseSources(files(), [], (file, message) => failures.push(`${file.path}: ${message}`), 0);
+    try {
+      expect(sources.map((source) => source.file.path)).toEqual(['drivers/misc/a.c', 'drivers/misc/b.c']);
+      const [a, b] = sources;
+      if (a.kind !== 'c' || b.kind !== 'c') throw new Error('a.c and b.c should be C sources');
+      expect(a.isParsed()).toBe(false);
+      expect(failures).toEqual([]);
+
+      const current = { patch: patchOf(files()), sources };
+      expect(runRules(allRules, current, [current])).toEqual([]);
+      expect(failures).toEqual(['drivers/misc/a.c: could not parse drivers/misc/a.c in time (gave up after 0 ms); its findings are missing']);
+      expect(a.functions).toEqual([]);
+      expect(a.defines).toEqual([]);
+      expect(a.tree.rootNode.toString()).toBe('(translation_unit)');
+      expect(failures).toHaveLength(1);
+      expect(b.isParsed()).toBe(false);
+    } finally {
+      freeSources(sources);
+    }
+  });
+
+  it('is an InputError naming the file and its input line; the other files go on', () => {
+    const review = reviewPatchGroup([patchOf(files())], allRules, { parseBudgetMilliseconds: 0 });
     expect(review.errors).toEqual([
       {
         source: 'a.patch',
         line: 10,
-        message: 'could not parse drivers/misc/a.c: parseC called before initTreeSitter() resolved; its findings are missing',
+        message: 'could not parse drivers/misc/a.c in time (gave up after 0 ms); its findings are missing',
       },
     ]);
     expect(review.findings).toEqual([[]]);
@@ -106,7 +122,7 @@ describe('the tree-sitter time budget', () => {
     );
   });
 
-  it('parses and reviews the same patch once tree-sitter is loaded', () => {
+  it('parses and reviews the same patch within the default budget', () => {
     const review = reviewPatchGroup([patchOf(files())], allRules, {});
     expect(review.errors).toEqual([]);
     expect(review.findings).toHaveLength(1);

@@ -55,7 +55,7 @@ function patchUnderReview(name: string, files: FileChange[], index: number): Pat
 }
 
 function freeTrees(reviews: PatchUnderReview[]): void {
-  for (const review of reviews) for (const source of review.sources) if (source.kind === 'c') source.tree.delete();
+  for (const review of reviews) for (const source of review.sources) if (source.kind === 'c') source.free();
 }
 
 /** Runs one rule on one case and returns its findings (trees freed). */

@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const source of sources) source.tree.delete();
+  for (const source of sources) source.free();
 });
 
 function build(file: FileChange): CSource {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const source of sources) source.tree.delete();
+  for (const source of sources) source.free();
 });
 
 function definesOf(path: string, text: string): Define[] {
