@@ -59,11 +59,11 @@ export async function runPipeline(path: string, jobs: number): Promise<PipelineR
 export interface StageTimes {
   /** Reading, MIME, diff parsing and grouping (readGroups). */
   reading: number;
-  /** parseSources minus the tree-sitter parse inside it: building the parsed text, functions, #defines, GAS. */
+  /** parseSources: building the C text of each file, parsing the GAS files. */
   sourceBuilding: number;
-  /** tree-sitter parsing of the texts parseSources parsed (measured apart, same texts). */
+  /** tree-sitter parsing of the C texts the rules asked for (measured apart, same texts). */
   treeSitter: number;
-  /** runRules. */
+  /** runRules minus the tree-sitter parses inside it: the analysis, tree walks included. */
   rules: number;
   /** The JSON reporter. */
   output: number;
@@ -73,8 +73,10 @@ export interface Breakdown {
   stages: StageTimes;
   /** Milliseconds per patch: its share of reading, its parse, rules and output. */
   perPatch: number[];
-  /** The texts tree-sitter parsed for the C files (the built text, with synthesised rows). */
+  /** The text cptlint builds for each C file (with synthesised rows). */
   builtTexts: string[];
+  /** The built texts the rules asked to parse (the others hold nothing any rule looks for). */
+  parsedTexts: string[];
   /** The post-image lines each C file change shows, joined (the hunks as they are). */
   hunkTexts: string[];
 }
@@ -93,16 +95,17 @@ export async function runBreakdown(path: string): Promise<Breakdown> {
   const stages: StageTimes = { reading: 0, sourceBuilding: 0, treeSitter: 0, rules: 0, output: 0 };
   const perPatch: number[] = [];
   const builtTexts: string[] = [];
+  const parsedTexts: string[] = [];
   const hunkTexts: string[] = [];
-  let parseSourcesTotal = 0;
+  let rulesTotal = 0;
   let readStarted = performance.now();
   for await (const unit of readGroups({ source: path })) {
     const readTime = performance.now() - readStarted;
     stages.reading += readTime;
     if (unit.kind === 'group') {
-      const times = reviewGroupTimed(unit.patches, reporter, builtTexts, hunkTexts);
-      parseSourcesTotal += times.parse.reduce((a, b) => a + b, 0);
-      stages.rules += times.rules.reduce((a, b) => a + b, 0);
+      const times = reviewGroupTimed(unit.patches, reporter, { builtTexts, parsedTexts, hunkTexts });
+      stages.sourceBuilding += times.parse.reduce((a, b) => a + b, 0);
+      rulesTotal += times.rules.reduce((a, b) => a + b, 0);
       stages.output += times.output.reduce((a, b) => a + b, 0);
       unit.patches.forEach((_, index) => {
         perPatch.push(readTime / unit.patches.length + times.parse[index] + times.rules[index] + times.output[index]);
@@ -110,16 +113,15 @@ export async function runBreakdown(path: string): Promise<Breakdown> {
     }
     readStarted = performance.now();
   }
-  stages.treeSitter = bareParse(builtTexts).milliseconds;
-  stages.sourceBuilding = Math.max(0, parseSourcesTotal - stages.treeSitter);
-  return { stages, perPatch, builtTexts, hunkTexts };
+  stages.treeSitter = bareParse(parsedTexts).milliseconds;
+  stages.rules = Math.max(0, rulesTotal - stages.treeSitter);
+  return { stages, perPatch, builtTexts, parsedTexts, hunkTexts };
 }
 
 function reviewGroupTimed(
   patches: readonly Patch[],
   reporter: ReturnType<typeof createReporter>,
-  builtTexts: string[],
-  hunkTexts: string[],
+  texts: Pick<Breakdown, 'builtTexts' | 'parsedTexts' | 'hunkTexts'>,
 ): { parse: number[]; rules: number[]; output: number[] } {
   const parse: number[] = [];
   const rules: number[] = [];
@@ -130,8 +132,8 @@ function reviewGroupTimed(
     const sources = parseSources(patch.files);
     parse.push(performance.now() - started);
     underReview.push({ patch, sources });
-    builtTexts.push(...cSourceTexts(sources));
-    hunkTexts.push(...patch.files.filter(isParsedC).map((file) => joinSegments(file).text));
+    texts.builtTexts.push(...cSourceTexts(sources));
+    texts.hunkTexts.push(...patch.files.filter(isParsedC).map((file) => joinSegments(file).text));
   }
   for (const current of underReview) {
     const started = performance.now();
@@ -141,7 +143,10 @@ function reviewGroupTimed(
     reporter.patch({ patch: current.patch, findings });
     output.push(performance.now() - rendered);
   }
-  for (const current of underReview) freeSources(current.sources);
+  for (const current of underReview) {
+    texts.parsedTexts.push(...cSourceTexts(current.sources.filter((source) => source.kind === 'c' && source.isParsed())));
+    freeSources(current.sources);
+  }
   return { parse, rules, output };
 }
 
