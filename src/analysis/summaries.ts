@@ -140,6 +140,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
 }
 
 const wordsBySource = new WeakMap<CSource, Set<string>>();
+const functionsByNameBySource = new WeakMap<CSource, Map<string, CFunction[]>>();
 
 /** The identifier-like words of a file's text: a function it defines is named by one of them. */
 function wordsOf(source: CSource): Set<string> {
@@ -149,6 +150,18 @@ function wordsOf(source: CSource): Set<string> {
     wordsBySource.set(source, words);
   }
   return words;
+}
+
+/** The functions a file defines named `name`, in file order; its tree is parsed only when the name is one of its words. */
+function functionsNamed(source: CSource, name: string): readonly CFunction[] {
+  if (!wordsOf(source).has(name)) return [];
+  let byName = functionsByNameBySource.get(source);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const fn of source.functions) byName.set(fn.name, [...(byName.get(fn.name) ?? []), fn]);
+    functionsByNameBySource.set(source, byName);
+  }
+  return byName.get(name) ?? [];
 }
 
 /**
@@ -170,10 +183,7 @@ export class FunctionSummaries {
     let found = this.candidates.get(name);
     if (found === undefined) {
       found = [];
-      for (const source of this.sources) {
-        if (!wordsOf(source).has(name)) continue;
-        for (const fn of source.functions) if (fn.name === name) found.push({ source, fn });
-      }
+      for (const source of this.sources) for (const fn of functionsNamed(source, name)) found.push({ source, fn });
       this.candidates.set(name, found);
     }
     return found;
