@@ -115,13 +115,11 @@ function statusOf(file: ScannedFile): FileStatus {
  */
 const NO_NEWLINE_MARKER = '\\ No newline at end of file';
 
-/** A hunk's body as parse-diff reads it: the indices of its lines, and the text it is given. */
+/** A hunk as given to parse-diff: the indices of the lines parse-diff numbers, in order. */
 interface HunkForParser {
   hunk: ScannedHunk;
   /** Indices of the hunk's lines (markers excluded), in order. */
   lineIndices: number[];
-  /** The header and body lines given to parse-diff. */
-  text: string[];
 }
 
 /**
@@ -130,11 +128,10 @@ interface HunkForParser {
  * changes it returns with the lines of the text, in order.
  */
 function numberHunks(scanned: readonly ScannedHunk[], lines: readonly string[], inputLineOf: InputLineOf): Hunk[] {
-  const forParser = scanned.map((hunk) => hunkForParser(hunk, lines));
-  // A hunk with no line at all (cut right after its header) is not given: parse-diff would
-  // read the next header as its content.
-  const given = forParser.filter((entry) => entry.lineIndices.length > 0);
-  const chunks = given.length === 0 ? [] : (parseUnifiedDiff(given.flatMap((entry) => entry.text).join('\n'))[0]?.chunks ?? []);
+  // The text of all the file's hunks is built in one array and joined once.
+  const parserText: string[] = [];
+  const forParser = scanned.map((hunk) => addHunkForParser(hunk, lines, parserText));
+  const chunks = parserText.length === 0 ? [] : (parseUnifiedDiff(parserText.join('\n'))[0]?.chunks ?? []);
   let chunkIndex = 0;
   return forParser.map((entry) => {
     const changes = entry.lineIndices.length > 0 ? (chunks[chunkIndex++]?.changes ?? []) : [];
@@ -142,27 +139,36 @@ function numberHunks(scanned: readonly ScannedHunk[], lines: readonly string[], 
   });
 }
 
-function hunkForParser(hunk: ScannedHunk, lines: readonly string[]): HunkForParser {
+/**
+ * Appends a hunk's header and body lines to `parserText`. A hunk with no line at all (cut
+ * right after its header) is not given: parse-diff would read the next header as its content.
+ */
+function addHunkForParser(hunk: ScannedHunk, lines: readonly string[], parserText: string[]): HunkForParser {
   const lineIndices: number[] = [];
-  const body: string[] = [];
+  const headerAt = parserText.length;
+  parserText.push(''); // the header, once the counts are known
   let oldCount = 0;
   let newCount = 0;
   for (let index = hunk.bodyStart; index < hunk.bodyEnd; index += 1) {
     const line = lines[index];
-    if (isNoNewlineMarker(line) || hunkLineKind(line) === null) {
+    const kind = isNoNewlineMarker(line) ? null : hunkLineKind(line);
+    if (kind === null) {
       // A marker with no line before it in the hunk marks nothing.
-      if (lineIndices.length > 0 && line.startsWith('\\ ')) body.push(NO_NEWLINE_MARKER);
+      if (lineIndices.length > 0 && line.startsWith('\\ ')) parserText.push(NO_NEWLINE_MARKER);
       continue;
     }
-    const kind = hunkLineKind(line);
     if (kind !== 'added') oldCount += 1;
     if (kind !== 'removed') newCount += 1;
     lineIndices.push(index);
-    body.push(line === '' ? ' ' : line);
+    parserText.push(line === '' ? ' ' : line);
   }
-  const { oldStart, newStart } = hunk.range;
-  const header = `@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`;
-  return { hunk, lineIndices, text: [header, ...body] };
+  if (lineIndices.length === 0) {
+    parserText.length = headerAt;
+  } else {
+    const { oldStart, newStart } = hunk.range;
+    parserText[headerAt] = `@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`;
+  }
+  return { hunk, lineIndices };
 }
 
 const KIND_OF_CHANGE: Record<parseUnifiedDiff.ChangeType, HunkLine['kind']> = {
@@ -179,21 +185,22 @@ function alignHunk(
 ): Hunk {
   const { hunk, lineIndices } = entry;
   const hunkLines: HunkLine[] = [];
+  let previous: HunkLine | undefined;
   for (const change of changes) {
-    const previous = hunkLines.at(-1);
     if (change.content.startsWith('\\')) {
       if (previous !== undefined) previous.noNewlineAtEnd = true;
       continue;
     }
     const index = lineIndices[hunkLines.length];
     if (index === undefined) break;
-    hunkLines.push({
+    previous = {
       kind: KIND_OF_CHANGE[change.type],
       text: lines[index].slice(1),
       oldLine: change.type === 'normal' ? change.ln1 : change.type === 'del' ? change.ln : null,
       newLine: change.type === 'normal' ? change.ln2 : change.type === 'add' ? change.ln : null,
       inputLine: inputLineOf(index),
-    });
+    };
+    hunkLines.push(previous);
   }
   return {
     header: lines[hunk.headerIndex],
@@ -216,16 +223,18 @@ function postImageOf(hunks: readonly Hunk[], isNewFile: boolean): PostImage {
   const segments: PostImageSegment[] = [];
   const addedLines = new Set<number>();
   for (const hunk of hunks) {
-    const shown = hunk.lines.filter((line) => line.kind !== 'removed');
-    for (const line of shown) if (line.kind === 'added' && line.newLine !== null) addedLines.add(line.newLine);
-    const startLine = shown[0]?.newLine;
+    let startLine: number | null | undefined;
+    const shownLines: string[] = [];
+    const inputLines: (number | null)[] = [];
+    for (const line of hunk.lines) {
+      if (line.kind === 'removed') continue;
+      if (line.kind === 'added' && line.newLine !== null) addedLines.add(line.newLine);
+      if (shownLines.length === 0) startLine = line.newLine;
+      shownLines.push(line.text);
+      inputLines.push(line.inputLine);
+    }
     if (startLine === undefined || startLine === null) continue;
-    segments.push({
-      startLine,
-      lines: shown.map((line) => line.text),
-      inputLines: shown.map((line) => line.inputLine),
-      sectionHeading: hunk.sectionHeading,
-    });
+    segments.push({ startLine, lines: shownLines, inputLines, sectionHeading: hunk.sectionHeading });
   }
   return { segments, wholeFile: isNewFile || showsWholeFile(hunks, segments), addedLines };
 }
