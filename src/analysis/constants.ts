@@ -221,19 +221,21 @@ function missingIdentifiers(tree: CSource['tree']): Node[] {
   return tree.rootNode.descendantsOfType('identifier').filter((identifier): identifier is Node => identifier !== null && identifier.text === '');
 }
 
-/** The uses of each macro name asked so far, per tree: an assembly file asks for the same names once per literal. */
-const usesByTree = new WeakMap<CSource['tree'], Map<string, MacroUse[]>>();
+/** The uses of each macro name asked so far, per file: an assembly file asks for the same names once per literal. */
+const usesBySource = new WeakMap<CSource, Map<string, MacroUse[]>>();
 
 function usesOf(source: CSource, name: string): MacroUse[] {
-  let byName = usesByTree.get(source.tree);
+  let byName = usesBySource.get(source);
   if (byName === undefined) {
     byName = new Map();
-    usesByTree.set(source.tree, byName);
+    usesBySource.set(source, byName);
   }
   let uses = byName.get(name);
   if (uses === undefined) {
     uses = [];
-    for (const identifier of identifiersNamed(source.tree, name)) {
+    // A file whose text does not hold the name has no use of it: its tree is not needed.
+    const identifiers = source.text.includes(name) ? identifiersNamed(source.tree, name) : [];
+    for (const identifier of identifiers) {
       const { inDefinition, functionNode } = ancestryOf(identifier);
       if (inDefinition) continue;
       const line = source.postLineOfRow(identifier.startPosition.row);
