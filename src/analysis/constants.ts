@@ -5,6 +5,7 @@
  */
 import type { AsmSource, CSource, Node, ParsedSource } from '../model/source.js';
 import { evaluateConstant } from '../parsers/defines.js';
+import { mayNameIdentifier } from './words.js';
 
 export interface ConstantDefinition {
   name: string;
@@ -233,8 +234,8 @@ function usesOf(source: CSource, name: string): MacroUse[] {
   let uses = byName.get(name);
   if (uses === undefined) {
     uses = [];
-    // A file whose text does not hold the name has no use of it: its tree is not needed.
-    const identifiers = source.text.includes(name) ? identifiersNamed(source.tree, name) : [];
+    // A file whose words do not include the name has no use of it: its tree is not needed.
+    const identifiers = mayNameIdentifier(source, name) ? identifiersNamed(source.tree, name) : [];
     for (const identifier of identifiers) {
       const { inDefinition, functionNode } = ancestryOf(identifier);
       if (inDefinition) continue;

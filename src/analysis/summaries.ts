@@ -19,6 +19,7 @@ import {
   type ResourceKind,
 } from './resources.js';
 import { calleeName, callArguments, expressionKey, rootIdentifier, stripCastsAndParentheses } from './syntax.js';
+import { wordsOf } from './words.js';
 
 export interface ParameterEffect {
   /** Kinds of resources the function releases through this parameter ('any' for a destructor-like name). */
@@ -139,18 +140,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   return { name: fn.name, source, fn, parameters, effects, forwarding, releasesModule };
 }
 
-const wordsBySource = new WeakMap<CSource, Set<string>>();
 const functionsByNameBySource = new WeakMap<CSource, Map<string, CFunction[]>>();
-
-/** The identifier-like words of a file's text: a function it defines is named by one of them. */
-function wordsOf(source: CSource): Set<string> {
-  let words = wordsBySource.get(source);
-  if (words === undefined) {
-    words = new Set(source.text.match(/[A-Za-z_$][\w$]*/g));
-    wordsBySource.set(source, words);
-  }
-  return words;
-}
 
 /** The functions a file defines named `name`, in file order; its tree is parsed only when the name is one of its words. */
 function functionsNamed(source: CSource, name: string): readonly CFunction[] {
