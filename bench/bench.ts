@@ -109,7 +109,7 @@ async function benchCorpusInProcess(): Promise<{ pipelineJobs1: number; bare: nu
   printRows('Where the time goes (jobs=1, stage by stage)', [
     ['reading (mbox, MIME, diff, series)', `${ms(breakdown.stages.reading)}  ${percent(breakdown.stages.reading, stageTotal)}`],
     [`tree-sitter parse (${breakdown.parsedTexts.length} of ${breakdown.builtTexts.length} C files)`, `${ms(breakdown.stages.treeSitter)}  ${percent(breakdown.stages.treeSitter, stageTotal)}`],
-    ['source building (C text, GAS)', `${ms(breakdown.stages.sourceBuilding)}  ${percent(breakdown.stages.sourceBuilding, stageTotal)}`],
+    ['source building (C text of those files, GAS)', `${ms(breakdown.stages.sourceBuilding)}  ${percent(breakdown.stages.sourceBuilding, stageTotal)}`],
     ['rules (analysis, tree walks)', `${ms(breakdown.stages.rules)}  ${percent(breakdown.stages.rules, stageTotal)}`],
     ['output (JSON)', `${ms(breakdown.stages.output)}  ${percent(breakdown.stages.output, stageTotal)}`],
   ]);

@@ -146,7 +146,7 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
   for (const source of sources) {
     // A function is walked only for what its text shows (below): a file whose text shows
     // none of it needs no tree.
-    const fileText = source.text;
+    const fileText = source.shownText;
     if (!HOLDING_CALL.test(fileText) && !COMPLETE_CALL.test(fileText) && ![...threadFunctions].some((name) => fileText.includes(name))) continue;
     for (const fn of source.functions) {
       if (fn.name === '' || !hasAddedLine(source, fn)) continue;

@@ -204,7 +204,7 @@ export class FunctionSummaries {
     const known = this.forwardings.get(name);
     if (known !== undefined) return known;
     // Only a definition whose text starts a thread forwards: the files that start none need not be searched.
-    const definition = this.threadStartingSources().some((source) => source.text.includes(name)) ? this.definition(name) : undefined;
+    const definition = this.threadStartingSources().some((source) => source.shownText.includes(name)) ? this.definition(name) : undefined;
     const forwarding = definition !== undefined && STARTER_CALL.test(definition.fn.node.text) ? (this.get(name)?.forwarding ?? null) : null;
     this.forwardings.set(name, forwarding);
     return forwarding;
@@ -214,7 +214,7 @@ export class FunctionSummaries {
 
   /** The files whose text starts a thread. */
   private threadStartingSources(): CSource[] {
-    this.startingSources ??= this.sources.filter((source) => STARTER_CALL.test(source.text));
+    this.startingSources ??= this.sources.filter((source) => STARTER_CALL.test(source.shownText));
     return this.startingSources;
   }
 

@@ -77,7 +77,7 @@ function moduleReferenceBefore(site: FunctionSite, row: number): ModuleReference
 function functionSites(sources: readonly CSource[], textTest: (text: string) => boolean): FunctionSite[] {
   const sites: FunctionSite[] = [];
   for (const source of sources) {
-    if (!textTest(source.text)) continue;
+    if (!textTest(source.shownText)) continue;
     for (const fn of source.functions) {
       if (fn.name !== '' && textTest(fn.node.text) && !isNestedDefinition(fn.node)) sites.push({ source, fn });
     }

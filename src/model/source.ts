@@ -72,13 +72,19 @@ export interface CFunction {
 }
 
 /**
- * A C file of a patch. Its tree is parsed when first read (most files of a patch hold nothing
- * any rule looks for, and the rules test the text before they ask for the tree); `functions`
- * and `defines` are read from the tree then. A parse that fails is reported once through the
- * callback given to buildCSource, and the file then reads as empty.
+ * A C file of a patch. Its text is built and its tree parsed when first read (most files of a
+ * patch hold nothing any rule looks for, and the rules test `shownText` before they ask for
+ * more); `functions` and `defines` are read from the tree then. A parse that fails is
+ * reported once through the callback given to buildCSource, and the file then reads as empty.
  */
 export interface CSource extends SourceLines {
   kind: 'c';
+  /**
+   * The lines the patch shows and their @@ headings, joined: every word of `text` but the
+   * rows cptlint invents is in here. Tests of what a file mentions read this, so that a file
+   * nobody needs is neither built nor parsed.
+   */
+  readonly shownText: string;
   readonly tree: Tree;
   readonly functions: CFunction[];
   readonly defines: Define[];
@@ -87,7 +93,7 @@ export interface CSource extends SourceLines {
   /** Frees the tree, if it was parsed. The source must not be read afterwards. */
   free(): void;
   /** What the parser had to invent to get a usable tree ("signature from @@ line at 120", "2 closing braces"). */
-  synthesized: string[];
+  readonly synthesized: string[];
 }
 
 /** A node of the GAS syntax tree (src/parsers/asm.ts documents the node types). */

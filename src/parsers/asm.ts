@@ -136,7 +136,7 @@ export function parseAsmSource(file: FileChange): AsmSource | null {
   const { text, rowToPostLine } = joinSegments(file);
   const arch = archOfPath(file.path, text);
   const root = parseAsm(text, arch, { segmentStartRows: segmentStartRowsOf(rowToPostLine) });
-  const lines = makeSourceLines(file, text, rowToPostLine);
+  const lines = makeSourceLines(file, () => ({ text, rowToPostLine }));
   return { ...lines, kind: 'asm', arch, root, defines: definesOf(text, root, lines) };
 }
 

@@ -54,7 +54,7 @@ import { flattenBrokenConditionals } from './c-conditionals.js';
 import { rewriteKernelMacros } from './c-macros.js';
 import { maskLines, START_OF_FILE, startsInsideComment, type MaskState } from './c-mask.js';
 import { extractDefines } from './defines.js';
-import { joinSegments, makeSourceLines, segmentRows } from './source-lines.js';
+import { joinSegments, makeSourceLines, segmentRows, shownTextOf } from './source-lines.js';
 import { parseC } from './treesitter.js';
 
 export interface ParsedCText {
@@ -228,42 +228,72 @@ export interface CSourceOptions {
 
 /**
  * A C file change as a CSource; null when the file has no post-image (deleted, binary).
- * The text is built now; the tree is parsed when first read, so a file no rule asks about
- * costs no parse. The caller frees the tree with `free()`.
+ * Nothing is built up front: the text when first read, the tree when first read, so a file
+ * no rule asks about costs neither. Rules test `shownText` before they ask. The caller frees
+ * the tree with `free()`.
  */
 export function buildCSource(file: FileChange, options: CSourceOptions = {}): CSource | null {
   if (file.postImage === null) return null;
-  const built = buildCText(file);
-  const lines = makeSourceLines(file, built.text, built.rowToPostLine);
+  let built: ParsedCText | null = null;
+  const builtText = (): ParsedCText => {
+    built ??= buildOrEmpty(file, options);
+    return built;
+  };
+  const { postLineOfRow, lineText, isAdded, inputLineOf } = makeSourceLines(file, builtText);
+  let shownText: string | null = null;
   let tree: Tree | null = null;
   let functions: CFunction[] | null = null;
   let defines: Define[] | null = null;
   const parsedTree = (): Tree => {
-    if (tree === null) tree = parseOrEmpty(built.text, options);
+    tree ??= parseOrEmpty(builtText().text, options);
     return tree;
   };
-  return {
-    ...lines,
+  const source: CSource = {
+    file,
     kind: 'c',
+    get text() {
+      return builtText().text;
+    },
+    get shownText() {
+      shownText ??= shownTextOf(file);
+      return shownText;
+    },
+    postLineOfRow,
+    lineText,
+    isAdded,
+    inputLineOf,
     get tree() {
       return parsedTree();
     },
     get functions() {
-      functions ??= functionsOf(parsedTree().rootNode, built);
+      functions ??= functionsOf(parsedTree().rootNode, builtText());
       return functions;
     },
     get defines() {
       // Without the word there is no #define: the tree need not be parsed to know it.
-      defines ??= built.text.includes('define') ? extractDefines(parsedTree().rootNode, lines) : [];
+      defines ??= source.shownText.includes('define') ? extractDefines(parsedTree().rootNode, source) : [];
       return defines;
     },
-    synthesized: built.synthesized,
+    get synthesized() {
+      return builtText().synthesized;
+    },
     isParsed: () => tree !== null,
     free: () => {
       tree?.delete();
       tree = null;
     },
   };
+  return source;
+}
+
+/** The text to parse; when building it fails (a bug, not an input), the failure is reported and the file reads as empty. */
+function buildOrEmpty(file: FileChange, options: CSourceOptions): ParsedCText {
+  try {
+    return buildCText(file);
+  } catch (error) {
+    options.onParseFailure?.(error);
+    return { text: '', rowToPostLine: [], contextRows: new Set(), originalRows: [], synthesized: [] };
+  }
 }
 
 /** The tree of `text`; when its parse fails, the failure is reported and the tree of an empty file stands in. */

@@ -5,12 +5,17 @@
 import type { SourceLines } from '../model/source.js';
 import type { FileChange } from '../model/types.js';
 
+/** A parsed text and the post-image line of each of its rows (null for a row cptlint synthesised). */
+export interface TextLayout {
+  text: string;
+  rowToPostLine: (number | null)[];
+}
+
 /**
  * @param file the file change the text was built from
- * @param text the parsed text
- * @param rowToPostLine for each 0-based row of `text`, its post-image line, or null when synthesised
+ * @param layout the parsed text and its row map, asked for when first needed
  */
-export function makeSourceLines(file: FileChange, text: string, rowToPostLine: (number | null)[]): SourceLines {
+export function makeSourceLines(file: FileChange, layout: () => TextLayout): SourceLines {
   // Built on first use: most files are never asked for a line's text or input line (that is
   // for findings), and two map entries per shown line were a good part of a review's garbage.
   let byPostLine: { lineText: Map<number, string>; inputLine: Map<number, number | null> } | null = null;
@@ -31,12 +36,28 @@ export function makeSourceLines(file: FileChange, text: string, rowToPostLine: (
   const added = file.postImage?.addedLines ?? new Set<number>();
   return {
     file,
-    text,
-    postLineOfRow: (row) => rowToPostLine[row] ?? null,
+    get text() {
+      return layout().text;
+    },
+    postLineOfRow: (row) => layout().rowToPostLine[row] ?? null,
     lineText: (postLine) => lookups().lineText.get(postLine),
     isAdded: (postLine) => added.has(postLine),
     inputLineOf: (postLine) => lookups().inputLine.get(postLine) ?? null,
   };
+}
+
+/**
+ * The lines a patch shows of a file and the @@ headings above them, one per row: every word
+ * of the text cptlint builds for the file comes from these (bar the rows it invents itself),
+ * so a test of what the file mentions can read this before the text is built.
+ */
+export function shownTextOf(file: FileChange): string {
+  const rows: string[] = [];
+  for (const segment of file.postImage?.segments ?? []) {
+    if (segment.sectionHeading !== '') rows.push(segment.sectionHeading);
+    for (const line of segment.lines) rows.push(line);
+  }
+  return rows.join('\n');
 }
 
 /**

@@ -243,7 +243,7 @@ export const taskStateAssign: Rule = {
       if (source.kind !== 'c' || SCHEDULER_CORE.test(source.file.path)) continue;
       // Every store this rule reads is to `->state` or `->__state`: a file whose text never
       // says so has none, and need not be parsed.
-      if (!STATE_FIELD.test(source.text)) continue;
+      if (!STATE_FIELD.test(source.shownText)) continue;
       for (const assignment of nodesOfType(source.tree.rootNode, 'assignment_expression')) {
         const store = stateStoreOf(assignment);
         const finding = store ? findingFor(store, source) : null;

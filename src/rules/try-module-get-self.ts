@@ -136,7 +136,7 @@ export const tryModuleGetSelf: Rule = {
     const findings: FindingDraft[] = [];
     for (const source of context.current.sources) {
       // A file whose text never names try_module_get has no call to it: skip reading its calls.
-      if (source.kind !== 'c' || !source.text.includes('try_module_get')) continue;
+      if (source.kind !== 'c' || !source.shownText.includes('try_module_get')) continue;
       for (const call of nodesOfType(source.tree.rootNode, 'call_expression')) {
         if (!isSelfReference(call)) continue;
         const finding = findingFor(call, source, context);

@@ -14,7 +14,7 @@ function matchingPut(module: string, call: Node, source: CSource, sources: reado
   const definition = enclosingFunctionDefinition(call);
   const searchOrder: { scope: Node; source: CSource }[] = [
     ...(definition ? [{ scope: definition, source }] : []),
-    ...sources.filter((other) => other.text.includes('module_put')).map((other) => ({ scope: other.tree.rootNode, source: other })),
+    ...sources.filter((other) => other.shownText.includes('module_put')).map((other) => ({ scope: other.tree.rootNode, source: other })),
   ];
   for (const { scope, source: where } of searchOrder) {
     for (const put of nodesOfType(scope, 'call_expression')) {
@@ -55,7 +55,7 @@ export const tryModuleGetUnchecked: Rule = {
     const findings: FindingDraft[] = [];
     for (const source of cSources) {
       // A file whose text never names try_module_get has no call to it: skip reading its calls.
-      if (!source.text.includes('try_module_get')) continue;
+      if (!source.shownText.includes('try_module_get')) continue;
       for (const call of nodesOfType(source.tree.rootNode, 'call_expression')) {
         if (calleeName(call) !== 'try_module_get' || resultUse(call).kind !== 'ignored') continue;
         const line = postLineOf(source, call);

@@ -66,5 +66,5 @@ function slotsInSource(source: CSource, functionName: string): CallbackSlot[] {
 
 /** The callback slots `functionName` is stored in, across the given sources (first found first). */
 export function callbackSlotsOf(functionName: string, sources: readonly ParsedSource[]): CallbackSlot[] {
-  return sources.flatMap((source) => (source.kind === 'c' && source.text.includes(functionName) ? slotsInSource(source, functionName) : []));
+  return sources.flatMap((source) => (source.kind === 'c' && source.shownText.includes(functionName) ? slotsInSource(source, functionName) : []));
 }
