@@ -5,7 +5,10 @@
  */
 import type { RelatedLocation } from '../model/types.js';
 import type { CSource } from '../model/source.js';
-import type { CfgNode } from './cfg.js';
+import type { Cfg, CfgNode } from './cfg.js';
+import type { AcquireSite } from './engine.js';
+import { NEGATIVE, ZERO } from './facts.js';
+import { acquireApi, handOffApi, nameSuggestsCountRelease, releaseApi } from './resources.js';
 import type { OtherEnd } from './leaks.js';
 import type { LeakInSource } from './patch-analysis.js';
 
@@ -176,4 +179,113 @@ export function storyOf(found: LeakInSource): LeakStory | null {
     exitClause: situation === '' ? capitalize(exit) : `${situation}${exit}`,
     acquireLine: place.acquireLine,
   };
+}
+
+/** The acquire's node and the keys its result lands in (`ret` for `ret = pm_runtime_get_sync(dev)`). */
+function acquireResult(cfg: Cfg, site: AcquireSite): { node: CfgNode; keys: Set<string> } | null {
+  for (const node of cfg.nodes) {
+    const keys = new Set<string>();
+    for (const event of node.events) {
+      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      if (call === null || call.name !== site.api || call.row !== site.row || call.column !== site.column) continue;
+      keys.add(call.valueKey);
+      if (event.type === 'assign') keys.add(event.target.key);
+    }
+    if (keys.size > 0) return { node, keys };
+  }
+  return null;
+}
+
+function assignsAny(node: CfgNode, keys: ReadonlySet<string>): boolean {
+  return node.events.some((event) => event.type === 'assign' && keys.has(event.target.key));
+}
+
+function reachable(cfg: Cfg, from: number, to: number): boolean {
+  const seen = new Set<number>([from]);
+  const queue = [from];
+  while (queue.length > 0) {
+    const id = queue.pop() as number;
+    if (id === to) return true;
+    for (const next of cfg.nodes[id].successors) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether the blamed place is reached when the acquire failed: only then, also then, or not at all. */
+export type FailureReach = 'only' | 'also' | 'no';
+
+/**
+ * Whether the place a leak is blamed on is reached when its acquire failed: past the side of
+ * a test of the acquire's result (before anything overwrites it) that lets negative values
+ * through and not zero (`if (ret < 0)`) — only that way, or the other way too.
+ */
+export function failureReach({ leak }: LeakInSource): FailureReach {
+  const blamed = leak.jump ?? leak.exit;
+  if (blamed === null || leak.site.inherited !== null || leak.site.iteration) return 'no';
+  const cfg = leak.analysis.cfg;
+  const result = acquireResult(cfg, leak.site);
+  if (result === null) return 'no';
+  const seen = new Set<number>([result.node.id]);
+  const queue = [result.node.id];
+  while (queue.length > 0) {
+    const node = cfg.nodes[queue.pop() as number];
+    if (node.id !== result.node.id && assignsAny(node, result.keys)) continue;
+    const atom = node.atom;
+    if (node.kind === 'branch' && atom?.kind === 'test' && result.keys.has(atom.key)) {
+      const masks = [atom.whenTrue, atom.whenFalse];
+      const failing = masks.findIndex((mask) => (mask & NEGATIVE) !== 0 && (mask & ZERO) === 0);
+      const other = 1 - failing;
+      if (failing >= 0 && (masks[other] & NEGATIVE) === 0) {
+        if (!reachable(cfg, node.successors[failing], blamed.id)) return 'no';
+        return reachable(cfg, node.successors[other], blamed.id) ? 'also' : 'only';
+      }
+    }
+    for (const next of node.successors) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return 'no';
+}
+
+/** `priv` holds `priv->clk` and `priv->sub->vdd`; a name holds itself. */
+function holds(container: string, name: string): boolean {
+  return name === container || name.startsWith(`${container}->`) || name.startsWith(`${container}.`);
+}
+
+/**
+ * Whether a count the leak is about (a clock's enable count, a regulator's) may have been
+ * dropped on the way to the blamed place by a call given the structure that keeps it: a devm
+ * action registered on `priv`, or a helper whose name says it disables or tears down
+ * (`foo_disable_clocks(priv)`). The engine matches releases by the name of the resource
+ * only, so it cannot tell; this says when the finding should not be trusted.
+ */
+export function mayBeDroppedThroughContainer({ leak }: LeakInSource): boolean {
+  const blamed = leak.jump ?? leak.exit;
+  if (blamed === null) return false;
+  const cfg = leak.analysis.cfg;
+  const result = acquireResult(cfg, leak.site);
+  if (result === null) return false;
+  const names = leak.site.names;
+  for (const node of cfg.nodes) {
+    const drops = node.events.some((event) => {
+      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      if (call === null || releaseApi(call.name) !== undefined || acquireApi(call.name) !== undefined) return false;
+      const handOff = handOffApi(call.name);
+      if (handOff !== undefined) {
+        const argument = call.args[handOff.argument];
+        return argument !== undefined && names.some((name) => holds(argument.key, name));
+      }
+      return nameSuggestsCountRelease(call.name) && call.args.some((argument) => names.some((name) => holds(argument.key, name)));
+    });
+    if (drops && reachable(cfg, result.node.id, node.id) && reachable(cfg, node.id, blamed.id)) return true;
+  }
+  return false;
 }

@@ -36,6 +36,27 @@ export interface AcquireApi {
   noun: string;
   /** The usual release, for comments. */
   release: string;
+  /**
+   * How comments speak of a count kept on an object rather than a reference to it (a clock's
+   * enable count): "enables `clk`", "disables it", "still enabled". Absent: taken and put.
+   */
+  verbs?: CountVerbs;
+  /**
+   * The call takes its resource even when it returns an error (pm_runtime_get_sync()): its
+   * failure branch must release it too, with `release`; `instead` names the API that does not.
+   */
+  heldOnFailure?: { release: string; instead?: string };
+}
+
+export interface CountVerbs {
+  /** What the acquire does to the object named after it: "enables", "takes a runtime PM usage count on". */
+  take: string;
+  /** What the release does: "disables", "drops". */
+  drop: string;
+  /** The object's state while held: "enabled", "held". */
+  state: string;
+  /** What the release did, for notes: "disabled", "dropped". */
+  dropped: string;
 }
 
 export interface ReleaseApi {
@@ -93,6 +114,10 @@ function releases(kind: ResourceKind, entries: [name: string, carrier: ReleaseAp
 
 /** The call returns its argument (NULL when given NULL, so the result may be tested). */
 const RETURNS_ARGUMENT = { returnsCarrier: true } as const;
+
+const RUNTIME_PM_VERBS: CountVerbs = { take: 'takes a runtime PM usage count on', drop: 'drops', state: 'held', dropped: 'dropped' };
+const ENABLE_VERBS: CountVerbs = { take: 'enables', drop: 'disables', state: 'enabled', dropped: 'disabled' };
+const PREPARE_VERBS: CountVerbs = { take: 'prepares', drop: 'unprepares', state: 'prepared', dropped: 'unprepared' };
 
 export const ACQUIRE_APIS: readonly AcquireApi[] = [
   // Module references.
@@ -198,6 +223,35 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
     ['dget_parent', 'return', 'never'],
     ['d_find_alias', 'return', 'null'],
     ['lookup_one_len', 'return', 'err-ptr'],
+  ]),
+
+  // Runtime PM usage counts: the device keeps them, so they are counted references on it.
+  // pm_runtime_get_sync() and pm_runtime_get() take the count whatever they return (an error
+  // from the resume does not drop it); pm_runtime_resume_and_get() drops it itself on failure.
+  ...acquires('reference', 'runtime PM usage count', 'pm_runtime_put()', [
+    ['pm_runtime_get_sync', 0, 'never', { verbs: RUNTIME_PM_VERBS, heldOnFailure: { release: 'pm_runtime_put_noidle()', instead: 'pm_runtime_resume_and_get()' } }],
+    ['pm_runtime_get', 0, 'never', { verbs: RUNTIME_PM_VERBS, heldOnFailure: { release: 'pm_runtime_put_noidle()' } }],
+    ['pm_runtime_resume_and_get', 0, 'errno', { verbs: RUNTIME_PM_VERBS }],
+  ]),
+  ...acquires('reference', 'runtime PM usage count', 'pm_runtime_put_noidle()', [
+    ['pm_runtime_get_noresume', 0, 'never', { verbs: RUNTIME_PM_VERBS }],
+  ]),
+
+  // Clock and regulator enable counts: counted on the clock or regulator, dropped by the
+  // matching disable. The devm_ forms (devm_clk_get_enabled()) are released by devres.
+  ...acquires('reference', 'clock prepare and enable count', 'clk_disable_unprepare()', [
+    ['clk_prepare_enable', 0, 'errno', { verbs: ENABLE_VERBS }],
+  ]),
+  ...acquires('reference', 'clock prepare count', 'clk_unprepare()', [['clk_prepare', 0, 'errno', { verbs: PREPARE_VERBS }]]),
+  ...acquires('reference', 'clock enable count', 'clk_disable()', [['clk_enable', 0, 'errno', { verbs: ENABLE_VERBS }]]),
+  ...acquires('reference', 'clock prepare and enable count', 'clk_bulk_disable_unprepare()', [
+    ['clk_bulk_prepare_enable', 1, 'errno', { verbs: ENABLE_VERBS }],
+  ]),
+  ...acquires('reference', 'clock prepare count', 'clk_bulk_unprepare()', [['clk_bulk_prepare', 1, 'errno', { verbs: PREPARE_VERBS }]]),
+  ...acquires('reference', 'clock enable count', 'clk_bulk_disable()', [['clk_bulk_enable', 1, 'errno', { verbs: ENABLE_VERBS }]]),
+  ...acquires('reference', 'regulator enable count', 'regulator_disable()', [['regulator_enable', 0, 'errno', { verbs: ENABLE_VERBS }]]),
+  ...acquires('reference', 'regulator enable count', 'regulator_bulk_disable()', [
+    ['regulator_bulk_enable', 1, 'errno', { verbs: ENABLE_VERBS }],
   ]),
 
   // Memory.
@@ -356,6 +410,20 @@ export const RELEASE_APIS: readonly ReleaseApi[] = [
     ['fput', 0],
     ['filp_close', 0],
     ['dput', 0],
+    ['pm_runtime_put', 0],
+    ['pm_runtime_put_sync', 0],
+    ['pm_runtime_put_noidle', 0],
+    ['pm_runtime_put_autosuspend', 0],
+    ['pm_runtime_put_sync_autosuspend', 0],
+    ['pm_runtime_put_sync_suspend', 0],
+    ['clk_disable_unprepare', 0],
+    ['clk_unprepare', 0],
+    ['clk_disable', 0],
+    ['clk_bulk_disable_unprepare', 1],
+    ['clk_bulk_unprepare', 1],
+    ['clk_bulk_disable', 1],
+    ['regulator_disable', 0],
+    ['regulator_bulk_disable', 1],
   ]),
   ...releases('memory', [
     ['kfree', 0],
@@ -616,6 +684,19 @@ function releaseByWords(words: string[], kind: ResourceKind): boolean {
     default:
       return words.some((word) => DESTRUCTOR_WORDS.has(word) || /^(k|kv|v)?free$/.test(word));
   }
+}
+
+const COUNT_DROP_WORDS = new Set(['disable', 'unprepare', 'off', 'down', 'suspend', 'stop', 'shutdown', 'teardown', 'unwind', 'undo']);
+
+/**
+ * An unknown function that, by its name, may drop a count kept on what it is given, or on a
+ * structure holding it: `foo_disable_clocks(priv)`, `foo_power_off(st)`, `foo_cleanup(priv)`.
+ */
+export function nameSuggestsCountRelease(name: string): boolean {
+  // The runtime PM, clock and regulator calls that drop a count are in the table; the others
+  // (pm_runtime_disable(), clk_set_rate()) do not.
+  if (/^(?:pm_runtime|clk|regulator)_/.test(name)) return false;
+  return nameSuggestsRelease(name, 'reference') || wordsOf(name).some((word) => COUNT_DROP_WORDS.has(word));
 }
 
 /** An unknown function that, by its name, takes ownership of what it is given: `*_register*`, `*_add*`, `queue_*`. */

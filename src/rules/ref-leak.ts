@@ -1,10 +1,13 @@
 /**
  * ref-leak: a counted reference (task_struct, device, device-tree node, fwnode, kref, kobject,
- * file, dentry, PCI device) that one path puts and another leaves with, a for_each_*() loop
- * left with its node held, or a reference stored in a structure that the patch never puts.
+ * file, dentry, PCI device) or a count kept on a device, clock or regulator (runtime PM usage
+ * count, clock prepare/enable count, regulator enable count) that one path drops and another
+ * leaves with, a for_each_*() loop left with its node held, or a reference stored in a
+ * structure that the patch never puts.
  */
 import { analysePatch, type LeakInSource } from '../analysis/patch-analysis.js';
-import { otherEndsPhrase, relatedOf, splitEnds, storyOf, type LeakStory } from '../analysis/leak-findings.js';
+import { failureReach, mayBeDroppedThroughContainer, otherEndsPhrase, relatedOf, splitEnds, storyOf, type LeakStory } from '../analysis/leak-findings.js';
+import { acquireApi, type CountVerbs } from '../analysis/resources.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 
 const ID = 'ref-leak';
@@ -22,8 +25,39 @@ function iterationComment(found: LeakInSource, story: LeakStory): string {
   );
 }
 
+/** A count kept on a device, clock or regulator: "foo() enables `clk` ... disables it ... still enabled". */
+function countComment(found: LeakInSource, story: LeakStory, verbs: CountVerbs): string {
+  const { leak, source } = found;
+  const { released, handedOff } = splitEnds(leak.otherEnds);
+  const ends: string[] = [];
+  if (released.length > 0) ends.push(`${verbs.drop} it at ${otherEndsPhrase(released, source)}`);
+  if (handedOff.length > 0) ends.push(`hands it on at ${otherEndsPhrase(handedOff, source)}`);
+  const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
+  const taken = `${story.functionName}() ${verbs.take} ${story.name} with ${leak.site.api}()${acquired}, and ${ends.join(' or ')} on the other paths. `;
+  const kept = acquireApi(leak.site.api)?.heldOnFailure;
+  const reach = kept === undefined ? 'no' : failureReach(found);
+  const instead = kept?.instead === undefined ? '' : `, or use ${kept.instead}, which drops it itself when it fails`;
+  if (kept !== undefined && reach === 'only') {
+    return (
+      taken +
+      `${story.exitClause} ${story.leaves} with it still ${verbs.state}: ${leak.site.api}() takes the ${leak.site.noun} even when it fails. ` +
+      `Please call ${callOf(kept.release, story.name)} here${instead}.`
+    );
+  }
+  const unlike = kept?.instead === undefined ? '' : ` (${kept.instead} does not)`;
+  const alsoOnFailure =
+    kept !== undefined && reach === 'also' ? ` Its failure branch comes here too: ${leak.site.api}() takes the ${leak.site.noun} even when it fails${unlike}.` : '';
+  return (
+    taken +
+    `${story.exitClause} ${story.leaves} with it still ${verbs.state}, and nothing ${verbs.drop} it afterwards. Shouldn't this path call ${callOf(leak.site.release, story.name)} too?` +
+    alsoOnFailure
+  );
+}
+
 function inconsistentComment(found: LeakInSource, story: LeakStory): string {
   const { leak, source } = found;
+  const verbs = acquireApi(leak.site.api)?.verbs;
+  if (verbs !== undefined) return countComment(found, story, verbs);
   const { released, handedOff } = splitEnds(leak.otherEnds);
   const ends: string[] = [];
   if (released.length > 0) ends.push(`puts it at ${otherEndsPhrase(released, source).replace(/^the /, 'the ')}`);
@@ -55,7 +89,8 @@ export const refLeak: Rule = {
     why:
       'get_task_struct(), get_device(), of_node_get() and the lookups that return a held object (of_find_*(), of_parse_phandle(), bus_find_device(), fget(), pci_get_device(), ...) raise a reference count that keeps the object alive. ' +
       'Each must be matched by its put (put_task_struct(), put_device(), of_node_put(), fput(), pci_dev_put(), ...), or the object is never freed. ' +
-      'for_each_child_of_node() and friends hold a reference on the current node in the loop body and drop it only when they move on: leaving the loop with break, goto or return keeps it.',
+      'for_each_child_of_node() and friends hold a reference on the current node in the loop body and drop it only when they move on: leaving the loop with break, goto or return keeps it. ' +
+      'The same goes for the counts kept on a device, a clock or a regulator: pm_runtime_get_sync() (which takes the usage count even when it fails), pm_runtime_resume_and_get() and pm_runtime_get_noresume() need a pm_runtime_put*(), clk_prepare_enable() a clk_disable_unprepare(), regulator_enable() a regulator_disable(), on every error path.',
     example:
       'for_each_child_of_node(np, child) {\n\tif (of_device_is_compatible(child, "foo"))\n\t\treturn foo_setup(child);\t/* child stays held */\n}',
     useInstead:
@@ -63,15 +98,20 @@ export const refLeak: Rule = {
     limits:
       'A reference is reported when another path of the same function puts it or hands it on and this one, returning the same kind of value or an error, does not; or when it is stored in a structure field that nothing in the patch ever puts (only for files the patch shows whole). ' +
       'Storing it, returning it, adding it to a list or passing it to a function whose name says it registers or takes ownership counts as handing it on. ' +
-      'cptlint cannot see the callers: a function that returns with a reference held on purpose is trusted when its return value tells the cases apart.',
+      'cptlint cannot see the callers: a function that returns with a reference held on purpose is trusted when its return value tells the cases apart (a probe that leaves its clock enabled on success). ' +
+      'A runtime PM, clock or regulator count is not reported on a path that passes the structure keeping it to a devm action or to a helper whose name says it disables or tears down; devm_ forms (devm_clk_get_enabled()) are never tracked.',
   },
   check(context: RuleContext): FindingDraft[] {
     const findings: FindingDraft[] = [];
     for (const found of analysePatch(context.current, context.series).leaks) {
       if (found.leak.site.kind !== 'reference') continue;
+      // A count on a device, clock or regulator: storing the pointer says nothing about who drops
+      // it, and a devm action or helper given the structure that keeps it may have dropped it.
+      if (acquireApi(found.leak.site.api)?.verbs !== undefined && (found.leak.reason === 'stored-never-put' || mayBeDroppedThroughContainer(found))) continue;
       const story = storyOf(found);
       if (story === null) continue;
       const { leak, source } = found;
+      const verbs = acquireApi(leak.site.api)?.verbs;
       const comment =
         leak.reason === 'stored-never-put' ? storedComment(found, story) : leak.site.iteration ? iterationComment(found, story) : inconsistentComment(found, story);
       const summary =
@@ -87,7 +127,7 @@ export const refLeak: Rule = {
         column: story.place.column,
         summary,
         comment,
-        related: relatedOf(found, story.place, `${leak.site.release} here on another path`),
+        related: relatedOf(found, story.place, `${verbs?.dropped ?? leak.site.release} here on another path`),
       });
     }
     return findings;

@@ -1,0 +1,553 @@
+/**
+ * ref-leak on the counts kept on devices, clocks and regulators: runtime PM usage counts
+ * (pm_runtime_get_sync() keeps its count even when it fails), clock prepare/enable counts and
+ * regulator enable counts. The valid cases are the kernel idioms that must stay quiet.
+ */
+import { refLeak } from '../../src/rules/ref-leak.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+import { lineOf } from '../analysis/line-of.js';
+
+const getSyncFailureReturns = `static int foo_i2c_read_id(struct device *dev, u32 *id)
+{
+	struct foo *foo = dev_get_drvdata(dev);
+	int ret;
+
+	ret = pm_runtime_get_sync(dev);
+	if (ret < 0)
+		return ret;
+	ret = regmap_read(foo->regmap, FOO_REG_ID, id);
+	pm_runtime_put(dev);
+	return ret;
+}
+`;
+
+const getSyncLaterErrorReturns = `static int foo_adc_read_raw(struct foo_adc *adc, int channel, int *val)
+{
+	int ret;
+
+	ret = pm_runtime_get_sync(adc->dev);
+	if (ret < 0) {
+		pm_runtime_put_noidle(adc->dev);
+		return ret;
+	}
+	ret = foo_adc_start(adc, channel);
+	if (ret)
+		return ret;
+	*val = readl(adc->base + FOO_ADC_DATA);
+	pm_runtime_mark_last_busy(adc->dev);
+	pm_runtime_put_autosuspend(adc->dev);
+	return IIO_VAL_INT;
+}
+`;
+
+const clkLadderSkipped = `static int foo_spi_probe(struct platform_device *pdev)
+{
+	struct foo_spi *fs;
+	int ret;
+
+	fs = devm_kzalloc(&pdev->dev, sizeof(*fs), GFP_KERNEL);
+	if (!fs)
+		return -ENOMEM;
+	fs->clk = devm_clk_get(&pdev->dev, NULL);
+	if (IS_ERR(fs->clk))
+		return PTR_ERR(fs->clk);
+	ret = clk_prepare_enable(fs->clk);
+	if (ret)
+		return ret;
+	ret = foo_spi_hw_init(fs);
+	if (ret)
+		goto err_disable_clk;
+	fs->irq = platform_get_irq(pdev, 0);
+	if (fs->irq < 0)
+		return fs->irq;
+	ret = foo_spi_register(fs);
+	if (ret)
+		goto err_disable_clk;
+	return 0;
+
+err_disable_clk:
+	clk_disable_unprepare(fs->clk);
+	return ret;
+}
+`;
+
+const regulatorEarlyReturn = `static int foo_sensor_power_on(struct foo_sensor *sensor)
+{
+	int ret;
+
+	ret = regulator_enable(sensor->vdd);
+	if (ret)
+		return ret;
+	usleep_range(1000, 2000);
+	ret = foo_sensor_check_id(sensor);
+	if (ret) {
+		dev_err(sensor->dev, "wrong chip id\\n");
+		return ret;
+	}
+	ret = foo_sensor_reset(sensor);
+	if (ret) {
+		regulator_disable(sensor->vdd);
+		return ret;
+	}
+	return 0;
+}
+`;
+
+const getSyncFailureGotoOut = `static ssize_t foo_mode_store(struct device *dev, struct device_attribute *attr, const char *buf, size_t count)
+{
+	struct foo *foo = dev_get_drvdata(dev);
+	int ret;
+
+	ret = pm_runtime_get_sync(dev);
+	if (ret < 0) {
+		dev_err(dev, "cannot resume: %d\\n", ret);
+		goto out;
+	}
+	ret = foo_set_mode(foo, buf);
+	pm_runtime_put(dev);
+out:
+	return ret < 0 ? ret : count;
+}
+`;
+
+const pmLadderSkipped = `static int foo_codec_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	int ret;
+
+	pm_runtime_enable(dev);
+	ret = pm_runtime_resume_and_get(dev);
+	if (ret)
+		goto err_disable;
+	ret = foo_codec_init(dev);
+	if (ret)
+		goto err_disable;
+	ret = devm_snd_soc_register_component(dev, &foo_codec_driver, NULL, 0);
+	if (ret)
+		goto err_put;
+	pm_runtime_put(dev);
+	return 0;
+
+err_put:
+	pm_runtime_put_noidle(dev);
+err_disable:
+	pm_runtime_disable(dev);
+	return ret;
+}
+`;
+
+const getSyncTestedInCondition = `static ssize_t foo_status_show(struct foo *foo, char *buf)
+{
+	int val;
+
+	if (pm_runtime_get_sync(foo->dev) < 0)
+		return -EIO;
+	val = readl(foo->base + FOO_STATUS);
+	pm_runtime_put(foo->dev);
+	return sprintf(buf, "%d\\n", val);
+}
+`;
+
+const getSyncSharedOut = `static int bar_xfer(struct bar *bar)
+{
+	int ret;
+
+	ret = pm_runtime_get_sync(bar->dev);
+	if (ret < 0) {
+		dev_err(bar->dev, "resume failed\\n");
+		goto out;
+	}
+	ret = bar_do_xfer(bar);
+	if (ret)
+		goto out;
+	pm_runtime_put(bar->dev);
+	return 0;
+out:
+	return ret;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    {
+      name: 'probe keeps its clock enabled on success, a goto ladder disables it on every error path',
+      path: 'drivers/i2c/busses/i2c-foo.c',
+      code: `static int foo_i2c_probe(struct platform_device *pdev)
+{
+	struct foo_i2c *i2c;
+	int ret;
+
+	i2c = devm_kzalloc(&pdev->dev, sizeof(*i2c), GFP_KERNEL);
+	if (!i2c)
+		return -ENOMEM;
+	i2c->clk = devm_clk_get(&pdev->dev, NULL);
+	if (IS_ERR(i2c->clk))
+		return PTR_ERR(i2c->clk);
+	ret = clk_prepare_enable(i2c->clk);
+	if (ret)
+		return ret;
+	ret = foo_i2c_init_hw(i2c);
+	if (ret)
+		goto err_clk;
+	ret = i2c_add_adapter(&i2c->adap);
+	if (ret)
+		goto err_clk;
+	platform_set_drvdata(pdev, i2c);
+	return 0;
+
+err_clk:
+	clk_disable_unprepare(i2c->clk);
+	return ret;
+}
+
+static void foo_i2c_remove(struct platform_device *pdev)
+{
+	struct foo_i2c *i2c = platform_get_drvdata(pdev);
+
+	i2c_del_adapter(&i2c->adap);
+	clk_disable_unprepare(i2c->clk);
+}
+`,
+    },
+    {
+      name: 'devm_clk_get_enabled(): devres disables the clock, nothing to release',
+      path: 'drivers/pwm/pwm-foo.c',
+      code: `static int foo_pwm_probe(struct platform_device *pdev)
+{
+	struct foo_pwm *fp;
+	struct clk *clk;
+	int ret;
+
+	fp = devm_kzalloc(&pdev->dev, sizeof(*fp), GFP_KERNEL);
+	if (!fp)
+		return -ENOMEM;
+	clk = devm_clk_get_enabled(&pdev->dev, NULL);
+	if (IS_ERR(clk))
+		return dev_err_probe(&pdev->dev, PTR_ERR(clk), "failed to get clock\\n");
+	fp->rate = clk_get_rate(clk);
+	if (!fp->rate)
+		return -EINVAL;
+	ret = devm_pwmchip_add(&pdev->dev, &fp->chip);
+	if (ret)
+		return ret;
+	return 0;
+}
+`,
+    },
+    {
+      name: 'devm_add_action_or_reset() takes over the disable after clk_prepare_enable()',
+      path: 'drivers/watchdog/foo_wdt.c',
+      code: `static void foo_wdt_clk_disable(void *data)
+{
+	clk_disable_unprepare(data);
+}
+
+static int foo_wdt_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct foo_wdt *wdt;
+	int ret;
+
+	wdt = devm_kzalloc(dev, sizeof(*wdt), GFP_KERNEL);
+	if (!wdt)
+		return -ENOMEM;
+	wdt->clk = devm_clk_get(dev, NULL);
+	if (IS_ERR(wdt->clk))
+		return PTR_ERR(wdt->clk);
+	ret = clk_prepare_enable(wdt->clk);
+	if (ret)
+		return ret;
+	if (readl(wdt->base + FOO_WDT_ID) != FOO_WDT_MAGIC) {
+		clk_disable_unprepare(wdt->clk);
+		return -ENODEV;
+	}
+	ret = devm_add_action_or_reset(dev, foo_wdt_clk_disable, wdt->clk);
+	if (ret)
+		return ret;
+	ret = devm_watchdog_register_device(dev, &wdt->wdd);
+	if (ret)
+		return ret;
+	return 0;
+}
+`,
+    },
+    {
+      name: 'pm_runtime_resume_and_get(): nothing to drop when it fails, put on the way out',
+      path: 'drivers/iio/adc/foo-adc.c',
+      code: `static int foo_adc_read(struct foo_adc *adc, int *val)
+{
+	struct device *dev = adc->dev;
+	int ret;
+
+	ret = pm_runtime_resume_and_get(dev);
+	if (ret < 0)
+		return ret;
+	ret = foo_adc_convert(adc, val);
+	if (ret) {
+		pm_runtime_put(dev);
+		return ret;
+	}
+	pm_runtime_put(dev);
+	return IIO_VAL_INT;
+}
+`,
+    },
+    {
+      name: 'pm_runtime_get_sync() failure dropped with pm_runtime_put_noidle() before returning',
+      path: 'drivers/gpu/drm/foo/foo_dsi.c',
+      code: `static int foo_dsi_transfer(struct foo_dsi *dsi, const struct mipi_dsi_msg *msg)
+{
+	int ret;
+
+	ret = pm_runtime_get_sync(dsi->dev);
+	if (ret < 0) {
+		pm_runtime_put_noidle(dsi->dev);
+		return ret;
+	}
+	ret = foo_dsi_send(dsi, msg);
+	pm_runtime_put(dsi->dev);
+	return ret;
+}
+`,
+    },
+    {
+      name: 'pm_runtime_get_sync() failure goes to the put at err_put',
+      path: 'drivers/media/platform/foo/foo-vpu.c',
+      code: `static int foo_vpu_start_streaming(struct foo_vpu *vpu)
+{
+	int ret;
+
+	ret = pm_runtime_get_sync(vpu->dev);
+	if (ret < 0)
+		goto err_put;
+	ret = foo_vpu_hw_start(vpu);
+	if (ret)
+		goto err_put;
+	return 0;
+
+err_put:
+	pm_runtime_put_sync(vpu->dev);
+	return ret;
+}
+`,
+    },
+    {
+      name: 'a runtime PM resume callback enables the clock and returns 0, its suspend disables it',
+      path: 'drivers/spi/spi-foo.c',
+      code: `static int foo_spi_runtime_resume(struct device *dev)
+{
+	struct foo_spi *fs = dev_get_drvdata(dev);
+	int ret;
+
+	ret = clk_prepare_enable(fs->pclk);
+	if (ret)
+		return ret;
+	ret = clk_prepare_enable(fs->sclk);
+	if (ret) {
+		clk_disable_unprepare(fs->pclk);
+		return ret;
+	}
+	return 0;
+}
+
+static int foo_spi_runtime_suspend(struct device *dev)
+{
+	struct foo_spi *fs = dev_get_drvdata(dev);
+
+	clk_disable_unprepare(fs->sclk);
+	clk_disable_unprepare(fs->pclk);
+	return 0;
+}
+`,
+    },
+    {
+      name: 'regulator_bulk_enable() followed by a ladder through regulator_bulk_disable()',
+      path: 'drivers/media/i2c/foo-sensor.c',
+      code: `static int foo_sensor_power_up(struct foo_sensor *sensor)
+{
+	int ret;
+
+	ret = regulator_bulk_enable(ARRAY_SIZE(sensor->supplies), sensor->supplies);
+	if (ret) {
+		dev_err(sensor->dev, "failed to enable regulators: %d\\n", ret);
+		return ret;
+	}
+	ret = clk_prepare_enable(sensor->xclk);
+	if (ret)
+		goto err_regulators;
+	gpiod_set_value_cansleep(sensor->reset_gpio, 0);
+	ret = foo_sensor_identify(sensor);
+	if (ret)
+		goto err_clk;
+	return 0;
+
+err_clk:
+	clk_disable_unprepare(sensor->xclk);
+err_regulators:
+	regulator_bulk_disable(ARRAY_SIZE(sensor->supplies), sensor->supplies);
+	return ret;
+}
+`,
+    },
+    {
+      name: 'probe keeps its runtime PM usage count until the end, dropped on every error path',
+      path: 'drivers/dma/foo-dma.c',
+      code: `static int foo_dma_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct foo_dma *fd;
+	int ret;
+
+	fd = devm_kzalloc(dev, sizeof(*fd), GFP_KERNEL);
+	if (!fd)
+		return -ENOMEM;
+	pm_runtime_get_noresume(dev);
+	pm_runtime_set_active(dev);
+	pm_runtime_enable(dev);
+	ret = foo_dma_hw_init(fd);
+	if (ret)
+		goto err_pm;
+	ret = dma_async_device_register(&fd->ddev);
+	if (ret)
+		goto err_pm;
+	pm_runtime_put(dev);
+	return 0;
+
+err_pm:
+	pm_runtime_disable(dev);
+	pm_runtime_put_noidle(dev);
+	return ret;
+}
+`,
+    },
+    {
+      name: 'a devm action given the driver state disables the regulator it keeps',
+      path: 'drivers/iio/adc/foo-adc.c',
+      code: `static void foo_adc_reg_disable(void *data)
+{
+	struct foo_adc *st = data;
+
+	regulator_disable(st->vref);
+}
+
+static int foo_adc_probe(struct spi_device *spi)
+{
+	struct foo_adc *st = spi_get_drvdata(spi);
+	int ret;
+
+	ret = regulator_enable(st->vref);
+	if (ret)
+		return ret;
+	ret = regulator_get_voltage(st->vref);
+	if (ret < 0) {
+		regulator_disable(st->vref);
+		return ret;
+	}
+	st->vref_mv = ret / 1000;
+	ret = devm_add_action_or_reset(&spi->dev, foo_adc_reg_disable, st);
+	if (ret)
+		return ret;
+	ret = foo_adc_setup(st);
+	if (ret)
+		return ret;
+	return devm_iio_device_register(&spi->dev, st->indio_dev);
+}
+`,
+    },
+    {
+      name: 'one error path disables the clock directly, a later one through a helper given the driver state',
+      path: 'drivers/net/ethernet/foo/foo_main.c',
+      code: `static int foo_eth_probe(struct platform_device *pdev)
+{
+	struct foo_eth *priv = platform_get_drvdata(pdev);
+	int ret;
+
+	ret = clk_prepare_enable(priv->clk);
+	if (ret)
+		return ret;
+	ret = foo_eth_reset(priv);
+	if (ret) {
+		clk_disable_unprepare(priv->clk);
+		return ret;
+	}
+	ret = foo_eth_register(priv);
+	if (ret) {
+		foo_eth_disable_clocks(priv);
+		return ret;
+	}
+	return 0;
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'pm_runtime_get_sync() failure branch returns with the usage count held',
+      path: 'drivers/mfd/foo-core.c',
+      code: getSyncFailureReturns,
+      findings: [
+        {
+          line: lineOf(getSyncFailureReturns, '\t\treturn ret;'),
+          commentIncludes: 'pm_runtime_get_sync() takes the runtime PM usage count even when it fails. Please call pm_runtime_put_noidle(dev) here, or use pm_runtime_resume_and_get()',
+        },
+      ],
+    },
+    {
+      name: 'pm_runtime_get_sync() failure branch jumps past the put to the shared return',
+      path: 'drivers/hwmon/foo-hwmon.c',
+      code: getSyncFailureGotoOut,
+      findings: [{ line: lineOf(getSyncFailureGotoOut, 'goto out;'), commentIncludes: 'Please call pm_runtime_put_noidle(dev) here' }],
+    },
+    {
+      name: 'an error after a successful pm_runtime_get_sync() returns without a put',
+      path: 'drivers/iio/adc/foo-adc.c',
+      code: getSyncLaterErrorReturns,
+      findings: [
+        {
+          line: lineOf(getSyncLaterErrorReturns, '\t\treturn ret;', 2),
+          commentIncludes: 'Shouldn\'t this path call pm_runtime_put(adc->dev) too?',
+        },
+      ],
+    },
+    {
+      name: 'a return after clk_prepare_enable() skips the err_disable_clk ladder',
+      path: 'drivers/spi/spi-foo.c',
+      code: clkLadderSkipped,
+      findings: [
+        {
+          line: lineOf(clkLadderSkipped, 'return fs->irq;'),
+          commentIncludes: `enables \`fs->clk\` with clk_prepare_enable() at line ${lineOf(clkLadderSkipped, 'clk_prepare_enable(')}, and disables it at the clk_disable_unprepare() at line ${lineOf(clkLadderSkipped, 'clk_disable_unprepare(')}`,
+        },
+      ],
+    },
+    {
+      name: 'regulator_enable() then an early error return while another path disables it',
+      path: 'drivers/media/i2c/foo-sensor.c',
+      code: regulatorEarlyReturn,
+      findings: [{ line: lineOf(regulatorEarlyReturn, '\t\treturn ret;', 2), commentIncludes: 'still enabled, and nothing disables it afterwards. Shouldn\'t this path call regulator_disable(sensor->vdd) too?' }],
+    },
+    {
+      name: 'a goto past the put of a pm_runtime_resume_and_get() ladder (pm_runtime_disable() does not drop the count)',
+      path: 'sound/soc/codecs/foo-codec.c',
+      code: pmLadderSkipped,
+      findings: [{ line: lineOf(pmLadderSkipped, 'goto err_disable;', 2), commentIncludes: 'Shouldn\'t this path call pm_runtime_put(dev) too?' }],
+    },
+    {
+      name: 'pm_runtime_get_sync() tested in the if itself, its failure returns with the count held',
+      path: 'drivers/hwmon/foo-status.c',
+      code: getSyncTestedInCondition,
+      findings: [{ line: lineOf(getSyncTestedInCondition, 'return -EIO;'), commentIncludes: 'Please call pm_runtime_put_noidle(foo->dev) here' }],
+    },
+    {
+      name: 'pm_runtime_get_sync() failure and a later error share a return that skips the put',
+      path: 'drivers/misc/bar.c',
+      code: getSyncSharedOut,
+      findings: [
+        {
+          line: lineOf(getSyncSharedOut, 'return ret;'),
+          commentIncludes: 'Its failure branch comes here too: pm_runtime_get_sync() takes the runtime PM usage count even when it fails (pm_runtime_resume_and_get() does not)',
+        },
+      ],
+    },
+  ],
+});
