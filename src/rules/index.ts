@@ -8,6 +8,7 @@ import { taskStateAssign } from './task-state-assign.js';
 import { tryModuleGetSelf } from './try-module-get-self.js';
 import { tryModuleGetUnchecked } from './try-module-get-unchecked.js';
 import { completionMissed } from './completion-missed.js';
+import { errPtrNullCheck } from './err-ptr-null-check.js';
 import { lockImbalance } from './lock-imbalance.js';
 import { memLeak } from './mem-leak.js';
 import { moduleRefLeak } from './module-ref-leak.js';
@@ -21,6 +22,7 @@ export const allRules: readonly Rule[] = [
   completionMissed,
   tryModuleGetSelf,
   tryModuleGetUnchecked,
+  errPtrNullCheck,
   taskStateAssign,
   asmCConstant,
 ];

@@ -1,0 +1,401 @@
+/**
+ * err-ptr-null-check: the IS_ERR() vs NULL mix-up. A pointer from an API that fails with an
+ * ERR_PTR() (and never returns NULL) tested with `!p`, or one from an API that fails with NULL
+ * tested with IS_ERR(): the test is never true, and the failure goes on as a valid pointer.
+ */
+import type { CSource, Node } from '../model/source.js';
+import type { FindingDraft, Rule, RuleContext } from './rule.js';
+import { RETURN_STYLES, returnStyle, type ReturnStyle } from '../analysis/return-styles.js';
+import { expressionKey, stripCastsAndParentheses } from '../analysis/syntax.js';
+import { wordsOf } from '../analysis/words.js';
+import { callArguments, calleeName, declaredIdentifier, nodesOfType, postLineOf } from './support/c-syntax.js';
+
+const ID = 'err-ptr-null-check';
+
+/** What a test takes a failure to be. */
+type TestKind =
+  /** `!p`, `p == NULL`, `NULL == p`, `p != NULL`. */
+  | 'null'
+  /** IS_ERR(p), PTR_ERR_OR_ZERO(p). */
+  | 'err'
+  /** IS_ERR_OR_NULL(p): right for any API. */
+  | 'both'
+  /** PTR_ERR(p), ERR_CAST(p): the code knows p can be an error pointer. */
+  | 'err-use';
+
+interface PointerTest {
+  kind: TestKind;
+  /** The whole test (`!p`, `IS_ERR(p)`). */
+  node: Node;
+  /** What is tested, without parentheses and casts: `p`, `p = f()`, or `f()` itself. */
+  operand: Node;
+}
+
+/** A pointer stored from a call of the table: `p = f()`, `T *p = f()`, `priv->base = f()`. */
+interface StoredResult {
+  key: string;
+  call: Node;
+  api: ReturnStyle;
+  /** The assignment_expression or init_declarator. */
+  node: Node;
+}
+
+const ERR_TESTS: Record<string, TestKind> = {
+  IS_ERR: 'err',
+  PTR_ERR_OR_ZERO: 'err',
+  IS_ERR_OR_NULL: 'both',
+  PTR_ERR: 'err-use',
+  ERR_CAST: 'err-use',
+};
+
+/** Macros whose argument is a condition: `unlikely(p)`, `WARN_ON(!p)` test p's truth. */
+const CONDITION_MACROS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'BUG_ON', 'WARN', 'WARN_ONCE']);
+
+const ERR_PTR_NAMES = RETURN_STYLES.filter((style) => style.failure === 'err-ptr').map((style) => style.name);
+const NULL_NAMES = RETURN_STYLES.filter((style) => style.failure === 'null').map((style) => style.name);
+
+/**
+ * A store of a table call as the shown text spells it: `p = f(`, `priv->base = (void *)f(`,
+ * `T *p = f(`. Group 1 is the stored expression, group 2 the API.
+ */
+const STORE_TEXT = new RegExp(
+  `(?<![\\w$])([A-Za-z_]\\w*(?:\\s*(?:->|\\.)\\s*[A-Za-z_]\\w*|\\s*\\[[^\\]\\n]*\\])*)\\s*=\\s*(?:\\([^()]*\\)\\s*)*(${[...ERR_PTR_NAMES, ...NULL_NAMES].join('|')})\\s*\\(`,
+  'g',
+);
+const ERR_PTR_CALL_TESTED_FOR_NULL = new RegExp(`(?:!|NULL[!=]=)\\(*(?:${ERR_PTR_NAMES.join('|')})\\(|\\)[!=]=NULL`);
+const NULL_CALL_TESTED_WITH_IS_ERR = new RegExp(`(?:IS_ERR|PTR_ERR_OR_ZERO)\\(\\(*(?:${NULL_NAMES.join('|')})\\(`);
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Whether the lines the patch shows can hold a mix-up, read on the text alone (before any
+ * tree): a table call tested directly the wrong way, or a value stored from one and a
+ * wrong-looking test of the same expression. Looser than the tree check, never stricter.
+ */
+function mayHoldMixUp(source: CSource): boolean {
+  const words = wordsOf(source);
+  const hasErrPtrApi = ERR_PTR_NAMES.some((name) => words.has(name));
+  const hasNullApi = (words.has('IS_ERR') || words.has('PTR_ERR_OR_ZERO')) && NULL_NAMES.some((name) => words.has(name));
+  if (!hasErrPtrApi && !hasNullApi) return false;
+  // Whitespace removed, so that `! p`, `p == NULL` and `IS_ERR( p )` read as one form.
+  const compact = source.shownText.replace(/\s+/g, '');
+  if (hasErrPtrApi && ERR_PTR_CALL_TESTED_FOR_NULL.test(compact)) return true;
+  if (hasNullApi && NULL_CALL_TESTED_WITH_IS_ERR.test(compact)) return true;
+  for (const match of source.shownText.matchAll(STORE_TEXT)) {
+    const key = escapeRegExp(match[1].replace(/\s+/g, ''));
+    const end = '(?![\\w.\\[]|->)';
+    const wrongTest =
+      returnStyle(match[2])?.failure === 'err-ptr'
+        ? new RegExp(`![(*]*${key}${end}|(?<![\\w.>])${key}[!=]=NULL|NULL[!=]=[(*]*${key}${end}`)
+        : new RegExp(`(?:IS_ERR|PTR_ERR_OR_ZERO)\\([(*]*${key}${end}`);
+    if (wrongTest.test(compact)) return true;
+  }
+  return false;
+}
+
+function isNullLiteral(node: Node): boolean {
+  const bare = stripCastsAndParentheses(node);
+  return bare.type === 'null' || (bare.type === 'identifier' && bare.text === 'NULL');
+}
+
+/** The test a node makes of a pointer, if it is one. */
+function pointerTestOf(node: Node): PointerTest | null {
+  if (node.type === 'unary_expression' && node.childForFieldName('operator')?.text === '!') {
+    const argument = node.childForFieldName('argument');
+    return argument ? { kind: 'null', node, operand: stripCastsAndParentheses(argument) } : null;
+  }
+  if (node.type === 'binary_expression') {
+    const operator = node.childForFieldName('operator')?.text;
+    if (operator !== '==' && operator !== '!=') return null;
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!left || !right) return null;
+    if (isNullLiteral(right) && !isNullLiteral(left)) return { kind: 'null', node, operand: stripCastsAndParentheses(left) };
+    if (isNullLiteral(left) && !isNullLiteral(right)) return { kind: 'null', node, operand: stripCastsAndParentheses(right) };
+    return null;
+  }
+  if (node.type === 'call_expression') {
+    const kind = ERR_TESTS[calleeName(node) ?? ''];
+    const [argument] = callArguments(node);
+    return kind && argument ? { kind, node, operand: stripCastsAndParentheses(argument) } : null;
+  }
+  return null;
+}
+
+/** The call of the table an expression is, or assigns: `f()`, `p = f()`. */
+function tableCall(expression: Node): { call: Node; api: ReturnStyle } | null {
+  const value = expression.type === 'assignment_expression' ? expression.childForFieldName('right') : expression;
+  if (!value) return null;
+  const call = stripCastsAndParentheses(value);
+  if (call.type !== 'call_expression') return null;
+  const api = returnStyle(calleeName(call) ?? '');
+  return api ? { call, api } : null;
+}
+
+/** The key of what a test tests: `p` for `!p` and for `!(p = f())`. */
+function testedKey(test: PointerTest): string | null {
+  if (test.operand.type === 'assignment_expression') {
+    const left = test.operand.childForFieldName('left');
+    return left ? expressionKey(left) : null;
+  }
+  if (test.operand.type === 'call_expression') return null;
+  return expressionKey(test.operand);
+}
+
+function storedResultOf(node: Node): StoredResult | null {
+  if (node.type === 'assignment_expression') {
+    if (node.childForFieldName('operator')?.text !== '=') return null;
+    const left = node.childForFieldName('left');
+    const found = tableCall(node);
+    return left && found ? { key: expressionKey(left), ...found, node } : null;
+  }
+  if (node.type === 'init_declarator') {
+    const value = node.childForFieldName('value');
+    const name = declaredIdentifier(node.childForFieldName('declarator'));
+    const found = value ? tableCall(value) : null;
+    return name && found ? { key: name.text, ...found, node } : null;
+  }
+  return null;
+}
+
+/** The test that misses this API's failure, and the tests that catch it. */
+function isWrongTest(kind: TestKind, api: ReturnStyle): boolean {
+  return (api.failure === 'err-ptr' && kind === 'null') || (api.failure === 'null' && kind === 'err');
+}
+
+function isRightTest(kind: TestKind, api: ReturnStyle): boolean {
+  if (kind === 'both') return true;
+  return api.failure === 'err-ptr' ? kind === 'err' || kind === 'err-use' : kind === 'null';
+}
+
+function isField(parent: Node, child: Node, field: string): boolean {
+  const fieldNode = parent.childForFieldName(field);
+  return fieldNode !== null && fieldNode.id === child.id;
+}
+
+/** `if (p)`, `p && ...`, `p ? a : b`, `unlikely(p)`: a truth test, which catches a NULL. */
+function isTruthTested(node: Node): boolean {
+  let current = node;
+  for (;;) {
+    const parent = current.parent;
+    if (!parent) return false;
+    switch (parent.type) {
+      case 'parenthesized_expression':
+      case 'cast_expression':
+        current = parent;
+        continue;
+      case 'if_statement':
+      case 'while_statement':
+      case 'do_statement':
+      case 'for_statement':
+        return isField(parent, current, 'condition');
+      case 'conditional_expression':
+        return isField(parent, current, 'condition');
+      case 'binary_expression':
+        return ['&&', '||'].includes(parent.childForFieldName('operator')?.text ?? '');
+      case 'argument_list': {
+        const macro = parent.parent;
+        return macro !== null && CONDITION_MACROS.has(calleeName(macro) ?? '');
+      }
+      default:
+        return false;
+    }
+  }
+}
+
+/** Every expression in `scope` whose key is `key` (`p`, `priv->base`). */
+function usesOf(scope: Node, key: string): Node[] {
+  return nodesOfType(scope, ['identifier', 'field_expression', 'pointer_expression', 'subscript_expression']).filter(
+    (node) => expressionKey(node) === key,
+  );
+}
+
+/** The function tests `key` in a way that catches this API's failure, anywhere in it. */
+function testedRightly(key: string, api: ReturnStyle, tests: readonly PointerTest[], definition: Node): boolean {
+  if (tests.some((test) => testedKey(test) === key && isRightTest(test.kind, api))) return true;
+  return api.failure === 'null' && usesOf(definition, key).some(isTruthTested);
+}
+
+/** Where `key` is next stored to after `stored` (the end of the text its value lives in). */
+function nextStoreIndex(stored: StoredResult, assignments: readonly Node[]): number {
+  for (const assignment of assignments) {
+    if (assignment.startIndex < stored.node.endIndex) continue;
+    const left = assignment.childForFieldName('left');
+    if (left && expressionKey(left) === stored.key) return assignment.startIndex;
+  }
+  return Number.MAX_SAFE_INTEGER;
+}
+
+/** How to quote a test: `if (!base)` when it is the whole condition of an if, else the test itself. */
+function quotedTest(test: PointerTest): string {
+  let current = test.node;
+  for (;;) {
+    const parent = current.parent;
+    if (!parent) break;
+    if (parent.type === 'parenthesized_expression') {
+      current = parent;
+      continue;
+    }
+    const macro = parent.type === 'argument_list' ? parent.parent : null;
+    if (macro && ['likely', 'unlikely'].includes(calleeName(macro) ?? '')) {
+      current = macro;
+      continue;
+    }
+    if (parent.type === 'if_statement' && isField(parent, current, 'condition')) return oneLine(`if ${current.text}`);
+    break;
+  }
+  return oneLine(test.node.text);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')');
+}
+
+/** The name a comment uses for what was tested: `base`, or `devm_ioremap_resource()`'s result. */
+function subjectOf(test: PointerTest, key: string | null): string {
+  return key ?? `${calleeName(test.operand) ?? 'the call'}(...)`;
+}
+
+function errPtrComment(api: ReturnStyle, test: PointerTest, key: string | null, where: string): string {
+  const quoted = quotedTest(test);
+  const subject = subjectOf(test, key);
+  const isSuccessTest = test.node.type === 'binary_expression' && test.node.childForFieldName('operator')?.text === '!=';
+  const miss = isSuccessTest ? `\`${quoted}\`${where} takes it for a valid pointer` : `\`${quoted}\`${where} does not catch it`;
+  const harm = /iomap|ioremap|memremap/.test(api.name)
+    ? 'and the error pointer is used as an address below'
+    : 'and the error pointer goes on as if it were a valid one';
+  const opening = `${api.name}() returns an ERR_PTR() on failure, not NULL: ${miss}, ${harm}.`;
+  if (api.uncheckedByDesign) {
+    return `${opening} debugfs calls take an error pointer as their parent and do nothing with it, and a driver is not meant to fail because debugfs did: please drop the test rather than turn it into IS_ERR().`;
+  }
+  if (key === null) return `${opening} Please keep the result, test it with IS_ERR() and return PTR_ERR() of it.`;
+  return `${opening} Please test it with IS_ERR(${subject}) and return PTR_ERR(${subject}).`;
+}
+
+function nullComment(api: ReturnStyle, test: PointerTest, key: string | null, where: string): string {
+  const subject = subjectOf(test, key);
+  const testName = calleeName(test.node) ?? 'IS_ERR';
+  const miss =
+    testName === 'PTR_ERR_OR_ZERO'
+      ? `PTR_ERR_OR_ZERO(${subject})${where} is 0 for NULL, so the failure is reported as success`
+      : `${testName}(${subject})${where} is false for NULL, so the failure goes on`;
+  const check = key === null ? 'keep the result and test it for NULL' : `test \`if (!${key})\``;
+  const remedy = api.errno ? `Please ${check} and return ${api.errno}.` : `Please ${check} instead, and return an errno of its own.`;
+  return `${api.name}() returns NULL on failure, not an ERR_PTR(): ${miss}. ${remedy}`;
+}
+
+function summaryOf(api: ReturnStyle, test: PointerTest): string {
+  return api.failure === 'err-ptr'
+    ? `\`${oneLine(test.node.text)}\` cannot catch the ERR_PTR() ${api.name}() returns on failure`
+    : `${oneLine(test.node.text)} cannot catch the NULL ${api.name}() returns on failure`;
+}
+
+interface Mismatch {
+  api: ReturnStyle;
+  test: PointerTest;
+  key: string | null;
+  /** Where the value was stored, when not in the test itself. */
+  stored: StoredResult | null;
+}
+
+/** The mix-ups of one function. */
+function mismatchesIn(definition: Node): Mismatch[] {
+  const tests: PointerTest[] = [];
+  const stores: StoredResult[] = [];
+  const assignments: Node[] = [];
+  for (const node of nodesOfType(definition, ['unary_expression', 'binary_expression', 'call_expression', 'assignment_expression', 'init_declarator'])) {
+    const test = pointerTestOf(node);
+    if (test) tests.push(test);
+    if (node.type === 'assignment_expression') assignments.push(node);
+    const stored = storedResultOf(node);
+    if (stored) stores.push(stored);
+  }
+  const found: Mismatch[] = [];
+  // The call tested directly: `if (!devm_ioremap_resource(...))`, `IS_ERR(kzalloc(...))`.
+  for (const test of tests) {
+    if (test.operand.type !== 'call_expression') continue;
+    const direct = tableCall(test.operand);
+    if (direct && isWrongTest(test.kind, direct.api)) found.push({ api: direct.api, test, key: null, stored: null });
+  }
+  // The stored value tested, after the store and before the next one.
+  for (const stored of stores) {
+    if (stored.api.failure === 'err-ptr-or-null') continue;
+    const end = nextStoreIndex(stored, assignments);
+    const wrong = tests.find(
+      (test) =>
+        test.node.endIndex >= stored.node.endIndex &&
+        test.node.startIndex < end &&
+        testedKey(test) === stored.key &&
+        isWrongTest(test.kind, stored.api),
+    );
+    if (!wrong || testedRightly(stored.key, stored.api, tests, definition)) continue;
+    found.push({ api: stored.api, test: wrong, key: stored.key, stored: wrong.node.startIndex <= stored.node.startIndex ? null : stored });
+  }
+  return found;
+}
+
+function findingOf(mismatch: Mismatch, source: CSource): FindingDraft | null {
+  const testLine = postLineOf(source, mismatch.test.node);
+  if (testLine === null) return null;
+  const storeLine = mismatch.stored ? postLineOf(source, mismatch.stored.node) : null;
+  // The finding goes on the test; on the store when only the store is new (the old test
+  // was right for whatever the variable held before).
+  const onStore = storeLine !== null && storeLine !== testLine && !source.isAdded(testLine) && source.isAdded(storeLine);
+  const line = onStore && storeLine !== null ? storeLine : testLine;
+  const where = onStore ? ` at line ${testLine}` : '';
+  const comment =
+    mismatch.api.failure === 'err-ptr'
+      ? errPtrComment(mismatch.api, mismatch.test, mismatch.key, where)
+      : nullComment(mismatch.api, mismatch.test, mismatch.key, where);
+  const related =
+    storeLine === null || storeLine === testLine
+      ? []
+      : onStore
+        ? [{ file: source.file.path, line: testLine, note: oneLine(quotedTest(mismatch.test)) }]
+        : [{ file: source.file.path, line: storeLine, note: `${mismatch.key ?? 'the value'} = ${mismatch.api.name}()` }];
+  return {
+    rule: ID,
+    file: source.file.path,
+    line,
+    column: (onStore && mismatch.stored ? mismatch.stored.node : mismatch.test.node).startPosition.column + 1,
+    summary: summaryOf(mismatch.api, mismatch.test),
+    comment,
+    related,
+  };
+}
+
+export const errPtrNullCheck: Rule = {
+  meta: {
+    id: ID,
+    severity: 'error',
+    summary: 'An ERR_PTR() API tested for NULL, or a NULL API tested with IS_ERR()',
+    why:
+      'Kernel APIs that return a pointer fail in one of two ways: devm_ioremap_resource(), devm_clk_get(), class_create() and their kin fail with an ERR_PTR(), not NULL; ' +
+      'kzalloc(), devm_ioremap(), alloc_workqueue() and theirs fail with NULL, never an ERR_PTR(). ' +
+      'Test the first with `!p` and the test is never true: the error pointer goes on as a valid one and is dereferenced later. ' +
+      'Test the second with IS_ERR() and the test is false for NULL: the failure goes on, and PTR_ERR(NULL) would return 0, success, anyway. ' +
+      '"Fix IS_ERR() vs NULL check" patches land every week.',
+    example: 'base = devm_ioremap_resource(&pdev->dev, res);\nif (!base)\n\treturn -ENOMEM;',
+    useInstead: 'base = devm_ioremap_resource(&pdev->dev, res);\nif (IS_ERR(base))\n\treturn PTR_ERR(base);',
+    limits:
+      'Knows the failure style of the APIs in its table (src/analysis/return-styles.ts) and of none else; _optional getters that return NULL when the thing is absent and an ERR_PTR() on error are left alone, as is IS_ERR_OR_NULL(). ' +
+      'Follows a value stored in a variable or a field (`p = f()`, `T *p = f()`, `priv->base = f()`) within one function, up to the next store to it, and not through copies to other variables or helper functions. ' +
+      'Stays quiet when the function also tests the value the right way anywhere. A plain `if (p)` after an ERR_PTR() API is not reported, nor a test through a cast (`!(void *)p`). ' +
+      'A file is read only when the lines the patch shows spell a store from the table and a wrong-looking test of the same expression, or a table call tested directly.',
+  },
+  check(context: RuleContext): FindingDraft[] {
+    const findings: FindingDraft[] = [];
+    for (const source of context.current.sources) {
+      if (source.kind !== 'c' || !mayHoldMixUp(source)) continue;
+      for (const definition of nodesOfType(source.tree.rootNode, 'function_definition')) {
+        for (const mismatch of mismatchesIn(definition)) {
+          const finding = findingOf(mismatch, source);
+          if (finding) findings.push(finding);
+        }
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,494 @@
+import { RETURN_STYLES, returnStyle } from '../../src/analysis/return-styles.js';
+import { ACQUIRE_APIS } from '../../src/analysis/resources.js';
+import { errPtrNullCheck } from '../../src/rules/err-ptr-null-check.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+describe('return-styles table', () => {
+  it('names each API once', () => {
+    const names = RETURN_STYLES.map((style) => style.name);
+    expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);
+  });
+
+  it('takes the acquire table styles as they are', () => {
+    for (const api of ACQUIRE_APIS.filter((entry) => entry.carrier === 'return' && ['null', 'err-ptr', 'err-ptr-or-null'].includes(entry.failure))) {
+      expect(returnStyle(api.name)?.failure).toBe(api.failure);
+    }
+  });
+
+  it('tells the ERR_PTR mappers and getters from the NULL ones', () => {
+    expect(returnStyle('devm_ioremap_resource')?.failure).toBe('err-ptr');
+    expect(returnStyle('devm_ioremap')?.failure).toBe('null');
+    expect(returnStyle('devm_regulator_get_optional')?.failure).toBe('err-ptr');
+    expect(returnStyle('devm_gpiod_get_optional')?.failure).toBe('err-ptr-or-null');
+    expect(returnStyle('devm_iio_device_alloc')?.failure).toBe('null');
+    expect(returnStyle('kthread_run')?.failure).toBe('err-ptr');
+    expect(returnStyle('get_device')).toBeUndefined();
+  });
+});
+
+ruleTester(errPtrNullCheck, {
+  valid: [
+    {
+      name: 'IS_ERR and PTR_ERR after devm_platform_ioremap_resource',
+      path: 'drivers/i2c/busses/i2c-example.c',
+      code: `static int example_i2c_probe(struct platform_device *pdev)
+{
+	struct example_i2c *i2c;
+
+	i2c = devm_kzalloc(&pdev->dev, sizeof(*i2c), GFP_KERNEL);
+	if (!i2c)
+		return -ENOMEM;
+
+	i2c->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(i2c->base))
+		return PTR_ERR(i2c->base);
+	return 0;
+}
+`,
+    },
+    {
+      name: 'IS_ERR_OR_NULL on anything',
+      path: 'drivers/misc/example_ion.c',
+      code: `static int example_map(struct example *ex)
+{
+	void *vaddr = kzalloc(64, GFP_KERNEL);
+	struct clk *clk = devm_clk_get(ex->dev, NULL);
+
+	if (IS_ERR_OR_NULL(vaddr) || IS_ERR_OR_NULL(clk))
+		return -EINVAL;
+	return 0;
+}
+`,
+    },
+    {
+      name: '!p after kzalloc, unlikely() included',
+      path: 'drivers/net/ethernet/example/example_main.c',
+      code: `static int example_alloc_rings(struct example_priv *priv)
+{
+	priv->rx = kcalloc(priv->nrx, sizeof(*priv->rx), GFP_KERNEL);
+	if (unlikely(!priv->rx))
+		return -ENOMEM;
+	priv->tx = kzalloc(sizeof(*priv->tx), GFP_KERNEL);
+	if (priv->tx == NULL)
+		goto err_free_rx;
+	return 0;
+err_free_rx:
+	kfree(priv->rx);
+	return -ENOMEM;
+}
+`,
+    },
+    {
+      name: 'devm_gpiod_get_optional tested both ways',
+      path: 'drivers/input/touchscreen/example_ts.c',
+      code: `static int example_ts_reset(struct device *dev, struct example_ts *ts)
+{
+	ts->reset = devm_gpiod_get_optional(dev, "reset", GPIOD_OUT_HIGH);
+	if (IS_ERR(ts->reset))
+		return PTR_ERR(ts->reset);
+	if (!ts->reset)
+		return 0;
+	gpiod_set_value_cansleep(ts->reset, 0);
+	return 0;
+}
+`,
+    },
+    {
+      name: 'PTR_ERR_OR_ZERO returned for an ERR_PTR API',
+      path: 'drivers/phy/example/phy-example.c',
+      code: `static int example_phy_get_clk(struct example_phy *phy)
+{
+	phy->clk = devm_clk_get_enabled(phy->dev, "ref");
+	return PTR_ERR_OR_ZERO(phy->clk);
+}
+`,
+    },
+    {
+      name: 'a variable reused for a second call of the other style',
+      path: 'drivers/soc/example/example-soc.c',
+      code: `static int example_soc_probe(struct platform_device *pdev)
+{
+	void __iomem *base;
+	struct resource *res;
+
+	res = platform_get_resource(pdev, IORESOURCE_MEM, 0);
+	if (!res)
+		return -ENODEV;
+	base = devm_ioremap(&pdev->dev, res->start, resource_size(res));
+	if (!base)
+		return -ENOMEM;
+	example_soc_init(base);
+	base = devm_platform_ioremap_resource(pdev, 1);
+	if (IS_ERR(base))
+		return PTR_ERR(base);
+	example_soc_init_extra(base);
+	return 0;
+}
+`,
+    },
+    {
+      name: 'the value only returned to the caller',
+      path: 'drivers/clk/example/clk-example.c',
+      code: `static struct clk *example_get_ref(struct device *dev)
+{
+	struct clk *clk;
+
+	clk = devm_clk_get(dev, "ref");
+	return clk;
+}
+`,
+    },
+    {
+      name: 'an unknown helper tested for NULL',
+      path: 'drivers/misc/example_helper.c',
+      code: `static int example_setup(struct example *ex)
+{
+	ex->table = example_build_table(ex);
+	if (!ex->table)
+		return -ENOMEM;
+	ex->regs = example_map_regs(ex);
+	if (IS_ERR(ex->regs))
+		return PTR_ERR(ex->regs);
+	return 0;
+}
+`,
+    },
+    {
+      name: 'a function that tests NULL, then IS_ERR',
+      path: 'drivers/media/platform/example/example-vpu.c',
+      code: `static int example_vpu_clk(struct example_vpu *vpu)
+{
+	vpu->clk = devm_clk_get(vpu->dev, "core");
+	if (!vpu->clk)
+		return -EINVAL;
+	if (IS_ERR(vpu->clk))
+		return dev_err_probe(vpu->dev, PTR_ERR(vpu->clk), "no core clock\\n");
+	return 0;
+}
+`,
+    },
+    {
+      name: 'a goto ladder with IS_ERR and NULL tests each on its own API',
+      path: 'drivers/crypto/example/example-crypto.c',
+      code: `static int example_crypto_init(struct example_ctx *ctx)
+{
+	int ret;
+
+	ctx->tfm = crypto_alloc_shash("sha256", 0, 0);
+	if (IS_ERR(ctx->tfm))
+		return PTR_ERR(ctx->tfm);
+
+	ctx->desc = kzalloc(sizeof(*ctx->desc) + crypto_shash_descsize(ctx->tfm), GFP_KERNEL);
+	if (!ctx->desc) {
+		ret = -ENOMEM;
+		goto err_free_tfm;
+	}
+
+	ctx->wq = alloc_workqueue("example", WQ_UNBOUND, 0);
+	if (!ctx->wq) {
+		ret = -ENOMEM;
+		goto err_free_desc;
+	}
+
+	ctx->thread = kthread_run(example_thread, ctx, "example");
+	if (IS_ERR(ctx->thread)) {
+		ret = PTR_ERR(ctx->thread);
+		goto err_destroy_wq;
+	}
+	return 0;
+
+err_destroy_wq:
+	destroy_workqueue(ctx->wq);
+err_free_desc:
+	kfree(ctx->desc);
+err_free_tfm:
+	crypto_free_shash(ctx->tfm);
+	return ret;
+}
+`,
+    },
+    {
+      name: 'regulator_get_optional: -ENODEV turned into NULL, then tested for NULL',
+      path: 'drivers/iio/adc/example-adc.c',
+      code: `static int example_adc_vref(struct example_adc *st)
+{
+	st->vref = devm_regulator_get_optional(st->dev, "vref");
+	if (IS_ERR(st->vref)) {
+		if (PTR_ERR(st->vref) != -ENODEV)
+			return PTR_ERR(st->vref);
+		st->vref = NULL;
+	}
+	if (!st->vref)
+		return 0;
+	return regulator_enable(st->vref);
+}
+`,
+    },
+    {
+      name: 'a lazy getter: the NULL test comes before the store',
+      path: 'drivers/misc/example_lazy.c',
+      code: `static struct clk *example_bus_clk(struct example *ex)
+{
+	if (!ex->clk) {
+		ex->clk = clk_get(ex->dev, "bus");
+		if (IS_ERR(ex->clk))
+			return ex->clk;
+	}
+	return ex->clk;
+}
+`,
+    },
+    {
+      name: 'a NULL API tested with if (p) in the cleanup path and IS_ERR of another pointer',
+      path: 'drivers/misc/example_cleanup.c',
+      code: `static int example_open(struct example *ex)
+{
+	ex->buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	ex->file = filp_open(ex->path, O_RDONLY, 0);
+	if (IS_ERR(ex->file)) {
+		if (ex->buf)
+			kfree(ex->buf);
+		return PTR_ERR(ex->file);
+	}
+	return ex->buf ? 0 : -ENOMEM;
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'devm_ioremap_resource tested with !base',
+      path: 'drivers/gpio/gpio-example.c',
+      code: `static int example_gpio_probe(struct platform_device *pdev)
+{
+	struct resource *res = platform_get_resource(pdev, IORESOURCE_MEM, 0);
+	void __iomem *base;
+
+	base = devm_ioremap_resource(&pdev->dev, res);
+	if (!base)
+		return -ENOMEM;
+	writel(0, base + 0x10);
+	return 0;
+}
+`,
+      findings: [
+        {
+          line: 7,
+          severity: 'error',
+          commentIncludes:
+            'devm_ioremap_resource() returns an ERR_PTR() on failure, not NULL: `if (!base)` does not catch it, and the error pointer is used as an address below. Please test it with IS_ERR(base) and return PTR_ERR(base).',
+        },
+      ],
+    },
+    {
+      name: 'kzalloc tested with IS_ERR',
+      path: 'drivers/hwmon/example-hwmon.c',
+      code: `static int example_hwmon_probe(struct i2c_client *client)
+{
+	struct example_hwmon *priv;
+
+	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
+	if (IS_ERR(priv))
+		return PTR_ERR(priv);
+	i2c_set_clientdata(client, priv);
+	return 0;
+}
+`,
+      findings: [
+        {
+          line: 6,
+          commentIncludes:
+            'kzalloc() returns NULL on failure, not an ERR_PTR(): IS_ERR(priv) is false for NULL, so the failure goes on. Please test `if (!priv)` and return -ENOMEM.',
+        },
+      ],
+    },
+    {
+      name: 'a member assignment from devm_clk_get tested with !',
+      path: 'drivers/spi/spi-example.c',
+      code: `static int example_spi_clk(struct example_spi *priv, struct device *dev)
+{
+	priv->clk = devm_clk_get(dev, "spi");
+	if (!priv->clk) {
+		dev_err(dev, "no clock\\n");
+		return -ENODEV;
+	}
+	return clk_prepare_enable(priv->clk);
+}
+`,
+      findings: [{ line: 4, commentIncludes: 'IS_ERR(priv->clk) and return PTR_ERR(priv->clk)' }],
+    },
+    {
+      name: 'a declaration initialised from devm_iio_device_alloc, tested with IS_ERR',
+      path: 'drivers/iio/light/example-light.c',
+      code: `static int example_light_probe(struct i2c_client *client)
+{
+	struct iio_dev *indio_dev = devm_iio_device_alloc(&client->dev, sizeof(struct example_light));
+
+	if (IS_ERR(indio_dev))
+		return PTR_ERR(indio_dev);
+	return devm_iio_device_register(&client->dev, indio_dev);
+}
+`,
+      findings: [{ line: 5, commentIncludes: 'devm_iio_device_alloc() returns NULL on failure' }],
+    },
+    {
+      name: 'unlikely(!p) after kthread_run',
+      path: 'drivers/block/example_blk.c',
+      code: `static int example_start_worker(struct example_dev *dev)
+{
+	dev->worker = kthread_run(example_worker_fn, dev, "example/%d", dev->id);
+	if (unlikely(!dev->worker))
+		return -ENOMEM;
+	return 0;
+}
+`,
+      findings: [{ line: 4, commentIncludes: '`if (unlikely(!dev->worker))` does not catch it' }],
+    },
+    {
+      name: 'NULL == p and p == NULL after class_create and device_create',
+      path: 'drivers/char/example_char.c',
+      code: `static int example_char_init(void)
+{
+	example_class = class_create("example");
+	if (NULL == example_class)
+		return -ENOMEM;
+	example_device = device_create(example_class, NULL, example_devt, NULL, "example");
+	if (example_device == NULL) {
+		class_destroy(example_class);
+		return -ENOMEM;
+	}
+	return 0;
+}
+`,
+      findings: [
+        { line: 4, commentIncludes: 'class_create() returns an ERR_PTR()' },
+        { line: 7, commentIncludes: 'device_create() returns an ERR_PTR()' },
+      ],
+    },
+    {
+      name: 'the call tested directly, both directions',
+      path: 'drivers/misc/example_direct.c',
+      code: `static int example_direct(struct platform_device *pdev, struct example *ex)
+{
+	if (!devm_platform_ioremap_resource(pdev, 0))
+		return -ENOMEM;
+	if (IS_ERR(devm_kasprintf(&pdev->dev, GFP_KERNEL, "example-%d", ex->id)))
+		return -ENOMEM;
+	return 0;
+}
+`,
+      findings: [
+        { line: 3, commentIncludes: 'Please keep the result, test it with IS_ERR()' },
+        { line: 5, commentIncludes: 'devm_kasprintf() returns NULL on failure' },
+      ],
+    },
+    {
+      name: 'a test several statements after the assignment, under WARN_ON',
+      path: 'drivers/net/wireless/example/example_fw.c',
+      code: `static int example_fw_load(struct example_hw *hw)
+{
+	struct file *fp;
+	loff_t pos = 0;
+	int len;
+
+	fp = filp_open(hw->fw_path, O_RDONLY, 0);
+	hw->fw_len = 0;
+	len = example_fw_size(hw);
+	pr_debug("loading %s\\n", hw->fw_path);
+	if (WARN_ON(!fp))
+		return -ENOENT;
+	kernel_read(fp, hw->fw_buf, len, &pos);
+	filp_close(fp, NULL);
+	return 0;
+}
+`,
+      findings: [{ line: 11, commentIncludes: 'filp_open() returns an ERR_PTR()' }],
+    },
+    {
+      name: 'PTR_ERR_OR_ZERO after a NULL API',
+      path: 'drivers/usb/misc/example_usb.c',
+      code: `static int example_usb_alloc(struct example_usb *dev)
+{
+	dev->urb = usb_alloc_urb(0, GFP_KERNEL);
+	return PTR_ERR_OR_ZERO(dev->urb);
+}
+`,
+      findings: [{ line: 4, commentIncludes: 'PTR_ERR_OR_ZERO(dev->urb) is 0 for NULL, so the failure is reported as success' }],
+    },
+    {
+      name: 'debugfs_create_dir tested for NULL: drop the test',
+      path: 'drivers/misc/example_debugfs.c',
+      code: `static void example_debugfs_init(struct example *ex)
+{
+	ex->debugfs = debugfs_create_dir("example", NULL);
+	if (!ex->debugfs)
+		return;
+	debugfs_create_u32("level", 0644, ex->debugfs, &ex->level);
+}
+`,
+      findings: [{ line: 4, commentIncludes: 'please drop the test rather than turn it into IS_ERR()' }],
+    },
+    {
+      name: 'assigned inside the condition',
+      path: 'drivers/misc/example_cond.c',
+      code: `static int example_cond(struct device *dev, struct example *ex)
+{
+	if (!(ex->rst = devm_reset_control_get_exclusive(dev, NULL)))
+		return -ENODEV;
+	return reset_control_deassert(ex->rst);
+}
+`,
+      findings: [{ line: 3, commentIncludes: 'devm_reset_control_get_exclusive() returns an ERR_PTR()' }],
+    },
+    {
+      name: 'a store split over two lines through a cast',
+      path: 'drivers/pci/controller/pcie-example.c',
+      code: `static int example_pcie_map(struct platform_device *pdev, struct example_pcie *pcie)
+{
+	pcie->dbi = (void __iomem *)
+		devm_platform_ioremap_resource_byname(pdev, "dbi");
+	if (pcie->dbi == NULL)
+		return -ENOMEM;
+	return 0;
+}
+`,
+      findings: [{ line: 5, commentIncludes: '`if (pcie->dbi == NULL)` does not catch it' }],
+    },
+    {
+      name: 'an out-parameter stored from kmemdup and tested with IS_ERR',
+      path: 'drivers/firmware/example_fw.c',
+      code: `static int example_copy_blob(const void *src, size_t len, void **out)
+{
+	*out = kmemdup(src, len, GFP_KERNEL);
+	if (IS_ERR(*out))
+		return PTR_ERR(*out);
+	return 0;
+}
+`,
+      findings: [{ line: 4, commentIncludes: 'Please test `if (!*out)` and return -ENOMEM' }],
+    },
+    {
+      name: 'only the store is new: the finding goes on it and names the old test',
+      diff: `diff --git a/drivers/mmc/host/example-mmc.c b/drivers/mmc/host/example-mmc.c
+--- a/drivers/mmc/host/example-mmc.c
++++ b/drivers/mmc/host/example-mmc.c
+@@ -40,8 +40,7 @@ static int example_mmc_probe(struct platform_device *pdev)
+ 	host = mmc_priv(mmc);
+-	res = platform_get_resource(pdev, IORESOURCE_MEM, 0);
+-	host->base = devm_ioremap(&pdev->dev, res->start, resource_size(res));
++	host->base = devm_platform_ioremap_resource(pdev, 0);
+ 	if (!host->base) {
+ 		ret = -ENOMEM;
+ 		goto err_free_host;
+ 	}
+`,
+      findings: [
+        {
+          line: 41,
+          file: 'drivers/mmc/host/example-mmc.c',
+          commentIncludes: '`if (!host->base)` at line 42 does not catch it',
+        },
+      ],
+    },
+  ],
+});
