@@ -7,7 +7,6 @@ import type { CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 import { RETURN_STYLES, returnStyle, type ReturnStyle } from '../analysis/return-styles.js';
 import { expressionKey, stripCastsAndParentheses } from '../analysis/syntax.js';
-import { wordsOf } from '../analysis/words.js';
 import { callArguments, calleeName, declaredIdentifier, nodesOfType, postLineOf } from './support/c-syntax.js';
 
 const ID = 'err-ptr-null-check';
@@ -62,6 +61,9 @@ const STORE_TEXT = new RegExp(
   `(?<![\\w$])([A-Za-z_]\\w*(?:\\s*(?:->|\\.)\\s*[A-Za-z_]\\w*|\\s*\\[[^\\]\\n]*\\])*)\\s*=\\s*(?:\\([^()]*\\)\\s*)*(${[...ERR_PTR_NAMES, ...NULL_NAMES].join('|')})\\s*\\(`,
   'g',
 );
+/** A call of a table API, as the shown text spells it (one pass over the text, most files have none). */
+const ERR_PTR_API_CALL = new RegExp(`(?<![\\w$])(?:${ERR_PTR_NAMES.join('|')})\\s*\\(`);
+const NULL_API_CALL = new RegExp(`(?<![\\w$])(?:${NULL_NAMES.join('|')})\\s*\\(`);
 const ERR_PTR_CALL_TESTED_FOR_NULL = new RegExp(`(?:!|NULL[!=]=)\\(*(?:${ERR_PTR_NAMES.join('|')})\\(|\\)[!=]=NULL`);
 const NULL_CALL_TESTED_WITH_IS_ERR = new RegExp(`(?:IS_ERR|PTR_ERR_OR_ZERO)\\(\\(*(?:${NULL_NAMES.join('|')})\\(`);
 
@@ -75,9 +77,9 @@ function escapeRegExp(text: string): string {
  * wrong-looking test of the same expression. Looser than the tree check, never stricter.
  */
 function mayHoldMixUp(source: CSource): boolean {
-  const words = wordsOf(source);
-  const hasErrPtrApi = ERR_PTR_NAMES.some((name) => words.has(name));
-  const hasNullApi = (words.has('IS_ERR') || words.has('PTR_ERR_OR_ZERO')) && NULL_NAMES.some((name) => words.has(name));
+  const text = source.shownText;
+  const hasErrPtrApi = ERR_PTR_API_CALL.test(text);
+  const hasNullApi = (text.includes('IS_ERR') || text.includes('PTR_ERR_OR_ZERO')) && NULL_API_CALL.test(text);
   if (!hasErrPtrApi && !hasNullApi) return false;
   // Whitespace removed, so that `! p`, `p == NULL` and `IS_ERR( p )` read as one form.
   const compact = source.shownText.replace(/\s+/g, '');
