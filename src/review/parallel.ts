@@ -85,17 +85,19 @@ export class GroupRunner {
 /**
  * The old-generation heap of each worker, in MB. Without a limit every isolate grows its heap
  * as it likes and N workers hold N large heaps (the 10,000-patch run peaked over 600 MB
- * with two); with it each collects sooner. A group that does not fit (a patch of tens of
+ * with two); with it each collects sooner. 128 MB holds the corpus's largest group (a 1.8 MB
+ * driver patch) and kept a two-worker run of the 10,000-patch mailbox at 435–463 MB, where
+ * 256 MB gave 486–524 MB at the same speed. A group that does not fit (a patch of tens of
  * megabytes) is not lost: it is reviewed again on the main thread, which has no such limit.
  */
-export const WORKER_HEAP_MB = 256;
+export const WORKER_HEAP_MB = 128;
 
 /**
  * The young generation of each worker, in MB: V8's default is sized for one isolate per
  * process; a smaller one per worker took ~80 MB off the peak of a two-worker run at the
  * same speed (bench/README.md).
  */
-const WORKER_YOUNG_HEAP_MB = 16;
+const WORKER_YOUNG_HEAP_MB = 8;
 
 interface PendingJob {
   patches: Patch[];
