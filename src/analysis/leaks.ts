@@ -10,7 +10,7 @@
  */
 import type { CfgNode } from './cfg.js';
 import type { AcquireSite, ExitRecord, FunctionAnalysis, SiteOutcome } from './engine.js';
-import type { ResourceKind } from './resources.js';
+import { acquireApi, type ResourceKind } from './resources.js';
 
 export type LeakReason =
   /** Held at this exit, released or handed off at another. */
@@ -54,10 +54,21 @@ interface SiteRecord {
   outcome: SiteOutcome;
 }
 
+/**
+ * A count kept on a device, clock or regulator that one path drops under a test and another
+ * keeps, both then leaving through the same exit with the same kind of value, is being
+ * switched, not leaked: `if (!state->enabled) clk_disable(clk); return 0;` leaves the clock
+ * on exactly when the caller asked for it on. An early exit that skips the drop still counts.
+ */
+function switchedCount(site: AcquireSite, held: ExitRecord, other: ExitRecord): boolean {
+  return acquireApi(site.api)?.verbs !== undefined && held.node.id === other.node.id && held.category !== 'error' && held.lastGoto === null;
+}
+
 function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord): boolean {
   // do_exit() and friends end the task: nobody receives what it still holds.
   if (site.iteration || held.node.kind === 'exit-call') return true;
   if (site.inherited !== null) return site.inherited.strict || held.category === 'error';
+  if (switchedCount(site, held, other)) return false;
   return held.category === 'error' || held.category === other.category;
 }
 

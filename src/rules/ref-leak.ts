@@ -99,10 +99,14 @@ export const refLeak: Rule = {
       'A reference is reported when another path of the same function puts it or hands it on and this one, returning the same kind of value or an error, does not; or when it is stored in a structure field that nothing in the patch ever puts (only for files the patch shows whole). ' +
       'Storing it, returning it, adding it to a list or passing it to a function whose name says it registers or takes ownership counts as handing it on. ' +
       'cptlint cannot see the callers: a function that returns with a reference held on purpose is trusted when its return value tells the cases apart (a probe that leaves its clock enabled on success). ' +
-      'A runtime PM, clock or regulator count is not reported on a path that passes the structure keeping it to a devm action or to a helper whose name says it disables or tears down; devm_ forms (devm_clk_get_enabled()) are never tracked.',
+      'A runtime PM, clock or regulator count is not reported on a path that passes the structure keeping it to a devm action or to a helper whose name says it disables or tears down; devm_ forms (devm_clk_get_enabled()) are never tracked. ' +
+      'Such a count dropped under a test on one path and kept on another that leaves through the same exit with the same kind of value is taken as switched on purpose (`if (!state->enabled) clk_disable(clk); return 0;`).',
   },
   check(context: RuleContext): FindingDraft[] {
     const findings: FindingDraft[] = [];
+    // One finding per place and object: `if (poll) pm_runtime_get_noresume(dev); else pm_runtime_get_sync(dev);`
+    // takes the same count on either branch, and an exit that skips the put leaks it once.
+    const reported = new Set<string>();
     for (const found of analysePatch(context.current, context.series).leaks) {
       if (found.leak.site.kind !== 'reference') continue;
       // A count on a device, clock or regulator: storing the pointer says nothing about who drops
@@ -111,6 +115,9 @@ export const refLeak: Rule = {
       const story = storyOf(found);
       if (story === null) continue;
       const { leak, source } = found;
+      const key = `${source.file.path}:${story.place.line}:${story.name}:${leak.site.noun}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
       const verbs = acquireApi(leak.site.api)?.verbs;
       const comment =
         leak.reason === 'stored-never-put' ? storedComment(found, story) : leak.site.iteration ? iterationComment(found, story) : inconsistentComment(found, story);

@@ -167,6 +167,44 @@ out:
 }
 `;
 
+const clkEarlySuccessReturn = `static int foo_led_set(struct foo_led *led, bool on)
+{
+	int ret;
+
+	ret = clk_enable(led->clk);
+	if (ret)
+		return ret;
+	if (led->busy)
+		return 0;
+	writel(on, led->base + FOO_LED_CTRL);
+	clk_disable(led->clk);
+	return 0;
+}
+`;
+
+const eitherBranchTakesCount = `static int foo_detect(struct foo *foo, bool polling)
+{
+	int ret;
+
+	if (polling) {
+		pm_runtime_get_noresume(foo->dev);
+	} else {
+		ret = pm_runtime_get_sync(foo->dev);
+		if (ret < 0 && ret != -EACCES) {
+			pm_runtime_put_autosuspend(foo->dev);
+			return FOO_UNKNOWN;
+		}
+	}
+	ret = foo_read_id(foo);
+	if (ret < 0)
+		return FOO_UNKNOWN;
+	foo->present = ret == FOO_ID;
+	pm_runtime_mark_last_busy(foo->dev);
+	pm_runtime_put_autosuspend(foo->dev);
+	return FOO_PRESENT;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
     {
@@ -479,6 +517,78 @@ static int foo_adc_probe(struct spi_device *spi)
 }
 `,
     },
+    {
+      name: 'a state switch: the clock is enabled when the output was off and disabled again when it is asked off, both through one return',
+      path: 'drivers/pwm/pwm-foo.c',
+      code: `static int foo_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm, const struct pwm_state *state)
+{
+	struct foo_pwm *fp = to_foo_pwm(chip);
+	int ret;
+
+	if (!pwm->state.enabled) {
+		ret = clk_prepare_enable(fp->clk);
+		if (ret)
+			return ret;
+	}
+	writel(state->duty_cycle, fp->base + FOO_PWM_DUTY);
+	if (!state->enabled)
+		clk_disable_unprepare(fp->clk);
+	return 0;
+}
+`,
+    },
+    {
+      name: 'probe keeps the clock on only when the hardware is already running, then returns the registration result',
+      path: 'drivers/pwm/pwm-bar.c',
+      code: `static int bar_pwm_probe(struct platform_device *pdev)
+{
+	struct pwm_chip *chip;
+	struct bar_pwm *bp;
+	u32 ctrl;
+	int ret;
+
+	chip = devm_pwmchip_alloc(&pdev->dev, 1, sizeof(*bp));
+	if (IS_ERR(chip))
+		return PTR_ERR(chip);
+	bp = to_bar_pwm(chip);
+	ret = devm_clk_bulk_get(&pdev->dev, bp->num_clks, bp->clks);
+	if (ret)
+		return dev_err_probe(&pdev->dev, ret, "getting clocks failed\\n");
+	ret = clk_bulk_prepare_enable(bp->num_clks, bp->clks);
+	if (ret)
+		return ret;
+	/* leave the clocks on while the PWM is running */
+	ctrl = readl(bp->base + BAR_PWM_CTRL);
+	if (!(ctrl & BAR_PWM_EN))
+		clk_bulk_disable_unprepare(bp->num_clks, bp->clks);
+	return devm_pwmchip_add(&pdev->dev, chip);
+}
+`,
+    },
+    {
+      name: 'probe keeps its runtime PM usage count while the watchdog is already running, drops it otherwise',
+      path: 'drivers/watchdog/foo_wdt.c',
+      code: `static int foo_wdt_probe(struct platform_device *pdev)
+{
+	struct foo_wdt *wdt = platform_get_drvdata(pdev);
+	int ret;
+
+	ret = pm_runtime_resume_and_get(&pdev->dev);
+	if (ret < 0)
+		return ret;
+	ret = watchdog_register_device(&wdt->wdd);
+	if (ret)
+		goto err_put;
+	if (!watchdog_hw_running(&wdt->wdd))
+		pm_runtime_put_sync(&pdev->dev);
+	return 0;
+
+err_put:
+	pm_runtime_put_sync(&pdev->dev);
+	return ret;
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -548,6 +658,18 @@ static int foo_adc_probe(struct spi_device *spi)
           commentIncludes: 'Its failure branch comes here too: pm_runtime_get_sync() takes the runtime PM usage count even when it fails (pm_runtime_resume_and_get() does not)',
         },
       ],
+    },
+    {
+      name: 'an early success return skips the clk_disable() the other success path reaches (not a state switch: another exit)',
+      path: 'drivers/leds/leds-foo.c',
+      code: clkEarlySuccessReturn,
+      findings: [{ line: lineOf(clkEarlySuccessReturn, '\t\treturn 0;'), commentIncludes: 'Shouldn\'t this path call clk_disable(led->clk) too?' }],
+    },
+    {
+      name: 'either branch takes the same usage count and one return skips the put: reported once',
+      path: 'drivers/gpu/drm/foo/foo_connector.c',
+      code: eitherBranchTakesCount,
+      findings: [{ line: lineOf(eitherBranchTakesCount, '\t\treturn FOO_UNKNOWN;', 2), commentIncludes: 'runtime PM usage count on `foo->dev`' }],
     },
   ],
 });
