@@ -9,6 +9,7 @@ import { tryModuleGetSelf } from './try-module-get-self.js';
 import { tryModuleGetUnchecked } from './try-module-get-unchecked.js';
 import { completionMissed } from './completion-missed.js';
 import { errPtrNullCheck } from './err-ptr-null-check.js';
+import { missingErrorCode } from './missing-error-code.js';
 import { lockImbalance } from './lock-imbalance.js';
 import { memLeak } from './mem-leak.js';
 import { moduleRefLeak } from './module-ref-leak.js';
@@ -23,6 +24,7 @@ export const allRules: readonly Rule[] = [
   tryModuleGetSelf,
   tryModuleGetUnchecked,
   errPtrNullCheck,
+  missingErrorCode,
   taskStateAssign,
   asmCConstant,
 ];
