@@ -28,10 +28,9 @@ const CRASHES = new Set(['panic', 'BUG', 'unreachable', '__builtin_unreachable',
 export function declaredNoreturn(sources: readonly CSource[]): Set<string> {
   const names = new Set<string>();
   for (const source of sources) {
-    const segments = source.file.postImage?.segments ?? [];
     // A function's noreturn flag comes from its head as shown, or as the @@ heading gives it.
-    const mentioned = segments.some((segment) => segment.sectionHeading.includes('noreturn') || segment.lines.some((line) => line.includes('noreturn')));
-    if (!mentioned) continue;
+    if (!source.shownText.includes('noreturn')) continue;
+    const segments = source.file.postImage?.segments ?? [];
     for (const fn of source.functions) if (fn.noreturn && fn.name !== '') names.add(fn.name);
     for (const segment of segments) {
       segment.lines.forEach((line, index) => {
