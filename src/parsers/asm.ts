@@ -145,15 +145,16 @@ function definesOf(text: string, root: AsmTreeNode, lines: SourceLines): AsmSour
     (node) => node.type === 'preprocessor' && node.childForFieldName('name') !== null,
   );
   if (!hasDefine) return [];
+  const preprocessor = preprocessorText(text, root);
   let tree;
   try {
-    tree = parseC(preprocessorText(text, root));
+    tree = parseC(preprocessor);
   } catch (error) {
     if (error instanceof ParseTimeoutError) return [];
     throw error;
   }
   try {
-    return extractDefines(tree.rootNode, lines);
+    return extractDefines(tree.rootNode, lines, preprocessor);
   } finally {
     tree.delete();
   }

@@ -207,13 +207,54 @@ function describeFunction(node: Node, built: ParsedCText): CFunction | null {
 }
 
 /**
+ * Where a function definition can sit: the file, #if groups, extern "C" blocks, what the parser
+ * could not read, and (a misread #if branch) the top level of another function's body.
+ */
+const HOLDS_FUNCTIONS = new Set([
+  'translation_unit',
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+  'linkage_specification',
+  'declaration_list',
+  'ERROR',
+  'compound_statement',
+]);
+
+/**
+ * The function_definition nodes of a tree, in document order. Only the nodes that can hold one
+ * are opened: a walk of every node of the tree (most of them inside function bodies) cost as
+ * much as a quarter of the parse on large files.
+ */
+export function functionDefinitionNodes(root: Node): Node[] {
+  const found: Node[] = [];
+  const open = (container: Node, insideBody: boolean): void => {
+    for (const child of container.namedChildren) {
+      if (child === null) continue;
+      const type = child.type;
+      if (type === 'function_definition') {
+        found.push(child);
+        const body = child.childForFieldName('body');
+        if (body !== null) open(body, true);
+      } else if (HOLDS_FUNCTIONS.has(type) && (type !== 'compound_statement' || !insideBody)) {
+        open(child, insideBody);
+      }
+    }
+  };
+  open(root, false);
+  return found;
+}
+
+/**
  * Every function_definition in the tree. A function whose head the patch does not show and
  * the heading does not name (the neutral fragment function) has the name ''.
  */
 function functionsOf(root: Node, built: ParsedCText): CFunction[] {
   const functions: CFunction[] = [];
-  for (const node of root.descendantsOfType('function_definition')) {
-    const described = node === null ? null : describeFunction(node, built);
+  for (const node of functionDefinitionNodes(root)) {
+    const described = describeFunction(node, built);
     if (described !== null) functions.push(described);
   }
   return functions;
@@ -271,7 +312,7 @@ export function buildCSource(file: FileChange, options: CSourceOptions = {}): CS
     },
     get defines() {
       // Without the word there is no #define: the tree need not be parsed to know it.
-      defines ??= source.shownText.includes('define') ? extractDefines(parsedTree().rootNode, source) : [];
+      defines ??= source.shownText.includes('define') ? extractDefines(parsedTree().rootNode, source, builtText().text) : [];
       return defines;
     },
     get synthesized() {

@@ -18,16 +18,36 @@ export function defineValueText(raw: string): string {
     .trim();
 }
 
+const DEFINE_LINE = /^[ \t]*#[ \t]*define\b/gm;
+
+/**
+ * The preproc_def and preproc_function_def nodes of a tree, in document order. Each begins a
+ * line with `#define`, so the text says where they can be and the tree is asked only there:
+ * a walk of every node of a large file cost more than its parse. A `#define` in a comment or
+ * in the body of another macro has no node of its own starting there, and is skipped.
+ * @param text the text the tree was parsed from
+ */
+function defineNodes(root: Node, text: string): Node[] {
+  const nodes: Node[] = [];
+  for (const match of text.matchAll(DEFINE_LINE)) {
+    const hash = match.index + match[0].indexOf('#');
+    let node: Node | null = root.descendantForIndex(hash);
+    while (node !== null && node.type !== 'preproc_def' && node.type !== 'preproc_function_def') node = node.parent;
+    if (node !== null && node.startIndex === hash) nodes.push(node);
+  }
+  return nodes;
+}
+
 /**
  * Every #define (object-like and function-like) in document order, wherever it sits
  * (top level, inside #if blocks, inside a function). A define's numeric value may use
  * defines seen before it in the same file.
+ * @param text the text the tree was parsed from
  */
-export function extractDefines(root: Node, lines: SourceLines): Define[] {
+export function extractDefines(root: Node, lines: SourceLines, text: string): Define[] {
   const defines: Define[] = [];
   const known = new Map<string, number>();
-  for (const node of root.descendantsOfType(['preproc_def', 'preproc_function_def'])) {
-    if (node === null) continue;
+  for (const node of defineNodes(root, text)) {
     const name = node.childForFieldName('name')?.text;
     const line = lines.postLineOfRow(node.startPosition.row);
     if (name === undefined || line === null || SYNTHESISED_NAME.test(name)) continue;

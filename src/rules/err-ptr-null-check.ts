@@ -6,6 +6,7 @@
 import type { CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 import { RETURN_STYLES, returnStyle, type ReturnStyle } from '../analysis/return-styles.js';
+import { functionDefinitionNodes } from '../parsers/c.js';
 import { expressionKey, stripCastsAndParentheses } from '../analysis/syntax.js';
 import { callArguments, calleeName, declaredIdentifier, nodesOfType, postLineOf } from './support/c-syntax.js';
 
@@ -391,7 +392,7 @@ export const errPtrNullCheck: Rule = {
     const findings: FindingDraft[] = [];
     for (const source of context.current.sources) {
       if (source.kind !== 'c' || !mayHoldMixUp(source)) continue;
-      for (const definition of nodesOfType(source.tree.rootNode, 'function_definition')) {
+      for (const definition of functionDefinitionNodes(source.tree.rootNode)) {
         for (const mismatch of mismatchesIn(definition)) {
           const finding = findingOf(mismatch, source);
           if (finding) findings.push(finding);
