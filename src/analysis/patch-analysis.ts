@@ -69,7 +69,8 @@ function originalRowOf(source: CSource, row: number): string | undefined {
   return line === null ? undefined : source.lineText(line);
 }
 
-function hasAddedLine(source: CSource, fn: CFunction): boolean {
+/** The patch adds a line of the function. */
+export function hasAddedLine(source: CSource, fn: CFunction): boolean {
   for (let line = fn.startLine; line <= fn.endLine; line++) if (source.isAdded(line)) return true;
   return false;
 }

@@ -7,8 +7,9 @@ import type { CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 import { RETURN_STYLES, returnStyle, type ReturnStyle } from '../analysis/return-styles.js';
 import { functionDefinitionNodes } from '../parsers/c.js';
+import { isNullLiteral } from '../analysis/conditions.js';
 import { expressionKey, stripCastsAndParentheses } from '../analysis/syntax.js';
-import { callArguments, calleeName, declaredIdentifier, nodesOfType, postLineOf } from './support/c-syntax.js';
+import { callArguments, calleeName, declaredIdentifier, isField, nodesOfType, postLineOf } from './support/c-syntax.js';
 
 const ID = 'err-ptr-null-check';
 
@@ -98,11 +99,6 @@ function mayHoldMixUp(source: CSource): boolean {
   return false;
 }
 
-function isNullLiteral(node: Node): boolean {
-  const bare = stripCastsAndParentheses(node);
-  return bare.type === 'null' || (bare.type === 'identifier' && bare.text === 'NULL');
-}
-
 /** The test a node makes of a pointer, if it is one. */
 function pointerTestOf(node: Node): PointerTest | null {
   if (node.type === 'unary_expression' && node.childForFieldName('operator')?.text === '!') {
@@ -171,11 +167,6 @@ function isWrongTest(kind: TestKind, api: ReturnStyle): boolean {
 function isRightTest(kind: TestKind, api: ReturnStyle): boolean {
   if (kind === 'both') return true;
   return api.failure === 'err-ptr' ? kind === 'err' || kind === 'err-use' : kind === 'null';
-}
-
-function isField(parent: Node, child: Node, field: string): boolean {
-  const fieldNode = parent.childForFieldName(field);
-  return fieldNode !== null && fieldNode.id === child.id;
 }
 
 /** `if (p)`, `p && ...`, `p ? a : b`, `unlikely(p)`: a truth test, which catches a NULL. */

@@ -23,10 +23,11 @@ import { buildCfg, type Cfg, type CfgNode } from '../analysis/cfg.js';
 import type { Event } from '../analysis/events.js';
 import { NEGATIVE, POSITIVE, ZERO } from '../analysis/facts.js';
 import { NoreturnCalls, declaredNoreturn } from '../analysis/noreturn.js';
+import { hasAddedLine } from '../analysis/patch-analysis.js';
 import { RETURN_STYLES, returnStyle } from '../analysis/return-styles.js';
-import { compactText, stripCastsAndParentheses } from '../analysis/syntax.js';
-import { valueKey } from '../analysis/conditions.js';
-import { callArguments, calleeName, declarationOf, nodesOfType, postLineOf } from './support/c-syntax.js';
+import { compactText } from '../analysis/syntax.js';
+import { isNullLiteral, valueKey } from '../analysis/conditions.js';
+import { callArguments, calleeName, declarationOf, isField, nodesOfType, postLineOf } from './support/c-syntax.js';
 
 const ID = 'missing-error-code';
 
@@ -265,16 +266,6 @@ function meetStored(a: StoredPointer, b: StoredPointer): StoredPointer | null {
 // ---------------------------------------------------------------------------------------------
 // Failure tests
 
-function isField(parent: Node, child: Node, field: string): boolean {
-  const fieldNode = parent.childForFieldName(field);
-  return fieldNode !== null && fieldNode.id === child.id;
-}
-
-function isNullLiteral(node: Node): boolean {
-  const bare = stripCastsAndParentheses(node);
-  return bare.type === 'null' || (bare.type === 'identifier' && bare.text === 'NULL');
-}
-
 /** The test written at a branch's position: an IS_ERR() call, `p ==/!= NULL`, or `p` itself. */
 function testNodeAt(definition: Node, branch: CfgNode, key: string, isErr: boolean): Node | null {
   let node: Node | null = definition.descendantForPosition({ row: branch.row, column: branch.column });
@@ -448,11 +439,6 @@ function carriesErrnos(cfg: Cfg, variable: string): boolean {
       (node.kind === 'return' && node.returnValue?.kind === 'constant' && node.returnValue.mask === NEGATIVE) ||
       node.events.some((event) => event.type === 'assign' && event.target.key === variable && event.value.kind === 'constant' && event.value.mask === NEGATIVE),
   );
-}
-
-function hasAddedLine(source: CSource, fn: CFunction): boolean {
-  for (let line = fn.startLine; line <= fn.endLine; line++) if (source.isAdded(line)) return true;
-  return false;
 }
 
 /** Keys some node stores an allocator's result to (the only keys a NULL test is judged on). */

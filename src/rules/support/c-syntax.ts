@@ -127,3 +127,9 @@ export function enclosingStatement(node: Node): Node | null {
 export function callsAfter(scope: Node, node: Node): Node[] {
   return nodesOfType(scope, 'call_expression').filter((call) => call.startIndex >= node.endIndex);
 }
+
+/** `child` is the node under `field` of `parent` (the condition of an if, the value of a pair). */
+export function isField(parent: Node, child: Node, field: string): boolean {
+  const fieldNode = parent.childForFieldName(field);
+  return fieldNode !== null && fieldNode.id === child.id;
+}

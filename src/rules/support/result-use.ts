@@ -3,7 +3,7 @@
  * in a variable (and then tests it or not). Rules about calls that can fail ask this.
  */
 import type { Node } from '../../model/source.js';
-import { calleeName, enclosingFunctionDefinition, nodesOfType } from './c-syntax.js';
+import { calleeName, enclosingFunctionDefinition, isField, nodesOfType } from './c-syntax.js';
 
 export type ResultUse =
   | { kind: 'ignored' }
@@ -20,11 +20,6 @@ const TRANSPARENT_CALLS = new Set(['likely', 'unlikely', '!!']);
 const TESTING_CALLS = new Set(['WARN_ON', 'WARN_ON_ONCE', 'BUG_ON', 'WARN', 'WARN_ONCE']);
 
 const CONDITION_STATEMENTS = new Set(['if_statement', 'while_statement', 'do_statement', 'for_statement']);
-
-function isField(parent: Node, child: Node, field: string): boolean {
-  const fieldNode = parent.childForFieldName(field);
-  return fieldNode !== null && fieldNode.id === child.id;
-}
 
 function operatorOf(node: Node): string {
   return node.childForFieldName('operator')?.text ?? '';
