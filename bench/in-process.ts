@@ -13,7 +13,8 @@ import type { FileChange, Patch } from '../src/model/types.js';
 import { buildCText } from '../src/parsers/c.js';
 import { joinSegments } from '../src/parsers/source-lines.js';
 import { parseC } from '../src/parsers/treesitter.js';
-import { createReporter } from '../src/report/index.js';
+import { createJsonReporter } from '../src/report/json.js';
+import type { Reporter } from '../src/report/reporter.js';
 import { allRules } from '../src/rules/index.js';
 import { readGroups } from '../src/review/read-groups.js';
 import { freeSources, parseSources } from '../src/review/review-group.js';
@@ -32,7 +33,7 @@ export interface PipelineRun {
 
 /** reviewStream over one input, rendered as JSON into a counter (the text is dropped). */
 export async function runPipeline(path: string, jobs: number): Promise<PipelineRun> {
-  const reporter = createReporter('json');
+  const reporter = createJsonReporter();
   const options: ReviewOptions = { jobs };
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -94,7 +95,7 @@ function isParsedC(file: FileChange): boolean {
 
 /** The review, stage by stage, timing each (mirrors reviewStream with one job). */
 export async function runBreakdown(path: string): Promise<Breakdown> {
-  const reporter = createReporter('json');
+  const reporter = createJsonReporter();
   const stages: StageTimes = { reading: 0, sourceBuilding: 0, treeSitter: 0, rules: 0, output: 0 };
   const perPatch: number[] = [];
   const builtTexts: string[] = [];
@@ -126,7 +127,7 @@ export async function runBreakdown(path: string): Promise<Breakdown> {
 
 function reviewGroupTimed(
   patches: readonly Patch[],
-  reporter: ReturnType<typeof createReporter>,
+  reporter: Reporter,
   texts: Pick<Breakdown, 'builtTexts' | 'parsedTexts' | 'parsedFiles' | 'hunkTexts'>,
 ): { parse: number[]; rules: number[]; output: number[] } {
   const parse: number[] = [];

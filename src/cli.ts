@@ -15,7 +15,8 @@ import type { Argv } from 'yargs';
 import { isConfigError, loadConfig, selectRules, type Config, type FailLevel } from './config.js';
 import { installHook, isInputError, openTreeContext, rangeBase, rangeInput, stagedInput, uninstallHook } from './git/index.js';
 import { gitUserAddress } from './git/user.js';
-import { preloadParsers, reviewStream, type ReviewInput, type ReviewOptions } from './index.js';
+import type { ReviewInput } from './model/review.js';
+import { preloadParsers, reviewStream, type ReviewOptions } from './review/pipeline.js';
 import type { InputError, PatchReview, Severity } from './model/types.js';
 // Reporters load by format, and reply drafts only for `reply`: the pre-commit hook should not pay for SARIF or nodemailer.
 import { loadReporter, REPORT_FORMATS, type ReportFormat } from './report/formats.js';

@@ -7,7 +7,7 @@
  * would read it.
  */
 import type { InputError } from '../model/types.js';
-import type { ReviewInput } from '../index.js';
+import type { ReviewInput } from '../model/review.js';
 import { Readable } from 'node:stream';
 import { findRepository, isInputError } from './repository.js';
 import { gitInputError, outputText, runGit } from './run-git.js';

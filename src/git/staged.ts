@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type { InputError } from '../model/types.js';
-import type { ReviewInput } from '../index.js';
+import type { ReviewInput } from '../model/review.js';
 import { formatPatchMail, parseIdent, type GitIdent } from './patch-mail.js';
 import { findRepository, isInputError } from './repository.js';
 import { gitInputError, outputText, runGit } from './run-git.js';

@@ -9,7 +9,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TreeContext } from '../index.js';
+import type { TreeContext } from '../model/review.js';
 import type { InputError, Patch } from '../model/types.js';
 import { patchDiffText } from './diff-text.js';
 import { includeCandidates, includeDirectives } from './includes.js';

@@ -5,17 +5,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { ReviewInput } from '../model/review.js';
 import type { InputError, RawMessage } from '../model/types.js';
 import { MboxSplitter } from './mbox-splitter.js';
 
-export interface MessageInput {
-  /** The input as the user named it; "-" is standard input. */
-  source: string;
-  /** The file to read, when it differs from `source`. */
-  path?: string;
-  /** Read this stream instead of a file (standard input, a pipe, a test). */
-  stream?: NodeJS.ReadableStream;
-}
 
 const CHUNK_SIZE = 1 << 20;
 
@@ -56,7 +49,7 @@ async function openFile(source: string, path: string): Promise<NodeJS.ReadableSt
   return opened ?? stream;
 }
 
-function openInput(input: MessageInput): Promise<NodeJS.ReadableStream | InputError> | NodeJS.ReadableStream {
+function openInput(input: ReviewInput): Promise<NodeJS.ReadableStream | InputError> | NodeJS.ReadableStream {
   if (input.stream) return input.stream;
   if (input.source === '-' && input.path === undefined) return process.stdin;
   return openFile(input.source, input.path ?? input.source);
@@ -70,7 +63,7 @@ function asBuffer(chunk: unknown): Buffer {
 }
 
 /** The messages of one input, in order, and InputErrors for what could not be read. */
-export async function* readMessages(input: MessageInput): AsyncGenerator<RawMessage | InputError> {
+export async function* readMessages(input: ReviewInput): AsyncGenerator<RawMessage | InputError> {
   const opened = await openInput(input);
   if ('message' in opened) {
     yield opened;

@@ -1,10 +1,9 @@
 /**
  * The output formats by the names --format takes, and a loader that imports only the
  * module of the format asked for: the pre-commit hook prints `pretty` and should not pay
- * for loading the SARIF builder. (index.ts's createReporter is the synchronous equivalent.)
+ * for loading the SARIF builder.
  */
-import type { ReporterOptions } from './index.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter, ReporterOptions } from './reporter.js';
 
 export const REPORT_FORMATS = ['pretty', 'terse', 'emacs', 'json', 'sarif', 'b4'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -9,11 +9,11 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, InputError, Patch, PatchReview, Severity } from '../model/types.js';
 import { locateFinding, quotedWindow, quoteLine } from './quote.js';
-import type { Reporter, ReportSummary } from './reporter.js';
+import type { ColorLevel, Reporter, ReportSummary } from './reporter.js';
 import { countBySeverity, countsPhrase, emptyCounts, pluralize } from './severity.js';
 import { PROSE_WIDTH, wrapProse } from './wrap.js';
 
-export type ColorLevel = 0 | 1 | 2 | 3;
+export type { ColorLevel };
 
 export interface PrettyReporterOptions {
   /** chalk's colour level: 0 none, 1 basic, 2 256 colours, 3 truecolor. */

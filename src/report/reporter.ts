@@ -4,7 +4,22 @@
  * then what `end()` returns, so a multi-gigabyte mailbox never has to sit in memory.
  * Concatenated, the three form one complete output (one valid JSON document, for example).
  */
-import type { InputError, PatchReview } from '../model/types.js';
+import type { InputError, PatchReview, RuleMeta } from '../model/types.js';
+
+/** chalk's colour levels: 0 is none. */
+export type ColorLevel = 0 | 1 | 2 | 3;
+
+/** What the formats need beyond the findings. */
+export interface ReporterOptions {
+  /** pretty: chalk colour level (0 = no colour). */
+  colorLevel?: ColorLevel;
+  /** sarif: the rules that ran. */
+  rules?: readonly RuleMeta[];
+  /** sarif: tool version (defaults to package.json's). */
+  toolVersion?: string;
+  /** sarif informationUri, b4 url. */
+  url?: string;
+}
 
 export interface ReportSummary {
   errors: InputError[];

@@ -4,7 +4,8 @@
  * stays on the main thread while the groups may go to workers.
  */
 import type { InputError, Patch } from '../model/types.js';
-import { readMessages, type MessageInput } from '../parsers/mbox.js';
+import type { ReviewInput } from '../model/review.js';
+import { readMessages } from '../parsers/mbox.js';
 import { parseMail } from '../parsers/mail.js';
 import { mailToPatch } from '../parsers/patch.js';
 import { SeriesGrouper } from './series.js';
@@ -16,7 +17,7 @@ export type ReadUnit = { kind: 'errors'; errors: InputError[] } | { kind: 'group
 export type ReadProgress = (source: string, bytesRead: number) => void;
 
 /** Reads one input and yields its input errors and its series groups, in order. */
-export async function* readGroups(input: MessageInput, onRead?: ReadProgress): AsyncGenerator<ReadUnit> {
+export async function* readGroups(input: ReviewInput, onRead?: ReadProgress): AsyncGenerator<ReadUnit> {
   const grouper = new SeriesGrouper();
   let index = 0;
   let sawCover = false;

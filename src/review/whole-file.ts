@@ -3,7 +3,7 @@
  * its complete post-image replaces the hunks (the added lines stay what the patch adds), and
  * the headers it includes come along as read-only context.
  */
-import type { TreeContext } from '../index.js';
+import type { TreeContext } from '../model/review.js';
 import type { FileChange, InputError, Patch, PostImage } from '../model/types.js';
 import { languageOfPath } from '../parsers/language.js';
 

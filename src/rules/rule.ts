@@ -2,14 +2,10 @@
  * The rule contract. A rule is one file in src/rules/ named after its id, exporting a `Rule`:
  * its metadata (which is also its documentation) next to its check.
  */
-import type { ParsedSource } from '../model/source.js';
-import type { Finding, Patch, RuleMeta } from '../model/types.js';
+import type { PatchUnderReview } from '../model/review.js';
+import type { Finding, RuleMeta } from '../model/types.js';
 
-export interface PatchUnderReview {
-  patch: Patch;
-  /** The parsed C and assembler files of the patch (other files are not parsed). */
-  sources: ParsedSource[];
-}
+export type { PatchUnderReview };
 
 export interface RuleContext {
   /** The patch under review. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { review } from '../../src/index.js';
-import { createReporter, renderAll } from '../../src/report/index.js';
+import { loadReporter, renderAll } from '../../src/report/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const corpusMbox = resolve(repoRoot, '../shared/corpus/all.mbox');
@@ -79,7 +79,7 @@ if (!haveCorpus) console.warn(`SKIPPED: corpus JSON test — ${corpusMbox} is ab
   it('gives git mailinfo author and title and git apply --numstat counts for every message', async () => {
     const expected = gitView(corpusMbox, workdir);
     const result = await review([{ source: corpusMbox }], { rules: [] });
-    const json = JSON.parse(renderAll(createReporter('json'), result.patches, result.errors)) as { patches: JsonPatch[]; errors: unknown[] };
+    const json = JSON.parse(renderAll(await loadReporter('json'), result.patches, result.errors)) as { patches: JsonPatch[]; errors: unknown[] };
     expect(json.errors).toEqual([]);
     expect(json.patches).toHaveLength(expected.length);
     expect(expected.length).toBe(480);

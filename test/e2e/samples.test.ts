@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { review } from '../../src/index.js';
 import type { Review } from '../../src/model/types.js';
-import { buildReplyDrafts, createReporter, renderAll } from '../../src/report/index.js';
+import { buildReplyDrafts, loadReporter, renderAll } from '../../src/report/index.js';
 import { allRules } from '../../src/rules/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,15 +46,15 @@ describe('sample patches', () => {
     describe(name, () => {
       it('pretty, without colour', async () => {
         const result = await reviewOf(name);
-        expect(renderAll(createReporter('pretty', { colorLevel: 0 }), result.patches, result.errors)).toMatchSnapshot();
+        expect(renderAll(await loadReporter('pretty', { colorLevel: 0 }), result.patches, result.errors)).toMatchSnapshot();
       });
       it('pretty, with colour', async () => {
         const result = await reviewOf(name);
-        expect(renderAll(createReporter('pretty', { colorLevel: 1 }), result.patches, result.errors)).toMatchSnapshot();
+        expect(renderAll(await loadReporter('pretty', { colorLevel: 1 }), result.patches, result.errors)).toMatchSnapshot();
       });
       it('terse', async () => {
         const result = await reviewOf(name);
-        expect(renderAll(createReporter('terse'), result.patches, result.errors)).toMatchSnapshot();
+        expect(renderAll(await loadReporter('terse'), result.patches, result.errors)).toMatchSnapshot();
       });
       it('reply draft', async () => {
         const result = await reviewOf(name);

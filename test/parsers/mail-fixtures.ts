@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { InputError, Mail, RawMessage } from '../../src/model/types.js';
 import { parseMail } from '../../src/parsers/mail.js';
-import { readMessages, type MessageInput } from '../../src/parsers/mbox.js';
+import type { ReviewInput as MessageInput } from '../../src/model/review.js';
+import { readMessages } from '../../src/parsers/mbox.js';
 
 export const mailFixtureDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/mail');
 

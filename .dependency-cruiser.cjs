@@ -1,0 +1,43 @@
+/**
+ * The direction of imports inside src/ (docs/design.md draws it): one way, no cycles, type
+ * imports included. `npm run lint` runs it (npm run lint:deps).
+ */
+const stage = (name, allowed) => ({
+  name: `${name}-imports-only-earlier-stages`,
+  comment: `src/${name}/ may import only ${allowed.join(', ')} (and packages)`,
+  severity: 'error',
+  from: { path: `^src/${name}/` },
+  to: { path: '^src/', pathNot: allowed.map((folder) => `^src/${folder}/`) },
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Two modules that import each other, directly or through others (type imports count).',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-public-face-inside',
+      comment: 'src/index.ts is the library\'s public face and src/cli.ts the command: nothing in src/ imports them.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^src/(index|cli)\\.ts$' },
+    },
+    stage('model', ['model']),
+    stage('parsers', ['model', 'parsers']),
+    stage('analysis', ['model', 'parsers', 'analysis']),
+    stage('rules', ['model', 'parsers', 'analysis', 'rules']),
+    stage('review', ['model', 'parsers', 'analysis', 'rules', 'review']),
+    stage('report', ['model', 'report']),
+    stage('git', ['model', 'parsers', 'git']),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|test|bench)/' },
+  },
+};
