@@ -20,7 +20,7 @@ import {
 } from './events.js';
 import type { NoreturnCalls } from './noreturn.js';
 import { iterationMacro } from './resources.js';
-import { calleeName, callArguments, expressionKey, namedChildrenOf, stripCastsAndParentheses } from './syntax.js';
+import { calleeName, callArguments, expressionKey, namedChildrenOf, stripCastsAndParentheses } from '../parsers/c-syntax.js';
 
 export type CfgNodeKind =
   /** The function's first node. */

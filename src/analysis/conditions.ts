@@ -14,7 +14,7 @@ import {
   type ConditionAtom,
   type ValueMask,
 } from './facts.js';
-import { calleeName, callArguments, compactText, stripCastsAndParentheses } from './syntax.js';
+import { calleeName, callArguments, compactText, stripCastsAndParentheses } from '../parsers/c-syntax.js';
 
 /** Wrappers that evaluate to their (first) argument's truth: `unlikely(x)`, `WARN_ON(x)`. */
 const TRANSPARENT_WRAPPERS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE', '!!']);

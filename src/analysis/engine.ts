@@ -25,7 +25,7 @@ import {
   type ResourceKind,
 } from './resources.js';
 import type { FunctionSummaries } from './summaries.js';
-import { keyMentions } from './syntax.js';
+import { keyMentions } from '../parsers/c-syntax.js';
 
 /** Where an inherited obligation comes from, for comments. */
 export interface ObligationOrigin {

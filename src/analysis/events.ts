@@ -7,6 +7,7 @@ import type { Node } from '../model/source.js';
 import { constantMask, valueKey } from './conditions.js';
 import { NEGATIVE, type ValueMask } from './facts.js';
 import {
+  declaredName,
   calleeName,
   callArguments,
   compactText,
@@ -16,7 +17,7 @@ import {
   namedChildrenOf,
   rootIdentifier,
   stripCastsAndParentheses,
-} from './syntax.js';
+} from '../parsers/c-syntax.js';
 
 export interface ArgumentInfo {
   /** The argument as a key: `dev->lock` for `&dev->lock`. */
@@ -249,13 +250,7 @@ export function collectEvents(node: Node, out: Event[]): void {
 export function declaredVariable(declarator: Node): string | null {
   const freeMatch = /([A-Za-z_]\w*)\s+__free\s*\(/.exec(declarator.text);
   if (freeMatch) return freeMatch[1];
-  let current: Node | null = declarator;
-  while (current !== null) {
-    if (current.type === 'identifier') return current.text;
-    const next: Node | null = current.childForFieldName('declarator') ?? namedChildrenOf(current)[0] ?? null;
-    current = next;
-  }
-  return null;
+  return declaredName(declarator);
 }
 
 /**

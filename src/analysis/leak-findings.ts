@@ -22,18 +22,14 @@ export interface LeakPlace {
   exitLine: number | null;
 }
 
-function lineOf(source: CSource, row: number): number | null {
-  return source.postLineOfRow(row);
-}
-
 /** Where a leak's finding goes: the jump or exit if the patch adds it, else the acquire if the patch adds that. */
 export function placeOf({ leak, source }: LeakInSource): LeakPlace | null {
-  const acquireLine = leak.site.inherited === null ? lineOf(source, leak.site.row) : null;
-  const exitLine = leak.exit === null ? null : lineOf(source, leak.exit.row);
+  const acquireLine = leak.site.inherited === null ? source.postLineOfRow(leak.site.row) : null;
+  const exitLine = leak.exit === null ? null : source.postLineOfRow(leak.exit.row);
   if (leak.exit === null) {
     return acquireLine === null ? null : { line: acquireLine, column: leak.site.column + 1, acquireLine, exitLine };
   }
-  const jumpLine = leak.jump === null ? null : lineOf(source, leak.jump.row);
+  const jumpLine = leak.jump === null ? null : source.postLineOfRow(leak.jump.row);
   if (leak.jump !== null && jumpLine !== null && source.isAdded(jumpLine)) return { line: jumpLine, column: leak.jump.column + 1, acquireLine, exitLine };
   if (exitLine !== null && source.isAdded(exitLine)) return { line: exitLine, column: leak.exit.column + 1, acquireLine, exitLine };
   if (acquireLine !== null && source.isAdded(acquireLine)) return { line: acquireLine, column: leak.site.column + 1, acquireLine, exitLine };
@@ -71,7 +67,7 @@ export function situationOf(exit: CfgNode): string {
 export function otherEndsPhrase(ends: readonly OtherEnd[], source: CSource): string {
   const byVia = new Map<string, number[]>();
   for (const end of ends) {
-    const line = lineOf(source, end.row);
+    const line = source.postLineOfRow(end.row);
     if (line === null) continue;
     const via = end.byMacro ? 'loop macro' : end.via;
     byVia.set(via, [...(byVia.get(via) ?? []), line]);
@@ -96,7 +92,7 @@ export function relatedOf({ leak, source }: LeakInSource, place: LeakPlace, rele
   const related: RelatedLocation[] = [];
   const shown = new Set<number>([place.line]);
   for (const end of leak.otherEnds) {
-    const line = lineOf(source, end.row);
+    const line = source.postLineOfRow(end.row);
     if (line === null || shown.has(line)) continue;
     shown.add(line);
     const note =
@@ -107,7 +103,7 @@ export function relatedOf({ leak, source }: LeakInSource, place: LeakPlace, rele
     related.push({ file: source.file.path, line: place.acquireLine, note: `${leak.site.api}() takes it here` });
   }
   if (leak.store !== null) {
-    const line = lineOf(source, leak.store.row);
+    const line = source.postLineOfRow(leak.store.row);
     if (line !== null && line !== place.line) related.push({ file: source.file.path, line, note: `stored in ->${leak.store.field} here` });
   }
   const origin = leak.site.inherited?.origin;
@@ -154,7 +150,7 @@ export function storyOf(found: LeakInSource): LeakStory | null {
   if (place === null) return null;
   const { leak, fn, source } = found;
   const blamed = leak.jump ?? leak.exit;
-  const blamedLine = blamed === null ? null : lineOf(source, blamed.row);
+  const blamedLine = blamed === null ? null : source.postLineOfRow(blamed.row);
   const here = blamedLine !== null && place.line === blamedLine;
   const exit = blamed === null ? '' : exitPhrase(blamed, blamedLine, fn.name, here);
   const situation = blamed === null ? '' : situationOf(blamed);

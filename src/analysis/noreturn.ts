@@ -4,7 +4,7 @@
  * holds; a crash (`BUG`, `panic`) ends everything, and what it held no longer matters.
  */
 import type { CSource, Node } from '../model/source.js';
-import { namedChildrenOf } from './syntax.js';
+import { namedChildrenOf } from '../parsers/c-syntax.js';
 
 export type NoreturnSort = 'exit' | 'crash';
 

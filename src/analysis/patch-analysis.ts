@@ -10,7 +10,7 @@ import { judgeLeaks, type Leak } from './leaks.js';
 import { NoreturnCalls, declaredNoreturn } from './noreturn.js';
 import { HOLDING_CALL, nameSuggestsRelease, releaseApi, RELEASE_APIS, type ResourceKind } from './resources.js';
 import { FunctionSummaries, isNestedDefinition } from './summaries.js';
-import { calleeName, callArguments, expressionKey, lastFieldOfKey } from './syntax.js';
+import { calleeName, callArguments, expressionKey, lastFieldOfKey } from '../parsers/c-syntax.js';
 import { findCompletionWaits, findThreadStarts, inheritedObligations, type CompletionWait, type ThreadStart } from './threads.js';
 
 export interface AnalysedFunction {

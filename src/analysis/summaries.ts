@@ -18,7 +18,7 @@ import {
   type FailureStyle,
   type ResourceKind,
 } from './resources.js';
-import { calleeName, callArguments, expressionKey, rootIdentifier, stripCastsAndParentheses } from './syntax.js';
+import { calleeName, callArguments, expressionKey, rootIdentifier, stripCastsAndParentheses } from '../parsers/c-syntax.js';
 import { wordsOf } from './words.js';
 
 export interface ParameterEffect {

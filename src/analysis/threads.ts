@@ -11,7 +11,7 @@ import { functionParameters } from './cfg.js';
 import type { InheritedObligation } from './engine.js';
 import { THREAD_STARTER_APIS, threadStarterApi, waitApi } from './resources.js';
 import { isNestedDefinition, type FunctionSummaries } from './summaries.js';
-import { calleeName, callArguments, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from './syntax.js';
+import { calleeName, callArguments, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from '../parsers/c-syntax.js';
 
 /** A module reference taken before a thread was started. */
 export interface ModuleReferenceTaken {

@@ -47,6 +47,7 @@
  * Function names come from declarators; for a function whose head was synthesised the name
  * is the heading's, which git may have cut short, and '' for the neutral fragment function.
  */
+import { declaredName } from './c-syntax.js';
 import type { CFunction, CSource, Define, Node, Tree } from '../model/source.js';
 import type { FileChange, PostImageSegment } from '../model/types.js';
 import { contextForRun, FRAGMENT_FUNCTION, measureRun } from './c-context.js';
@@ -164,18 +165,6 @@ export function buildCText(file: FileChange): ParsedCText {
     originalRows: builder.originalRows,
     synthesized: builder.synthesized,
   };
-}
-
-/** The identifier a declarator declares (through pointers, parentheses, arrays, calls). */
-export function declaredName(declarator: Node | null): string | null {
-  let node = declarator;
-  while (node !== null) {
-    if (node.type === 'identifier' || node.type === 'field_identifier' || node.type === 'type_identifier') {
-      return node.text;
-    }
-    node = node.childForFieldName('declarator') ?? node.namedChildren.find((child) => child !== null) ?? null;
-  }
-  return null;
 }
 
 const NORETURN = /(?<![\w$])(?:__noreturn|_Noreturn|noreturn|__noreturn__)(?![\w$])/;

@@ -2,7 +2,7 @@
  * Line bookkeeping for a parsed file: which row of the parsed text is which post-image line,
  * which post-image lines the patch adds, and which input line shows each of them.
  */
-import type { SourceLines } from '../model/source.js';
+import type { Node, SourceLines } from '../model/source.js';
 import type { FileChange } from '../model/types.js';
 
 /** A parsed text and the post-image line of each of its rows (null for a row cptlint synthesised). */
@@ -87,4 +87,9 @@ export function segmentRows(file: FileChange): { rows: string[]; rowToPostLine: 
     nextLine = segment.startLine + segment.lines.length;
   }
   return { rows, rowToPostLine };
+}
+
+/** Post-image line of a node's first row (null when the row was synthesised by the parser). */
+export function postLineOf(source: SourceLines, node: Node): number | null {
+  return source.postLineOfRow(node.startPosition.row);
 }

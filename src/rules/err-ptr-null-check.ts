@@ -8,8 +8,8 @@ import type { FindingDraft, Rule, RuleContext } from './rule.js';
 import { RETURN_STYLES, returnStyle, type ReturnStyle } from '../analysis/return-styles.js';
 import { functionDefinitionNodes } from '../parsers/c.js';
 import { isNullLiteral } from '../analysis/conditions.js';
-import { expressionKey, stripCastsAndParentheses } from '../analysis/syntax.js';
-import { callArguments, calleeName, declaredIdentifier, isField, nodesOfType, postLineOf } from './support/c-syntax.js';
+import { callArguments, calleeName, declaredIdentifier, expressionKey, isField, nodesOfType, stripCastsAndParentheses } from '../parsers/c-syntax.js';
+import { postLineOf } from '../parsers/source-lines.js';
 
 const ID = 'err-ptr-null-check';
 

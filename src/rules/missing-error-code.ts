@@ -25,9 +25,9 @@ import { NEGATIVE, POSITIVE, ZERO } from '../analysis/facts.js';
 import { NoreturnCalls, declaredNoreturn } from '../analysis/noreturn.js';
 import { hasAddedLine } from '../analysis/patch-analysis.js';
 import { RETURN_STYLES, returnStyle } from '../analysis/return-styles.js';
-import { compactText } from '../analysis/syntax.js';
+import { callArguments, calleeName, compactText, declarationOf, isField, nodesOfType } from '../parsers/c-syntax.js';
+import { postLineOf } from '../parsers/source-lines.js';
 import { isNullLiteral, valueKey } from '../analysis/conditions.js';
-import { callArguments, calleeName, declarationOf, isField, nodesOfType, postLineOf } from './support/c-syntax.js';
 
 const ID = 'missing-error-code';
 
@@ -543,10 +543,6 @@ function missingCodesIn(source: CSource, fn: CFunction, body: Node, noreturn: No
 // ---------------------------------------------------------------------------------------------
 // Wording
 
-function lineOfRow(source: CSource, row: number | null): number | null {
-  return row === null ? null : source.postLineOfRow(row);
-}
-
 function jumpText(jump: CfgNode, variable: string): string {
   return jump.kind === 'goto' ? `\`goto ${jump.callName ?? ''}\` returns \`${variable}\`` : `the function returns \`${variable}\``;
 }
@@ -554,12 +550,12 @@ function jumpText(jump: CfgNode, variable: string): string {
 /** Where a 0 comes from: "from `ret = 0` at line 30", "from foo_init() at line 40", "after the test at line 55". */
 function originText(source: CSource, reason: SingleZeroReason, variable: string): string {
   const at = (row: number): string => {
-    const line = lineOfRow(source, row);
+    const line = source.postLineOfRow(row);
     return line === null ? '' : ` at line ${line}`;
   };
   if (reason.kind === 'set') return `from \`${variable} = 0\`${at(reason.row)}`;
   if (reason.call === null || reason.callRow === null) {
-    const line = lineOfRow(source, reason.row);
+    const line = source.postLineOfRow(reason.row);
     const test = line === null ? undefined : source.lineText(line)?.trim();
     return test !== undefined && /^if\s*\(.{1,40}\)$/.test(test) ? `after \`${test}\`${at(reason.row)}` : `after its test${at(reason.row)}`;
   }
@@ -595,9 +591,9 @@ function callerText(fnName: string): string {
 function findingOf(source: CSource, fn: CFunction, missing: MissingCode): FindingDraft | null {
   const { test, path, reason } = missing;
   const testLine = postLineOf(source, test.node);
-  const jumpLine = lineOfRow(source, path.jump.row);
-  const storeLine = lineOfRow(source, missing.stored?.row ?? null);
-  const exitLines = path.exits.map((exit) => lineOfRow(source, exit.row));
+  const jumpLine = source.postLineOfRow(path.jump.row);
+  const storeLine = missing.stored ? source.postLineOfRow(missing.stored.row) : null;
+  const exitLines = path.exits.map((exit) => source.postLineOfRow(exit.row));
   const line = [testLine, jumpLine, storeLine, ...exitLines].find((candidate): candidate is number => candidate !== null && source.isAdded(candidate));
   if (line === undefined || testLine === null) return null;
   const comment = `${failureText(missing)}, ${jumpText(path.jump, path.variable)}, ${zeroText(source, reason, path.variable)}: ${callerText(fn.name)}. ${remedyText(missing)}`;
@@ -605,7 +601,7 @@ function findingOf(source: CSource, fn: CFunction, missing: MissingCode): Findin
   const related: FindingDraft['related'] = [];
   if (line !== testLine) related.push({ file: source.file.path, line: testLine, note: `the failure test` });
   for (const single of singleReasons(reason)) {
-    const zeroLine = lineOfRow(source, single.kind === 'set' ? single.row : (single.callRow ?? single.row));
+    const zeroLine = source.postLineOfRow(single.kind === 'set' ? single.row : (single.callRow ?? single.row));
     if (zeroLine !== null) related.push({ file: source.file.path, line: zeroLine, note: `${path.variable} is 0 from here` });
   }
   const exitLine = exitLines.find((candidate): candidate is number => candidate !== null);

@@ -4,7 +4,8 @@
  */
 import type { CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
-import { callsAfter, calleeName, declarationOf, enclosingFunctionDefinition, functionDefinitionName, identifiersIn, nodesOfType, postLineOf, withoutParentheses } from './support/c-syntax.js';
+import { callsAfter, calleeName, declarationOf, enclosingFunctionDefinition, functionDefinitionName, identifiersIn, nodesOfType, stripParentheses } from '../parsers/c-syntax.js';
+import { postLineOf } from '../parsers/source-lines.js';
 
 const ID = 'task-state-assign';
 
@@ -25,12 +26,12 @@ type TaskKind = 'current' | 'task' | 'unknown';
 
 /** Whether `object` (the `x` of `x->state`) is the current task, another task, or unknown. */
 function taskKindOf(object: Node): TaskKind {
-  const inner = withoutParentheses(object);
+  const inner = stripParentheses(object);
   if (inner.text === 'current' || inner.text === 'get_current()') return 'current';
   if (inner.type !== 'identifier') return 'unknown';
   const declaration = declarationOf(inner.text, inner);
   if (!declaration || !declaration.isPointer || !/\bstruct\s+task_struct\b/.test(declaration.typeText)) return 'unknown';
-  const initial = declaration.value ? withoutParentheses(declaration.value).text : '';
+  const initial = declaration.value ? stripParentheses(declaration.value).text : '';
   return initial === 'current' || initial === 'get_current()' ? 'current' : 'task';
 }
 
@@ -55,7 +56,7 @@ function stateStoreOf(assignment: Node): StateStore | null {
   const field = left.childForFieldName('field')?.text ?? '';
   const object = left.childForFieldName('argument');
   if (!object || (field !== 'state' && field !== '__state') || left.child(1)?.text !== '->') return null;
-  const states = identifiersIn(right).filter((name) => TASK_STATES.has(name));
+  const states = [...identifiersIn(right)].filter((name) => TASK_STATES.has(name));
   const kind = taskKindOf(object);
   if (states.length === 0 && kind === 'unknown') return null;
   return { assignment, object, field, states, kind };
@@ -118,12 +119,12 @@ function testBetween(scope: Node, from: Node, to: Node, source: CSource): { text
   const assignedSince = new Set(
     nodesOfType(scope, ['assignment_expression', 'init_declarator'])
       .filter(between)
-      .map((assignment) => withoutParentheses(assignment.childForFieldName('left') ?? assignment.childForFieldName('declarator') ?? assignment).text),
+      .map((assignment) => stripParentheses(assignment.childForFieldName('left') ?? assignment.childForFieldName('declarator') ?? assignment).text),
   );
   for (const statement of nodesOfType(scope, ['if_statement', 'while_statement']).filter(between)) {
     const condition = statement.childForFieldName('condition');
     if (!condition || nodesOfType(condition, ['field_expression', 'call_expression']).length === 0) continue;
-    if (identifiersIn(condition).some((name) => assignedSince.has(name))) continue;
+    if ([...identifiersIn(condition)].some((name) => assignedSince.has(name))) continue;
     const line = postLineOf(source, condition);
     if (line === null) continue;
     return { text: condition.text.replace(/^\(\s*|\s*\)$/g, '').replace(/\s+/g, ' '), line };

@@ -4,7 +4,8 @@
  */
 import type { CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
-import { callArguments, calleeName, enclosingFunctionDefinition, functionDefinitionName, nodesOfType, postLineOf, withoutParentheses } from './support/c-syntax.js';
+import { callArguments, calleeName, enclosingFunctionDefinition, functionDefinitionName, nodesOfType, stripParentheses } from '../parsers/c-syntax.js';
+import { postLineOf } from '../parsers/source-lines.js';
 import { callbackSlotsOf, type CallbackSlot } from './support/ops-callbacks.js';
 import { deferredWorkAfter } from './support/deferred-work.js';
 import { resultUse, type ResultUse } from './support/result-use.js';
@@ -14,7 +15,7 @@ const ID = 'try-module-get-self';
 function isSelfReference(call: Node): boolean {
   if (calleeName(call) !== 'try_module_get') return false;
   const [argument] = callArguments(call);
-  return argument !== undefined && withoutParentheses(argument).text === 'THIS_MODULE';
+  return argument !== undefined && stripParentheses(argument).text === 'THIS_MODULE';
 }
 
 /** Whether the condition is true when `operand` is false: counts `!` and `== 0` on the way up. */

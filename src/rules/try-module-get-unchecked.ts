@@ -4,7 +4,8 @@
  */
 import type { CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
-import { callArguments, calleeName, enclosingFunctionDefinition, functionDefinitionName, nodesOfType, postLineOf, withoutParentheses } from './support/c-syntax.js';
+import { callArguments, calleeName, enclosingFunctionDefinition, functionDefinitionName, nodesOfType, stripParentheses } from '../parsers/c-syntax.js';
+import { postLineOf } from '../parsers/source-lines.js';
 import { resultUse } from './support/result-use.js';
 
 const ID = 'try-module-get-unchecked';
@@ -21,7 +22,7 @@ function matchingPut(module: string, call: Node, source: CSource, sources: reado
       if (calleeName(put) !== 'module_put') continue;
       const [argument] = callArguments(put);
       const line = postLineOf(where, put);
-      if (argument && withoutParentheses(argument).text === module && line !== null) return { file: where.file.path, line };
+      if (argument && stripParentheses(argument).text === module && line !== null) return { file: where.file.path, line };
     }
   }
   return null;
@@ -61,7 +62,7 @@ export const tryModuleGetUnchecked: Rule = {
         const line = postLineOf(source, call);
         const [argument] = callArguments(call);
         if (line === null || !argument) continue;
-        const module = withoutParentheses(argument).text;
+        const module = stripParentheses(argument).text;
         const definition = enclosingFunctionDefinition(call);
         const name = definition ? functionDefinitionName(definition) : null;
         const who = name ? `${name}()` : 'this code';

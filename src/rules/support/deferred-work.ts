@@ -4,7 +4,7 @@
  * reference is taken before them. Rules name the call to say what the reference is for.
  */
 import type { Node } from '../../model/source.js';
-import { callsAfter, calleeName, enclosingFunctionDefinition } from './c-syntax.js';
+import { callsAfter, calleeName, enclosingFunctionDefinition } from '../../parsers/c-syntax.js';
 
 const VERB_OF_CALL: ReadonlyMap<string, string> = new Map([
   ...['kernel_thread', 'kthread_run', 'kthread_create', 'kthread_create_on_node', 'kthread_run_on_cpu', 'kthread_create_on_cpu', 'kthread_run_worker', 'kthread_create_worker'].map(

@@ -4,7 +4,8 @@
  * reached through a table that the calling subsystem pins through its owner field.
  */
 import type { CSource, ParsedSource } from '../../model/source.js';
-import { nodesOfType, postLineOf, withoutParentheses } from './c-syntax.js';
+import { nodesOfType, stripParentheses } from '../../parsers/c-syntax.js';
+import { postLineOf } from '../../parsers/source-lines.js';
 import type { Node } from '../../model/source.js';
 
 export interface CallbackSlot {
@@ -20,7 +21,7 @@ export interface CallbackSlot {
 
 function namesFunction(value: Node | null, functionName: string): boolean {
   if (!value) return false;
-  const inner = withoutParentheses(value);
+  const inner = stripParentheses(value);
   if (inner.type === 'identifier') return inner.text === functionName;
   if (inner.type === 'pointer_expression') return inner.childForFieldName('argument')?.text === functionName;
   return false;

@@ -3,7 +3,7 @@
  * in a variable (and then tests it or not). Rules about calls that can fail ask this.
  */
 import type { Node } from '../../model/source.js';
-import { calleeName, enclosingFunctionDefinition, isField, nodesOfType } from './c-syntax.js';
+import { calleeName, enclosingFunctionDefinition, isField, nodesOfType } from '../../parsers/c-syntax.js';
 
 export type ResultUse =
   | { kind: 'ignored' }

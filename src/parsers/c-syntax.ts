@@ -1,6 +1,8 @@
 /**
- * Small readers of tree-sitter C nodes that the control-flow and resource analyses share:
- * children without comments, the text of an expression as a comparable key, call names.
+ * The one place that knows C syntax as tree-sitter-c shapes it: children without comments,
+ * an expression as a comparable key, the callee and arguments of a call, the name a
+ * declarator declares, the function around a node, how a name was declared. The analysis
+ * and the rules ask here; none of them walks a tree its own way for these questions.
  */
 import type { Node } from '../model/source.js';
 
@@ -172,13 +174,98 @@ export function keyMentions(key: string, name: string): boolean {
   }
 }
 
-/** Whether a node has an ancestor of the given type (stopping at `stopAt`). */
-export function hasAncestor(node: Node, type: string, stopAt: Node | null = null): boolean {
-  let current = node.parent;
-  while (current !== null) {
-    if (stopAt !== null && current.id === stopAt.id) return false;
-    if (current.type === type) return true;
-    current = current.parent;
+/** Every descendant of `node` (itself included) of one of `types`, in source order. */
+export function nodesOfType(node: Node, types: string | string[]): Node[] {
+  return node.descendantsOfType(types).filter((found): found is Node => found !== null);
+}
+
+/** The function_definition around `node`, if any. */
+export function enclosingFunctionDefinition(node: Node): Node | null {
+  let current: Node | null = node.parent;
+  while (current && current.type !== 'function_definition') current = current.parent;
+  return current;
+}
+
+/** The name a function_definition declares (through pointer, parenthesized and attributed declarators). */
+export function functionDefinitionName(definition: Node): string | null {
+  return declaredName(definition.childForFieldName('declarator'));
+}
+
+/**
+ * The name node a declarator finally declares, through pointers, parentheses, arrays, calls and
+ * initialisers: `*p`, `p[4]`, `(*p)(void)` and `p = x` all declare p.
+ */
+export function declaredIdentifier(declarator: Node | null): Node | null {
+  let node = declarator;
+  while (node !== null) {
+    if (node.type === 'identifier' || node.type === 'field_identifier' || node.type === 'type_identifier') return node;
+    node = node.childForFieldName('declarator') ?? namedChildrenOf(node)[0] ?? null;
   }
-  return false;
+  return null;
+}
+
+/** The name a declarator declares (see declaredIdentifier). */
+export function declaredName(declarator: Node | null): string | null {
+  return declaredIdentifier(declarator)?.text ?? null;
+}
+
+/** One declaration of a name: its type text, whether a pointer, and its initial value. */
+export interface NameDeclaration {
+  typeText: string;
+  isPointer: boolean;
+  value: Node | null;
+  node: Node;
+}
+
+function declarationsIn(scope: Node, name: string, nodeTypes: string[]): NameDeclaration[] {
+  const found: NameDeclaration[] = [];
+  for (const declaration of nodesOfType(scope, nodeTypes)) {
+    const typeNode = declaration.childForFieldName('type');
+    if (!typeNode) continue;
+    for (const declarator of declaration.childrenForFieldName('declarator')) {
+      const identifier = declaredIdentifier(declarator);
+      if (!declarator || identifier?.text !== name) continue;
+      const value = declarator.type === 'init_declarator' ? declarator.childForFieldName('value') : null;
+      const shape = declarator.type === 'init_declarator' ? declarator.childForFieldName('declarator') : declarator;
+      found.push({ typeText: typeNode.text, isPointer: shape?.type === 'pointer_declarator', value, node: declaration });
+    }
+  }
+  return found;
+}
+
+/**
+ * How `name` is declared as seen from `node`: a parameter or local of the enclosing function
+ * first, then a declaration at file scope. Null when the patch does not show it.
+ */
+export function declarationOf(name: string, node: Node): NameDeclaration | null {
+  const definition = enclosingFunctionDefinition(node);
+  if (definition) {
+    const local = declarationsIn(definition, name, ['parameter_declaration', 'declaration']);
+    if (local.length > 0) return local[0];
+  }
+  const root = node.tree.rootNode;
+  for (const child of namedChildrenOf(root)) {
+    if (child.type !== 'declaration') continue;
+    const global = declarationsIn(child, name, ['declaration']);
+    if (global.length > 0) return global[0];
+  }
+  return null;
+}
+
+/** The statement that directly holds `node` (expression_statement, return_statement, if_statement...). */
+export function enclosingStatement(node: Node): Node | null {
+  let current: Node | null = node;
+  while (current && !current.type.endsWith('_statement') && current.type !== 'declaration') current = current.parent;
+  return current;
+}
+
+/** Calls inside `scope` that start after `node` ends, in source order. */
+export function callsAfter(scope: Node, node: Node): Node[] {
+  return nodesOfType(scope, 'call_expression').filter((call) => call.startIndex >= node.endIndex);
+}
+
+/** `child` is the node under `field` of `parent` (the condition of an if, the value of a pair). */
+export function isField(parent: Node, child: Node, field: string): boolean {
+  const fieldNode = parent.childForFieldName(field);
+  return fieldNode !== null && fieldNode.id === child.id;
 }
