@@ -29,6 +29,13 @@ module.exports = {
     stage('model', ['model']),
     stage('parsers', ['model', 'parsers']),
     stage('analysis', ['model', 'parsers', 'analysis']),
+    {
+      name: 'flow-knows-no-ownership',
+      comment: 'src/analysis/flow/ (graphs, paths, conditions) is below ownership and constants: it imports neither',
+      severity: 'error',
+      from: { path: '^src/analysis/flow/' },
+      to: { path: '^src/analysis/(ownership|constants)/' },
+    },
     stage('rules', ['model', 'parsers', 'analysis', 'rules']),
     stage('review', ['model', 'parsers', 'analysis', 'rules', 'review']),
     stage('report', ['model', 'report']),

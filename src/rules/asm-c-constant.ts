@@ -4,7 +4,7 @@
  * constant the assembly needs that only a .c file defines.
  */
 import type { AsmSource, CSource, ParsedSource } from '../model/source.js';
-import { constantDefinitions, type ConstantDefinition } from '../analysis/constants.js';
+import { constantDefinitions, type ConstantDefinition } from '../analysis/constants/constants.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 import { findConstantEvidence, type ConstantEvidence, type ConstantMatch } from './support/constant-evidence.js';
 import { adjustedStackPointer, commentsNear, definedSymbols, instructionsOf, numbersOf, symbolsUsedBy, type AsmNumber } from './support/asm-syntax.js';

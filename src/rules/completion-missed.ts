@@ -2,8 +2,8 @@
  * completion-missed: a thread, or a function whose completion somebody waits for, completes it
  * on some paths but leaves on another without complete(): the waiter sleeps forever.
  */
-import { analysePatch } from '../analysis/patch-analysis.js';
-import { otherEndsPhrase, relatedOf, storyOf } from '../analysis/leak-findings.js';
+import { analysePatch } from '../analysis/ownership/patch-analysis.js';
+import { otherEndsPhrase, relatedOf, storyOf } from '../analysis/ownership/leak-findings.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 
 const ID = 'completion-missed';

@@ -5,9 +5,9 @@
  */
 import type { CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
-import { RETURN_STYLES, returnStyle, type ReturnStyle } from '../analysis/return-styles.js';
+import { RETURN_STYLES, returnStyle, type ReturnStyle } from '../analysis/ownership/return-styles.js';
 import { functionDefinitionNodes } from '../parsers/c.js';
-import { isNullLiteral } from '../analysis/conditions.js';
+import { isNullLiteral } from '../analysis/flow/conditions.js';
 import { callArguments, calleeName, declaredIdentifier, expressionKey, isField, nodesOfType, stripCastsAndParentheses } from '../parsers/c-syntax.js';
 import { postLineOf } from '../parsers/source-lines.js';
 

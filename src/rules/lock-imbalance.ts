@@ -2,9 +2,9 @@
  * lock-imbalance: a lock (spinlock, mutex, rwlock, semaphore, rwsem, RCU read side, RTNL,
  * socket lock) that one path releases and another leaves with.
  */
-import { analysePatch } from '../analysis/patch-analysis.js';
-import { otherEndsPhrase, relatedOf, storyOf } from '../analysis/leak-findings.js';
-import { IMPLICIT_RESOURCE_NAMES } from '../analysis/resources.js';
+import { analysePatch } from '../analysis/ownership/patch-analysis.js';
+import { otherEndsPhrase, relatedOf, storyOf } from '../analysis/ownership/leak-findings.js';
+import { IMPLICIT_RESOURCE_NAMES } from '../analysis/ownership/resources.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 
 const ID = 'lock-imbalance';

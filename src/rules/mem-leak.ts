@@ -2,8 +2,8 @@
  * mem-leak: an allocation (kmalloc and friends, vmalloc, kstrdup, kmemdup, memdup_user, ...)
  * that one path frees or hands on and another leaves with.
  */
-import { analysePatch } from '../analysis/patch-analysis.js';
-import { otherEndsPhrase, relatedOf, splitEnds, storyOf } from '../analysis/leak-findings.js';
+import { analysePatch } from '../analysis/ownership/patch-analysis.js';
+import { otherEndsPhrase, relatedOf, splitEnds, storyOf } from '../analysis/ownership/leak-findings.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 
 const ID = 'mem-leak';

@@ -17,17 +17,18 @@
  * Steps over lines the patch does not show (a gap between hunks, a cut head or tail) are
  * never trusted.
  */
+import type { PatchUnderReview } from '../model/review.js';
+import { cfgOf } from '../analysis/function-cfg.js';
 import type { CFunction, CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
-import { buildCfg, type Cfg, type CfgNode } from '../analysis/cfg.js';
-import type { Event } from '../analysis/events.js';
-import { NEGATIVE, POSITIVE, ZERO } from '../analysis/facts.js';
-import { NoreturnCalls, declaredNoreturn } from '../analysis/noreturn.js';
-import { hasAddedLine } from '../analysis/patch-analysis.js';
-import { RETURN_STYLES, returnStyle } from '../analysis/return-styles.js';
+import type { Cfg, CfgNode } from '../analysis/flow/cfg.js';
+import type { Event } from '../analysis/flow/events.js';
+import { NEGATIVE, POSITIVE, ZERO } from '../analysis/flow/facts.js';
+import { hasAddedLine } from '../analysis/ownership/patch-analysis.js';
+import { RETURN_STYLES, returnStyle } from '../analysis/ownership/return-styles.js';
 import { callArguments, calleeName, compactText, declarationOf, isField, nodesOfType } from '../parsers/c-syntax.js';
 import { postLineOf } from '../parsers/source-lines.js';
-import { isNullLiteral, valueKey } from '../analysis/conditions.js';
+import { isNullLiteral, valueKey } from '../analysis/flow/conditions.js';
 
 const ID = 'missing-error-code';
 
@@ -496,15 +497,8 @@ interface MissingCode {
   stored: StoredPointer | null;
 }
 
-function missingCodesIn(source: CSource, fn: CFunction, body: Node, noreturn: NoreturnCalls): MissingCode[] {
-  const cfg = buildCfg(fn.node, fn.name, {
-    noreturn,
-    originalRow: (row) => {
-      const line = source.postLineOfRow(row);
-      return line === null ? undefined : source.lineText(line);
-    },
-    entryAnywhere: !startsShown(source, body),
-  });
+function missingCodesIn(patch: PatchUnderReview, source: CSource, fn: CFunction, body: Node): MissingCode[] {
+  const cfg = cfgOf(patch, source, fn, !startsShown(source, body));
   const shown: ShownFunction = { source, bodyRow: shownStartRow(source, body), enteredUnseen: labelsEnteredUnseen(source, fn.node, body, cfg) };
   const found: MissingCode[] = [];
   const allocated = allocatedKeys(cfg);
@@ -650,7 +644,6 @@ export const missingErrorCode: Rule = {
     const findings: FindingDraft[] = [];
     const sources = context.current.sources.filter((source): source is CSource => source.kind === 'c' && mayHoldMissingCode(source));
     if (sources.length === 0) return findings;
-    const noreturn = new NoreturnCalls(declaredNoreturn(sources));
     for (const source of sources) {
       const reported = new Set<string>();
       for (const fn of source.functions) {
@@ -658,7 +651,7 @@ export const missingErrorCode: Rule = {
         if (fn.name === '' || body === null || !returnsErrorCode(fn) || !hasAddedLine(source, fn)) continue;
         // The graph is built only for a function whose own text holds a failure test's call and a returned variable.
         if (!mayHoldMissingCodeText(fn.node.text)) continue;
-        for (const missing of missingCodesIn(source, fn, body, noreturn)) {
+        for (const missing of missingCodesIn(context.current, source, fn, body)) {
           const finding = findingOf(source, fn, missing);
           const key = finding === null ? '' : `${finding.line}:${finding.summary}`;
           if (finding === null || reported.has(key)) continue;

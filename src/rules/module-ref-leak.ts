@@ -2,9 +2,9 @@
  * module-ref-leak: a module reference (try_module_get, __module_get, or the one a thread
  * inherits from whoever started it) that one path drops and another leaves with.
  */
-import { analysePatch } from '../analysis/patch-analysis.js';
-import { otherEndsPhrase, relatedOf, storyOf, type LeakStory } from '../analysis/leak-findings.js';
-import type { LeakInSource } from '../analysis/patch-analysis.js';
+import { analysePatch } from '../analysis/ownership/patch-analysis.js';
+import { otherEndsPhrase, relatedOf, storyOf, type LeakStory } from '../analysis/ownership/leak-findings.js';
+import type { LeakInSource } from '../analysis/ownership/patch-analysis.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 
 const ID = 'module-ref-leak';

@@ -5,9 +5,9 @@
  * leaves with, a for_each_*() loop left with its node held, or a reference stored in a
  * structure that the patch never puts.
  */
-import { analysePatch, type LeakInSource } from '../analysis/patch-analysis.js';
-import { failureReach, mayBeDroppedThroughContainer, otherEndsPhrase, relatedOf, splitEnds, storyOf, type LeakStory } from '../analysis/leak-findings.js';
-import { acquireApi, type CountVerbs } from '../analysis/resources.js';
+import { analysePatch, type LeakInSource } from '../analysis/ownership/patch-analysis.js';
+import { failureReach, mayBeDroppedThroughContainer, otherEndsPhrase, relatedOf, splitEnds, storyOf, type LeakStory } from '../analysis/ownership/leak-findings.js';
+import { acquireApi, type CountVerbs } from '../analysis/ownership/resources.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 
 const ID = 'ref-leak';

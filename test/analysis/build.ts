@@ -1,7 +1,7 @@
 /** Test helpers: C snippets as parsed sources and control-flow graphs. */
 import { buildCSource } from '../../src/parsers/c.js';
-import { buildCfg, type Cfg } from '../../src/analysis/cfg.js';
-import { NoreturnCalls, declaredNoreturn } from '../../src/analysis/noreturn.js';
+import { buildCfg, type Cfg } from '../../src/analysis/flow/cfg.js';
+import { NoreturnCalls, declaredNoreturn } from '../../src/analysis/flow/noreturn.js';
 import type { CFunction, CSource } from '../../src/model/source.js';
 import { newFileChange } from '../helpers/file-change.js';
 

@@ -1,5 +1,5 @@
-import { enumeratePaths } from '../../src/analysis/paths.js';
-import type { Cfg } from '../../src/analysis/cfg.js';
+import { enumeratePaths } from '../../src/analysis/flow/paths.js';
+import type { Cfg } from '../../src/analysis/flow/cfg.js';
 import type { CSource } from '../../src/model/source.js';
 import { initTreeSitter } from '../../src/parsers/treesitter.js';
 import { cfgOf } from './build.js';

@@ -1,8 +1,8 @@
-import { analyseFunction, type FunctionAnalysis } from '../../src/analysis/engine.js';
-import { judgeLeaks } from '../../src/analysis/leaks.js';
-import { analysePatch } from '../../src/analysis/patch-analysis.js';
-import { returnKindOf } from '../../src/analysis/patch-analysis.js';
-import { FunctionSummaries } from '../../src/analysis/summaries.js';
+import { analyseFunction, type FunctionAnalysis } from '../../src/analysis/ownership/engine.js';
+import { judgeLeaks } from '../../src/analysis/ownership/leaks.js';
+import { analysePatch } from '../../src/analysis/ownership/patch-analysis.js';
+import { returnKindOf } from '../../src/analysis/ownership/patch-analysis.js';
+import { FunctionSummaries } from '../../src/analysis/ownership/summaries.js';
 import { buildCSource } from '../../src/parsers/c.js';
 import { initTreeSitter } from '../../src/parsers/treesitter.js';
 import { modifiedFileChange } from '../helpers/file-change.js';

@@ -1,5 +1,5 @@
-import { conditionAtom, constantMask } from '../../src/analysis/conditions.js';
-import { ANY_VALUE, Facts, NEGATIVE, POSITIVE, ZERO, comparisonMasks, resultMask, successMask, takeBranch } from '../../src/analysis/facts.js';
+import { conditionAtom, constantMask } from '../../src/analysis/flow/conditions.js';
+import { ANY_VALUE, Facts, NEGATIVE, POSITIVE, ZERO, comparisonMasks, resultMask, successMask, takeBranch } from '../../src/analysis/flow/facts.js';
 import type { Node } from '../../src/model/source.js';
 import { initTreeSitter, parseC } from '../../src/parsers/treesitter.js';
 

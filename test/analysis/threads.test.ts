@@ -1,5 +1,5 @@
-import { FunctionSummaries } from '../../src/analysis/summaries.js';
-import { findCompletionWaits, findThreadStarts, waiterFor } from '../../src/analysis/threads.js';
+import { FunctionSummaries } from '../../src/analysis/ownership/summaries.js';
+import { findCompletionWaits, findThreadStarts, waiterFor } from '../../src/analysis/ownership/threads.js';
 import { initTreeSitter } from '../../src/parsers/treesitter.js';
 import { sourceOf } from './build.js';
 

@@ -1,5 +1,5 @@
-import { RETURN_STYLES, returnStyle } from '../../src/analysis/return-styles.js';
-import { ACQUIRE_APIS } from '../../src/analysis/resources.js';
+import { RETURN_STYLES, returnStyle } from '../../src/analysis/ownership/return-styles.js';
+import { ACQUIRE_APIS } from '../../src/analysis/ownership/resources.js';
 import { errPtrNullCheck } from '../../src/rules/err-ptr-null-check.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 

@@ -8,7 +8,7 @@
  */
 import type { AsmSource, CSource } from '../../model/source.js';
 import type { RelatedLocation } from '../../model/types.js';
-import { functionReferences, macroUses, valueCommonness, type ConstantDefinition, type MacroUse } from '../../analysis/constants.js';
+import { functionReferences, macroUses, valueCommonness, type ConstantDefinition, type MacroUse } from '../../analysis/constants/constants.js';
 import { adjustedStackPointer, commentsNear, enclosingSymbols, type AsmNumber } from './asm-syntax.js';
 import { enclosingStatement } from '../../parsers/c-syntax.js';
 

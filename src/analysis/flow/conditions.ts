@@ -3,7 +3,7 @@
  * `-ENOMEM`, `NULL`. The keys they produce are the ones events.ts gives the same values,
  * so a test of `p` meets the `p = kmalloc(...)` that set it.
  */
-import type { Node } from '../model/source.js';
+import type { Node } from '../../model/source.js';
 import {
   ANY_VALUE,
   comparisonMasks,
@@ -14,7 +14,7 @@ import {
   type ConditionAtom,
   type ValueMask,
 } from './facts.js';
-import { calleeName, callArguments, compactText, stripCastsAndParentheses } from '../parsers/c-syntax.js';
+import { calleeName, callArguments, compactText, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 
 /** Wrappers that evaluate to their (first) argument's truth: `unlikely(x)`, `WARN_ON(x)`. */
 const TRANSPARENT_WRAPPERS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE', '!!']);

@@ -8,7 +8,7 @@
  * A reference stored into a structure field counts as handed off only when the patch drops
  * that field's reference somewhere, or does not show the whole file.
  */
-import type { CfgNode } from './cfg.js';
+import type { CfgNode } from '../flow/cfg.js';
 import type { AcquireSite, ExitRecord, FunctionAnalysis, SiteOutcome } from './engine.js';
 import { acquireApi, type ResourceKind } from './resources.js';
 

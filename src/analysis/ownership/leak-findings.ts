@@ -3,11 +3,11 @@
  * else the acquire the patch adds), the phrases that name the exit, the situation and the
  * other end, and the related locations. The rules put the sentences together.
  */
-import type { RelatedLocation } from '../model/types.js';
-import type { CSource } from '../model/source.js';
-import type { Cfg, CfgNode } from './cfg.js';
+import type { RelatedLocation } from '../../model/types.js';
+import type { CSource } from '../../model/source.js';
+import type { Cfg, CfgNode } from '../flow/cfg.js';
 import type { AcquireSite } from './engine.js';
-import { NEGATIVE, ZERO } from './facts.js';
+import { NEGATIVE, ZERO } from '../flow/facts.js';
 import { acquireApi, handOffApi, nameSuggestsCountRelease, releaseApi } from './resources.js';
 import type { OtherEnd } from './leaks.js';
 import type { LeakInSource } from './patch-analysis.js';

@@ -3,9 +3,9 @@
  * and with which value, in C (#define) and in assembly (#define, .set, .equ), and where C
  * code uses a macro. Rules that compare assembly numbers with C constants read these.
  */
-import type { AsmSource, CSource, Node, ParsedSource } from '../model/source.js';
-import { evaluateConstant } from '../parsers/defines.js';
-import { mayNameIdentifier } from './words.js';
+import type { AsmSource, CSource, Node, ParsedSource } from '../../model/source.js';
+import { evaluateConstant } from '../../parsers/defines.js';
+import { mayNameIdentifier } from '../words.js';
 
 export interface ConstantDefinition {
   name: string;

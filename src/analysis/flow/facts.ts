@@ -4,7 +4,8 @@
  * handling: zero/NULL, negative/ERR_PTR, and positive/a valid pointer. A branch narrows the
  * set; an empty set means the path cannot happen.
  */
-import type { FailureStyle } from './resources.js';
+/** How a call says it failed: never, NULL, an ERR_PTR(), either, a negative errno, ... */
+export type FailureStyle = 'never' | 'null' | 'err-ptr' | 'err-ptr-or-null' | 'errno' | 'negative' | 'zero-ok' | 'false';
 
 export type ValueMask = number;
 

@@ -3,7 +3,7 @@
  * without touching the syntax tree again: calls (with their arguments as keys), assignments
  * (with what was assigned), and values that may have changed behind our back.
  */
-import type { Node } from '../model/source.js';
+import type { Node } from '../../model/source.js';
 import { constantMask, valueKey } from './conditions.js';
 import { NEGATIVE, type ValueMask } from './facts.js';
 import {
@@ -17,7 +17,7 @@ import {
   namedChildrenOf,
   rootIdentifier,
   stripCastsAndParentheses,
-} from '../parsers/c-syntax.js';
+} from '../../parsers/c-syntax.js';
 
 export interface ArgumentInfo {
   /** The argument as a key: `dev->lock` for `&dev->lock`. */

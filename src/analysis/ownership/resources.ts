@@ -3,6 +3,7 @@
  * resource, what failure looks like, how it is released, and its kind. Data only: the engine
  * (engine.ts) reads it, the rules word their comments from its nouns.
  */
+import type { FailureStyle } from '../flow/facts.js';
 
 export type ResourceKind = 'module' | 'reference' | 'memory' | 'lock' | 'completion';
 
@@ -17,7 +18,7 @@ export type ResourceKind = 'module' | 'reference' | 'memory' | 'lock' | 'complet
  * - zero-ok: zero on success, anything else on failure (down_trylock);
  * - false: zero on failure, non-zero on success (try_module_get, spin_trylock).
  */
-export type FailureStyle = 'never' | 'null' | 'err-ptr' | 'err-ptr-or-null' | 'errno' | 'negative' | 'zero-ok' | 'false';
+export type { FailureStyle };
 
 export interface AcquireApi {
   name: string;

@@ -7,7 +7,7 @@
  * The graph is plain data: each node carries the events of its statement (events.ts), so
  * walking paths never goes back to the tree.
  */
-import type { Node } from '../model/source.js';
+import type { Node } from '../../model/source.js';
 import { conditionAtom, constantMask, constantTruth, logicalParts, negatedOperand, unwrapTransparent, valueKey } from './conditions.js';
 import { NEGATIVE, type ConditionAtom, type ValueMask } from './facts.js';
 import {
@@ -19,8 +19,7 @@ import {
   type Event,
 } from './events.js';
 import type { NoreturnCalls } from './noreturn.js';
-import { iterationMacro } from './resources.js';
-import { calleeName, callArguments, expressionKey, namedChildrenOf, stripCastsAndParentheses } from '../parsers/c-syntax.js';
+import { calleeName, callArguments, expressionKey, namedChildrenOf, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 
 export type CfgNodeKind =
   /** The function's first node. */
@@ -116,6 +115,11 @@ export interface CfgOptions {
    * `if` the hunk cut, so every top-level statement is a possible way in.
    */
   entryAnywhere?: boolean;
+  /**
+   * For a `for_each_*` macro that hands out a counted reference per pass (the ownership
+   * table's iteration macros), the index of its cursor argument; undefined for other macros.
+   */
+  iterationCursor?: (macro: string) => number | undefined;
 }
 
 class CfgBuilder {
@@ -454,12 +458,12 @@ class CfgBuilder {
     }
     if (!LOOP_MACRO.test(name)) return this.optionalBlock(header, body, next, context, false);
 
-    const iteration = iterationMacro(name);
-    const variableArgument = iteration === undefined ? undefined : callArguments(call)[iteration.variableArgument];
+    const cursorArgument = this.options.iterationCursor?.(name);
+    const variableArgument = cursorArgument === undefined ? undefined : callArguments(call)[cursorArgument];
     const variable = variableArgument === undefined ? null : expressionKey(variableArgument);
     // The macro assigns its cursor on each pass: `pos`, and `n` of the _safe forms (list_for_each_entry_safe(pos, n, ...)).
     const cursors =
-      iteration !== undefined
+      cursorArgument !== undefined
         ? variableArgument === undefined
           ? []
           : [variableArgument]

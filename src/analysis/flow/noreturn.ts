@@ -3,8 +3,8 @@
  * `kthread_exit`) leaves the function like a `return` does and must have dropped what it
  * holds; a crash (`BUG`, `panic`) ends everything, and what it held no longer matters.
  */
-import type { CSource, Node } from '../model/source.js';
-import { namedChildrenOf } from '../parsers/c-syntax.js';
+import type { CSource, Node } from '../../model/source.js';
+import { namedChildrenOf } from '../../parsers/c-syntax.js';
 
 export type NoreturnSort = 'exit' | 'crash';
 

@@ -6,10 +6,10 @@
  * off (stored it, returned it, gave it to a thread or a registry) or still holds it.
  * leaks.ts judges those records.
  */
-import type { Cfg, CfgNode } from './cfg.js';
-import { ANY_VALUE, Facts, NEGATIVE, POSITIVE, ZERO, resultMask, successMask, takeBranch, type ValueMask } from './facts.js';
-import type { ArgumentInfo, AssignEvent, AssignTarget, CallEvent, Event, IterateEvent } from './events.js';
-import { DEFAULT_VISIT_BUDGET, walkPaths, type PathAnalysis } from './paths.js';
+import type { Cfg, CfgNode } from '../flow/cfg.js';
+import { ANY_VALUE, Facts, NEGATIVE, POSITIVE, ZERO, resultMask, successMask, takeBranch, type ValueMask } from '../flow/facts.js';
+import type { ArgumentInfo, AssignEvent, AssignTarget, CallEvent, Event, IterateEvent } from '../flow/events.js';
+import { DEFAULT_VISIT_BUDGET, walkPaths, type PathAnalysis } from '../flow/paths.js';
 import {
   IMPLICIT_RESOURCE_NAMES,
   acquireApi,
@@ -25,7 +25,7 @@ import {
   type ResourceKind,
 } from './resources.js';
 import type { FunctionSummaries } from './summaries.js';
-import { keyMentions } from '../parsers/c-syntax.js';
+import { keyMentions } from '../../parsers/c-syntax.js';
 
 /** Where an inherited obligation comes from, for comments. */
 export interface ObligationOrigin {

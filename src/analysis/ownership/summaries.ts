@@ -4,9 +4,9 @@
  * it in a structure, a list or a registry takes ownership; one that hands its function
  * pointer to kernel_thread()/kthread_run() starts threads for its callers.
  */
-import type { CFunction, CSource, Node } from '../model/source.js';
-import { assignTarget, carriedIdentifiers } from './events.js';
-import { functionParameters } from './cfg.js';
+import type { CFunction, CSource, Node } from '../../model/source.js';
+import { assignTarget, carriedIdentifiers } from '../flow/events.js';
+import { functionParameters } from '../flow/cfg.js';
 import {
   THREAD_STARTER_APIS,
   acquireApi,
@@ -18,8 +18,8 @@ import {
   type FailureStyle,
   type ResourceKind,
 } from './resources.js';
-import { calleeName, callArguments, expressionKey, rootIdentifier, stripCastsAndParentheses } from '../parsers/c-syntax.js';
-import { wordsOf } from './words.js';
+import { calleeName, callArguments, expressionKey, rootIdentifier, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { wordsOf } from '../words.js';
 
 export interface ParameterEffect {
   /** Kinds of resources the function releases through this parameter ('any' for a destructor-like name). */

@@ -3,14 +3,14 @@
  * (module-ref-leak, ref-leak, mem-leak, lock-imbalance, completion-missed): every function
  * with an added line gets its CFG walked, with what it inherits as a thread or a completer.
  */
-import type { CFunction, CSource, ParsedSource } from '../model/source.js';
-import { buildCfg, type Cfg } from './cfg.js';
+import { cfgOf, type PatchFiles } from '../function-cfg.js';
+import type { CFunction, CSource } from '../../model/source.js';
+import type { Cfg } from '../flow/cfg.js';
 import { analyseFunction, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
-import { NoreturnCalls, declaredNoreturn } from './noreturn.js';
 import { HOLDING_CALL, nameSuggestsRelease, releaseApi, RELEASE_APIS, type ResourceKind } from './resources.js';
 import { FunctionSummaries, isNestedDefinition } from './summaries.js';
-import { calleeName, callArguments, expressionKey, lastFieldOfKey } from '../parsers/c-syntax.js';
+import { calleeName, callArguments, expressionKey, lastFieldOfKey } from '../../parsers/c-syntax.js';
 import { findCompletionWaits, findThreadStarts, inheritedObligations, type CompletionWait, type ThreadStart } from './threads.js';
 
 export interface AnalysedFunction {
@@ -32,10 +32,8 @@ export interface LeakInSource {
   fn: CFunction;
 }
 
-/** The parsed files of one patch (the rules' PatchUnderReview fits). */
-export interface PatchSources {
-  sources: readonly ParsedSource[];
-}
+/** The parsed files of one patch (the model's PatchUnderReview fits). */
+export type PatchSources = PatchFiles;
 
 const COMPLETE_CALL = /\bcomplete(?:_all|_and_exit)?\s*\(|\bkthread_complete_and_exit\s*\(/;
 
@@ -62,11 +60,6 @@ function hasGap(source: CSource, fn: CFunction): boolean {
     seenShown = true;
   }
   return false;
-}
-
-function originalRowOf(source: CSource, row: number): string | undefined {
-  const line = source.postLineOfRow(row);
-  return line === null ? undefined : source.lineText(line);
 }
 
 /** The patch adds a line of the function. */
@@ -133,7 +126,6 @@ function fieldReleases(reviews: readonly PatchSources[]): Map<ResourceKind, Set<
 
 function analyse(current: PatchSources, series: readonly PatchSources[]): PatchAnalysis {
   const sources = cSourcesOf(current);
-  const noreturn = new NoreturnCalls(declaredNoreturn(sources));
   const summaries = new FunctionSummaries(sources);
   const threadFunctions = new Set<string>();
   const threadStarts = findThreadStarts(sources, summaries);
@@ -155,11 +147,7 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
       const completes = COMPLETE_CALL.test(text) && (waits.length > 0 || threadFunctions.has(fn.name));
       if (!HOLDING_CALL.test(text) && !threadFunctions.has(fn.name) && !completes) continue;
       if (isNestedDefinition(fn.node) || hasGap(source, fn) || fn.node.childForFieldName('body') === null) continue;
-      const cfg = buildCfg(fn.node, fn.name, {
-        noreturn,
-        originalRow: (row) => originalRowOf(source, row),
-        entryAnywhere: source.postLineOfRow(fn.node.startPosition.row) === null,
-      });
+      const cfg = cfgOf(current, source, fn, source.postLineOfRow(fn.node.startPosition.row) === null);
       const inherited = inheritedObligations({ functionName: fn.name, starts: threadStarts, waits, completed: completedOnce(cfg), lineOf });
       const analysis = analyseFunction({
         cfg,

@@ -6,12 +6,12 @@
  * one-shot function that completes a completion somebody waits for must complete it on every
  * way out, or the waiter sleeps forever.
  */
-import type { CFunction, CSource, Node } from '../model/source.js';
-import { functionParameters } from './cfg.js';
+import type { CFunction, CSource, Node } from '../../model/source.js';
+import { functionParameters } from '../flow/cfg.js';
 import type { InheritedObligation } from './engine.js';
 import { THREAD_STARTER_APIS, threadStarterApi, waitApi } from './resources.js';
 import { isNestedDefinition, type FunctionSummaries } from './summaries.js';
-import { calleeName, callArguments, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from '../parsers/c-syntax.js';
+import { calleeName, callArguments, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 
 /** A module reference taken before a thread was started. */
 export interface ModuleReferenceTaken {

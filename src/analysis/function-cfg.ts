@@ -1,0 +1,57 @@
+/**
+ * One control-flow graph per function and entry assumption, per review: the leak engine and
+ * missing-error-code ask for the same functions, and a graph is built once. The calls that
+ * never return are those the patch's own C files declare so, with the kernel's known ones.
+ */
+import type { CFunction, CSource, ParsedSource } from '../model/source.js';
+import { buildCfg, type Cfg } from './flow/cfg.js';
+import { NoreturnCalls, declaredNoreturn } from './flow/noreturn.js';
+import { iterationMacro } from './ownership/resources.js';
+
+/** The parsed files of one patch (the model's PatchFiles fits). */
+export interface PatchFiles {
+  sources: readonly ParsedSource[];
+}
+
+const noreturnByPatch = new WeakMap<PatchFiles, NoreturnCalls>();
+const cfgsByFunction = new WeakMap<CFunction, Map<boolean, Cfg>>();
+
+function cSourcesOf(patch: PatchFiles): CSource[] {
+  return patch.sources.filter((source): source is CSource => source.kind === 'c');
+}
+
+/** The calls that never return, as the patch's C files and the kernel declare them. */
+export function noreturnOf(patch: PatchFiles): NoreturnCalls {
+  let noreturn = noreturnByPatch.get(patch);
+  if (noreturn === undefined) {
+    noreturn = new NoreturnCalls(declaredNoreturn(cSourcesOf(patch)));
+    noreturnByPatch.set(patch, noreturn);
+  }
+  return noreturn;
+}
+
+/**
+ * The graph of `fn` (a function of `source`, a file of `patch`).
+ * @param entryAnywhere the patch does not show where the body starts: every top-level statement is a way in
+ */
+export function cfgOf(patch: PatchFiles, source: CSource, fn: CFunction, entryAnywhere: boolean): Cfg {
+  let cfgs = cfgsByFunction.get(fn);
+  if (cfgs === undefined) {
+    cfgs = new Map();
+    cfgsByFunction.set(fn, cfgs);
+  }
+  let cfg = cfgs.get(entryAnywhere);
+  if (cfg === undefined) {
+    cfg = buildCfg(fn.node, fn.name, {
+      noreturn: noreturnOf(patch),
+      originalRow: (row) => {
+        const line = source.postLineOfRow(row);
+        return line === null ? undefined : source.lineText(line);
+      },
+      entryAnywhere,
+      iterationCursor: (macro) => iterationMacro(macro)?.variableArgument,
+    });
+    cfgs.set(entryAnywhere, cfg);
+  }
+  return cfg;
+}
