@@ -1,7 +1,7 @@
 /** Test helpers: C snippets as parsed sources and control-flow graphs. */
 import { buildCSource } from '../../src/parsers/c.js';
-import { buildCfg, type Cfg } from '../../src/analysis/flow/cfg.js';
-import { NoreturnCalls, declaredNoreturn } from '../../src/analysis/flow/noreturn.js';
+import type { Cfg } from '../../src/analysis/flow/cfg.js';
+import { cfgOf as reviewCfgOf } from '../../src/analysis/function-cfg.js';
 import type { CFunction, CSource } from '../../src/model/source.js';
 import { newFileChange } from '../helpers/file-change.js';
 
@@ -21,13 +21,5 @@ export function functionNamed(source: CSource, name: string): CFunction {
 export function cfgOf(code: string, name: string): { cfg: Cfg; source: CSource } {
   const source = sourceOf(code);
   const fn = functionNamed(source, name);
-  const noreturn = new NoreturnCalls(declaredNoreturn([source]));
-  const cfg = buildCfg(fn.node, fn.name, {
-    noreturn,
-    originalRow: (row) => {
-      const line = source.postLineOfRow(row);
-      return line === null ? undefined : source.lineText(line);
-    },
-  });
-  return { cfg, source };
+  return { cfg: reviewCfgOf({ sources: [source] }, source, fn, false), source };
 }
