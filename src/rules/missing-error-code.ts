@@ -29,6 +29,7 @@ import { RETURN_STYLES, returnStyle } from '../analysis/ownership/return-styles.
 import { callArguments, calleeName, compactText, declarationOf, isField, nodesOfType } from '../parsers/c-syntax.js';
 import { postLineOf } from '../parsers/source-lines.js';
 import { isNullLiteral, valueKey } from '../analysis/flow/conditions.js';
+import { edgeShown, sameState, shownTogether, solveForward, type Flow, type ShownFunction } from '../analysis/flow/dataflow.js';
 
 const ID = 'missing-error-code';
 
@@ -58,9 +59,10 @@ const TRANSPARENT_CALLS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONC
 
 const ALLOCATOR_CALL = new RegExp(`(?<![\\w$])(?:${[...ALLOCATORS].join('|')})\\s*\\(`);
 const RETURN_OF_VARIABLE = /\breturn\s+[A-Za-z_]\w*\s*;/;
+/** Node visits allowed when following an error path. */
+const ERROR_PATH_STEPS = 4000;
 
 /** Walk budget: a function whose error paths need more steps is not judged. */
-const MAX_STEPS = 4000;
 
 /** Why the returned variable is 0 at the test. */
 type ZeroReason =
@@ -98,89 +100,6 @@ interface ErrorPath {
   jump: CfgNode;
   exits: CfgNode[];
   visited: CfgNode[];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lines the patch shows
-
-/** Rows `from`..`to` (either order) are lines the patch shows, one after the other. */
-function shownTogether(source: CSource, from: number, to: number): boolean {
-  const [low, high] = from <= to ? [from, to] : [to, from];
-  let previous = source.postLineOfRow(low);
-  if (previous === null) return false;
-  for (let row = low + 1; row <= high; row++) {
-    const line = source.postLineOfRow(row);
-    if (line === null || line !== previous + 1) return false;
-    previous = line;
-  }
-  return true;
-}
-
-/** A function as the patch shows it. */
-interface ShownFunction {
-  source: CSource;
-  /** The row of the body's opening brace, or of its first statement when the head was cut. */
-  bodyRow: number;
-  /**
-   * Nodes that lines the patch does not show may reach: the labels of a function shown in
-   * part (a hidden `goto` may jump there). Nothing is known on entering them.
-   */
-  enteredUnseen: Set<number>;
-}
-
-/**
- * An edge of the graph the patch shows in full: a jump to a label, or text with no gap. The
- * entry is the body's opening brace (the signature may come from the @@ heading).
- */
-function edgeShown(shown: ShownFunction, from: CfgNode, to: CfgNode): boolean {
-  if (from.kind === 'goto') return true;
-  return shownTogether(shown.source, from.kind === 'entry' ? shown.bodyRow : from.row, to.row);
-}
-
-// ---------------------------------------------------------------------------------------------
-// A forward "must" analysis: a state holds at a node only when it holds on every way in.
-
-type Flow<S> = Map<number, S | null>;
-
-function solveForward<S>(
-  cfg: Cfg,
-  shown: ShownFunction,
-  entryState: S | null,
-  transfer: (node: CfgNode, state: S | null) => (S | null)[],
-  meet: (a: S, b: S) => S | null,
-): Flow<S> {
-  const incoming: Flow<S> = new Map([[cfg.entry, entryState]]);
-  const work = [cfg.entry];
-  for (const id of shown.enteredUnseen) {
-    incoming.set(id, null);
-    work.push(id);
-  }
-  let steps = 0;
-  // Each node's state only falls (unreached, one value, 0 for other reasons, unknown): a few
-  // visits per edge settle it.
-  const budget = Math.max(MAX_STEPS, cfg.nodes.length * 32);
-  while (work.length > 0 && steps++ < budget) {
-    const id = work.pop() as number;
-    const node = cfg.nodes[id];
-    const state = incoming.get(id) ?? null;
-    const outgoing = transfer(node, node.uncertain ? null : state);
-    node.successors.forEach((successor, index) => {
-      const carried = edgeShown(shown, node, cfg.nodes[successor]) ? (outgoing[index] ?? null) : null;
-      const before = incoming.get(successor);
-      const after = before === undefined ? carried : before === null || carried === null ? null : meet(before, carried);
-      if (before === undefined || !sameState(before, after)) {
-        incoming.set(successor, after);
-        work.push(successor);
-      }
-    });
-  }
-  // A graph too large to settle is not judged.
-  if (work.length > 0) return new Map();
-  return incoming;
-}
-
-function sameState(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** A call written in capitals is a macro: it may assign what it is given by name. */
@@ -369,7 +288,7 @@ function errorPathOf(cfg: Cfg, shown: ShownFunction, test: FailureTest): ErrorPa
   const visited: CfgNode[] = [test.branch];
   let jump: CfgNode | null = null;
   for (let steps = 0; queue.length > 0; steps++) {
-    if (steps > MAX_STEPS) return null;
+    if (steps > ERROR_PATH_STEPS) return null;
     const { id, jumped, from } = queue.shift() as { id: number; jumped: boolean; from: CfgNode };
     const node = cfg.nodes[id];
     if (!edgeShown(shown, from, node) || node.uncertain || node.id === test.branch.id) return null;
