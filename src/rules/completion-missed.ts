@@ -2,9 +2,9 @@
  * completion-missed: a thread, or a function whose completion somebody waits for, completes it
  * on some paths but leaves on another without complete(): the waiter sleeps forever.
  */
-import { analysePatch } from '../analysis/ownership/patch-analysis.js';
-import { otherEndsPhrase, relatedOf, storyOf } from '../analysis/ownership/leak-findings.js';
-import type { FindingDraft, Rule, RuleContext } from './rule.js';
+import { otherEndsPhrase } from '../analysis/ownership/leak-findings.js';
+import type { Rule } from './rule.js';
+import { leakFindings } from './support/leak-rule.js';
 
 const ID = 'completion-missed';
 
@@ -25,40 +25,33 @@ export const completionMissed: Rule = {
       'a complete() outside any loop on some path makes the other exits suspect. For functions that are not threads, only exits that return an error are reported (a callback may rightly run without completing). ' +
       'Waits with a timeout, or interruptible ones, are not counted as waiting forever.',
   },
-  check(context: RuleContext): FindingDraft[] {
-    const findings: FindingDraft[] = [];
-    for (const found of analysePatch(context.current, context.series).leaks) {
-      if (found.leak.site.kind !== 'completion' || found.leak.reason !== 'inconsistent') continue;
-      const story = storyOf(found);
-      if (story === null || found.leak.exit === null) continue;
-      const { leak, source } = found;
-      const origin = leak.site.inherited?.origin;
-      const waits = origin && /^wait_for_completion/.test(origin.call);
-      const at = origin && origin.line !== null ? ` at line ${origin.line}` : '';
-      const waiter = waits
-        ? `${origin.functionName}() sleeps in ${origin.call}()${at} until it does`
-        : `${story.functionName}() runs as a thread started by ${origin?.functionName ?? 'the patch'}()${at}, so whoever waits for it depends on that`;
-      const ending =
-        story.exitKind === 'exit-call'
-          ? 'ends the thread before that complete()'
-          : story.exitKind === 'goto'
-            ? `${story.leaves} without passing that complete()`
-            : story.exitKind === 'end'
-              ? 'is reached without that complete()'
-              : `leaves ${story.functionName}() before that complete()`;
-      const comment =
-        `${story.functionName}() completes ${story.name} with ${otherEndsPhrase(leak.otherEnds, source)}, and ${waiter}. ` +
-        `${story.exitClause} ${ending}, and the waiter sleeps forever. Shouldn't this path complete it too (with the error recorded for the waiter)?`;
-      findings.push({
-        rule: ID,
-        file: source.file.path,
-        line: story.place.line,
-        column: story.place.column,
-        summary: `${story.functionName}() leaves without completing ${story.name.replace(/`/g, '')}`,
-        comment,
-        related: relatedOf(found, story.place, 'completed here on the other paths'),
-      });
-    }
-    return findings;
-  },
+  check: (context) =>
+    leakFindings(context, {
+      id: ID,
+      selects: (found) => found.leak.site.kind === 'completion' && found.leak.reason === 'inconsistent' && found.leak.exit !== null,
+      word: ({ leak, source }, story) => {
+        const origin = leak.site.inherited?.origin;
+        const waits = origin && /^wait_for_completion/.test(origin.call);
+        const at = origin && origin.line !== null ? ` at line ${origin.line}` : '';
+        const waiter = waits
+          ? `${origin.functionName}() sleeps in ${origin.call}()${at} until it does`
+          : `${story.functionName}() runs as a thread started by ${origin?.functionName ?? 'the patch'}()${at}, so whoever waits for it depends on that`;
+        const ending =
+          story.exitKind === 'exit-call'
+            ? 'ends the thread before that complete()'
+            : story.exitKind === 'goto'
+              ? `${story.leaves} without passing that complete()`
+              : story.exitKind === 'end'
+                ? 'is reached without that complete()'
+                : `leaves ${story.functionName}() before that complete()`;
+        const comment =
+          `${story.functionName}() completes ${story.name} with ${otherEndsPhrase(leak.otherEnds, source)}, and ${waiter}. ` +
+          `${story.exitClause} ${ending}, and the waiter sleeps forever. Shouldn't this path complete it too (with the error recorded for the waiter)?`;
+        return {
+          summary: `${story.functionName}() leaves without completing ${story.name.replace(/`/g, '')}`,
+          comment,
+          releaseNote: 'completed here on the other paths',
+        };
+      },
+    }),
 };

@@ -2,10 +2,10 @@
  * lock-imbalance: a lock (spinlock, mutex, rwlock, semaphore, rwsem, RCU read side, RTNL,
  * socket lock) that one path releases and another leaves with.
  */
-import { analysePatch } from '../analysis/ownership/patch-analysis.js';
-import { otherEndsPhrase, relatedOf, storyOf } from '../analysis/ownership/leak-findings.js';
+import { otherEndsPhrase } from '../analysis/ownership/leak-findings.js';
 import { IMPLICIT_RESOURCE_NAMES } from '../analysis/ownership/resources.js';
-import type { FindingDraft, Rule, RuleContext } from './rule.js';
+import type { Rule } from './rule.js';
+import { leakFindings } from './support/leak-rule.js';
 
 const ID = 'lock-imbalance';
 
@@ -24,29 +24,21 @@ export const lockImbalance: Rule = {
       'Conditional locking is followed when the lock and the unlock test the same expression; trylock results are followed through the test that checks them. ' +
       'Locks taken by guard() and scoped_guard() are released by the compiler and not tracked. A function called with the lock held that releases it (__releases) is not judged.',
   },
-  check(context: RuleContext): FindingDraft[] {
-    const findings: FindingDraft[] = [];
-    for (const found of analysePatch(context.current, context.series).leaks) {
-      if (found.leak.site.kind !== 'lock' || found.leak.reason !== 'inconsistent') continue;
-      const story = storyOf(found);
-      if (story === null) continue;
-      const { leak, source } = found;
-      const implicit = Object.prototype.hasOwnProperty.call(IMPLICIT_RESOURCE_NAMES, leak.site.api);
-      const what = implicit ? `enters the ${leak.site.noun} with ${leak.site.api}()` : `takes ${story.name} with ${leak.site.api}()`;
-      const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
-      const comment =
-        `${story.functionName}() ${what}${acquired}, and the other paths leave it through ${otherEndsPhrase(leak.otherEnds, source)}. ` +
-        `${story.exitClause} ${story.leaves} with it still held, so the next ${implicit ? 'grace period or caller' : 'caller to take it'} ${implicit ? 'is held up' : 'deadlocks'}. Is an unlock missing here?`;
-      findings.push({
-        rule: ID,
-        file: source.file.path,
-        line: story.place.line,
-        column: story.place.column,
-        summary: implicit ? `leaves with ${leak.site.api}()${acquired} still in effect` : `${story.name.replace(/`/g, '')} taken${acquired} is still held here`,
-        comment,
-        related: relatedOf(found, story.place, 'released here on another path'),
-      });
-    }
-    return findings;
-  },
+  check: (context) =>
+    leakFindings(context, {
+      id: ID,
+      selects: (found) => found.leak.site.kind === 'lock' && found.leak.reason === 'inconsistent',
+      word: ({ leak, source }, story) => {
+        const implicit = Object.prototype.hasOwnProperty.call(IMPLICIT_RESOURCE_NAMES, leak.site.api);
+        const what = implicit ? `enters the ${leak.site.noun} with ${leak.site.api}()` : `takes ${story.name} with ${leak.site.api}()`;
+        const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
+        return {
+          summary: implicit ? `leaves with ${leak.site.api}()${acquired} still in effect` : `${story.name.replace(/`/g, '')} taken${acquired} is still held here`,
+          comment:
+            `${story.functionName}() ${what}${acquired}, and the other paths leave it through ${otherEndsPhrase(leak.otherEnds, source)}. ` +
+            `${story.exitClause} ${story.leaves} with it still held, so the next ${implicit ? 'grace period or caller' : 'caller to take it'} ${implicit ? 'is held up' : 'deadlocks'}. Is an unlock missing here?`,
+          releaseNote: 'released here on another path',
+        };
+      },
+    }),
 };

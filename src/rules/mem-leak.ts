@@ -2,9 +2,9 @@
  * mem-leak: an allocation (kmalloc and friends, vmalloc, kstrdup, kmemdup, memdup_user, ...)
  * that one path frees or hands on and another leaves with.
  */
-import { analysePatch } from '../analysis/ownership/patch-analysis.js';
-import { otherEndsPhrase, relatedOf, splitEnds, storyOf } from '../analysis/ownership/leak-findings.js';
-import type { FindingDraft, Rule, RuleContext } from './rule.js';
+import { otherEndsPhrase, splitEnds } from '../analysis/ownership/leak-findings.js';
+import type { Rule } from './rule.js';
+import { leakFindings } from './support/leak-rule.js';
 
 const ID = 'mem-leak';
 
@@ -23,32 +23,24 @@ export const memLeak: Rule = {
       'Storing the pointer anywhere but a local variable, returning it, or passing it to a function whose name says it adds, registers or queues counts as handing it on; other calls are taken to borrow it. ' +
       'devm_* allocations and __free() variables are never tracked. Functions the patch shows only in part are judged on the paths it shows whole.',
   },
-  check(context: RuleContext): FindingDraft[] {
-    const findings: FindingDraft[] = [];
-    for (const found of analysePatch(context.current, context.series).leaks) {
-      if (found.leak.site.kind !== 'memory' || found.leak.reason !== 'inconsistent') continue;
-      const story = storyOf(found);
-      if (story === null || found.leak.exit === null) continue;
-      const { leak, source } = found;
-      const { released, handedOff } = splitEnds(leak.otherEnds);
-      const ends: string[] = [];
-      if (released.length > 0) ends.push(`freed by ${otherEndsPhrase(released, source)}`);
-      if (handedOff.length > 0) ends.push(`handed on by ${otherEndsPhrase(handedOff, source)}`);
-      const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
-      const ending = story.exitKind === 'exit-call' ? 'never returns' : `${story.leaves} without freeing it`;
-      const comment =
-        `${story.name} comes from ${leak.site.api}()${acquired} and is ${ends.join(' or ')} on the other paths. ` +
-        `${story.exitClause} ${ending}, and ${story.name} leaks. Shouldn't it be freed (or handed on) before this?`;
-      findings.push({
-        rule: ID,
-        file: source.file.path,
-        line: story.place.line,
-        column: story.place.column,
-        summary: `${story.name.replace(/`/g, '')} from ${leak.site.api}()${acquired} leaks on this path`,
-        comment,
-        related: relatedOf(found, story.place, 'freed here on another path'),
-      });
-    }
-    return findings;
-  },
+  check: (context) =>
+    leakFindings(context, {
+      id: ID,
+      selects: (found) => found.leak.site.kind === 'memory' && found.leak.reason === 'inconsistent' && found.leak.exit !== null,
+      word: ({ leak, source }, story) => {
+        const { released, handedOff } = splitEnds(leak.otherEnds);
+        const ends: string[] = [];
+        if (released.length > 0) ends.push(`freed by ${otherEndsPhrase(released, source)}`);
+        if (handedOff.length > 0) ends.push(`handed on by ${otherEndsPhrase(handedOff, source)}`);
+        const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
+        const ending = story.exitKind === 'exit-call' ? 'never returns' : `${story.leaves} without freeing it`;
+        return {
+          summary: `${story.name.replace(/`/g, '')} from ${leak.site.api}()${acquired} leaks on this path`,
+          comment:
+            `${story.name} comes from ${leak.site.api}()${acquired} and is ${ends.join(' or ')} on the other paths. ` +
+            `${story.exitClause} ${ending}, and ${story.name} leaks. Shouldn't it be freed (or handed on) before this?`,
+          releaseNote: 'freed here on another path',
+        };
+      },
+    }),
 };

@@ -2,10 +2,12 @@
  * module-ref-leak: a module reference (try_module_get, __module_get, or the one a thread
  * inherits from whoever started it) that one path drops and another leaves with.
  */
-import { analysePatch } from '../analysis/ownership/patch-analysis.js';
-import { otherEndsPhrase, relatedOf, storyOf, type LeakStory } from '../analysis/ownership/leak-findings.js';
+import { otherEndsPhrase, type LeakStory } from '../analysis/ownership/leak-findings.js';
 import type { LeakInSource } from '../analysis/ownership/patch-analysis.js';
-import type { FindingDraft, Rule, RuleContext } from './rule.js';
+import type { Rule } from './rule.js';
+import { leakFindings, type LeakWording } from './support/leak-rule.js';
+
+const DROPPED_NOTE = 'the module reference is dropped here on another path';
 
 const ID = 'module-ref-leak';
 
@@ -22,7 +24,7 @@ function threadExitClause(story: LeakStory): string {
   }
 }
 
-function inheritedFinding(found: LeakInSource, story: LeakStory): FindingDraft {
+function inheritedWording(found: LeakInSource, story: LeakStory): LeakWording {
   const { leak, source } = found;
   const origin = leak.site.inherited?.origin;
   const giver = origin ? `${origin.functionName}()` : 'its starter';
@@ -31,30 +33,22 @@ function inheritedFinding(found: LeakInSource, story: LeakStory): FindingDraft {
     `${story.functionName}() owns the module reference that ${giver} took for it${taken}, but it only drops it on the path that reaches ${otherEndsPhrase(leak.otherEnds, source)}. ` +
     `${threadExitClause(story)} and the reference leaks. Where is the module reference dropped in that case?`;
   return {
-    rule: ID,
-    file: source.file.path,
-    line: story.place.line,
-    column: story.place.column,
     summary: `${story.functionName}() leaves without dropping the module reference ${giver} took for it`,
     comment,
-    related: relatedOf(found, story.place, 'the module reference is dropped here on another path'),
+    releaseNote: DROPPED_NOTE,
   };
 }
 
-function plainFinding(found: LeakInSource, story: LeakStory): FindingDraft {
+function plainWording(found: LeakInSource, story: LeakStory): LeakWording {
   const { leak, source } = found;
   const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
   const comment =
     `${story.functionName}() takes a reference on ${story.name} with ${leak.site.api}()${acquired}, and the path through ${otherEndsPhrase(leak.otherEnds, source)} drops or hands it on. ` +
     `${story.exitClause} ${story.leaves} with the reference still held, so the module can never be unloaded afterwards. Doesn't this path need a module_put() too?`;
   return {
-    rule: ID,
-    file: source.file.path,
-    line: story.place.line,
-    column: story.place.column,
     summary: `module reference taken with ${leak.site.api}()${acquired} leaks on this path`,
     comment,
-    related: relatedOf(found, story.place, 'the module reference is dropped here on another path'),
+    releaseNote: DROPPED_NOTE,
   };
 }
 
@@ -76,14 +70,10 @@ export const moduleRefLeak: Rule = {
       'A thread inherits a reference only when the patch shows the start (kernel_thread(), kthread_run(), or a helper of the patch forwarding its function pointer) after a try_module_get()/__module_get(). ' +
       'Functions the patch shows only in part are judged only on the paths it shows whole.',
   },
-  check(context: RuleContext): FindingDraft[] {
-    const findings: FindingDraft[] = [];
-    for (const found of analysePatch(context.current, context.series).leaks) {
-      if (found.leak.site.kind !== 'module' || found.leak.reason !== 'inconsistent') continue;
-      const story = storyOf(found);
-      if (story === null) continue;
-      findings.push(found.leak.site.inherited !== null ? inheritedFinding(found, story) : plainFinding(found, story));
-    }
-    return findings;
-  },
+  check: (context) =>
+    leakFindings(context, {
+      id: ID,
+      selects: (found) => found.leak.site.kind === 'module' && found.leak.reason === 'inconsistent',
+      word: (found, story) => (found.leak.site.inherited !== null ? inheritedWording(found, story) : plainWording(found, story)),
+    }),
 };

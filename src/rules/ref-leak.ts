@@ -5,10 +5,11 @@
  * leaves with, a for_each_*() loop left with its node held, or a reference stored in a
  * structure that the patch never puts.
  */
-import { analysePatch, type LeakInSource } from '../analysis/ownership/patch-analysis.js';
-import { failureReach, mayBeDroppedThroughContainer, otherEndsPhrase, relatedOf, splitEnds, storyOf, type LeakStory } from '../analysis/ownership/leak-findings.js';
+import type { LeakInSource } from '../analysis/ownership/patch-analysis.js';
+import { failureReach, mayBeDroppedThroughContainer, otherEndsPhrase, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
 import { acquireApi, type CountVerbs } from '../analysis/ownership/resources.js';
-import type { FindingDraft, Rule, RuleContext } from './rule.js';
+import type { Rule } from './rule.js';
+import { leakFindings } from './support/leak-rule.js';
 
 const ID = 'ref-leak';
 
@@ -56,7 +57,7 @@ function countComment(found: LeakInSource, story: LeakStory, verbs: CountVerbs):
 
 function inconsistentComment(found: LeakInSource, story: LeakStory): string {
   const { leak, source } = found;
-  const verbs = acquireApi(leak.site.api)?.verbs;
+  const verbs = acquireApi(leak.site.api)?.count;
   if (verbs !== undefined) return countComment(found, story, verbs);
   const { released, handedOff } = splitEnds(leak.otherEnds);
   const ends: string[] = [];
@@ -102,41 +103,29 @@ export const refLeak: Rule = {
       'A runtime PM, clock or regulator count is not reported on a path that passes the structure keeping it to a devm action or to a helper whose name says it disables or tears down; devm_ forms (devm_clk_get_enabled()) are never tracked. ' +
       'Such a count dropped under a test on one path and kept on another that leaves through the same exit with the same kind of value is taken as switched on purpose (`if (!state->enabled) clk_disable(clk); return 0;`).',
   },
-  check(context: RuleContext): FindingDraft[] {
-    const findings: FindingDraft[] = [];
-    // One finding per place and object: `if (poll) pm_runtime_get_noresume(dev); else pm_runtime_get_sync(dev);`
-    // takes the same count on either branch, and an exit that skips the put leaks it once.
-    const reported = new Set<string>();
-    for (const found of analysePatch(context.current, context.series).leaks) {
-      if (found.leak.site.kind !== 'reference') continue;
-      // A count on a device, clock or regulator: storing the pointer says nothing about who drops
-      // it, and a devm action or helper given the structure that keeps it may have dropped it.
-      if (acquireApi(found.leak.site.api)?.verbs !== undefined && (found.leak.reason === 'stored-never-put' || mayBeDroppedThroughContainer(found))) continue;
-      const story = storyOf(found);
-      if (story === null) continue;
-      const { leak, source } = found;
-      const key = `${source.file.path}:${story.place.line}:${story.name}:${leak.site.noun}`;
-      if (reported.has(key)) continue;
-      reported.add(key);
-      const verbs = acquireApi(leak.site.api)?.verbs;
-      const comment =
-        leak.reason === 'stored-never-put' ? storedComment(found, story) : leak.site.iteration ? iterationComment(found, story) : inconsistentComment(found, story);
-      const summary =
-        leak.reason === 'stored-never-put'
-          ? `${leak.site.noun} from ${leak.site.api}() is stored in ->${leak.store?.field ?? '?'} and never put in this patch`
-          : leak.site.iteration
-            ? `${story.name} leaves the ${leak.site.api}() loop with its reference held`
-            : `${leak.site.noun} from ${leak.site.api}() leaks on this path`;
-      findings.push({
-        rule: ID,
-        file: source.file.path,
-        line: story.place.line,
-        column: story.place.column,
-        summary,
-        comment,
-        related: relatedOf(found, story.place, `${verbs?.dropped ?? leak.site.release} here on another path`),
-      });
-    }
-    return findings;
-  },
+  check: (context) =>
+    leakFindings(context, {
+      id: ID,
+      oncePerPlace: true,
+      selects: (found) =>
+        found.leak.site.kind === 'reference' &&
+        // A count on a device, clock or regulator: storing the pointer says nothing about who drops
+        // it, and a devm action or helper given the structure that keeps it may have dropped it.
+        !(acquireApi(found.leak.site.api)?.count !== undefined && (found.leak.reason === 'stored-never-put' || mayBeDroppedThroughContainer(found))),
+      word: (found, story) => {
+        const { leak } = found;
+        const count = acquireApi(leak.site.api)?.count;
+        return {
+          summary:
+            leak.reason === 'stored-never-put'
+              ? `${leak.site.noun} from ${leak.site.api}() is stored in ->${leak.store?.field ?? '?'} and never put in this patch`
+              : leak.site.iteration
+                ? `${story.name} leaves the ${leak.site.api}() loop with its reference held`
+                : `${leak.site.noun} from ${leak.site.api}() leaks on this path`,
+          comment:
+            leak.reason === 'stored-never-put' ? storedComment(found, story) : leak.site.iteration ? iterationComment(found, story) : inconsistentComment(found, story),
+          releaseNote: `${count?.dropped ?? leak.site.release} here on another path`,
+        };
+      },
+    }),
 };

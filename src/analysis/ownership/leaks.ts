@@ -61,7 +61,7 @@ interface SiteRecord {
  * on exactly when the caller asked for it on. An early exit that skips the drop still counts.
  */
 function switchedCount(site: AcquireSite, held: ExitRecord, other: ExitRecord): boolean {
-  return acquireApi(site.api)?.verbs !== undefined && held.node.id === other.node.id && held.category !== 'error' && held.lastGoto === null;
+  return acquireApi(site.api)?.count !== undefined && held.node.id === other.node.id && held.category !== 'error' && held.lastGoto === null;
 }
 
 function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord): boolean {

@@ -38,10 +38,12 @@ export interface AcquireApi {
   /** The usual release, for comments. */
   release: string;
   /**
-   * How comments speak of a count kept on an object rather than a reference to it (a clock's
-   * enable count): "enables `clk`", "disables it", "still enabled". Absent: taken and put.
+   * Present when the resource is a count kept on an object rather than a reference to it (a
+   * clock's enable count, a runtime PM usage count): storing or registering the object does not
+   * hand the count on, and the function that took it must undo it on its error paths. Its verbs
+   * word the comments: "enables `clk`", "disables it", "still enabled". Absent: taken and put.
    */
-  verbs?: CountVerbs;
+  count?: CountVerbs;
   /**
    * The call takes its resource even when it returns an error (pm_runtime_get_sync()): its
    * failure branch must release it too, with `release`; `instead` names the API that does not.
@@ -230,29 +232,29 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
   // pm_runtime_get_sync() and pm_runtime_get() take the count whatever they return (an error
   // from the resume does not drop it); pm_runtime_resume_and_get() drops it itself on failure.
   ...acquires('reference', 'runtime PM usage count', 'pm_runtime_put()', [
-    ['pm_runtime_get_sync', 0, 'never', { verbs: RUNTIME_PM_VERBS, heldOnFailure: { release: 'pm_runtime_put_noidle()', instead: 'pm_runtime_resume_and_get()' } }],
-    ['pm_runtime_get', 0, 'never', { verbs: RUNTIME_PM_VERBS, heldOnFailure: { release: 'pm_runtime_put_noidle()' } }],
-    ['pm_runtime_resume_and_get', 0, 'errno', { verbs: RUNTIME_PM_VERBS }],
+    ['pm_runtime_get_sync', 0, 'never', { count: RUNTIME_PM_VERBS, heldOnFailure: { release: 'pm_runtime_put_noidle()', instead: 'pm_runtime_resume_and_get()' } }],
+    ['pm_runtime_get', 0, 'never', { count: RUNTIME_PM_VERBS, heldOnFailure: { release: 'pm_runtime_put_noidle()' } }],
+    ['pm_runtime_resume_and_get', 0, 'errno', { count: RUNTIME_PM_VERBS }],
   ]),
   ...acquires('reference', 'runtime PM usage count', 'pm_runtime_put_noidle()', [
-    ['pm_runtime_get_noresume', 0, 'never', { verbs: RUNTIME_PM_VERBS }],
+    ['pm_runtime_get_noresume', 0, 'never', { count: RUNTIME_PM_VERBS }],
   ]),
 
   // Clock and regulator enable counts: counted on the clock or regulator, dropped by the
   // matching disable. The devm_ forms (devm_clk_get_enabled()) are released by devres.
   ...acquires('reference', 'clock prepare and enable count', 'clk_disable_unprepare()', [
-    ['clk_prepare_enable', 0, 'errno', { verbs: ENABLE_VERBS }],
+    ['clk_prepare_enable', 0, 'errno', { count: ENABLE_VERBS }],
   ]),
-  ...acquires('reference', 'clock prepare count', 'clk_unprepare()', [['clk_prepare', 0, 'errno', { verbs: PREPARE_VERBS }]]),
-  ...acquires('reference', 'clock enable count', 'clk_disable()', [['clk_enable', 0, 'errno', { verbs: ENABLE_VERBS }]]),
+  ...acquires('reference', 'clock prepare count', 'clk_unprepare()', [['clk_prepare', 0, 'errno', { count: PREPARE_VERBS }]]),
+  ...acquires('reference', 'clock enable count', 'clk_disable()', [['clk_enable', 0, 'errno', { count: ENABLE_VERBS }]]),
   ...acquires('reference', 'clock prepare and enable count', 'clk_bulk_disable_unprepare()', [
-    ['clk_bulk_prepare_enable', 1, 'errno', { verbs: ENABLE_VERBS }],
+    ['clk_bulk_prepare_enable', 1, 'errno', { count: ENABLE_VERBS }],
   ]),
-  ...acquires('reference', 'clock prepare count', 'clk_bulk_unprepare()', [['clk_bulk_prepare', 1, 'errno', { verbs: PREPARE_VERBS }]]),
-  ...acquires('reference', 'clock enable count', 'clk_bulk_disable()', [['clk_bulk_enable', 1, 'errno', { verbs: ENABLE_VERBS }]]),
-  ...acquires('reference', 'regulator enable count', 'regulator_disable()', [['regulator_enable', 0, 'errno', { verbs: ENABLE_VERBS }]]),
+  ...acquires('reference', 'clock prepare count', 'clk_bulk_unprepare()', [['clk_bulk_prepare', 1, 'errno', { count: PREPARE_VERBS }]]),
+  ...acquires('reference', 'clock enable count', 'clk_bulk_disable()', [['clk_bulk_enable', 1, 'errno', { count: ENABLE_VERBS }]]),
+  ...acquires('reference', 'regulator enable count', 'regulator_disable()', [['regulator_enable', 0, 'errno', { count: ENABLE_VERBS }]]),
   ...acquires('reference', 'regulator enable count', 'regulator_bulk_disable()', [
-    ['regulator_bulk_enable', 1, 'errno', { verbs: ENABLE_VERBS }],
+    ['regulator_bulk_enable', 1, 'errno', { count: ENABLE_VERBS }],
   ]),
 
   // Memory.
