@@ -179,12 +179,6 @@ export interface Patch {
   diffText?: string;
 }
 
-/** A group of patches that belong together (n/m subjects, threading), with its cover letter. */
-export interface Series {
-  cover: Mail | null;
-  patches: Patch[];
-}
-
 export interface RelatedLocation {
   file: string;
   line: number;

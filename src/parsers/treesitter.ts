@@ -51,10 +51,6 @@ export function initTreeSitter(): Promise<void> {
   return initialising;
 }
 
-export function isTreeSitterReady(): boolean {
-  return cParser !== null;
-}
-
 /**
  * Parse C text. Synchronous; `initTreeSitter()` must have resolved first.
  * The caller owns the returned tree and must call `tree.delete()` when done with it.

@@ -8,7 +8,7 @@ import type { CFunction, CSource } from '../../model/source.js';
 import type { Cfg } from '../flow/cfg.js';
 import { analyseFunction, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
-import { HOLDING_CALL, nameSuggestsRelease, releaseApi, RELEASE_APIS, type ResourceKind } from './resources.js';
+import { HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, isNestedDefinition } from './summaries.js';
 import { calleeName, callArguments, expressionKey, lastFieldOfKey } from '../../parsers/c-syntax.js';
 import { findCompletionWaits, findThreadStarts, inheritedObligations, type CompletionWait, type ThreadStart } from './threads.js';
@@ -180,9 +180,4 @@ export function analysePatch(current: PatchSources, series: readonly PatchSource
   const result = analyse(current, series);
   cache.set(current, result);
   return result;
-}
-
-/** Release calls of a kind, for wording ("module_put()"). */
-export function releaseCallsOf(kind: ResourceKind): string[] {
-  return RELEASE_APIS.filter((api) => api.kind === kind).map((api) => `${api.name}()`);
 }

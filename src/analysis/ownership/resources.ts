@@ -633,11 +633,6 @@ export function waitApi(name: string): WaitApi | undefined {
   return waitByName.get(name);
 }
 
-/** The release APIs of a kind, for comments ("module_put()"). */
-export function releaseNamesOf(kind: ResourceKind): string[] {
-  return RELEASE_APIS.filter((api) => api.kind === kind).map((api) => api.name);
-}
-
 const DESTRUCTOR_WORDS = new Set([
   'free', 'put', 'release', 'destroy', 'unref', 'cleanup', 'delete', 'del', 'remove', 'unregister', 'deinit',
   'uninit', 'dispose', 'drop', 'kill', 'fini', 'finish', 'close', 'unmap', 'detach', 'exit',
