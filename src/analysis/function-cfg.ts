@@ -7,6 +7,7 @@ import type { CFunction, CSource, ParsedSource } from '../model/source.js';
 import { buildCfg, type Cfg } from './flow/cfg.js';
 import { NoreturnCalls, declaredNoreturn } from './flow/noreturn.js';
 import { iterationMacro } from './ownership/resources.js';
+import { memoized } from './memo.js';
 
 /** The parsed files of one patch (the model's PatchFiles fits). */
 export interface PatchFiles {
@@ -35,14 +36,8 @@ export function noreturnOf(patch: PatchFiles): NoreturnCalls {
  * @param entryAnywhere the patch does not show where the body starts: every top-level statement is a way in
  */
 export function cfgOf(patch: PatchFiles, source: CSource, fn: CFunction, entryAnywhere: boolean): Cfg {
-  let cfgs = cfgsByFunction.get(fn);
-  if (cfgs === undefined) {
-    cfgs = new Map();
-    cfgsByFunction.set(fn, cfgs);
-  }
-  let cfg = cfgs.get(entryAnywhere);
-  if (cfg === undefined) {
-    cfg = buildCfg(fn.node, fn.name, {
+  return memoized(cfgsByFunction, fn, entryAnywhere, () =>
+    buildCfg(fn.node, fn.name, {
       noreturn: noreturnOf(patch),
       originalRow: (row) => {
         const line = source.postLineOfRow(row);
@@ -50,8 +45,6 @@ export function cfgOf(patch: PatchFiles, source: CSource, fn: CFunction, entryAn
       },
       entryAnywhere,
       iterationCursor: (macro) => iterationMacro(macro)?.variableArgument,
-    });
-    cfgs.set(entryAnywhere, cfg);
-  }
-  return cfg;
+    }),
+  );
 }

@@ -3,6 +3,7 @@
  * and with which value, in C (#define) and in assembly (#define, .set, .equ), and where C
  * code uses a macro. Rules that compare assembly numbers with C constants read these.
  */
+import { memoized } from '../memo.js';
 import type { AsmSource, CSource, Node, ParsedSource } from '../../model/source.js';
 import { evaluateConstant } from '../../parsers/defines.js';
 import { mayNameIdentifier } from '../words.js';
@@ -226,14 +227,8 @@ function missingIdentifiers(tree: CSource['tree']): Node[] {
 const usesBySource = new WeakMap<CSource, Map<string, MacroUse[]>>();
 
 function usesOf(source: CSource, name: string): MacroUse[] {
-  let byName = usesBySource.get(source);
-  if (byName === undefined) {
-    byName = new Map();
-    usesBySource.set(source, byName);
-  }
-  let uses = byName.get(name);
-  if (uses === undefined) {
-    uses = [];
+  return memoized(usesBySource, source, name, () => {
+    const uses: MacroUse[] = [];
     // A file whose words do not include the name has no use of it: its tree is not needed.
     const identifiers = mayNameIdentifier(source, name) ? identifiersNamed(source.tree, name) : [];
     for (const identifier of identifiers) {
@@ -244,9 +239,8 @@ function usesOf(source: CSource, name: string): MacroUse[] {
       const function_ = functionNode ? source.functions.find((candidate) => candidate.node.id === functionNode.id) : undefined;
       uses.push({ name, source, line, node: identifier, functionNode, functionName: function_?.name ?? null });
     }
-    byName.set(name, uses);
-  }
-  return uses;
+    return uses;
+  });
 }
 
 /** Uses of any of `names` as identifiers in C code of `source`, in source order. */

@@ -4,6 +4,7 @@
  * (engine.ts) reads it, the rules word their comments from its nouns.
  */
 import type { FailureStyle } from '../flow/facts.js';
+import { memoized } from '../memo.js';
 
 export type ResourceKind = 'module' | 'reference' | 'memory' | 'lock' | 'completion';
 
@@ -658,17 +659,7 @@ const handOffNameCache = new Map<string, boolean>();
  * `my_put(dev)`, `unlock_thing(&l)`, `signal_done(&c)`.
  */
 export function nameSuggestsRelease(name: string, kind: ResourceKind): boolean {
-  let byName = releaseNameCache.get(kind);
-  if (byName === undefined) {
-    byName = new Map();
-    releaseNameCache.set(kind, byName);
-  }
-  let known = byName.get(name);
-  if (known === undefined) {
-    known = releaseByWords(wordsOf(name), kind);
-    byName.set(name, known);
-  }
-  return known;
+  return memoized(releaseNameCache, kind, name, () => releaseByWords(wordsOf(name), kind));
 }
 
 function releaseByWords(words: string[], kind: ResourceKind): boolean {
