@@ -207,13 +207,12 @@ new file mode 100644
 	call  *%eax
 	addl  $4, %esp
 1:
-	addl  $256, %esp
+	addl  $256, %esp /* expect: asm-c-constant warning "prepare_resume() uses it" */
 	jmp   ret_from_fork
 END(resume_hook_entry)
 `,
         },
       ],
-      findings: [{ line: 9, file: 'arch/x86/kernel/resume_32.S', commentIncludes: 'prepare_resume() uses it', severity: 'warning' }],
     },
     {
       name: 'small value with the strongest evidence',
@@ -222,13 +221,12 @@ END(resume_hook_entry)
         {
           path: 'arch/x86/kernel/resume_32.S',
           code: `ENTRY(resume_hook_entry)
-	addl  $16, %esp	# drop the hook area
+	addl  $16, %esp	# drop the hook area /* expect: asm-c-constant "HOOK_RESERVE" */
 	jmp   ret_from_fork
 END(resume_hook_entry)
 `,
         },
       ],
-      findings: [{ line: 2, file: 'arch/x86/kernel/resume_32.S', commentIncludes: 'HOOK_RESERVE' }],
     },
     {
       name: 'arm64: the C side moves a stack pointer by the macro, the assembly moves sp',
@@ -247,13 +245,12 @@ void acme_prepare_frame(struct pt_regs *regs)
           path: 'arch/arm64/kernel/acme_switch.S',
           code: `SYM_CODE_START(acme_switch_tail)
 	ldp	x29, x30, [sp]
-	add	sp, sp, #416
+	add	sp, sp, #416 /* expect: asm-c-constant "moves sp by the same amount" */
 	ret
 SYM_CODE_END(acme_switch_tail)
 `,
         },
       ],
-      findings: [{ line: 3, file: 'arch/arm64/kernel/acme_switch.S', commentIncludes: 'moves sp by the same amount' }],
     },
     {
       name: 'mips: a bare negative immediate that lowers sp by the macro',
@@ -271,14 +268,13 @@ void acme_setup_irq_stack(struct pt_regs *regs)
         {
           path: 'arch/mips/kernel/acme_irq.S',
           code: `NESTED(acme_irq_entry, 0, sp)
-	addiu	sp, sp, -320
+	addiu	sp, sp, -320 /* expect: asm-c-constant */
 	sw	ra, 316(sp)
 	jal	acme_irq_dispatch
 END(acme_irq_entry)
 `,
         },
       ],
-      findings: [{ line: 2, file: 'arch/mips/kernel/acme_irq.S' }],
     },
     {
       name: 'arm: the name and the comment share a word',
@@ -296,14 +292,13 @@ static void acme_wdt_unlock(void __iomem *base)
         {
           path: 'arch/arm/mach-acme/sleep.S',
           code: `ENTRY(acme_cpu_suspend)
-	movw	r1, #0x5a3c		@ watchdog unlock key
+	movw	r1, #0x5a3c		@ watchdog unlock key /* expect: asm-c-constant "share the word "unlock"" */
 	str	r1, [r0, #0x10]
 	wfi
 ENDPROC(acme_cpu_suspend)
 `,
         },
       ],
-      findings: [{ line: 2, file: 'arch/arm/mach-acme/sleep.S', commentIncludes: 'share the word "unlock"' }],
     },
     {
       name: '.set in assembly and #define in a header with different values',
@@ -315,7 +310,7 @@ ENDPROC(acme_cpu_suspend)
         },
         {
           path: 'arch/arm64/kernel/acme_save.S',
-          code: `	.set	ACME_SAVE_SIZE, 0x120
+          code: `	.set	ACME_SAVE_SIZE, 0x120 /* expect: asm-c-constant error "arch/arm64/include/asm/acme_save.h:1" */
 
 SYM_FUNC_START(acme_save)
 	sub	sp, sp, #ACME_SAVE_SIZE
@@ -324,7 +319,6 @@ SYM_FUNC_END(acme_save)
 `,
         },
       ],
-      findings: [{ line: 1, file: 'arch/arm64/kernel/acme_save.S', severity: 'error', commentIncludes: 'arch/arm64/include/asm/acme_save.h:1' }],
     },
     {
       name: '#define in assembly and in C with different values, reported on the C side when only it is new',
@@ -344,13 +338,12 @@ new file mode 100644
       files: [
         {
           path: 'arch/riscv/kernel/acme_slots.c',
-          code: `#define ACME_NR_SLOTS	16
+          code: `#define ACME_NR_SLOTS	16 /* expect: asm-c-constant error */
 
 static unsigned long acme_slots[ACME_NR_SLOTS];
 `,
         },
       ],
-      findings: [{ line: 1, file: 'arch/riscv/kernel/acme_slots.c', severity: 'error' }],
     },
     {
       name: 'assembly needs a constant only a .c file defines',
@@ -368,13 +361,12 @@ int acme_check_magic(u32 magic)
         {
           path: 'arch/x86/boot/acme_head.S',
           code: `SYM_CODE_START(acme_head)
-	cmpl	$ACME_BOOT_MAGIC, %eax
+	cmpl	$ACME_BOOT_MAGIC, %eax /* expect: asm-c-constant "a .c file that no assembly file can include" */
 	jne	acme_bad_magic
 SYM_CODE_END(acme_head)
 `,
         },
       ],
-      findings: [{ line: 2, file: 'arch/x86/boot/acme_head.S', commentIncludes: 'a .c file that no assembly file can include' }],
     },
     {
       name: 'the #define comes from an earlier patch of the series',
@@ -398,11 +390,10 @@ new file mode 100644
       ],
       path: 'arch/x86/kernel/resume_32.S',
       code: `ENTRY(resume_hook_entry)
-	addl  $384, %esp
+	addl  $384, %esp /* expect: asm-c-constant "kernel/restart/restart.c:1" */
 	jmp   ret_from_fork
 END(resume_hook_entry)
 `,
-      findings: [{ line: 2, commentIncludes: 'kernel/restart/restart.c:1' }],
     },
     {
       name: 'the assembly came in an earlier patch, this patch adds the #define',
@@ -419,7 +410,7 @@ new file mode 100644
 `,
       ],
       path: 'kernel/restart/restart.c',
-      code: `#define HOOK_RESERVE	384
+      code: `#define HOOK_RESERVE	384 /* expect: asm-c-constant "arch/x86/kernel/resume_32.S:2, in another patch of this series" */
 
 static void prepare_resume(struct task_struct *tsk)
 {
@@ -429,7 +420,6 @@ static void prepare_resume(struct task_struct *tsk)
 	tsk->thread.ip = (unsigned long)&resume_hook_entry;
 }
 `,
-      findings: [{ line: 1, commentIncludes: 'arch/x86/kernel/resume_32.S:2, in another patch of this series' }],
     },
   ],
 });

@@ -1,6 +1,5 @@
 import { completionMissed } from '../../src/rules/completion-missed.js';
 import { ruleTester } from '../helpers/rule-tester.js';
-import { lineOf } from '../analysis/line-of.js';
 
 const threadAllocFails = `struct restore_ctx {
 	struct completion done;
@@ -14,7 +13,7 @@ static int restore_thread(void *arg)
 
 	ti = kmalloc(sizeof(*ti), GFP_KERNEL);
 	if (!ti)
-		return -ENOMEM;
+		return -ENOMEM; /* expect: completion-missed "restore_start() sleeps in wait_for_completion()" */
 	ctx->error = restore_image(ti);
 	complete(&ctx->done);
 	kfree(ti);
@@ -38,7 +37,7 @@ int restore_start(void)
 const callbackErrorReturn = `static int foo_fw_loaded(struct foo *foo, const struct firmware *fw)
 {
 	if (!fw)
-		return -ENOENT;
+		return -ENOENT; /* expect: completion-missed */
 	foo->fw_size = fw->size;
 	complete(&foo->fw_done);
 	return 0;
@@ -61,7 +60,7 @@ const threadDoExitFirst = `static int probe_thread(void *data)
 	struct probe_ctx *ctx = data;
 
 	if (probe_hw(ctx) < 0)
-		do_exit(-EIO);
+		do_exit(-EIO); /* expect: completion-missed "do_exit() here ends the thread before that complete()" */
 	complete(&ctx->probed);
 	probe_loop(ctx);
 	return 0;
@@ -85,7 +84,7 @@ const completeAllSkipped = `static int scan_thread(void *data)
 
 	err = scan_prepare(sc);
 	if (err)
-		return err;
+		return err; /* expect: completion-missed "complete_all()" */
 	scan_bus(sc);
 	complete_all(&sc->scan_done);
 	return 0;
@@ -106,7 +105,7 @@ const gotoPastComplete = `static int init_thread(void *arg)
 
 	ret = init_stage_one(ctx);
 	if (ret)
-		goto out;
+		goto out; /* expect: completion-missed "this goto to \`out\` jumps to the return at line" */
 	ret = init_stage_two(ctx);
 	ctx->ret = ret;
 	complete(&ctx->ready);
@@ -130,7 +129,7 @@ static int init_run(struct init_ctx *ctx)
 const workErrorReturn = `static int bar_handshake_done(struct bar *bar, u32 status)
 {
 	if (status & BAR_STATUS_ERR)
-		return -EIO;
+		return -EIO; /* expect: completion-missed "bar_start_link() sleeps in wait_for_completion()" */
 	bar->link_up = true;
 	complete(&bar->handshake);
 	return 0;
@@ -409,37 +408,31 @@ static void create_kthread(struct kthread_create_info *create)
       name: 'a thread returns -ENOMEM before the complete() its starter waits for',
       path: 'kernel/restore.c',
       code: threadAllocFails,
-      findings: [{ line: lineOf(threadAllocFails, 'return -ENOMEM;'), commentIncludes: 'restore_start() sleeps in wait_for_completion()' }],
     },
     {
       name: 'a callback returns an error without completing what its caller waits for',
       path: 'drivers/misc/foo_fw.c',
       code: callbackErrorReturn,
-      findings: [{ line: lineOf(callbackErrorReturn, 'return -ENOENT;') }],
     },
     {
       name: 'do_exit() before the complete() the starter waits for',
       path: 'kernel/probe.c',
       code: threadDoExitFirst,
-      findings: [{ line: lineOf(threadDoExitFirst, 'do_exit(-EIO);'), commentIncludes: 'do_exit() here ends the thread before that complete()' }],
     },
     {
       name: 'a thread returns before complete_all()',
       path: 'drivers/misc/scanner.c',
       code: completeAllSkipped,
-      findings: [{ line: lineOf(completeAllSkipped, 'return err;'), commentIncludes: 'complete_all()' }],
     },
     {
       name: 'goto out jumps past the complete()',
       path: 'kernel/init_thread.c',
       code: gotoPastComplete,
-      findings: [{ line: lineOf(gotoPastComplete, 'goto out;'), commentIncludes: 'this goto to `out` jumps to the return at line' }],
     },
     {
       name: 'an error return of the function that completes a waited-for handshake',
       path: 'drivers/misc/bar_link.c',
       code: workErrorReturn,
-      findings: [{ line: lineOf(workErrorReturn, 'return -EIO;'), commentIncludes: 'bar_start_link() sleeps in wait_for_completion()' }],
     },
   ],
 });

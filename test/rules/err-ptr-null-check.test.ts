@@ -265,20 +265,12 @@ err_free_tfm:
 	void __iomem *base;
 
 	base = devm_ioremap_resource(&pdev->dev, res);
-	if (!base)
+	if (!base) /* expect: err-ptr-null-check error "devm_ioremap_resource() returns an ERR_PTR() on failure, not NULL: \`if (!base)\` does not catch it, and the error pointer is used as an address below. Please test it with IS_ERR(base) and return PTR_ERR(base)." */
 		return -ENOMEM;
 	writel(0, base + 0x10);
 	return 0;
 }
 `,
-      findings: [
-        {
-          line: 7,
-          severity: 'error',
-          commentIncludes:
-            'devm_ioremap_resource() returns an ERR_PTR() on failure, not NULL: `if (!base)` does not catch it, and the error pointer is used as an address below. Please test it with IS_ERR(base) and return PTR_ERR(base).',
-        },
-      ],
     },
     {
       name: 'kzalloc tested with IS_ERR',
@@ -288,19 +280,12 @@ err_free_tfm:
 	struct example_hwmon *priv;
 
 	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
-	if (IS_ERR(priv))
+	if (IS_ERR(priv)) /* expect: err-ptr-null-check "kzalloc() returns NULL on failure, not an ERR_PTR(): IS_ERR(priv) is false for NULL, so the failure goes on. Please test \`if (!priv)\` and return -ENOMEM." */
 		return PTR_ERR(priv);
 	i2c_set_clientdata(client, priv);
 	return 0;
 }
 `,
-      findings: [
-        {
-          line: 6,
-          commentIncludes:
-            'kzalloc() returns NULL on failure, not an ERR_PTR(): IS_ERR(priv) is false for NULL, so the failure goes on. Please test `if (!priv)` and return -ENOMEM.',
-        },
-      ],
     },
     {
       name: 'a member assignment from devm_clk_get tested with !',
@@ -308,14 +293,13 @@ err_free_tfm:
       code: `static int example_spi_clk(struct example_spi *priv, struct device *dev)
 {
 	priv->clk = devm_clk_get(dev, "spi");
-	if (!priv->clk) {
+	if (!priv->clk) { /* expect: err-ptr-null-check "IS_ERR(priv->clk) and return PTR_ERR(priv->clk)" */
 		dev_err(dev, "no clock\\n");
 		return -ENODEV;
 	}
 	return clk_prepare_enable(priv->clk);
 }
 `,
-      findings: [{ line: 4, commentIncludes: 'IS_ERR(priv->clk) and return PTR_ERR(priv->clk)' }],
     },
     {
       name: 'a declaration initialised from devm_iio_device_alloc, tested with IS_ERR',
@@ -324,12 +308,11 @@ err_free_tfm:
 {
 	struct iio_dev *indio_dev = devm_iio_device_alloc(&client->dev, sizeof(struct example_light));
 
-	if (IS_ERR(indio_dev))
+	if (IS_ERR(indio_dev)) /* expect: err-ptr-null-check "devm_iio_device_alloc() returns NULL on failure" */
 		return PTR_ERR(indio_dev);
 	return devm_iio_device_register(&client->dev, indio_dev);
 }
 `,
-      findings: [{ line: 5, commentIncludes: 'devm_iio_device_alloc() returns NULL on failure' }],
     },
     {
       name: 'unlikely(!p) after kthread_run',
@@ -337,12 +320,11 @@ err_free_tfm:
       code: `static int example_start_worker(struct example_dev *dev)
 {
 	dev->worker = kthread_run(example_worker_fn, dev, "example/%d", dev->id);
-	if (unlikely(!dev->worker))
+	if (unlikely(!dev->worker)) /* expect: err-ptr-null-check "\`if (unlikely(!dev->worker))\` does not catch it" */
 		return -ENOMEM;
 	return 0;
 }
 `,
-      findings: [{ line: 4, commentIncludes: '`if (unlikely(!dev->worker))` does not catch it' }],
     },
     {
       name: 'NULL == p and p == NULL after class_create and device_create',
@@ -350,37 +332,29 @@ err_free_tfm:
       code: `static int example_char_init(void)
 {
 	example_class = class_create("example");
-	if (NULL == example_class)
+	if (NULL == example_class) /* expect: err-ptr-null-check "class_create() returns an ERR_PTR()" */
 		return -ENOMEM;
 	example_device = device_create(example_class, NULL, example_devt, NULL, "example");
-	if (example_device == NULL) {
+	if (example_device == NULL) { /* expect: err-ptr-null-check "device_create() returns an ERR_PTR()" */
 		class_destroy(example_class);
 		return -ENOMEM;
 	}
 	return 0;
 }
 `,
-      findings: [
-        { line: 4, commentIncludes: 'class_create() returns an ERR_PTR()' },
-        { line: 7, commentIncludes: 'device_create() returns an ERR_PTR()' },
-      ],
     },
     {
       name: 'the call tested directly, both directions',
       path: 'drivers/misc/example_direct.c',
       code: `static int example_direct(struct platform_device *pdev, struct example *ex)
 {
-	if (!devm_platform_ioremap_resource(pdev, 0))
+	if (!devm_platform_ioremap_resource(pdev, 0)) /* expect: err-ptr-null-check "Please keep the result, test it with IS_ERR()" */
 		return -ENOMEM;
-	if (IS_ERR(devm_kasprintf(&pdev->dev, GFP_KERNEL, "example-%d", ex->id)))
+	if (IS_ERR(devm_kasprintf(&pdev->dev, GFP_KERNEL, "example-%d", ex->id))) /* expect: err-ptr-null-check "devm_kasprintf() returns NULL on failure" */
 		return -ENOMEM;
 	return 0;
 }
 `,
-      findings: [
-        { line: 3, commentIncludes: 'Please keep the result, test it with IS_ERR()' },
-        { line: 5, commentIncludes: 'devm_kasprintf() returns NULL on failure' },
-      ],
     },
     {
       name: 'a test several statements after the assignment, under WARN_ON',
@@ -395,14 +369,13 @@ err_free_tfm:
 	hw->fw_len = 0;
 	len = example_fw_size(hw);
 	pr_debug("loading %s\\n", hw->fw_path);
-	if (WARN_ON(!fp))
+	if (WARN_ON(!fp)) /* expect: err-ptr-null-check "filp_open() returns an ERR_PTR()" */
 		return -ENOENT;
 	kernel_read(fp, hw->fw_buf, len, &pos);
 	filp_close(fp, NULL);
 	return 0;
 }
 `,
-      findings: [{ line: 11, commentIncludes: 'filp_open() returns an ERR_PTR()' }],
     },
     {
       name: 'PTR_ERR_OR_ZERO after a NULL API',
@@ -410,10 +383,9 @@ err_free_tfm:
       code: `static int example_usb_alloc(struct example_usb *dev)
 {
 	dev->urb = usb_alloc_urb(0, GFP_KERNEL);
-	return PTR_ERR_OR_ZERO(dev->urb);
+	return PTR_ERR_OR_ZERO(dev->urb); /* expect: err-ptr-null-check "PTR_ERR_OR_ZERO(dev->urb) is 0 for NULL, so the failure is reported as success" */
 }
 `,
-      findings: [{ line: 4, commentIncludes: 'PTR_ERR_OR_ZERO(dev->urb) is 0 for NULL, so the failure is reported as success' }],
     },
     {
       name: 'debugfs_create_dir tested for NULL: drop the test',
@@ -421,24 +393,22 @@ err_free_tfm:
       code: `static void example_debugfs_init(struct example *ex)
 {
 	ex->debugfs = debugfs_create_dir("example", NULL);
-	if (!ex->debugfs)
+	if (!ex->debugfs) /* expect: err-ptr-null-check "please drop the test rather than turn it into IS_ERR()" */
 		return;
 	debugfs_create_u32("level", 0644, ex->debugfs, &ex->level);
 }
 `,
-      findings: [{ line: 4, commentIncludes: 'please drop the test rather than turn it into IS_ERR()' }],
     },
     {
       name: 'assigned inside the condition',
       path: 'drivers/misc/example_cond.c',
       code: `static int example_cond(struct device *dev, struct example *ex)
 {
-	if (!(ex->rst = devm_reset_control_get_exclusive(dev, NULL)))
+	if (!(ex->rst = devm_reset_control_get_exclusive(dev, NULL))) /* expect: err-ptr-null-check "devm_reset_control_get_exclusive() returns an ERR_PTR()" */
 		return -ENODEV;
 	return reset_control_deassert(ex->rst);
 }
 `,
-      findings: [{ line: 3, commentIncludes: 'devm_reset_control_get_exclusive() returns an ERR_PTR()' }],
     },
     {
       name: 'a store split over two lines through a cast',
@@ -447,12 +417,11 @@ err_free_tfm:
 {
 	pcie->dbi = (void __iomem *)
 		devm_platform_ioremap_resource_byname(pdev, "dbi");
-	if (pcie->dbi == NULL)
+	if (pcie->dbi == NULL) /* expect: err-ptr-null-check "\`if (pcie->dbi == NULL)\` does not catch it" */
 		return -ENOMEM;
 	return 0;
 }
 `,
-      findings: [{ line: 5, commentIncludes: '`if (pcie->dbi == NULL)` does not catch it' }],
     },
     {
       name: 'an out-parameter stored from kmemdup and tested with IS_ERR',
@@ -460,12 +429,11 @@ err_free_tfm:
       code: `static int example_copy_blob(const void *src, size_t len, void **out)
 {
 	*out = kmemdup(src, len, GFP_KERNEL);
-	if (IS_ERR(*out))
+	if (IS_ERR(*out)) /* expect: err-ptr-null-check "Please test \`if (!*out)\` and return -ENOMEM" */
 		return PTR_ERR(*out);
 	return 0;
 }
 `,
-      findings: [{ line: 4, commentIncludes: 'Please test `if (!*out)` and return -ENOMEM' }],
     },
     {
       name: 'only the store is new: the finding goes on it and names the old test',
@@ -476,19 +444,12 @@ err_free_tfm:
  	host = mmc_priv(mmc);
 -	res = platform_get_resource(pdev, IORESOURCE_MEM, 0);
 -	host->base = devm_ioremap(&pdev->dev, res->start, resource_size(res));
-+	host->base = devm_platform_ioremap_resource(pdev, 0);
++	host->base = devm_platform_ioremap_resource(pdev, 0); /* expect: err-ptr-null-check "\`if (!host->base)\` at line 42 does not catch it" */
  	if (!host->base) {
  		ret = -ENOMEM;
  		goto err_free_host;
  	}
 `,
-      findings: [
-        {
-          line: 41,
-          file: 'drivers/mmc/host/example-mmc.c',
-          commentIncludes: '`if (!host->base)` at line 42 does not catch it',
-        },
-      ],
     },
   ],
 });

@@ -1,6 +1,5 @@
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { ruleTester } from '../helpers/rule-tester.js';
-import { lineOf } from '../analysis/line-of.js';
 
 const mutexEarlyReturn = `static int fit_add_device(struct fit_part *part)
 {
@@ -8,7 +7,7 @@ const mutexEarlyReturn = `static int fit_add_device(struct fit_part *part)
 
 	mutex_lock(&devices_mutex);
 	if (!refcount_inc_not_zero(&num_devs))
-		return -EBADF;
+		return -EBADF; /* expect: lock-imbalance "\`devices_mutex\`" */
 	err = fit_register(part);
 	if (err)
 		goto out_unlock;
@@ -25,7 +24,7 @@ const irqsaveEarlyReturn = `static int foo_queue_cmd(struct foo *foo, struct foo
 
 	spin_lock_irqsave(&foo->lock, flags);
 	if (foo->state != FOO_RUNNING)
-		return -ESHUTDOWN;
+		return -ESHUTDOWN; /* expect: lock-imbalance "spin_unlock_irqrestore()" */
 	list_add_tail(&cmd->node, &foo->cmds);
 	spin_unlock_irqrestore(&foo->lock, flags);
 	return 0;
@@ -40,7 +39,7 @@ const rcuEarlyReturn = `static int bar_lookup_mtu(struct bar *bar, u32 id)
 	rcu_read_lock();
 	entry = bar_find(bar, id);
 	if (!entry)
-		return -ENOENT;
+		return -ENOENT; /* expect: lock-imbalance "rcu_read_lock()" */
 	mtu = entry->mtu;
 	rcu_read_unlock();
 	return mtu;
@@ -55,7 +54,7 @@ const interruptibleThenError = `static long baz_ioctl_reset(struct baz *baz)
 	if (ret)
 		return ret;
 	if (baz->busy)
-		return -EBUSY;
+		return -EBUSY; /* expect: lock-imbalance */
 	ret = baz_hw_reset(baz);
 	mutex_unlock(&baz->io_lock);
 	return ret;
@@ -67,7 +66,7 @@ const trylockSuccessLeaks = `static void qux_poll(struct qux *qux)
 	if (!spin_trylock(&qux->poll_lock))
 		return;
 	if (!qux->enabled)
-		return;
+		return; /* expect: lock-imbalance "qux->poll_lock" */
 	qux_process(qux);
 	spin_unlock(&qux->poll_lock);
 }
@@ -77,7 +76,7 @@ const rwsemEarlyReturn = `static int quux_read_config(struct quux *quux, struct 
 {
 	down_read(&quux->cfg_sem);
 	if (!quux->cfg_valid)
-		return -ENODATA;
+		return -ENODATA; /* expect: lock-imbalance "up_read()" */
 	*cfg = quux->cfg;
 	up_read(&quux->cfg_sem);
 	return 0;
@@ -231,37 +230,31 @@ unlock:
       name: 'an early return between mutex_lock() and the unlock label',
       path: 'drivers/block/fitblk.c',
       code: mutexEarlyReturn,
-      findings: [{ line: lineOf(mutexEarlyReturn, 'return -EBADF;'), commentIncludes: '`devices_mutex`' }],
     },
     {
       name: 'spin_lock_irqsave() and a return without the irqrestore',
       path: 'drivers/misc/foo_cmd.c',
       code: irqsaveEarlyReturn,
-      findings: [{ line: lineOf(irqsaveEarlyReturn, 'return -ESHUTDOWN;'), commentIncludes: 'spin_unlock_irqrestore()' }],
     },
     {
       name: 'rcu_read_lock() left on the not-found path',
       path: 'net/bar/bar_mtu.c',
       code: rcuEarlyReturn,
-      findings: [{ line: lineOf(rcuEarlyReturn, 'return -ENOENT;'), commentIncludes: 'rcu_read_lock()' }],
     },
     {
       name: 'mutex_lock_interruptible() succeeded, then -EBUSY returns with the lock',
       path: 'drivers/misc/baz_ioctl.c',
       code: interruptibleThenError,
-      findings: [{ line: lineOf(interruptibleThenError, 'return -EBUSY;') }],
     },
     {
       name: 'spin_trylock() succeeded, then an early return keeps the lock',
       path: 'drivers/misc/qux_poll.c',
       code: trylockSuccessLeaks,
-      findings: [{ line: lineOf(trylockSuccessLeaks, 'return;', 2), commentIncludes: 'qux->poll_lock' }],
     },
     {
       name: 'down_read() and a return without up_read()',
       path: 'drivers/misc/quux_cfg.c',
       code: rwsemEarlyReturn,
-      findings: [{ line: lineOf(rwsemEarlyReturn, 'return -ENODATA;'), commentIncludes: 'up_read()' }],
     },
   ],
 });

@@ -350,7 +350,7 @@ out:
 	if (ret)
 		goto err_free;
 	priv->buf = kzalloc(64, GFP_KERNEL);
-	if (!priv->buf)
+	if (!priv->buf) /* expect: missing-error-code error "still 0 from foo_init() at line 9" */
 		goto err_free;
 	platform_set_drvdata(pdev, priv);
 	return 0;
@@ -359,7 +359,6 @@ err_free:
 	return ret;
 }
 `,
-      findings: [{ line: 13, commentIncludes: 'still 0 from foo_init() at line 9', severity: 'error' }],
     },
     {
       name: 'direct return form',
@@ -372,12 +371,11 @@ err_free:
 	if (ret)
 		return ret;
 	foo->buf = devm_kzalloc(foo->dev, 64, GFP_KERNEL);
-	if (!foo->buf)
+	if (!foo->buf) /* expect: missing-error-code "Please return -ENOMEM here" */
 		return ret;
 	return foo_start(foo);
 }
 `,
-      findings: [{ line: 9, commentIncludes: 'Please return -ENOMEM here' }],
     },
     {
       name: 'IS_ERR form without PTR_ERR',
@@ -394,14 +392,13 @@ err_free:
 	if (ret)
 		return ret;
 	phy->clk = devm_clk_get(&pdev->dev, "ref");
-	if (IS_ERR(phy->clk))
+	if (IS_ERR(phy->clk)) /* expect: missing-error-code "ret = PTR_ERR(phy->clk);" */
 		goto out;
 	ret = clk_prepare_enable(phy->clk);
 out:
 	return ret;
 }
 `,
-      findings: [{ line: 13, commentIncludes: 'ret = PTR_ERR(phy->clk);' }],
     },
     {
       name: 'ret initialised to 0',
@@ -413,14 +410,13 @@ out:
 	if (!foo->count)
 		return -EINVAL;
 	foo->table = kcalloc(foo->count, sizeof(*foo->table), GFP_KERNEL);
-	if (foo->table == NULL)
+	if (foo->table == NULL) /* expect: missing-error-code "from \`ret = 0\` at line 3" */
 		goto out;
 	foo_fill_table(foo);
 out:
 	return ret;
 }
 `,
-      findings: [{ line: 8, commentIncludes: 'from `ret = 0` at line 3' }],
     },
     {
       name: 'ret zero after if (ret) return ret, error handled in a block',
@@ -434,7 +430,7 @@ out:
 		return ret;
 
 	fdrm->vram = vzalloc(fdrm->vram_size);
-	if (unlikely(!fdrm->vram)) {
+	if (unlikely(!fdrm->vram)) { /* expect: missing-error-code "vzalloc() fails here, \`goto err_modeset\` returns \`ret\`" */
 		drm_err(&fdrm->drm, "no memory for vram\\n");
 		goto err_modeset;
 	}
@@ -445,7 +441,6 @@ err_modeset:
 	return ret;
 }
 `,
-      findings: [{ line: 10, commentIncludes: 'vzalloc() fails here, `goto err_modeset` returns `ret`' }],
     },
     {
       name: 'through two labels falling through',
@@ -462,10 +457,10 @@ err_modeset:
 	if (ret)
 		return ret;
 	vid->ctx = kzalloc(sizeof(*vid->ctx), GFP_KERNEL);
-	if (!vid->ctx)
+	if (!vid->ctx) /* expect: missing-error-code "kzalloc() fails here" */
 		goto err_power;
 	vid->fmt = kmemdup(&foo_default_fmt, sizeof(foo_default_fmt), GFP_KERNEL);
-	if (!vid->fmt)
+	if (!vid->fmt) /* expect: missing-error-code "kmemdup() fails here, \`goto err_ctx\`" */
 		goto err_ctx;
 	return 0;
 err_ctx:
@@ -475,10 +470,6 @@ err_power:
 	return ret;
 }
 `,
-      findings: [
-        { line: 13, commentIncludes: 'kzalloc() fails here' },
-        { line: 16, commentIncludes: 'kmemdup() fails here, `goto err_ctx`' },
-      ],
     },
     {
       name: 'only the goto is new: the finding goes on it',
@@ -496,14 +487,13 @@ err_power:
  	foo->buf = kmalloc(64, GFP_KERNEL);
  	if (!foo->buf)
 -		return -ENOMEM;
-+		goto err_reset;
++		goto err_reset; /* expect: missing-error-code "foo_reset() at line 13" */
  	return 0;
 +err_reset:
 +	foo_unreset(foo);
 +	return ret;
  }
 `,
-      findings: [{ file: 'drivers/misc/foo-patch.c', line: 18, commentIncludes: 'foo_reset() at line 13' }],
     },
       {
       name: 'a function shown from the middle of its body',
@@ -515,7 +505,7 @@ err_power:
  	if (ret)
  		return ret;
 +	priv->ring = dma_alloc_coherent(&pdev->dev, SZ_4K, &priv->ring_dma, GFP_KERNEL);
-+	if (!priv->ring)
++	if (!priv->ring) /* expect: missing-error-code "dma_alloc_coherent() fails here, \`goto err_reset\` returns \`ret\`, which is still 0 from foo_mid_reset() at line 60" */
 +		goto err_reset;
  	platform_set_drvdata(pdev, priv);
  	return 0;
@@ -524,7 +514,6 @@ err_power:
  	return ret;
  }
 `,
-      findings: [{ file: 'drivers/misc/foo-mid.c', line: 64, commentIncludes: 'dma_alloc_coherent() fails here, `goto err_reset` returns `ret`, which is still 0 from foo_mid_reset() at line 60' }],
     },
       {
       name: 'NULL == p, in an else branch of a success test',
@@ -536,7 +525,7 @@ err_power:
 	if (!name)
 		return -EINVAL;
 	foo->blob = kvmalloc(foo->fw_size, GFP_KERNEL);
-	if (NULL != foo->blob)
+	if (NULL != foo->blob) /* expect: missing-error-code "kvmalloc() fails here, \`goto out\` returns \`ret\`, which is still 0 from \`ret = 0\` at line 3" */
 		foo_fw_copy(foo);
 	else
 		goto out;
@@ -545,7 +534,6 @@ out:
 	return ret;
 }
 `,
-      findings: [{ line: 8, commentIncludes: 'kvmalloc() fails here, `goto out` returns `ret`, which is still 0 from `ret = 0` at line 3' }],
     },
   ],
 });

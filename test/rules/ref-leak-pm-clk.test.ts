@@ -5,7 +5,6 @@
  */
 import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
-import { lineOf } from '../analysis/line-of.js';
 
 const getSyncFailureReturns = `static int foo_i2c_read_id(struct device *dev, u32 *id)
 {
@@ -14,7 +13,7 @@ const getSyncFailureReturns = `static int foo_i2c_read_id(struct device *dev, u3
 
 	ret = pm_runtime_get_sync(dev);
 	if (ret < 0)
-		return ret;
+		return ret; /* expect: ref-leak "pm_runtime_get_sync() takes the runtime PM usage count even when it fails. Please call pm_runtime_put_noidle(dev) here, or use pm_runtime_resume_and_get()" */
 	ret = regmap_read(foo->regmap, FOO_REG_ID, id);
 	pm_runtime_put(dev);
 	return ret;
@@ -32,7 +31,7 @@ const getSyncLaterErrorReturns = `static int foo_adc_read_raw(struct foo_adc *ad
 	}
 	ret = foo_adc_start(adc, channel);
 	if (ret)
-		return ret;
+		return ret; /* expect: ref-leak "Shouldn't this path call pm_runtime_put(adc->dev) too?" */
 	*val = readl(adc->base + FOO_ADC_DATA);
 	pm_runtime_mark_last_busy(adc->dev);
 	pm_runtime_put_autosuspend(adc->dev);
@@ -59,7 +58,7 @@ const clkLadderSkipped = `static int foo_spi_probe(struct platform_device *pdev)
 		goto err_disable_clk;
 	fs->irq = platform_get_irq(pdev, 0);
 	if (fs->irq < 0)
-		return fs->irq;
+		return fs->irq; /* expect: ref-leak "enables \`fs->clk\` with clk_prepare_enable() at line 12, and disables it at the clk_disable_unprepare() at line 27" */
 	ret = foo_spi_register(fs);
 	if (ret)
 		goto err_disable_clk;
@@ -82,7 +81,7 @@ const regulatorEarlyReturn = `static int foo_sensor_power_on(struct foo_sensor *
 	ret = foo_sensor_check_id(sensor);
 	if (ret) {
 		dev_err(sensor->dev, "wrong chip id\\n");
-		return ret;
+		return ret; /* expect: ref-leak "still enabled, and nothing disables it afterwards. Shouldn't this path call regulator_disable(sensor->vdd) too?" */
 	}
 	ret = foo_sensor_reset(sensor);
 	if (ret) {
@@ -101,7 +100,7 @@ const getSyncFailureGotoOut = `static ssize_t foo_mode_store(struct device *dev,
 	ret = pm_runtime_get_sync(dev);
 	if (ret < 0) {
 		dev_err(dev, "cannot resume: %d\\n", ret);
-		goto out;
+		goto out; /* expect: ref-leak "Please call pm_runtime_put_noidle(dev) here" */
 	}
 	ret = foo_set_mode(foo, buf);
 	pm_runtime_put(dev);
@@ -121,7 +120,7 @@ const pmLadderSkipped = `static int foo_codec_probe(struct platform_device *pdev
 		goto err_disable;
 	ret = foo_codec_init(dev);
 	if (ret)
-		goto err_disable;
+		goto err_disable; /* expect: ref-leak "Shouldn't this path call pm_runtime_put(dev) too?" */
 	ret = devm_snd_soc_register_component(dev, &foo_codec_driver, NULL, 0);
 	if (ret)
 		goto err_put;
@@ -141,7 +140,7 @@ const getSyncTestedInCondition = `static ssize_t foo_status_show(struct foo *foo
 	int val;
 
 	if (pm_runtime_get_sync(foo->dev) < 0)
-		return -EIO;
+		return -EIO; /* expect: ref-leak "Please call pm_runtime_put_noidle(foo->dev) here" */
 	val = readl(foo->base + FOO_STATUS);
 	pm_runtime_put(foo->dev);
 	return sprintf(buf, "%d\\n", val);
@@ -163,7 +162,7 @@ const getSyncSharedOut = `static int bar_xfer(struct bar *bar)
 	pm_runtime_put(bar->dev);
 	return 0;
 out:
-	return ret;
+	return ret; /* expect: ref-leak "Its failure branch comes here too: pm_runtime_get_sync() takes the runtime PM usage count even when it fails (pm_runtime_resume_and_get() does not)" */
 }
 `;
 
@@ -175,7 +174,7 @@ const clkEarlySuccessReturn = `static int foo_led_set(struct foo_led *led, bool 
 	if (ret)
 		return ret;
 	if (led->busy)
-		return 0;
+		return 0; /* expect: ref-leak "Shouldn't this path call clk_disable(led->clk) too?" */
 	writel(on, led->base + FOO_LED_CTRL);
 	clk_disable(led->clk);
 	return 0;
@@ -197,7 +196,7 @@ const eitherBranchTakesCount = `static int foo_detect(struct foo *foo, bool poll
 	}
 	ret = foo_read_id(foo);
 	if (ret < 0)
-		return FOO_UNKNOWN;
+		return FOO_UNKNOWN; /* expect: ref-leak "runtime PM usage count on \`foo->dev\`" */
 	foo->present = ret == FOO_ID;
 	pm_runtime_mark_last_busy(foo->dev);
 	pm_runtime_put_autosuspend(foo->dev);
@@ -595,81 +594,51 @@ err_put:
       name: 'pm_runtime_get_sync() failure branch returns with the usage count held',
       path: 'drivers/mfd/foo-core.c',
       code: getSyncFailureReturns,
-      findings: [
-        {
-          line: lineOf(getSyncFailureReturns, '\t\treturn ret;'),
-          commentIncludes: 'pm_runtime_get_sync() takes the runtime PM usage count even when it fails. Please call pm_runtime_put_noidle(dev) here, or use pm_runtime_resume_and_get()',
-        },
-      ],
     },
     {
       name: 'pm_runtime_get_sync() failure branch jumps past the put to the shared return',
       path: 'drivers/hwmon/foo-hwmon.c',
       code: getSyncFailureGotoOut,
-      findings: [{ line: lineOf(getSyncFailureGotoOut, 'goto out;'), commentIncludes: 'Please call pm_runtime_put_noidle(dev) here' }],
     },
     {
       name: 'an error after a successful pm_runtime_get_sync() returns without a put',
       path: 'drivers/iio/adc/foo-adc.c',
       code: getSyncLaterErrorReturns,
-      findings: [
-        {
-          line: lineOf(getSyncLaterErrorReturns, '\t\treturn ret;', 2),
-          commentIncludes: 'Shouldn\'t this path call pm_runtime_put(adc->dev) too?',
-        },
-      ],
     },
     {
       name: 'a return after clk_prepare_enable() skips the err_disable_clk ladder',
       path: 'drivers/spi/spi-foo.c',
       code: clkLadderSkipped,
-      findings: [
-        {
-          line: lineOf(clkLadderSkipped, 'return fs->irq;'),
-          commentIncludes: `enables \`fs->clk\` with clk_prepare_enable() at line ${lineOf(clkLadderSkipped, 'clk_prepare_enable(')}, and disables it at the clk_disable_unprepare() at line ${lineOf(clkLadderSkipped, 'clk_disable_unprepare(')}`,
-        },
-      ],
     },
     {
       name: 'regulator_enable() then an early error return while another path disables it',
       path: 'drivers/media/i2c/foo-sensor.c',
       code: regulatorEarlyReturn,
-      findings: [{ line: lineOf(regulatorEarlyReturn, '\t\treturn ret;', 2), commentIncludes: 'still enabled, and nothing disables it afterwards. Shouldn\'t this path call regulator_disable(sensor->vdd) too?' }],
     },
     {
       name: 'a goto past the put of a pm_runtime_resume_and_get() ladder (pm_runtime_disable() does not drop the count)',
       path: 'sound/soc/codecs/foo-codec.c',
       code: pmLadderSkipped,
-      findings: [{ line: lineOf(pmLadderSkipped, 'goto err_disable;', 2), commentIncludes: 'Shouldn\'t this path call pm_runtime_put(dev) too?' }],
     },
     {
       name: 'pm_runtime_get_sync() tested in the if itself, its failure returns with the count held',
       path: 'drivers/hwmon/foo-status.c',
       code: getSyncTestedInCondition,
-      findings: [{ line: lineOf(getSyncTestedInCondition, 'return -EIO;'), commentIncludes: 'Please call pm_runtime_put_noidle(foo->dev) here' }],
     },
     {
       name: 'pm_runtime_get_sync() failure and a later error share a return that skips the put',
       path: 'drivers/misc/bar.c',
       code: getSyncSharedOut,
-      findings: [
-        {
-          line: lineOf(getSyncSharedOut, 'return ret;'),
-          commentIncludes: 'Its failure branch comes here too: pm_runtime_get_sync() takes the runtime PM usage count even when it fails (pm_runtime_resume_and_get() does not)',
-        },
-      ],
     },
     {
       name: 'an early success return skips the clk_disable() the other success path reaches (not a state switch: another exit)',
       path: 'drivers/leds/leds-foo.c',
       code: clkEarlySuccessReturn,
-      findings: [{ line: lineOf(clkEarlySuccessReturn, '\t\treturn 0;'), commentIncludes: 'Shouldn\'t this path call clk_disable(led->clk) too?' }],
     },
     {
       name: 'either branch takes the same usage count and one return skips the put: reported once',
       path: 'drivers/gpu/drm/foo/foo_connector.c',
       code: eitherBranchTakesCount,
-      findings: [{ line: lineOf(eitherBranchTakesCount, '\t\treturn FOO_UNKNOWN;', 2), commentIncludes: 'runtime PM usage count on `foo->dev`' }],
     },
   ],
 });

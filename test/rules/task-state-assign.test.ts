@@ -99,43 +99,39 @@ ruleTester(taskStateAssign, {
 {
 	struct example_ctx *ctx = arg;
 
-	current->state = TASK_UNINTERRUPTIBLE;
+	current->state = TASK_UNINTERRUPTIBLE; /* expect: task-state-assign "set_current_state(TASK_UNINTERRUPTIBLE)" */
 	complete(&ctx->started);
 	schedule();
 	return 0;
 }
 `,
-      findings: [{ line: 5, commentIncludes: 'set_current_state(TASK_UNINTERRUPTIBLE)' }],
     },
     {
       name: 'TASK_RUNNING with a plain store',
       path: 'drivers/char/example_poll.c',
       code: `static void example_wait_end(void)
 {
-	current->state = TASK_RUNNING;
+	current->state = TASK_RUNNING; /* expect: task-state-assign "__set_current_state(TASK_RUNNING)" */
 }
 `,
-      findings: [{ line: 3, commentIncludes: '__set_current_state(TASK_RUNNING)' }],
     },
     {
       name: 'another task declared struct task_struct *',
       path: 'kernel/example_freeze.c',
       code: `static void example_park(struct task_struct *tsk)
 {
-	tsk->state = TASK_INTERRUPTIBLE;
+	tsk->state = TASK_INTERRUPTIBLE; /* expect: task-state-assign "wake_up_process()" */
 }
 `,
-      findings: [{ line: 3, commentIncludes: 'wake_up_process()' }],
     },
     {
       name: '__state of a task whose type the patch does not show',
       path: 'kernel/example_exit.c',
       code: `void example_mark_dead(void)
 {
-	p->__state = TASK_DEAD;
+	p->__state = TASK_DEAD; /* expect: task-state-assign */
 }
 `,
-      findings: [{ line: 3 }],
     },
     {
       name: 'a local that is current',
@@ -144,22 +140,20 @@ ruleTester(taskStateAssign, {
 {
 	struct task_struct *me = current;
 
-	me->state = TASK_INTERRUPTIBLE;
+	me->state = TASK_INTERRUPTIBLE; /* expect: task-state-assign "the test of \`!ex->ready\` at line 6" */
 	if (!ex->ready)
 		schedule();
 }
 `,
-      findings: [{ line: 5, commentIncludes: 'the test of `!ex->ready` at line 6' }],
     },
     {
       name: 'a task state held in a variable',
       path: 'kernel/example_state.c',
       code: `static void example_set(struct task_struct *tsk, unsigned int state)
 {
-	tsk->state = state;
+	tsk->state = state; /* expect: task-state-assign */
 }
 `,
-      findings: [{ line: 3 }],
     },
     {
       name: 'state set long before schedule, with a sleeping allocation in between',
@@ -168,7 +162,7 @@ ruleTester(taskStateAssign, {
 {
 	struct example_job *job;
 
-	current->state = TASK_UNINTERRUPTIBLE;
+	current->state = TASK_UNINTERRUPTIBLE; /* expect: task-state-assign "kzalloc() at line 6 can sleep before the schedule() at line 10" */
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
 	if (!job)
 		return -ENOMEM;
@@ -177,7 +171,6 @@ ruleTester(taskStateAssign, {
 	return 0;
 }
 `,
-      findings: [{ line: 5, commentIncludes: 'kzalloc() at line 6 can sleep before the schedule() at line 10' }],
     },
     {
       name: 'state overwritten by a sleep and set again before schedule',
@@ -186,7 +179,7 @@ ruleTester(taskStateAssign, {
 {
 	struct example_req *req;
 
-	current->state = TASK_INTERRUPTIBLE;
+	current->state = TASK_INTERRUPTIBLE; /* expect: task-state-assign "The __set_current_state() at line 10, right before schedule(), is what takes effect" */
 	req = kmalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
@@ -196,18 +189,16 @@ ruleTester(taskStateAssign, {
 	return 0;
 }
 `,
-      findings: [{ line: 5, commentIncludes: 'The __set_current_state() at line 10, right before schedule(), is what takes effect' }],
     },
     {
       name: 'combined state',
       path: 'kernel/example_idle.c',
       code: `static void example_idle_wait(void)
 {
-	current->state = TASK_UNINTERRUPTIBLE | TASK_NOLOAD;
+	current->state = TASK_UNINTERRUPTIBLE | TASK_NOLOAD; /* expect: task-state-assign "renamed to task_struct::__state" */
 	schedule();
 }
 `,
-      findings: [{ line: 3, commentIncludes: 'renamed to task_struct::__state' }],
     },
   ],
 });

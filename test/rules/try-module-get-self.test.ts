@@ -128,7 +128,7 @@ int example_start(struct example_ctx *ctx)
 {
 	pid_t ret;
 
-	if (!try_module_get(THIS_MODULE))
+	if (!try_module_get(THIS_MODULE)) /* expect: try-module-get-self "local_kernel_thread() then starts a thread with kernel_thread()" */
 		return -EBUSY;
 	ret = kernel_thread(fn, arg, flags);
 	if (ret < 0)
@@ -136,7 +136,6 @@ int example_start(struct example_ctx *ctx)
 	return ret;
 }
 `,
-      findings: [{ line: 5, commentIncludes: 'local_kernel_thread() then starts a thread with kernel_thread()' }],
     },
     {
       name: 'checked before kthread_run, failure through goto',
@@ -145,7 +144,7 @@ int example_start(struct example_ctx *ctx)
 {
 	int err = -EBUSY;
 
-	if (!try_module_get(THIS_MODULE))
+	if (!try_module_get(THIS_MODULE)) /* expect: try-module-get-self "drop the \`goto out;\` path" */
 		goto out;
 	dev->thread = kthread_run(example_threadfn, dev, "example/%d", dev->id);
 	if (IS_ERR(dev->thread)) {
@@ -158,14 +157,13 @@ out:
 	return err;
 }
 `,
-      findings: [{ line: 5, commentIncludes: 'drop the `goto out;` path' }],
     },
     {
       name: 'file_operations .open callback: the VFS pins fops->owner',
       path: 'drivers/char/example_chr.c',
       code: `static int example_open(struct inode *inode, struct file *file)
 {
-	if (!try_module_get(THIS_MODULE))
+	if (!try_module_get(THIS_MODULE)) /* expect: try-module-get-self info "some maintainers accept the pattern" */
 		return -ENODEV;
 	file->private_data = example_dev;
 	return 0;
@@ -176,7 +174,6 @@ static const struct file_operations example_fops = {
 	.open	= example_open,
 };
 `,
-      findings: [{ line: 3, commentIncludes: 'some maintainers accept the pattern', severity: 'info' }],
     },
     {
       name: 'stored in a variable and tested later',
@@ -185,48 +182,44 @@ static const struct file_operations example_fops = {
 {
 	bool pinned;
 
-	pinned = try_module_get(THIS_MODULE);
+	pinned = try_module_get(THIS_MODULE); /* expect: try-module-get-self "queues work with schedule_work()" */
 	if (!pinned)
 		return -EBUSY;
 	schedule_work(&priv->reset_work);
 	return 0;
 }
 `,
-      findings: [{ line: 5, commentIncludes: 'queues work with schedule_work()' }],
     },
     {
       name: 'returned to the caller',
       path: 'sound/example/example_core.c',
       code: `static bool example_get_module(void)
 {
-	return try_module_get(THIS_MODULE);
+	return try_module_get(THIS_MODULE); /* expect: try-module-get-self "example_get_module()" */
 }
 `,
-      findings: [{ line: 3, commentIncludes: 'example_get_module()' }],
     },
     {
       name: 'compared with 0',
       path: 'drivers/misc/example_cmp.c',
       code: `static int example_hold(void)
 {
-	if (try_module_get(THIS_MODULE) == 0)
+	if (try_module_get(THIS_MODULE) == 0) /* expect: try-module-get-self "drop the \`return -EBUSY;\` path" */
 		return -EBUSY;
 	return 0;
 }
 `,
-      findings: [{ line: 3, commentIncludes: 'drop the `return -EBUSY;` path' }],
     },
     {
       name: 'inside WARN_ON',
       path: 'drivers/misc/example_warn.c',
       code: `static void example_hold(struct example *ex)
 {
-	if (WARN_ON(!try_module_get(THIS_MODULE)))
+	if (WARN_ON(!try_module_get(THIS_MODULE))) /* expect: try-module-get-self */
 		return;
 	ex->held = true;
 }
 `,
-      findings: [{ line: 3 }],
     },
     {
       name: 'devlink flash callback of a dsa_switch_ops, queueing delayed work',
@@ -239,7 +232,7 @@ static const struct file_operations example_fops = {
 
 	if (!reprobe)
 		return -ENOMEM;
-	if (!try_module_get(THIS_MODULE)) {
+	if (!try_module_get(THIS_MODULE)) { /* expect: try-module-get-self info "example_flash_update() then queues work with schedule_delayed_work()" */
 		kfree(reprobe);
 		return -EBUSY;
 	}
@@ -252,14 +245,13 @@ static const struct dsa_switch_ops example_switch_ops = {
 	.devlink_flash_update	= example_flash_update,
 };
 `,
-      findings: [{ line: 9, commentIncludes: 'example_flash_update() then queues work with schedule_delayed_work()', severity: 'info' }],
     },
     {
       name: 'callback installed in an ops structure by assignment',
       path: 'drivers/media/example/example_core.c',
       code: `static int example_start_streaming(struct example_dev *dev)
 {
-	if (!try_module_get(THIS_MODULE))
+	if (!try_module_get(THIS_MODULE)) /* expect: try-module-get-self ".start_streaming callback of dev->ops" */
 		return -ENODEV;
 	return example_hw_start(dev);
 }
@@ -269,7 +261,6 @@ void example_init_ops(struct example_dev *dev)
 	dev->ops.start_streaming = example_start_streaming;
 }
 `,
-      findings: [{ line: 3, commentIncludes: '.start_streaming callback of dev->ops' }],
     },
   ],
 });

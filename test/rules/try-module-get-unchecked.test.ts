@@ -91,25 +91,23 @@ static inline const struct example_ops *example_ops_get(const struct example_ops
 {
 	int err;
 
-	try_module_get(phy->drv->owner);
+	try_module_get(phy->drv->owner); /* expect: try-module-get-unchecked error "module_put(phy->drv->owner) at line 8" */
 	err = phy->drv->config_init(phy);
 	if (err)
 		module_put(phy->drv->owner);
 	return err;
 }
 `,
-      findings: [{ line: 5, commentIncludes: 'module_put(phy->drv->owner) at line 8', severity: 'error' }],
     },
     {
       name: 'cast to void',
       path: 'drivers/misc/example_void.c',
       code: `static void example_start(struct example *ex)
 {
-	(void)try_module_get(THIS_MODULE);
+	(void)try_module_get(THIS_MODULE); /* expect: try-module-get-unchecked "__module_get(THIS_MODULE)" */
 	queue_work(ex->wq, &ex->work);
 }
 `,
-      findings: [{ line: 3, commentIncludes: '__module_get(THIS_MODULE)' }],
     },
     {
       name: 'bound driver pinned without a check',
@@ -117,10 +115,9 @@ static inline const struct example_ops *example_ops_get(const struct example_ops
       code: `static void example_bind(struct device *dev)
 {
 	if (dev->driver)
-		try_module_get(dev->driver->owner);
+		try_module_get(dev->driver->owner); /* expect: try-module-get-unchecked "example_bind() ignores that" */
 }
 `,
-      findings: [{ line: 4, commentIncludes: 'example_bind() ignores that' }],
     },
     {
       name: 'in a loop over several modules',
@@ -130,21 +127,19 @@ static inline const struct example_ops *example_ops_get(const struct example_ops
 	int i;
 
 	for (i = 0; i < count; i++)
-		try_module_get(mods[i]);
+		try_module_get(mods[i]); /* expect: try-module-get-unchecked */
 }
 `,
-      findings: [{ line: 6 }],
     },
     {
       name: 'two unchecked calls in one function',
       path: 'drivers/misc/example_two.c',
       code: `static void example_pin_pair(struct example_pair *pair)
 {
-	try_module_get(pair->a->owner);
-	try_module_get(pair->b->owner);
+	try_module_get(pair->a->owner); /* expect: try-module-get-unchecked */
+	try_module_get(pair->b->owner); /* expect: try-module-get-unchecked */
 }
 `,
-      findings: [{ line: 3 }, { line: 4 }],
     },
     {
       name: 'module_put in another file of the patch',
@@ -153,7 +148,7 @@ static inline const struct example_ops *example_ops_get(const struct example_ops
           path: 'drivers/misc/example_get.c',
           code: `void example_hold(struct example *ex)
 {
-	try_module_get(ex->ops->owner);
+	try_module_get(ex->ops->owner); /* expect: try-module-get-unchecked "drivers/misc/example_put.c:line 3" */
 }
 `,
         },
@@ -166,7 +161,6 @@ static inline const struct example_ops *example_ops_get(const struct example_ops
 `,
         },
       ],
-      findings: [{ line: 3, file: 'drivers/misc/example_get.c', commentIncludes: 'drivers/misc/example_put.c:line 3' }],
     },
   ],
 });
