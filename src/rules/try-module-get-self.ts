@@ -61,19 +61,11 @@ function slotText(slot: CallbackSlot): string {
   return `installed as a .${slot.member} callback`;
 }
 
-function pinningExample(slot: CallbackSlot): string {
-  return slot.tableType?.includes('file_operations') ? 'as the VFS does through fops->owner for as long as the file is open' : 'as the VFS does through fops->owner';
-}
-
-function callbackComment(who: string, slot: CallbackSlot, work: string | null): string {
-  const purpose = work
-    ? `, and it matters here: ${who} then ${work}, which must not run after the module is gone`
-    : '';
+function callbackComment(who: string, slot: CallbackSlot, work: string): string {
   return (
-    `${who} is ${slotText(slot)}, so it is only reached through that table. ` +
-    `If the core that calls through it holds a reference on the module (${pinningExample(slot)}), try_module_get(THIS_MODULE) cannot fail here, and __module_get(THIS_MODULE) is the call for an extra reference. ` +
-    `If the core only keeps the code alive for the duration of the call (unbind waits for the callback to return), the check is how a callback refuses new work while the module is being unloaded${purpose}; some maintainers accept the pattern there. ` +
-    `Either way, a comment saying which of the two it is would save the next reader from wondering.`
+    `${who} is ${slotText(slot)}, and then ${work}, which must not run after the module is gone. ` +
+    `If the core calling through that table pins the module, this check cannot fail and __module_get(THIS_MODULE) is the call; if it only waits for the callback on unbind, the check is how it refuses new work during unload. ` +
+    `Could you add a comment saying which of the two it is?`
   );
 }
 
@@ -91,17 +83,20 @@ function plainComment(who: string, work: string | null, failure: string | null):
 function findingFor(call: Node, source: CSource, context: RuleContext): FindingDraft | null {
   const use = resultUse(call);
   if (!decides(use)) return null;
+  // The reference is for work this function starts (a thread, a work item, a timer): the
+  // starter is module code, so the module is pinned already. A reference kept for an object's
+  // life, or taken and dropped to ask whether the module is going away, is an accepted idiom.
+  const work = deferredWorkAfter(call)?.description ?? null;
+  if (work === null) return null;
   const line = postLineOf(source, call);
   if (line === null) return null;
   const definition = enclosingFunctionDefinition(call);
   const functionName = definition ? functionDefinitionName(definition) : null;
   const who = functionName ? `${functionName}()` : 'this code';
-  const work = deferredWorkAfter(call)?.description ?? null;
-  // The current patch first, then the rest of the series (where the ops table may be set up).
+  // Reached only through an ops table the series shows: the core that calls it decides what is
+  // pinned, so the comment only asks which case it is.
   const sources = [...context.current.sources, ...context.series.flatMap((patch) => patch.sources)];
-  const slots = functionName ? callbackSlotsOf(functionName, sources) : [];
-  const slot = slots[0];
-  const comment = slot ? callbackComment(who, slot, work) : plainComment(who, work, failureBranchText(use, call));
+  const slot = functionName === null ? undefined : callbackSlotsOf(functionName, sources)[0];
   return {
     rule: ID,
     file: source.file.path,
@@ -111,7 +106,7 @@ function findingFor(call: Node, source: CSource, context: RuleContext): FindingD
     summary: slot
       ? `${who} checks try_module_get(THIS_MODULE) in a callback: say why`
       : `${who} checks try_module_get(THIS_MODULE): a module cannot pin its own code`,
-    comment,
+    comment: slot ? callbackComment(who, slot, work) : plainComment(who, work, failureBranchText(use, call)),
     related: slot ? [{ file: slot.file, line: slot.line, note: `${who} installed as .${slot.member}` }] : [],
   };
 }
@@ -128,10 +123,9 @@ export const tryModuleGetSelf: Rule = {
     example: 'if (!try_module_get(THIS_MODULE))\n\treturn -EBUSY;\nret = kernel_thread(fn, arg, flags);',
     useInstead: '__module_get(THIS_MODULE);\t/* the caller holds a reference */\nret = kernel_thread(fn, arg, flags);\nif (ret < 0)\n\tmodule_put(THIS_MODULE);',
     limits:
-      'Fires on try_module_get(THIS_MODULE) whose value is tested, returned, or stored and tested later in the same function. ' +
-      'It cannot see from a patch whether the caller truly holds a reference. When the function is installed in an ops table the patch shows, the finding is only informational and asks which case it is: ' +
-      'a core that pins the module makes the check useless, while one that only waits for the callback on unbind makes it the accepted way to refuse new work during unload. ' +
-      'References on other modules (fops->owner, ops->owner) are left alone.',
+      'Fires on try_module_get(THIS_MODULE) whose value is tested, returned, or stored and tested later in the same function, when the same function then starts work that runs the module\'s code later (a thread, a work item, a timer, an RCU callback, an interrupt handler). ' +
+      'A reference kept for an object\'s life (dropped in its release), and one taken and dropped again to ask whether the module is being unloaded, are accepted idioms and stay quiet, and a function the series installs in an ops table only gets a question (the core that calls it decides what is pinned). ' +
+      'It cannot see from a patch whether the caller truly holds a reference. References on other modules (fops->owner, ops->owner) are left alone.',
   },
   check(context: RuleContext): FindingDraft[] {
     const findings: FindingDraft[] = [];

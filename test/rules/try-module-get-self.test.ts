@@ -4,6 +4,70 @@ import { ruleTester } from '../helpers/rule-tester.js';
 ruleTester(tryModuleGetSelf, {
   valid: [
     {
+      name: 'a .open callback keeps a reference for the open file: the accepted idiom, no work started',
+      path: 'drivers/char/example_chr.c',
+      code: `static int example_open(struct inode *inode, struct file *file)
+{
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	file->private_data = example_dev;
+	return 0;
+}
+
+static const struct file_operations example_fops = {
+	.owner	= THIS_MODULE,
+	.open	= example_open,
+};
+`,
+    },
+    {
+      name: 'returned to the caller, who keeps it for the life of an object',
+      path: 'sound/example/example_core.c',
+      code: `static bool example_get_module(void)
+{
+	return try_module_get(THIS_MODULE);
+}
+`,
+    },
+    {
+      name: 'compared with 0, kept for the object and no work started',
+      path: 'drivers/misc/example_cmp.c',
+      code: `static int example_hold(void)
+{
+	if (try_module_get(THIS_MODULE) == 0)
+		return -EBUSY;
+	return 0;
+}
+`,
+    },
+    {
+      name: 'inside WARN_ON, kept for the object and no work started',
+      path: 'drivers/misc/example_warn.c',
+      code: `static void example_hold(struct example *ex)
+{
+	if (WARN_ON(!try_module_get(THIS_MODULE)))
+		return;
+	ex->held = true;
+}
+`,
+    },
+    {
+      name: 'callback installed in an ops structure by assignment, no work started',
+      path: 'drivers/media/example/example_core.c',
+      code: `static int example_start_streaming(struct example_dev *dev)
+{
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	return example_hw_start(dev);
+}
+
+void example_init_ops(struct example_dev *dev)
+{
+	dev->ops.start_streaming = example_start_streaming;
+}
+`,
+    },
+    {
       name: '__module_get(THIS_MODULE) before kthread_run, under the reference the caller holds',
       path: 'drivers/block/drbd/drbd_worker.c',
       code: `static int drbd_thread_start(struct drbd_thread *thi)
@@ -159,23 +223,6 @@ out:
 `,
     },
     {
-      name: 'file_operations .open callback: the VFS pins fops->owner',
-      path: 'drivers/char/example_chr.c',
-      code: `static int example_open(struct inode *inode, struct file *file)
-{
-	if (!try_module_get(THIS_MODULE)) /* expect: try-module-get-self info "some maintainers accept the pattern" */
-		return -ENODEV;
-	file->private_data = example_dev;
-	return 0;
-}
-
-static const struct file_operations example_fops = {
-	.owner	= THIS_MODULE,
-	.open	= example_open,
-};
-`,
-    },
-    {
       name: 'stored in a variable and tested later',
       path: 'drivers/net/example/example_main.c',
       code: `static int example_up(struct example_priv *priv)
@@ -191,37 +238,6 @@ static const struct file_operations example_fops = {
 `,
     },
     {
-      name: 'returned to the caller',
-      path: 'sound/example/example_core.c',
-      code: `static bool example_get_module(void)
-{
-	return try_module_get(THIS_MODULE); /* expect: try-module-get-self "example_get_module()" */
-}
-`,
-    },
-    {
-      name: 'compared with 0',
-      path: 'drivers/misc/example_cmp.c',
-      code: `static int example_hold(void)
-{
-	if (try_module_get(THIS_MODULE) == 0) /* expect: try-module-get-self "drop the \`return -EBUSY;\` path" */
-		return -EBUSY;
-	return 0;
-}
-`,
-    },
-    {
-      name: 'inside WARN_ON',
-      path: 'drivers/misc/example_warn.c',
-      code: `static void example_hold(struct example *ex)
-{
-	if (WARN_ON(!try_module_get(THIS_MODULE))) /* expect: try-module-get-self */
-		return;
-	ex->held = true;
-}
-`,
-    },
-    {
       name: 'devlink flash callback of a dsa_switch_ops, queueing delayed work',
       path: 'drivers/net/dsa/example/example.c',
       code: `static int example_flash_update(struct dsa_switch *ds,
@@ -232,7 +248,7 @@ static const struct file_operations example_fops = {
 
 	if (!reprobe)
 		return -ENOMEM;
-	if (!try_module_get(THIS_MODULE)) { /* expect: try-module-get-self info "example_flash_update() then queues work with schedule_delayed_work()" */
+	if (!try_module_get(THIS_MODULE)) { /* expect: try-module-get-self info "and then queues work with schedule_delayed_work()" */
 		kfree(reprobe);
 		return -EBUSY;
 	}
@@ -244,22 +260,6 @@ static const struct file_operations example_fops = {
 static const struct dsa_switch_ops example_switch_ops = {
 	.devlink_flash_update	= example_flash_update,
 };
-`,
-    },
-    {
-      name: 'callback installed in an ops structure by assignment',
-      path: 'drivers/media/example/example_core.c',
-      code: `static int example_start_streaming(struct example_dev *dev)
-{
-	if (!try_module_get(THIS_MODULE)) /* expect: try-module-get-self ".start_streaming callback of dev->ops" */
-		return -ENODEV;
-	return example_hw_start(dev);
-}
-
-void example_init_ops(struct example_dev *dev)
-{
-	dev->ops.start_streaming = example_start_streaming;
-}
 `,
     },
   ],

@@ -311,7 +311,9 @@ class CfgBuilder {
   }
 
   declaration(node: Node, next: number, context: BuildContext): number {
-    for (const name of declaredVariables(node)) this.locals.add(name);
+    // A `static` variable outlives the call: storing into it hands a value on, as a global does.
+    const isStatic = node.children.some((child) => child?.type === 'storage_class_specifier' && child.text === 'static');
+    if (!isStatic) for (const name of declaredVariables(node)) this.locals.add(name);
     for (const name of autoManagedVariables(this.originalText(node))) this.autoManaged.add(name);
     const events: Event[] = [];
     collectDeclarationEvents(node, events);

@@ -26,6 +26,8 @@ export interface ArgumentInfo {
   root: string | null;
   /** `&p`: the address of a plain variable, which the callee may overwrite. */
   addressOfVariable: boolean;
+  /** `&p->dev`: the address of a member embedded in the object `p` points to. */
+  addressOfMember: boolean;
   /** The last field of `&x->list`. */
   field: string | null;
 }
@@ -94,6 +96,7 @@ function argumentInfo(argument: Node): ArgumentInfo {
     key: expressionKey(argument),
     root: rootIdentifier(argument),
     addressOfVariable: addressOf && inner !== null && stripCastsAndParentheses(inner).type === 'identifier',
+    addressOfMember: addressOf && inner !== null && stripCastsAndParentheses(inner).type === 'field_expression',
     field: lastFieldName(argument),
   };
 }

@@ -118,6 +118,11 @@ interface HandOff {
   /** A hand-off that only happens when a call succeeds (kernel_thread): its result's key. */
   statusKey: string | null;
   success: ValueMask;
+  /**
+   * Handed to something that does not own it (a device's drvdata): on an exit that returns an
+   * error, nobody frees it (a failed probe has no remove()), so it still counts as held there.
+   */
+  notOnError?: boolean;
 }
 
 interface Holding {
@@ -128,6 +133,14 @@ interface Holding {
   success: ValueMask;
   released: { row: number; via: string; byMacro: boolean } | null;
   handOff: HandOff | null;
+  /**
+   * The path went past a release of this resource guarded by a condition the analysis cannot
+   * decide, in a block that falls through (`if (ib != in->index) kfree(ib);`, `if (rw_lock)
+   * up_read(rw_lock);`): the condition correlates with something cptlint does not follow, so an
+   * exit reached this way is not judged. A block that leaves (`if (x) { kfree(p); return; }`) is
+   * an early exit, not this.
+   */
+  skippedRelease: number | null;
 }
 
 interface PathState {
@@ -158,11 +171,20 @@ function holdingSignature(holding: Holding): string {
 function computeHoldingSignature(holding: Holding): string {
   const released = holding.released === null ? '' : `r${holding.released.row}`;
   const handOff = holding.handOff === null ? '' : `h${holding.handOff.row}${holding.handOff.statusKey ?? ''}`;
-  return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}:${released}:${handOff}`;
+  const skipped = holding.skippedRelease === null ? '' : `s${holding.skippedRelease}`;
+  return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}:${released}:${handOff}${skipped}`;
+}
+
+/** `priv->clk[i]` and `priv->clk[nc]` name elements of one array: an unwind loop releases them all. */
+function elementsOfOneArray(name: string, key: string): boolean {
+  if (!name.includes('[') || !key.includes('[')) return false;
+  const strip = (text: string): string => text.replace(/\[[^\]]*\]/g, '[]');
+  return strip(name) === strip(key);
 }
 
 function namesMatch(holding: Holding, kind: ResourceKind, key: string): boolean {
   if (holding.names.includes(key)) return true;
+  if (holding.names.some((name) => elementsOfOneArray(name, key))) return true;
   if (kind === 'reference') {
     const device = /^(.*?)(?:->|\.)dev$/.exec(key);
     if (device && holding.names.includes(device[1])) return true;
@@ -203,7 +225,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       // A completion reached through a local pointer (`done = xchg(&create->done, NULL)`) is owed only when that pointer is set.
       const throughLocal = obligation.kind === 'completion' && /^[A-Za-z_]\w*$/.test(obligation.names[0] ?? '');
       const statusKey = throughLocal ? obligation.names[0] : null;
-      return { site, names: obligation.names, statusKey, success: NEGATIVE | POSITIVE, released: null, handOff: null };
+      return { site, names: obligation.names, statusKey, success: NEGATIVE | POSITIVE, released: null, handOff: null, skippedRelease: null };
     });
     return { facts: Facts.empty, holdings, tainted: false, lastGoto: null };
   }
@@ -226,7 +248,65 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (node.kind !== 'branch' || node.atom === null) return state;
     const facts = takeBranch(state.facts, node.atom, successorIndex === 0, this.tracked);
     if (facts === null) return null;
-    return facts === state.facts ? state : { ...state, facts };
+    const next = facts === state.facts ? state : { ...state, facts };
+    const otherSide = 1 - successorIndex;
+    if (node.successors.length !== 2 || !next.holdings.some((holding) => holding.released === null && holding.skippedRelease === null)) return next;
+    if (takeBranch(state.facts, node.atom, otherSide === 0, this.tracked) === null) return next;
+    return this.skipConditionalReleases(node, otherSide, state, next);
+  }
+
+  /** Marks what the other side of an undecided branch would release in a block that falls through. */
+  private skipConditionalReleases(branch: CfgNode, otherSide: number, before: PathState, next: PathState): PathState {
+    const region = this.fallThroughRegion(branch, otherSide);
+    if (region === null) return next;
+    let simulated = before;
+    // A loop macro's own release when the loop runs out is not a condition's: leaving by `break` keeps the node.
+    for (const node of region) for (const event of node.events) if (event.type !== 'iterate') simulated = this.apply(event, simulated, node);
+    const releasedThere = new Set(simulated.holdings.filter((holding) => holding.released !== null).map((holding) => holding.site));
+    return this.updateHoldings(next, (holding) =>
+      holding.released === null && holding.skippedRelease === null && releasedThere.has(holding.site) ? { ...holding, skippedRelease: branch.row } : holding,
+    );
+  }
+
+  private readonly regions = new Map<number, CfgNode[] | null>();
+
+  /**
+   * The nodes of one side of a branch up to where it meets the other side again, when that
+   * side falls through (no return, goto or exit in it); null when it leaves or is too large.
+   */
+  private fallThroughRegion(branch: CfgNode, side: number): CfgNode[] | null {
+    const cacheKey = branch.id * 2 + side;
+    if (this.regions.has(cacheKey)) return this.regions.get(cacheKey) ?? null;
+    const nodes = this.input.cfg.nodes;
+    const limit = 64;
+    const meets = new Set<number>();
+    const queue = [branch.successors[1 - side]];
+    while (queue.length > 0 && meets.size < limit * 4) {
+      const id = queue.shift() as number;
+      if (meets.has(id) || id === branch.id) continue;
+      meets.add(id);
+      // This side must fall through too: where a goto takes it (`if (ret) goto out;`) is not a
+      // meeting point of an if-block but the exit path the jump chose.
+      if (nodes[id].kind !== 'goto') queue.push(...nodes[id].successors);
+    }
+    let region: CfgNode[] | null = [];
+    const seen = new Set<number>();
+    const stack = [branch.successors[side]];
+    while (stack.length > 0 && region !== null) {
+      const id = stack.pop() as number;
+      if (seen.has(id) || meets.has(id)) continue;
+      seen.add(id);
+      const node = nodes[id];
+      if (node.kind !== 'statement' && node.kind !== 'branch' && node.kind !== 'join' && node.kind !== 'switch') region = null;
+      else if (region.length >= limit) region = null;
+      else {
+        region.push(node);
+        for (let index = node.successors.length - 1; index >= 0; index--) stack.push(node.successors[index]);
+      }
+    }
+    const found = region !== null && region.length > 0 ? region : null;
+    this.regions.set(cacheKey, found);
+    return found;
   }
 
   terminal(node: CfgNode, state: PathState): void {
@@ -252,9 +332,14 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       return { ...base, state: 'handed-off', row: node.row, via: 'return' };
     }
     const handOff = holding.handOff;
-    if (handOff !== null && (handOff.statusKey === null || (state.facts.get(handOff.statusKey) & handOff.success) !== 0)) {
+    if (
+      handOff !== null &&
+      (handOff.statusKey === null || (state.facts.get(handOff.statusKey) & handOff.success) !== 0) &&
+      !(handOff.notOnError === true && this.categoryOf(node, state) === 'error')
+    ) {
       return { ...base, state: 'handed-off', row: handOff.row, via: handOff.via, storedField: handOff.field };
     }
+    if (holding.skippedRelease !== null) return null;
     return { ...base, state: 'held', row: null, via: null };
   }
 
@@ -351,7 +436,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const handOff = handOffApi(event.name);
     if (handOff !== undefined) {
       const argument = event.args[handOff.argument];
-      if (argument !== undefined) current = this.handOffArgument(current, argument, event, false);
+      if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true);
     }
     if (release === undefined && acquire === undefined && starter === null && handOff === undefined) {
       current = this.otherCall(event, current);
@@ -368,7 +453,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     const argument = event.args[api.carrier];
     if (argument === undefined) return state;
-    const exact = this.release(state, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, argument.key));
+    let exact = this.release(state, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, argument.key));
+    // `put_device(&foo->dev)`, `kobject_put(&foo->kobj)`, `kref_put(&foo->ref, foo_release)`: the last put
+    // of a counted object embedded in `foo` ends in its release callback, which frees `foo`.
+    if (api.kind === 'reference' && argument.addressOfMember && argument.root !== null) {
+      const container = argument.root;
+      exact = this.release(exact, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.includes(container));
+    }
     if (exact !== state || api.kind !== 'lock') return exact;
     // `mutex_lock(&priv->lock)` ... `mutex_unlock(&dev_priv->lock)`: the same field through another pointer.
     const field = /(?:->|\.)(\w+)$/.exec(argument.key)?.[1];
@@ -405,7 +496,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (target !== null && !this.isLocalStorage(target) && HANDED_OFF_BY_STORE.has(api.kind)) {
       handOff = { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE };
     }
-    const holding: Holding = { site, names, statusKey, success: successMask(api.failure), released: null, handOff };
+    const holding: Holding = { site, names, statusKey, success: successMask(api.failure), released: null, handOff, skippedRelease: null };
     const holdings = current.holdings.filter((existing) => existing.site !== site);
     holdings.push(holding);
     holdings.sort((a, b) => a.site - b.site);
@@ -445,10 +536,15 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return facts === current.facts ? current : { ...current, facts };
   }
 
-  private handOffArgument(state: PathState, argument: ArgumentInfo, event: CallEvent, addressOnly: boolean): PathState {
-    const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE };
+  /** A count kept on an object (a clock's enable count): passing or storing the object does not hand the count on. */
+  private isCount(holding: Holding): boolean {
+    return acquireApi(this.sites[holding.site].api)?.count !== undefined;
+  }
+
+  private handOffArgument(state: PathState, argument: ArgumentInfo, event: CallEvent, addressOnly: boolean, borrowsOnly = false): PathState {
+    const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE, notOnError: borrowsOnly };
     return this.handOff(state, handOff, (holding, kind) => {
-      if (!HANDED_OFF_BY_STORE.has(kind)) return false;
+      if (!HANDED_OFF_BY_STORE.has(kind) || this.isCount(holding)) return false;
       if (!addressOnly) return holdingPassed(holding, argument, true);
       return holding.names.some((name) => name === argument.key || (rootOfName(name) === argument.key && /^\w+\./.test(name)));
     });
@@ -527,7 +623,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         const names = [...holding.names, ...aliases.filter((alias) => !holding.names.includes(alias))];
         return names.length === holding.names.length ? holding : { ...holding, names };
       }
-      if (!HANDED_OFF_BY_STORE.has(kind) || holding.handOff !== null) return holding;
+      if (!HANDED_OFF_BY_STORE.has(kind) || holding.handOff !== null || this.isCount(holding)) return holding;
       return { ...holding, handOff: { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE } };
     });
   }
@@ -589,7 +685,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         iteration: true,
       });
       const holdings = state.holdings.filter((holding) => holding.site !== site);
-      holdings.push({ site, names: [event.variable], statusKey: null, success: ANY_VALUE, released: null, handOff: null });
+      holdings.push({ site, names: [event.variable], statusKey: null, success: ANY_VALUE, released: null, handOff: null, skippedRelease: null });
       holdings.sort((a, b) => a.site - b.site);
       const facts = this.tracked.has(event.variable) ? state.facts.set(event.variable, POSITIVE) : state.facts;
       return { ...state, facts, holdings };

@@ -47,6 +47,12 @@ export interface LeakJudgement {
   fieldReleased(kind: ResourceKind, field: string): boolean;
   /** The patch shows the whole file (a new file), so a release elsewhere in it would be seen. */
   wholeFileShown: boolean;
+  /**
+   * The function returns with this lock held by design: it says so (`__acquires()`,
+   * `__must_hold()`), its name says it is a lock helper (`foo_lock()`, `*_map_lock()`), or the
+   * lock is a semaphore that another function of the file ups (a completion callback).
+   */
+  heldAcrossCalls(site: AcquireSite): boolean;
 }
 
 interface SiteRecord {
@@ -64,11 +70,15 @@ function switchedCount(site: AcquireSite, held: ExitRecord, other: ExitRecord): 
   return acquireApi(site.api)?.count !== undefined && held.node.id === other.node.id && held.category !== 'error' && held.lastGoto === null;
 }
 
-function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord): boolean {
+function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord, judgement: LeakJudgement): boolean {
   // do_exit() and friends end the task: nobody receives what it still holds.
   if (site.iteration || held.node.kind === 'exit-call') return true;
   if (site.inherited !== null) return site.inherited.strict || held.category === 'error';
   if (switchedCount(site, held, other)) return false;
+  // A reference on another module (`try_module_get(ops->owner)`) pins the provider of an object
+  // this function hands on (a file, a transport, a bound client): kept on success by design.
+  if (site.kind === 'module' && !site.names.includes('THIS_MODULE') && (held.category === 'success' || held.category === 'unknown')) return false;
+  if (site.kind === 'lock' && held.category !== 'error' && judgement.heldAcrossCalls(site)) return false;
   return held.category === 'error' || held.category === other.category;
 }
 
@@ -81,14 +91,14 @@ function uniqueEnds(records: SiteRecord[]): OtherEnd[] {
   return [...ends.values()].sort((a, b) => a.row - b.row);
 }
 
-function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[]): Leak[] {
+function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[], judgement: LeakJudgement): Leak[] {
   const resolved = records.filter(({ outcome }) => outcome.state !== 'held');
   const held = records.filter(({ outcome, exit }) => outcome.state === 'held' && !exit.tainted);
   if (resolved.length === 0 || held.length === 0) return [];
   const resolvedExits = new Set(resolved.map(({ exit }) => exit.node.id));
   const partnersByPlace = new Map<string, { exit: CfgNode; jump: CfgNode | null; partners: SiteRecord[] }>();
   for (const record of held) {
-    const partners = resolved.filter((other) => compatible(site, record.exit, other.exit));
+    const partners = resolved.filter((other) => compatible(site, record.exit, other.exit, judgement));
     if (partners.length === 0) continue;
     // An exit other paths leave through cleanly is not the culprit: the jump that skipped the release is.
     const jump = resolvedExits.has(record.exit.node.id) ? record.exit.lastGoto : null;
@@ -128,7 +138,7 @@ export function judgeLeaks(analysis: FunctionAnalysis, judgement: LeakJudgement)
     for (const exit of analysis.exits) {
       for (const outcome of exit.outcomes) if (outcome.site === site.id) records.push({ exit, outcome });
     }
-    leaks.push(...inconsistentLeaks(analysis, site, records), ...storedNeverPut(analysis, site, records, judgement));
+    leaks.push(...inconsistentLeaks(analysis, site, records, judgement), ...storedNeverPut(analysis, site, records, judgement));
   }
   return leaks;
 }

@@ -6,7 +6,7 @@
 import { cfgOf, type PatchFiles } from '../function-cfg.js';
 import type { CFunction, CSource } from '../../model/source.js';
 import type { Cfg } from '../flow/cfg.js';
-import { analyseFunction, type FunctionAnalysis, type ReturnKind } from './engine.js';
+import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
 import { HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, isNestedDefinition } from './summaries.js';
@@ -80,16 +80,35 @@ export function returnKindOf(fn: CFunction): ReturnKind {
 /** Completions a CFG completes outside any loop (a handshake done once). */
 function completedOnce(cfg: Cfg): string[] {
   const keys: string[] = [];
+  const initialised = new Set<string>();
   for (const node of cfg.nodes) {
-    if (node.loopDepth > 0) continue;
     for (const event of node.events) {
       if (event.type !== 'call') continue;
-      const api = releaseApi(event.name);
       const argument = event.args[0];
-      if (api?.kind === 'completion' && argument !== undefined && argument.key !== 'NULL') keys.push(argument.key);
+      if (argument === undefined) continue;
+      if (event.name === 'init_completion' || event.name === 'reinit_completion') initialised.add(argument.key);
+      const api = releaseApi(event.name);
+      if (node.loopDepth === 0 && api?.kind === 'completion' && argument.key !== 'NULL') keys.push(argument.key);
     }
   }
-  return keys;
+  // A function that initialises the completion builds the object it lives in: a waiter can only
+  // reach it through what the function returns, and an error exit returns nothing to wait on.
+  return keys.filter((key) => !initialised.has(key));
+}
+
+const LOCK_ANNOTATION = /\b__(?:acquires|releases|must_hold)\s*\(/;
+const LOCK_HELPER_NAME = /(?:^|_)(?:un)?lock(?:_|$)|_lock_|lock$/;
+
+/** See LeakJudgement.heldAcrossCalls. */
+function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite): boolean {
+  const body = fn.node.childForFieldName('body');
+  const head = body === null ? fn.node.text : fn.node.text.slice(0, body.startIndex - fn.node.startIndex);
+  if (LOCK_ANNOTATION.test(head) || LOCK_HELPER_NAME.test(fn.name)) return true;
+  if (!/^down/.test(site.api)) return false;
+  const field = lastFieldOfKey(site.names[0] ?? '');
+  if (field === null) return false;
+  const upOfField = new RegExp(`\\bup\\s*\\([^;]*(?:->|\\.)${field}\\s*\\)`);
+  return source.functions.some((other) => other !== fn && upOfField.test(other.node.text));
 }
 
 /** Fields (`x->tsk`) whose resource the patch releases somewhere, per kind. */
@@ -159,6 +178,7 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
       functions.push({ source, fn, analysis });
       const judged = judgeLeaks(analysis, {
         wholeFileShown: source.file.postImage?.wholeFile ?? false,
+        heldAcrossCalls: (site) => lockHeldAcrossCalls(source, fn, site),
         fieldReleased: (kind, field) => {
           releasedFields ??= fieldReleases(series.includes(current) ? series : [...series, current]);
           return releasedFields.get(kind)?.has(field) ?? false;

@@ -86,6 +86,11 @@ export interface ThreadStarterApi {
 export interface HandOffApi {
   name: string;
   argument: number;
+  /**
+   * The receiver keeps a pointer but does not own it (a device's drvdata): nobody frees it if
+   * the function then fails, so on an error exit it is still the function's to free.
+   */
+  borrowsOnly?: boolean;
 }
 
 /** `for_each_child_of_node(parent, child)`: the loop holds a reference on `child` in its body. */
@@ -500,15 +505,15 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'hlist_add_behind', argument: 0 },
   { name: 'llist_add', argument: 0 },
   { name: 'rb_link_node', argument: 0 },
-  { name: 'platform_set_drvdata', argument: 1 },
-  { name: 'dev_set_drvdata', argument: 1 },
-  { name: 'i2c_set_clientdata', argument: 1 },
-  { name: 'spi_set_drvdata', argument: 1 },
-  { name: 'pci_set_drvdata', argument: 1 },
-  { name: 'usb_set_intfdata', argument: 1 },
-  { name: 'hid_set_drvdata', argument: 1 },
-  { name: 'input_set_drvdata', argument: 1 },
-  { name: 'serdev_device_set_drvdata', argument: 1 },
+  { name: 'platform_set_drvdata', argument: 1, borrowsOnly: true },
+  { name: 'dev_set_drvdata', argument: 1, borrowsOnly: true },
+  { name: 'i2c_set_clientdata', argument: 1, borrowsOnly: true },
+  { name: 'spi_set_drvdata', argument: 1, borrowsOnly: true },
+  { name: 'pci_set_drvdata', argument: 1, borrowsOnly: true },
+  { name: 'usb_set_intfdata', argument: 1, borrowsOnly: true },
+  { name: 'hid_set_drvdata', argument: 1, borrowsOnly: true },
+  { name: 'input_set_drvdata', argument: 1, borrowsOnly: true },
+  { name: 'serdev_device_set_drvdata', argument: 1, borrowsOnly: true },
   { name: 'idr_alloc', argument: 1 },
   { name: 'idr_alloc_cyclic', argument: 1 },
   { name: 'idr_alloc_u32', argument: 1 },
