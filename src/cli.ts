@@ -46,6 +46,7 @@ interface ReviewArgs extends CommonArgs {
   format?: ReportFormat;
   color?: boolean;
   failLevel?: FailLevel;
+  quiet?: boolean;
 }
 
 interface ReplyArgs extends CommonArgs {
@@ -243,6 +244,7 @@ async function runReview(args: ReviewArgs): Promise<number> {
   const format = args.format ?? 'pretty';
   const reporter = await loadReporter(format, {
     colorLevel: colorLevel(args),
+    quiet: args.quiet,
     rules: allRules.map((rule) => rule.meta),
     toolVersion: packageVersion(),
   });
@@ -314,7 +316,7 @@ function commonOptions<T>(argv: Argv<T>) {
 }
 
 /**
- * The pre-commit hook's own command line (`--staged`, optionally `--format F`), read without
+ * The pre-commit hook's own command line (`--staged`, optionally `--format F` and `--quiet`), read without
  * yargs: loading yargs takes ~50 ms (its string-width dependency builds an Intl.Segmenter),
  * a quarter of the hook's budget. Anything else, or anything odd, goes through yargs.
  */
@@ -324,6 +326,10 @@ function hookCommandLine(argv: readonly string[]): ReviewArgs | null {
     const token = argv[index];
     if (token === '--staged' && !args.staged) {
       args.staged = true;
+      continue;
+    }
+    if (token === '--quiet' && !args.quiet) {
+      args.quiet = true;
       continue;
     }
     const format = token === '--format' ? argv[++index] : token.startsWith('--format=') ? token.slice('--format='.length) : null;
@@ -354,7 +360,8 @@ async function main(): Promise<number> {
         commonOptions(argv)
           .option('format', { alias: 'f', choices: REPORT_FORMATS, describe: 'output format (default: pretty)' })
           .option('color', { type: 'boolean', describe: 'colour the pretty output (default: on a terminal; NO_COLOR turns it off)' })
-          .option('fail-level', { choices: ['error', 'warning', 'info', 'none'] as const, describe: 'exit 1 when a finding reaches this severity (default: warning)' }),
+          .option('fail-level', { choices: ['error', 'warning', 'info', 'none'] as const, describe: 'exit 1 when a finding reaches this severity (default: warning)' })
+          .option('quiet', { alias: 'q', type: 'boolean', describe: 'pretty: only the patches with findings; nothing at all when there is none' }),
       async (args) => {
         exitCode = await runReview(args as ReviewArgs);
       },

@@ -14,6 +14,8 @@ export { loadReporter, REPORT_FORMATS, type ReportFormat } from './formats.js';
 export interface ReporterOptions {
   /** pretty: chalk colour level (0 = no colour). */
   colorLevel?: ColorLevel;
+  /** pretty: leave out the patches without findings, and print nothing for a clean review. */
+  quiet?: boolean;
   /** sarif: the rules that ran. */
   rules?: readonly RuleMeta[];
   /** sarif: tool version (defaults to package.json's). */
@@ -25,7 +27,7 @@ export interface ReporterOptions {
 export function createReporter(format: ReportFormat, options: ReporterOptions = {}): Reporter {
   switch (format) {
     case 'pretty':
-      return createPrettyReporter({ colorLevel: options.colorLevel });
+      return createPrettyReporter({ colorLevel: options.colorLevel, quiet: options.quiet });
     case 'terse':
       return createTerseReporter();
     case 'emacs':
