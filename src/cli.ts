@@ -62,8 +62,23 @@ function packageVersion(): string {
   return manifest.version;
 }
 
+/** Whether the progress line is on the terminal now: any other output erases it first. */
+let progressDrawn = false;
+
+function eraseProgress(): void {
+  if (!progressDrawn) return;
+  process.stderr.write('\r\x1b[2K');
+  progressDrawn = false;
+}
+
+/** Every line cptlint writes to stderr goes through here, never over the progress line. */
+function writeError(text: string): void {
+  eraseProgress();
+  process.stderr.write(text);
+}
+
 function reportInputError(error: InputError): void {
-  process.stderr.write(`cptlint: ${error.source}${error.line > 0 ? `:${error.line}` : ''}: ${error.message}\n`);
+  writeError(`cptlint: ${error.source}${error.line > 0 ? `:${error.line}` : ''}: ${error.message}\n`);
 }
 
 function splitIds(values: string | readonly string[] | undefined): string[] | undefined {
@@ -108,11 +123,12 @@ function jobCount(jobs: number | undefined): number {
 }
 
 /**
- * The progress line on stderr: on a terminal by default (--progress / --no-progress decide
- * otherwise), redrawn in place, erased when the review ends.
+ * The progress line on stderr, only when stderr is a terminal (never into a pipe or a file,
+ * whatever --progress says) and not turned off with --no-progress. Redrawn in place, erased
+ * before any other output and when the review ends.
  */
 function startProgress(args: CommonArgs, inputs: readonly ReviewInput[]): ProgressMeter | null {
-  if (!(args.progress ?? process.stderr.isTTY)) return null;
+  if (!process.stderr.isTTY || args.progress === false) return null;
   let totalBytes: number | null = 0;
   for (const input of inputs) {
     try {
@@ -126,11 +142,9 @@ function startProgress(args: CommonArgs, inputs: readonly ReviewInput[]): Progre
 
 function drawProgress(progress: ProgressMeter | null): void {
   const line = progress?.lineIfDue(performance.now());
-  if (line) process.stderr.write(`\r\x1b[2K${line}`);
-}
-
-function clearProgress(progress: ProgressMeter | null): void {
-  if (progress?.shown) process.stderr.write('\r\x1b[2K');
+  if (!line) return;
+  process.stderr.write(`\r\x1b[2K${line}`);
+  progressDrawn = true;
 }
 
 /** Inputs up to this size are reviewed before V8's optimising wasm compiler would pay off. */
@@ -159,7 +173,9 @@ function useBaselineWasmForSmallInput(args: CommonArgs): void {
 
 /** Writes to stdout, and waits when the pipe is full, so that a slow reader does not make output pile up in memory. */
 function writeOut(text: string): Promise<void> | void {
-  if (text === '' || process.stdout.write(text)) return;
+  if (text === '') return;
+  eraseProgress();
+  if (process.stdout.write(text)) return;
   return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
 }
 
@@ -218,14 +234,13 @@ async function streamReview(
         progress?.patchDone();
         await onPatch(event.review);
       } else {
-        clearProgress(progress);
         reportInputError(event.error);
         errors.push(event.error);
       }
       drawProgress(progress);
     }
   } finally {
-    clearProgress(progress);
+    eraseProgress();
     tree?.close();
   }
   return errors;
@@ -281,7 +296,7 @@ async function runReply(args: ReplyArgs): Promise<number> {
     process.stdout.write(draftsToMbox(drafts));
   }
   const where = args.outdir ?? args.output;
-  if (where) process.stderr.write(`cptlint: ${drafts.length} draft${drafts.length === 1 ? '' : 's'} written to ${where}\n`);
+  if (where) writeError(`cptlint: ${drafts.length} draft${drafts.length === 1 ? '' : 's'} written to ${where}\n`);
   return errors.length > 0 ? 2 : 0;
 }
 
@@ -312,7 +327,7 @@ function commonOptions<T>(argv: Argv<T>) {
     .option('git', { type: 'string', describe: 'review each commit of a range as a series (HEAD~3.., v6.1..topic, a commit)' })
     .option('tree', { type: 'string', describe: 'a kernel tree to apply the patches to, for whole-file analysis' })
     .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for large inputs (default: one less than the cores; output is the same)' })
-    .option('progress', { type: 'boolean', describe: 'show progress on stderr (default: when stderr is a terminal)' });
+    .option('progress', { type: 'boolean', describe: 'show progress on stderr when it is a terminal (default; --no-progress: never)' });
 }
 
 /**
