@@ -26,6 +26,29 @@ import { allRules, ruleById } from './rules/index.js';
 /** A problem with the command line or the configuration: one line on stderr, exit 2. */
 class UsageError extends Error {}
 
+/** The positionals of the commands; every other name in a yargs message is an option. */
+const POSITIONALS = new Set(['inputs', 'rule', 'action']);
+
+/**
+ * yargs' complaint as one line. Its messages span lines, and the one for a wrong choice
+ * ("Invalid values:", then "Argument: format, Given: "foo", Choices: ...") says nothing
+ * useful in its first: it becomes `--format: invalid value "foo" (choose from pretty, ...)`.
+ */
+function usageMessage(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const wrongChoices = lines.flatMap((line) => {
+    const match = /^Argument: (\S+), Given: (.*), Choices: (.*)$/.exec(line);
+    if (!match) return [];
+    const [, name, given, choices] = match;
+    const choiceList = choices.split(', ').map((choice) => choice.replace(/^"(.*)"$/, '$1'));
+    return [`${POSITIONALS.has(name) ? name : `--${name}`}: invalid value ${given} (choose from ${choiceList.join(', ')})`];
+  });
+  return wrongChoices.length > 0 ? wrongChoices.join('; ') : lines.join(' ');
+}
+
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 const FAIL_RANK: Record<FailLevel, number> = { info: 1, warning: 2, error: 3, none: Infinity };
 
@@ -366,7 +389,7 @@ async function main(): Promise<number> {
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      throw error ?? new UsageError(usageMessage(message));
     })
     .command(
       '$0 [inputs..]',
