@@ -19,6 +19,7 @@ import { preloadParsers, reviewStream, type ReviewInput, type ReviewOptions } fr
 import type { InputError, PatchReview, Severity } from './model/types.js';
 // Reporters load by format, and reply drafts only for `reply`: the pre-commit hook should not pay for SARIF or nodemailer.
 import { loadReporter, REPORT_FORMATS, type ReportFormat } from './report/formats.js';
+import type { ReplyDraft } from './report/reply.js';
 import { renderExplain, renderRuleList } from './report/rule-docs.js';
 import { ProgressMeter } from './review/progress.js';
 import { allRules, ruleById } from './rules/index.js';
@@ -298,6 +299,22 @@ async function runReview(args: ReviewArgs): Promise<number> {
   return worst >= failRank ? 1 : 0;
 }
 
+/**
+ * A patch without Message-Id (a `git format-patch` file that was never sent) gets a reply
+ * without In-Reply-To and References: mail clients and lore will not thread it. Say so,
+ * naming the patch, so that the user can add the Message-Id of the mail as it was sent.
+ */
+function warnUnthreaded(drafts: readonly ReplyDraft[], named: boolean): void {
+  for (const { patch, fileName } of drafts) {
+    if (patch.mail.messageId) continue;
+    const draft = named ? `the draft ${fileName}` : 'its draft';
+    writeError(
+      `cptlint: ${patch.source}: "${patch.subject}" has no Message-Id, so ${draft} is not threaded under it: ` +
+        'add "In-Reply-To: <the Message-Id of the mail as sent>" to it by hand\n',
+    );
+  }
+}
+
 async function runReply(args: ReplyArgs): Promise<number> {
   useBaselineWasmForSmallInput(args);
   preloadParsers();
@@ -318,6 +335,7 @@ async function runReply(args: ReplyArgs): Promise<number> {
   } else {
     process.stdout.write(draftsToMbox(drafts));
   }
+  warnUnthreaded(drafts, Boolean(args.outdir));
   const where = args.outdir ?? args.output;
   if (where) writeError(`cptlint: ${drafts.length} draft${drafts.length === 1 ? '' : 's'} written to ${where}\n`);
   return errors.length > 0 ? 2 : 0;
