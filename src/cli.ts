@@ -20,12 +20,36 @@ import { preloadParsers, reviewStream, type ReviewOptions } from './review/pipel
 import type { InputError, PatchReview, Severity } from './model/types.js';
 // Reporters load by format, and reply drafts only for `reply`: the pre-commit hook should not pay for SARIF or nodemailer.
 import { loadReporter, REPORT_FORMATS, type ReportFormat } from './report/formats.js';
+import type { ReplyDraft } from './report/reply.js';
 import { renderExplain, renderRuleList } from './report/rule-docs.js';
 import { ProgressMeter } from './review/progress.js';
 import { allRules, ruleById } from './rules/index.js';
 
 /** A problem with the command line or the configuration: one line on stderr, exit 2. */
 class UsageError extends Error {}
+
+/** The positionals of the commands; every other name in a yargs message is an option. */
+const POSITIONALS = new Set(['inputs', 'rule', 'action']);
+
+/**
+ * yargs' complaint as one line. Its messages span lines, and the one for a wrong choice
+ * ("Invalid values:", then "Argument: format, Given: "foo", Choices: ...") says nothing
+ * useful in its first: it becomes `--format: invalid value "foo" (choose from pretty, ...)`.
+ */
+function usageMessage(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const wrongChoices = lines.flatMap((line) => {
+    const match = /^Argument: (\S+), Given: (.*), Choices: (.*)$/.exec(line);
+    if (!match) return [];
+    const [, name, given, choices] = match;
+    const choiceList = choices.split(', ').map((choice) => choice.replace(/^"(.*)"$/, '$1'));
+    return [`${POSITIONALS.has(name) ? name : `--${name}`}: invalid value ${given} (choose from ${choiceList.join(', ')})`];
+  });
+  return wrongChoices.length > 0 ? wrongChoices.join('; ') : lines.join(' ');
+}
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 const FAIL_RANK: Record<FailLevel, number> = { info: 1, warning: 2, error: 3, none: Infinity };
@@ -47,6 +71,7 @@ interface ReviewArgs extends CommonArgs {
   format?: ReportFormat;
   color?: boolean;
   failLevel?: FailLevel;
+  quiet?: boolean;
 }
 
 interface ReplyArgs extends CommonArgs {
@@ -62,8 +87,23 @@ function packageVersion(): string {
   return manifest.version;
 }
 
+/** Whether the progress line is on the terminal now: any other output erases it first. */
+let progressDrawn = false;
+
+function eraseProgress(): void {
+  if (!progressDrawn) return;
+  process.stderr.write('\r\x1b[2K');
+  progressDrawn = false;
+}
+
+/** Every line cptlint writes to stderr goes through here, never over the progress line. */
+function writeError(text: string): void {
+  eraseProgress();
+  process.stderr.write(text);
+}
+
 function reportInputError(error: InputError): void {
-  process.stderr.write(`cptlint: ${error.source}${error.line > 0 ? `:${error.line}` : ''}: ${error.message}\n`);
+  writeError(`cptlint: ${error.source}${error.line > 0 ? `:${error.line}` : ''}: ${error.message}\n`);
 }
 
 function splitIds(values: string | readonly string[] | undefined): string[] | undefined {
@@ -108,11 +148,12 @@ function jobCount(jobs: number | undefined): number {
 }
 
 /**
- * The progress line on stderr: on a terminal by default (--progress / --no-progress decide
- * otherwise), redrawn in place, erased when the review ends.
+ * The progress line on stderr, only when stderr is a terminal (never into a pipe or a file,
+ * whatever --progress says) and not turned off with --no-progress. Redrawn in place, erased
+ * before any other output and when the review ends.
  */
 function startProgress(args: CommonArgs, inputs: readonly ReviewInput[]): ProgressMeter | null {
-  if (!(args.progress ?? process.stderr.isTTY)) return null;
+  if (!process.stderr.isTTY || args.progress === false) return null;
   let totalBytes: number | null = 0;
   for (const input of inputs) {
     try {
@@ -126,11 +167,9 @@ function startProgress(args: CommonArgs, inputs: readonly ReviewInput[]): Progre
 
 function drawProgress(progress: ProgressMeter | null): void {
   const line = progress?.lineIfDue(performance.now());
-  if (line) process.stderr.write(`\r\x1b[2K${line}`);
-}
-
-function clearProgress(progress: ProgressMeter | null): void {
-  if (progress?.shown) process.stderr.write('\r\x1b[2K');
+  if (!line) return;
+  process.stderr.write(`\r\x1b[2K${line}`);
+  progressDrawn = true;
 }
 
 /** Inputs up to this size are reviewed before V8's optimising wasm compiler would pay off. */
@@ -159,7 +198,9 @@ function useBaselineWasmForSmallInput(args: CommonArgs): void {
 
 /** Writes to stdout, and waits when the pipe is full, so that a slow reader does not make output pile up in memory. */
 function writeOut(text: string): Promise<void> | void {
-  if (text === '' || process.stdout.write(text)) return;
+  if (text === '') return;
+  eraseProgress();
+  if (process.stdout.write(text)) return;
   return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
 }
 
@@ -218,14 +259,13 @@ async function streamReview(
         progress?.patchDone();
         await onPatch(event.review);
       } else {
-        clearProgress(progress);
         reportInputError(event.error);
         errors.push(event.error);
       }
       drawProgress(progress);
     }
   } finally {
-    clearProgress(progress);
+    eraseProgress();
     tree?.close();
   }
   return errors;
@@ -244,6 +284,7 @@ async function runReview(args: ReviewArgs): Promise<number> {
   const format = args.format ?? 'pretty';
   const reporter = await loadReporter(format, {
     colorLevel: colorLevel(args),
+    quiet: args.quiet,
     rules: allRules.map((rule) => rule.meta),
     toolVersion: packageVersion(),
   });
@@ -257,6 +298,22 @@ async function runReview(args: ReviewArgs): Promise<number> {
   await writeOut(reporter.end({ errors }));
   if (errors.length > 0) return 2;
   return worst >= failRank ? 1 : 0;
+}
+
+/**
+ * A patch without Message-Id (a `git format-patch` file that was never sent) gets a reply
+ * without In-Reply-To and References: mail clients and lore will not thread it. Say so,
+ * naming the patch, so that the user can add the Message-Id of the mail as it was sent.
+ */
+function warnUnthreaded(drafts: readonly ReplyDraft[], named: boolean): void {
+  for (const { patch, fileName } of drafts) {
+    if (patch.mail.messageId) continue;
+    const draft = named ? `the draft ${fileName}` : 'its draft';
+    writeError(
+      `cptlint: ${patch.source}: "${patch.subject}" has no Message-Id, so ${draft} is not threaded under it: ` +
+        'add "In-Reply-To: <the Message-Id of the mail as sent>" to it by hand\n',
+    );
+  }
 }
 
 async function runReply(args: ReplyArgs): Promise<number> {
@@ -279,8 +336,9 @@ async function runReply(args: ReplyArgs): Promise<number> {
   } else {
     process.stdout.write(draftsToMbox(drafts));
   }
+  warnUnthreaded(drafts, Boolean(args.outdir));
   const where = args.outdir ?? args.output;
-  if (where) process.stderr.write(`cptlint: ${drafts.length} draft${drafts.length === 1 ? '' : 's'} written to ${where}\n`);
+  if (where) writeError(`cptlint: ${drafts.length} draft${drafts.length === 1 ? '' : 's'} written to ${where}\n`);
   return errors.length > 0 ? 2 : 0;
 }
 
@@ -311,11 +369,11 @@ function commonOptions<T>(argv: Argv<T>) {
     .option('git', { type: 'string', describe: 'review each commit of a range as a series (HEAD~3.., v6.1..topic, a commit)' })
     .option('tree', { type: 'string', describe: 'a kernel tree to apply the patches to, for whole-file analysis' })
     .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for large inputs (default: one less than the cores; output is the same)' })
-    .option('progress', { type: 'boolean', describe: 'show progress on stderr (default: when stderr is a terminal)' });
+    .option('progress', { type: 'boolean', describe: 'show progress on stderr when it is a terminal (default; --no-progress: never)' });
 }
 
 /**
- * The pre-commit hook's own command line (`--staged`, optionally `--format F`), read without
+ * The pre-commit hook's own command line (`--staged`, optionally `--format F` and `--quiet`), read without
  * yargs: loading yargs takes ~50 ms (its string-width dependency builds an Intl.Segmenter),
  * a quarter of the hook's budget. Anything else, or anything odd, goes through yargs.
  */
@@ -325,6 +383,10 @@ function hookCommandLine(argv: readonly string[]): ReviewArgs | null {
     const token = argv[index];
     if (token === '--staged' && !args.staged) {
       args.staged = true;
+      continue;
+    }
+    if (token === '--quiet' && !args.quiet) {
+      args.quiet = true;
       continue;
     }
     const format = token === '--format' ? argv[++index] : token.startsWith('--format=') ? token.slice('--format='.length) : null;
@@ -346,7 +408,7 @@ async function main(): Promise<number> {
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      throw error ?? new UsageError(usageMessage(message));
     })
     .command(
       '$0 [inputs..]',
@@ -355,7 +417,8 @@ async function main(): Promise<number> {
         commonOptions(argv)
           .option('format', { alias: 'f', choices: REPORT_FORMATS, describe: 'output format (default: pretty)' })
           .option('color', { type: 'boolean', describe: 'colour the pretty output (default: on a terminal; NO_COLOR turns it off)' })
-          .option('fail-level', { choices: ['error', 'warning', 'info', 'none'] as const, describe: 'exit 1 when a finding reaches this severity (default: warning)' }),
+          .option('fail-level', { choices: ['error', 'warning', 'info', 'none'] as const, describe: 'exit 1 when a finding reaches this severity (default: warning)' })
+          .option('quiet', { alias: 'q', type: 'boolean', describe: 'pretty: only the patches with findings; nothing at all when there is none' }),
       async (args) => {
         exitCode = await runReview(args as ReviewArgs);
       },

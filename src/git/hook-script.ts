@@ -109,7 +109,7 @@ if [ ! -x "$CPTLINT_NODE" ] || [ ! -f "$CPTLINT_CLI" ]; then
 	cptlint_broken "cannot run cptlint: $CPTLINT_NODE $CPTLINT_CLI is gone (reinstall with: cptlint hook install --force)"
 fi
 
-"$CPTLINT_NODE" --input-type=module -e ${shellQuote(LAUNCHER)} "$CPTLINT_CLI" --staged --format pretty
+"$CPTLINT_NODE" --input-type=module -e ${shellQuote(LAUNCHER)} "$CPTLINT_CLI" --staged --format pretty --quiet
 status=$?
 case $status in
 0)

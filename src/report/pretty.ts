@@ -20,6 +20,11 @@ export interface PrettyReporterOptions {
   colorLevel?: ColorLevel;
   /** Lines of the hunk quoted above the commented line. */
   contextLines?: number;
+  /**
+   * Only the patches with findings, and the summary only when there is something in it (a
+   * finding or an input error): a clean review prints nothing (the pre-commit hook).
+   */
+  quiet?: boolean;
 }
 
 export const PRETTY_CONTEXT_LINES = 3;
@@ -76,6 +81,7 @@ export function createPrettyReporter(options: PrettyReporterOptions = {}): Repor
     patch(review: PatchReview): string {
       patchesReviewed += 1;
       countBySeverity(review.findings, counts);
+      if (options.quiet && review.findings.length === 0) return '';
       const lines = patchHeading(chalk, review.patch);
       if (review.findings.length === 0) {
         lines.push(...fileCountLines(review.patch), chalk.dim('no findings'));
@@ -85,6 +91,7 @@ export function createPrettyReporter(options: PrettyReporterOptions = {}): Repor
       return `${lines.join('\n')}\n\n`;
     },
     end(summary: ReportSummary): string {
+      if (options.quiet && counts.error + counts.warning + counts.info === 0 && summary.errors.length === 0) return '';
       const tally = countsPhrase(counts);
       const lines = [`${pluralize(patchesReviewed, 'patch', 'patches')} reviewed: ${tally}; ${pluralize(summary.errors.length, 'input error')}.`];
       lines.push(...inputErrorLines(chalk, summary.errors));

@@ -25,6 +25,8 @@ export interface ReplyDraftsOptions extends Omit<ReplyDraftOptions, 'messageId'>
 }
 
 export interface ReplyDraft {
+  /** The patch it answers. */
+  patch: Patch;
   /** A file name for the draft alone (.eml), unique among the drafts built together. */
   fileName: string;
   date: Date;
@@ -77,7 +79,7 @@ export function buildReplyDrafts(reviews: readonly PatchReview[], options: Reply
     if (review.findings.length === 0 && !options.all) continue;
     const date = new Date(start.getTime() + drafts.length * 1000);
     const text = buildReplyDraft(review, { ...options, date });
-    drafts.push({ fileName: uniqueName(draftFileName(review.patch), taken), date, text });
+    drafts.push({ patch: review.patch, fileName: uniqueName(draftFileName(review.patch), taken), date, text });
   }
   return drafts;
 }

@@ -13,6 +13,8 @@ export type ColorLevel = 0 | 1 | 2 | 3;
 export interface ReporterOptions {
   /** pretty: chalk colour level (0 = no colour). */
   colorLevel?: ColorLevel;
+  /** pretty: leave out the patches without findings, and print nothing for a clean review. */
+  quiet?: boolean;
   /** sarif: the rules that ran. */
   rules?: readonly RuleMeta[];
   /** sarif: tool version (defaults to package.json's). */

@@ -169,4 +169,22 @@ describe('bad input', () => {
     expect(result.status).toBe(2);
     expectNoStackTrace(result.stderr);
   });
+
+  it.each([
+    [['--format', 'foo', seed], '--format', 'foo', ['pretty', 'terse', 'emacs', 'json', 'sarif', 'b4']],
+    [['-f', 'foo', seed], '--format', 'foo', ['pretty', 'terse', 'emacs', 'json', 'sarif', 'b4']],
+    [['--fail-level', 'fatal', seed], '--fail-level', 'fatal', ['error', 'warning', 'info', 'none']],
+    [['hook', 'instal'], 'action', 'instal', ['install', 'uninstall']],
+  ])('a wrong choice (%j): one line naming the option, the value and the choices, exit 2', (args, option, value, choices) => {
+    const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`cptlint: ${option}: invalid value "${value}" (choose from ${choices.join(', ')})\n`);
+  });
+
+  it('other yargs complaints stay whole on their one line', () => {
+    const result = spawnSync(process.execPath, [cli, 'explain'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('cptlint: Not enough non-option arguments: got 0, need at least 1\n');
+  });
 });

@@ -48,6 +48,19 @@ describe('pretty reporter', () => {
     expect(none.endsWith('1 patch reviewed: 0 errors, 0 warnings, 0 info; 0 input errors.\n')).toBe(true);
   });
 
+  it('quiet: leaves out the clean patches, and prints nothing at all for a clean review', () => {
+    const quiet = () => createPrettyReporter({ quiet: true });
+    expect(renderAll(quiet(), [cleanReview(), cleanReview()])).toBe('');
+    const withFinding = renderAll(quiet(), [sampleReview(), cleanReview()]);
+    const loud = renderAll(createPrettyReporter(), [sampleReview()]);
+    expect(withFinding).not.toContain('no findings');
+    expect(withFinding.replace('2 patches reviewed', '1 patch reviewed')).toBe(loud);
+    // An input error is worth the summary even without findings.
+    expect(renderAll(quiet(), [cleanReview()], [{ source: 'x.mbox', line: 9, message: 'truncated mail' }])).toBe(
+      '1 patch reviewed: 0 errors, 0 warnings, 0 info; 1 input error.\n  x.mbox:9: truncated mail\n',
+    );
+  });
+
   it('prints no escape codes at colour level 0 and colours severities and added lines above it', () => {
     expect(render(0)).not.toMatch(ANSI);
     const coloured = render(1);
