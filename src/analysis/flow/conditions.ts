@@ -110,6 +110,8 @@ export function conditionAtom(node: Node): ConditionAtom {
     const name = calleeName(expression);
     const [first] = callArguments(expression);
     if (first !== undefined && name === 'IS_ERR') return { kind: 'test', key: valueKey(first), whenTrue: NEGATIVE, whenFalse: ZERO | POSITIVE };
+    // ZERO_OR_NULL_PTR(p): NULL or the ZERO_SIZE_PTR of a zero-length allocation, neither of which holds memory.
+    if (first !== undefined && name === 'ZERO_OR_NULL_PTR') return { kind: 'test', key: valueKey(first), whenTrue: ZERO, whenFalse: POSITIVE };
     if (first !== undefined && name === 'IS_ERR_OR_NULL') {
       return { kind: 'test', key: valueKey(first), whenTrue: ZERO | NEGATIVE, whenFalse: POSITIVE };
     }

@@ -78,7 +78,7 @@ function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord, judg
   // A reference on another module (`try_module_get(ops->owner)`) pins the provider of an object
   // this function hands on (a file, a transport, a bound client): kept on success by design.
   if (site.kind === 'module' && !site.names.includes('THIS_MODULE') && (held.category === 'success' || held.category === 'unknown')) return false;
-  if (site.kind === 'lock' && held.category !== 'error' && judgement.heldAcrossCalls(site)) return false;
+  if (site.kind === 'lock' && judgement.heldAcrossCalls(site)) return false;
   return held.category === 'error' || held.category === other.category;
 }
 

@@ -101,9 +101,12 @@ const LOCK_HELPER_NAME = /(?:^|_)(?:un)?lock(?:_|$)|_lock_|lock$/;
 
 /** See LeakJudgement.heldAcrossCalls. */
 function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite): boolean {
+  // The head as the patch shows it: the parser blanks annotations such as __acquires(RCU).
   const body = fn.node.childForFieldName('body');
-  const head = body === null ? fn.node.text : fn.node.text.slice(0, body.startIndex - fn.node.startIndex);
-  if (LOCK_ANNOTATION.test(head) || LOCK_HELPER_NAME.test(fn.name)) return true;
+  const bodyLine = body === null ? fn.startLine : (source.postLineOfRow(body.startPosition.row) ?? fn.startLine);
+  const head: string[] = [];
+  for (let line = fn.startLine; line <= bodyLine; line++) head.push(source.lineText(line) ?? '');
+  if (LOCK_ANNOTATION.test(head.join('\n')) || LOCK_HELPER_NAME.test(fn.name)) return true;
   if (!/^down/.test(site.api)) return false;
   const field = lastFieldOfKey(site.names[0] ?? '');
   if (field === null) return false;

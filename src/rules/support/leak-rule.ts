@@ -28,29 +28,56 @@ export interface LeakRule {
   oncePerPlace?: boolean;
 }
 
+/**
+ * One finding per function and object: the same reference leaked at three returns is one
+ * comment, on the first of them, that names the others.
+ */
 export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft[] {
   const findings: FindingDraft[] = [];
   const reported = new Set<string>();
-  for (const found of analysePatch(context.current, context.series).leaks) {
-    if (!rule.selects(found)) continue;
-    const story = storyOf(found);
+  const byObject = new Map<string, FindingDraft>();
+  const found = analysePatch(context.current, context.series).leaks.filter((leak) => rule.selects(leak));
+  const stories = found.map((leak) => ({ leak, story: storyOf(leak) }));
+  stories.sort((a, b) => (a.story?.place.line ?? 0) - (b.story?.place.line ?? 0));
+  for (const { leak: one, story } of stories) {
     if (story === null) continue;
-    const { leak, source } = found;
+    const { leak, source, fn } = one;
     if (rule.oncePerPlace) {
       const key = `${source.file.path}:${story.place.line}:${story.name}:${leak.site.noun}`;
       if (reported.has(key)) continue;
       reported.add(key);
     }
-    const wording = rule.word(found, story);
-    findings.push({
+    // An early return and a call that never returns are two mistakes, worth a comment each.
+    const objectKey = `${source.file.path}:${fn.node.startIndex}:${leak.site.id}:${story.exitKind === 'exit-call'}`;
+    const first = byObject.get(objectKey);
+    if (first !== undefined) {
+      if (first.line !== story.place.line && !first.related.some((related) => related.line === story.place.line && related.note === SAME_LEAK_NOTE)) {
+        first.related.push({ file: source.file.path, line: story.place.line, note: SAME_LEAK_NOTE });
+      }
+      continue;
+    }
+    const wording = rule.word(one, story);
+    const finding: FindingDraft = {
       rule: rule.id,
       file: source.file.path,
       line: story.place.line,
       column: story.place.column,
       summary: wording.summary,
       comment: wording.comment,
-      related: relatedOf(found, story.place, wording.releaseNote),
-    });
+      related: relatedOf(one, story.place, wording.releaseNote),
+    };
+    byObject.set(objectKey, finding);
+    findings.push(finding);
+  }
+  for (const finding of findings) {
+    const again = finding.related.filter((related) => related.note === SAME_LEAK_NOTE).map((related) => related.line);
+    if (again.length > 0) finding.comment += ` The same happens at ${again.length === 1 ? 'line' : 'lines'} ${joinLines(again)}.`;
   }
   return findings;
+}
+
+const SAME_LEAK_NOTE = 'leaks here too';
+
+function joinLines(lines: number[]): string {
+  return lines.length === 1 ? `${lines[0]}` : `${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
 }
