@@ -6,7 +6,7 @@
  * structure that the patch never puts.
  */
 import type { LeakInSource } from '../analysis/ownership/patch-analysis.js';
-import { failureReach, mayBeDroppedThroughContainer, otherEndsPhrase, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
+import { failureReach, mayBeDroppedByHelper, mayBeDroppedThroughContainer, otherEndsPhrase, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
 import { acquireApi, type CountVerbs } from '../analysis/ownership/resources.js';
 import type { Rule } from './rule.js';
 import { leakFindings } from './support/leak-rule.js';
@@ -70,6 +70,19 @@ function inconsistentComment(found: LeakInSource, story: LeakStory): string {
   );
 }
 
+/** Nothing in the function drops it, and this error exit leaves with it. */
+function neverComment(found: LeakInSource, story: LeakStory): string {
+  const { leak } = found;
+  const count = acquireApi(leak.site.api)?.count;
+  const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
+  const taken = count ? `${count.take} ${story.name}` : `takes a ${leak.site.noun} (${story.name})`;
+  const state = count ? count.state : 'held';
+  return (
+    `${story.functionName}() ${taken} with ${leak.site.api}()${acquired}, and nothing in it ${count ? count.drop.replace(/s$/, '') : 'drop'}s it again. ` +
+    `${story.exitClause} ${story.leaves} with it still ${state}; shouldn't it call ${callOf(leak.site.release, story.name)} first?`
+  );
+}
+
 function storedComment(found: LeakInSource, story: LeakStory): string {
   const { leak, source } = found;
   const store = leak.store;
@@ -111,19 +124,28 @@ export const refLeak: Rule = {
         found.leak.site.kind === 'reference' &&
         // A count on a device, clock or regulator: storing the pointer says nothing about who drops
         // it, and a devm action or helper given the structure that keeps it may have dropped it.
-        !(acquireApi(found.leak.site.api)?.count !== undefined && (found.leak.reason === 'stored-never-put' || mayBeDroppedThroughContainer(found))),
+        !(acquireApi(found.leak.site.api)?.count !== undefined && (found.leak.reason === 'stored-never-put' || mayBeDroppedThroughContainer(found))) &&
+        !(found.leak.reason === 'never-released' && mayBeDroppedByHelper(found)),
       word: (found, story) => {
         const { leak } = found;
         const count = acquireApi(leak.site.api)?.count;
         return {
           summary:
-            leak.reason === 'stored-never-put'
+            leak.reason === 'never-released'
+              ? `${leak.site.noun} from ${leak.site.api}()${story.acquireLine === null ? '' : ` at line ${story.acquireLine}`} is never dropped on this error path`
+              : leak.reason === 'stored-never-put'
               ? `${leak.site.noun} from ${leak.site.api}() is stored in ->${leak.store?.field ?? '?'} and never put in this patch`
               : leak.site.iteration
                 ? `${story.name} leaves the ${leak.site.api}() loop with its reference held`
                 : `${leak.site.noun} from ${leak.site.api}() leaks on this path`,
           comment:
-            leak.reason === 'stored-never-put' ? storedComment(found, story) : leak.site.iteration ? iterationComment(found, story) : inconsistentComment(found, story),
+            leak.reason === 'stored-never-put'
+              ? storedComment(found, story)
+              : leak.reason === 'never-released'
+                ? neverComment(found, story)
+                : leak.site.iteration
+                  ? iterationComment(found, story)
+                  : inconsistentComment(found, story),
           releaseNote: `${count?.dropped ?? leak.site.release} here on another path`,
         };
       },

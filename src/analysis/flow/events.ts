@@ -262,8 +262,11 @@ export function declaredVariable(declarator: Node): string | null {
  */
 export function autoManagedVariables(declarationText: string): string[] {
   const names: string[] = [];
-  const pattern = /([A-Za-z_]\w*)\s+__free\s*\(/g;
-  for (let match = pattern.exec(declarationText); match !== null; match = pattern.exec(declarationText)) names.push(match[1]);
+  // `T *p __free(kfree) = ...`, and the other order `T __free(kfree) *p = ...`.
+  const after = /([A-Za-z_]\w*)\s+__free\s*\(/g;
+  for (let match = after.exec(declarationText); match !== null; match = after.exec(declarationText)) names.push(match[1]);
+  const before = /__free\s*\(\s*\w+\s*\)\s*\**\s*([A-Za-z_]\w*)/g;
+  for (let match = before.exec(declarationText); match !== null; match = before.exec(declarationText)) names.push(match[1]);
   return names;
 }
 

@@ -8,7 +8,7 @@ import type { CSource } from '../../model/source.js';
 import type { Cfg, CfgNode } from '../flow/cfg.js';
 import type { AcquireSite } from './engine.js';
 import { NEGATIVE, ZERO } from '../flow/facts.js';
-import { acquireApi, handOffApi, nameSuggestsCountRelease, releaseApi } from './resources.js';
+import { acquireApi, handOffApi, nameSuggestsCountRelease, nameWords, releaseApi } from './resources.js';
 import type { OtherEnd } from './leaks.js';
 import type { LeakInSource } from './patch-analysis.js';
 
@@ -282,6 +282,31 @@ export function mayBeDroppedThroughContainer({ leak }: LeakInSource): boolean {
       return nameSuggestsCountRelease(call.name) && call.args.some((argument) => names.some((name) => holds(argument.key, name)));
     });
     if (drops && reachable(cfg, result.node.id, node.id) && reachable(cfg, node.id, blamed.id)) return true;
+  }
+  return false;
+}
+
+const TEARDOWN_WORDS = new Set(['close', 'release', 'remove', 'deinit', 'cleanup', 'uninit', 'exit', 'fini', 'destroy', 'unregister', 'unbind', 'poweroff']);
+
+/**
+ * For a reference or count nothing in the function drops: whether the path to the exit calls a
+ * helper that, by its name, tears something down (`imx_keypad_close(dev)`, `foo_power_off(priv)`).
+ * Such a helper reaches the object through its own arguments or drvdata, which cptlint does not
+ * follow, so the exit is not judged.
+ */
+export function mayBeDroppedByHelper({ leak }: LeakInSource): boolean {
+  const blamed = leak.jump ?? leak.exit;
+  if (blamed === null) return false;
+  const cfg = leak.analysis.cfg;
+  const result = acquireResult(cfg, leak.site);
+  if (result === null) return false;
+  for (const node of cfg.nodes) {
+    const tears = node.events.some((event) => {
+      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      if (call === null || releaseApi(call.name) !== undefined || acquireApi(call.name) !== undefined) return false;
+      return nameSuggestsCountRelease(call.name) || nameWords(call.name).some((word) => TEARDOWN_WORDS.has(word));
+    });
+    if (tears && node.id !== result.node.id && reachable(cfg, result.node.id, node.id) && reachable(cfg, node.id, blamed.id)) return true;
   }
   return false;
 }

@@ -16,7 +16,9 @@ export type LeakReason =
   /** Held at this exit, released or handed off at another. */
   | 'inconsistent'
   /** Stored into a structure field whose reference the patch never drops. */
-  | 'stored-never-put';
+  | 'stored-never-put'
+  /** A reference or count that no path of the function drops or hands on, held at an error exit. */
+  | 'never-released';
 
 export interface OtherEnd {
   row: number;
@@ -129,6 +131,24 @@ function storedNeverPut(analysis: FunctionAnalysis, site: AcquireSite, records: 
   return [{ site, analysis, reason: 'stored-never-put', exit: null, jump: null, otherEnds: [], store: { row: store.row ?? site.row, field } }];
 }
 
+/**
+ * A reference or a count (a clock's enable count) that no exit of the function drops, hands on
+ * or returns, held where the function returns an error: nobody will drop it. Success exits
+ * are left alone (a probe keeps its clock enabled for remove(), a lookup its reference for the
+ * caller); so are loops' references, inherited obligations and memory (passing memory to a
+ * call the table does not know may hand it on).
+ */
+function neverReleased(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[]): Leak[] {
+  if (site.kind !== 'reference' || site.inherited !== null || site.iteration) return [];
+  if (records.some(({ outcome }) => outcome.state !== 'held')) return [];
+  const places = new Map<number, Leak>();
+  for (const { exit } of records) {
+    if (exit.tainted || exit.category !== 'error' || places.has(exit.node.id)) continue;
+    places.set(exit.node.id, { site, analysis, reason: 'never-released', exit: exit.node, jump: null, otherEnds: [], store: null });
+  }
+  return [...places.values()];
+}
+
 /** The leaks of one analysed function. */
 export function judgeLeaks(analysis: FunctionAnalysis, judgement: LeakJudgement): Leak[] {
   if (!analysis.complete) return [];
@@ -138,7 +158,7 @@ export function judgeLeaks(analysis: FunctionAnalysis, judgement: LeakJudgement)
     for (const exit of analysis.exits) {
       for (const outcome of exit.outcomes) if (outcome.site === site.id) records.push({ exit, outcome });
     }
-    leaks.push(...inconsistentLeaks(analysis, site, records, judgement), ...storedNeverPut(analysis, site, records, judgement));
+    leaks.push(...inconsistentLeaks(analysis, site, records, judgement), ...storedNeverPut(analysis, site, records, judgement), ...neverReleased(analysis, site, records));
   }
   return leaks;
 }

@@ -653,7 +653,7 @@ const REGISTRATION_WORDS = new Set([
 
 const SETTER_OBJECTS = new Set(['data', 'drvdata', 'priv', 'private', 'clientdata', 'intfdata', 'ctx', 'context', 'userdata', 'cookie', 'owner', 'parent', 'buf', 'buffer', 'node', 'of', 'fwnode']);
 
-function wordsOf(name: string): string[] {
+export function nameWords(name: string): string[] {
   const bare = name.replace(/^.*(?:->|\.)/, '');
   return bare.split('_').filter((word) => word !== '').map((word) => word.toLowerCase());
 }
@@ -667,7 +667,7 @@ const handOffNameCache = new Map<string, boolean>();
  * `my_put(dev)`, `unlock_thing(&l)`, `signal_done(&c)`.
  */
 export function nameSuggestsRelease(name: string, kind: ResourceKind): boolean {
-  return memoized(releaseNameCache, kind, name, () => releaseByWords(wordsOf(name), kind));
+  return memoized(releaseNameCache, kind, name, () => releaseByWords(nameWords(name), kind));
 }
 
 function releaseByWords(words: string[], kind: ResourceKind): boolean {
@@ -693,14 +693,14 @@ export function nameSuggestsCountRelease(name: string): boolean {
   // The runtime PM, clock and regulator calls that drop a count are in the table; the others
   // (pm_runtime_disable(), clk_set_rate()) do not.
   if (/^(?:pm_runtime|clk|regulator)_/.test(name)) return false;
-  return nameSuggestsRelease(name, 'reference') || wordsOf(name).some((word) => COUNT_DROP_WORDS.has(word));
+  return nameSuggestsRelease(name, 'reference') || nameWords(name).some((word) => COUNT_DROP_WORDS.has(word));
 }
 
 /** An unknown function that, by its name, takes ownership of what it is given: `*_register*`, `*_add*`, `queue_*`. */
 export function nameSuggestsHandOff(name: string): boolean {
   let known = handOffNameCache.get(name);
   if (known === undefined) {
-    const words = wordsOf(name);
+    const words = nameWords(name);
     // set_gadget_data(gadget, dev), foo_set_priv(x, p): a setter that keeps the pointer in its first argument.
     known =
       words.some((word) => REGISTRATION_WORDS.has(word) || word.startsWith('register')) ||
