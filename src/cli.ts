@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import type { Argv } from 'yargs';
 import { isConfigError, loadConfig, selectRules, type Config, type FailLevel } from './config.js';
-import { installHook, isInputError, openTreeContext, rangeBase, rangeInput, stagedInput, uninstallHook } from './git/index.js';
+import { installHook, isInputError, openBlobContext, openTreeContext, rangeBase, rangeInput, stagedInput, uninstallHook } from './git/index.js';
 import { gitUserAddress } from './git/user.js';
 import type { ReviewInput } from './model/review.js';
 import { preloadParsers, reviewStream, type ReviewOptions } from './review/pipeline.js';
@@ -63,6 +63,7 @@ interface CommonArgs {
   staged?: boolean;
   git?: string;
   tree?: string;
+  repoBlobs?: boolean;
   jobs?: number;
   progress?: boolean;
 }
@@ -250,6 +251,9 @@ async function streamReview(
       tree = opened;
       options.tree = opened;
     }
+  } else if (args.repoBlobs !== false) {
+    // Inside a repository that holds the patches' pre-image blobs, whole functions come from there.
+    options.tree = (await openBlobContext(process.cwd())) ?? undefined;
   }
   const progress = startProgress(args, inputs);
   if (progress) options.onRead = (source, bytesRead) => progress.read(source, bytesRead);
@@ -368,6 +372,11 @@ function commonOptions<T>(argv: Argv<T>) {
     .option('staged', { type: 'boolean', describe: 'review the staged change (git diff --cached) of the repository here' })
     .option('git', { type: 'string', describe: 'review each commit of a range as a series (HEAD~3.., v6.1..topic, a commit)' })
     .option('tree', { type: 'string', describe: 'a kernel tree to apply the patches to, for whole-file analysis' })
+    .option('repo-blobs', {
+      type: 'boolean',
+      default: true,
+      describe: "read whole pre-image files from the current repository's blobs (the diff's index lines); --no-repo-blobs: hunks only",
+    })
     .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for large inputs (default: one less than the cores; output is the same)' })
     .option('progress', { type: 'boolean', describe: 'show progress on stderr when it is a terminal (default; --no-progress: never)' });
 }

@@ -7,4 +7,5 @@ export { rangeBase, rangeInput, resolveRange, type ResolvedRange } from './range
 export { installHook, uninstallHook, hooksDirectory, type HookInstallOptions, type HookUninstallOptions, type HookResult } from './hook.js';
 export { HOOK_MARKER, type CptlintCommand } from './hook-script.js';
 export { openTreeContext, type OpenTreeContext, type TreeOptions } from './tree.js';
+export { openBlobContext } from './blobs.js';
 export { isInputError } from './repository.js';

@@ -155,6 +155,8 @@ export interface FileChange {
   hunks: Hunk[];
   /** null for deleted and binary files. */
   postImage: PostImage | null;
+  /** The pre-image's abbreviated blob id from the diff's `index` line (null for a new file or none). */
+  preImageBlob?: string | null;
 }
 
 export interface Patch {

@@ -39,6 +39,8 @@ export interface ScannedFile {
   isCopy: boolean;
   oldMode: string | null;
   newMode: string | null;
+  /** The abbreviated blob id of the pre-image, from "index <old>..<new>" (null for a new file or none). */
+  preImageBlob: string | null;
   binary: boolean;
   hunks: ScannedHunk[];
 }
@@ -82,7 +84,13 @@ const EXTENDED_HEADER_FIELDS: [prefix: string, apply: ExtendedHeaderField][] = [
   ['rename to ', (file, field, p) => ((file.isRename = true), (file.newName = renameName(field, p)))],
   ['similarity index ', () => undefined],
   ['dissimilarity index ', () => undefined],
-  ['index ', () => undefined],
+  [
+    'index ',
+    (file, field) => {
+      const match = /^([0-9a-f]{4,64})\.\.[0-9a-f]{4,64}/.exec(field);
+      file.preImageBlob = match && !/^0+$/.test(match[1]) ? match[1] : null;
+    },
+  ],
 ];
 
 /** "--- a/x" names the old side unless a rename line already did; "/dev/null" names no file. */
@@ -111,6 +119,7 @@ function emptyFile(headerIndex: number): ScannedFile {
     isCopy: false,
     oldMode: null,
     newMode: null,
+    preImageBlob: null,
     binary: false,
     hunks: [],
   };

@@ -97,6 +97,7 @@ function buildFileChange(file: ScannedFile, lines: readonly string[], inputLineO
     inputLine: inputLineOf(file.headerIndex),
     hunks,
     postImage: status === 'deleted' || status === 'binary' ? null : postImageOf(hunks, status === 'added'),
+    preImageBlob: file.preImageBlob,
   };
 }
 

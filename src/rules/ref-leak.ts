@@ -125,7 +125,8 @@ export const refLeak: Rule = {
         // A count on a device, clock or regulator: storing the pointer says nothing about who drops
         // it, and a devm action or helper given the structure that keeps it may have dropped it.
         !(acquireApi(found.leak.site.api)?.count !== undefined && (found.leak.reason === 'stored-never-put' || mayBeDroppedThroughContainer(found))) &&
-        !(found.leak.reason === 'never-released' && mayBeDroppedByHelper(found)),
+        !((found.leak.reason === 'never-released' || acquireApi(found.leak.site.api)?.onlyWhereFileReleases) && mayBeDroppedByHelper(found)) &&
+        !(acquireApi(found.leak.site.api)?.onlyWhereFileReleases && !found.source.shownText.includes(found.leak.site.release.replace(/\(\)$/, ''))),
       word: (found, story) => {
         const { leak } = found;
         const count = acquireApi(leak.site.api)?.count;

@@ -37,7 +37,7 @@ function analyse(code: string, name: string, budget?: number): { analysis: Funct
       category: exit.category,
       outcomes: exit.outcomes.map((outcome) => `${analysis.sites[outcome.site].api}:${outcome.state}`),
     }));
-    const leaks = judgeLeaks(analysis, { wholeFileShown: true, fieldReleased: () => false, heldAcrossCalls: () => false });
+    const leaks = judgeLeaks(analysis, { wholeFileShown: true, fieldReleased: () => false, heldAcrossCalls: () => null });
     return { analysis, exits, leakLines: leaks.map((leak) => (leak.exit ? source.postLineOfRow(leak.exit.row) : null)) };
   } finally {
     source.free();

@@ -192,7 +192,7 @@ static ssize_t foo_write(struct file *file, const char __user *user_buffer, size
 		return -EINTR;
 	down_read(&dev->io_rwsem);
 	if (dev->disconnected)
-		return -ENODEV; /* expect: lock-imbalance "\`dev->io_rwsem\`" */
+		return -ENODEV; /* expect: lock-imbalance "\`dev->io_rwsem\`" */ /* expect: lock-imbalance "\`dev->limit_sem\`" */
 	urb = usb_alloc_urb(0, GFP_KERNEL);
 	if (!urb) {
 		retval = -ENOMEM;
@@ -251,7 +251,7 @@ ruleTester(lockImbalance, {
   invalid: [
     { name: 'an error return between a conditional lock and its unlock', path: 'fs/foofs/record.c', code: returnInsideConditionalLock },
     { name: 'a mutex early return in a function that is not a lock helper', path: 'drivers/misc/foo_claim.c', code: mutexEarlyReturnNotAHelper },
-    { name: 'next to the semaphore the callback ups, an error return keeps the io rwsem held', path: 'drivers/usb/misc/foo_lcd.c', code: rwsemErrorReturnNextToSemaphore },
+    { name: 'next to the semaphore the callback ups, an error return keeps the io rwsem and the semaphore held', path: 'drivers/usb/misc/foo_lcd.c', code: rwsemErrorReturnNextToSemaphore },
     { name: 'next to an __acquires(RCU) helper, an unannotated function returns inside rcu_read_lock()', path: 'net/foo/mesh_sta.c', code: rcuReturnWithoutAnnotation },
   ],
 });

@@ -353,6 +353,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       if (value.mask === POSITIVE && this.input.returnKind !== 'pointer') return 'success';
       mask = value.mask;
     } else if (value.kind === 'key') {
+      // A parameter handed back as it came (`return count;` of a write()) is a size, not a status.
+      if (this.input.cfg.parameters.includes(value.key)) return 'unknown';
       mask = state.facts.get(value.key);
     } else {
       return 'unknown';

@@ -275,6 +275,8 @@ export function mayBeDroppedThroughContainer({ leak }: LeakInSource): boolean {
       const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
       if (call === null || releaseApi(call.name) !== undefined || acquireApi(call.name) !== undefined) return false;
       const handOff = handOffApi(call.name);
+      // A drvdata setter only keeps a pointer: it drops nothing.
+      if (handOff?.borrowsOnly) return false;
       if (handOff !== undefined) {
         const argument = call.args[handOff.argument];
         return argument !== undefined && names.some((name) => holds(argument.key, name));

@@ -50,11 +50,12 @@ export interface LeakJudgement {
   /** The patch shows the whole file (a new file), so a release elsewhere in it would be seen. */
   wholeFileShown: boolean;
   /**
-   * The function returns with this lock held by design: it says so (`__acquires()`,
-   * `__must_hold()`), its name says it is a lock helper (`foo_lock()`, `*_map_lock()`), or the
-   * lock is a semaphore that another function of the file ups (a completion callback).
+   * The function returns with this lock held by design: 'annotated' when it says so
+   * (`__acquires()`, `__must_hold()`), on every exit; 'on-success' when its name says it is a
+   * lock helper (`foo_lock()`, `*_map_lock()`) or the lock is a semaphore another function of
+   * the file ups (a completion callback): an error exit must still let it go.
    */
-  heldAcrossCalls(site: AcquireSite): boolean;
+  heldAcrossCalls(site: AcquireSite): 'annotated' | 'on-success' | null;
 }
 
 interface SiteRecord {
@@ -80,7 +81,14 @@ function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord, judg
   // A reference on another module (`try_module_get(ops->owner)`) pins the provider of an object
   // this function hands on (a file, a transport, a bound client): kept on success by design.
   if (site.kind === 'module' && !site.names.includes('THIS_MODULE') && (held.category === 'success' || held.category === 'unknown')) return false;
-  if (site.kind === 'lock' && judgement.heldAcrossCalls(site)) return false;
+  if (site.kind === 'lock') {
+    const byDesign = judgement.heldAcrossCalls(site);
+    if (byDesign === 'annotated' || (byDesign === 'on-success' && held.category !== 'error')) return false;
+  }
+  // A lock kept at an exit whose value cannot be told from the releasing exit's (a `return 0`
+  // beside a `return ret`) is a lock left held: only a helper whose failure exits unlock and
+  // whose success exits keep it (told apart by their values) keeps it by design.
+  if (site.kind === 'lock' && held.category !== 'error' && other.category !== 'error') return true;
   return held.category === 'error' || held.category === other.category;
 }
 

@@ -100,18 +100,19 @@ const LOCK_ANNOTATION = /\b__(?:acquires|releases|must_hold)\s*\(/;
 const LOCK_HELPER_NAME = /(?:^|_)(?:un)?lock(?:_|$)|_lock_|lock$/;
 
 /** See LeakJudgement.heldAcrossCalls. */
-function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite): boolean {
+function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite): 'annotated' | 'on-success' | null {
   // The head as the patch shows it: the parser blanks annotations such as __acquires(RCU).
   const body = fn.node.childForFieldName('body');
   const bodyLine = body === null ? fn.startLine : (source.postLineOfRow(body.startPosition.row) ?? fn.startLine);
   const head: string[] = [];
   for (let line = fn.startLine; line <= bodyLine; line++) head.push(source.lineText(line) ?? '');
-  if (LOCK_ANNOTATION.test(head.join('\n')) || LOCK_HELPER_NAME.test(fn.name)) return true;
-  if (!/^down/.test(site.api)) return false;
+  if (LOCK_ANNOTATION.test(head.join('\n'))) return 'annotated';
+  if (LOCK_HELPER_NAME.test(fn.name)) return 'on-success';
+  if (!/^down/.test(site.api)) return null;
   const field = lastFieldOfKey(site.names[0] ?? '');
-  if (field === null) return false;
+  if (field === null) return null;
   const upOfField = new RegExp(`\\bup\\s*\\([^;]*(?:->|\\.)${field}\\s*\\)`);
-  return source.functions.some((other) => other !== fn && upOfField.test(other.node.text));
+  return source.functions.some((other) => other !== fn && upOfField.test(other.node.text)) ? 'on-success' : null;
 }
 
 /** Fields (`x->tsk`) whose resource the patch releases somewhere, per kind. */

@@ -50,6 +50,12 @@ export interface AcquireApi {
    * failure branch must release it too, with `release`; `instead` names the API that does not.
    */
   heldOnFailure?: { release: string; instead?: string };
+  /**
+   * Judged only in files that call the release themselves: some frameworks release what they
+   * were told about (comedi frees the `dev->irq` a driver requested), so a driver file that never
+   * calls it leaves it to them.
+   */
+  onlyWhereFileReleases?: boolean;
 }
 
 export interface CountVerbs {
@@ -127,6 +133,7 @@ const RETURNS_ARGUMENT = { returnsCarrier: true } as const;
 const RUNTIME_PM_VERBS: CountVerbs = { take: 'takes a runtime PM usage count on', drop: 'drops', state: 'held', dropped: 'dropped' };
 const ENABLE_VERBS: CountVerbs = { take: 'enables', drop: 'disables', state: 'enabled', dropped: 'disabled' };
 const PREPARE_VERBS: CountVerbs = { take: 'prepares', drop: 'unprepares', state: 'prepared', dropped: 'unprepared' };
+const REGISTER_VERBS: CountVerbs = { take: 'registers', drop: 'unregisters', state: 'registered', dropped: 'unregistered' };
 
 export const ACQUIRE_APIS: readonly AcquireApi[] = [
   // Module references.
@@ -263,8 +270,30 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
   ...acquires('reference', 'regulator enable count', 'regulator_bulk_disable()', [
     ['regulator_bulk_enable', 1, 'errno', { count: ENABLE_VERBS }],
   ]),
+  // The line's number stored where a framework frees it (comedi's dev->irq) hands the handler on.
+  ...acquires('reference', 'handler on the interrupt line', 'free_irq()', [
+    ['request_irq', 0, 'errno', { onlyWhereFileReleases: true }],
+    ['request_threaded_irq', 0, 'errno', { onlyWhereFileReleases: true }],
+  ]),
+  ...acquires('reference', 'reference on the USB device', 'usb_put_dev()', [['usb_get_dev', 0, 'never', RETURNS_ARGUMENT]]),
+  ...acquires('reference', 'DMA engine registration', 'dma_async_device_unregister()', [['dma_async_device_register', 0, 'errno', { count: REGISTER_VERBS }]]),
 
   // Memory.
+  ...acquires('memory', 'I/O mapping', 'iounmap()', [
+    ['ioremap', 'return', 'null'],
+    ['ioremap_wc', 'return', 'null'],
+    ['ioremap_cache', 'return', 'null'],
+    ['ioremap_uc', 'return', 'null'],
+  ]),
+  ...acquires('memory', 'network device', 'free_netdev()', [
+    ['alloc_etherdev', 'return', 'null'],
+    ['alloc_etherdev_mq', 'return', 'null'],
+    ['alloc_etherdev_mqs', 'return', 'null'],
+    ['alloc_netdev', 'return', 'null'],
+    ['alloc_netdev_mqs', 'return', 'null'],
+  ]),
+  ...acquires('memory', 'coherent DMA buffer', 'dma_free_coherent()', [['dma_alloc_coherent', 'return', 'null']]),
+  ...acquires('memory', 'scatterlist table', 'sg_free_table()', [['sg_alloc_table', 0, 'errno']]),
   ...acquires('memory', 'allocation', 'kfree()', [
     ['kmalloc', 'return', 'null'],
     ['kzalloc', 'return', 'null'],
@@ -310,6 +339,8 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
   ]),
 
   // Locks.
+  ...acquires('lock', 'inode lock', 'inode_unlock()', [['inode_lock', 0, 'never']]),
+  ...acquires('lock', 'inode lock', 'inode_unlock_shared()', [['inode_lock_shared', 0, 'never']]),
   ...acquires('lock', 'spinlock', 'spin_unlock()', [
     ['spin_lock', 0, 'never'],
     ['spin_lock_bh', 0, 'never'],
@@ -405,6 +436,9 @@ export const RELEASE_APIS: readonly ReleaseApi[] = [
     ['fops_put', 0],
   ]),
   ...releases('reference', [
+    ['free_irq', 0],
+    ['usb_put_dev', 0],
+    ['dma_async_device_unregister', 0],
     ['put_task_struct', 0],
     ['put_pid', 0],
     ['put_device', 0],
@@ -436,6 +470,10 @@ export const RELEASE_APIS: readonly ReleaseApi[] = [
     ['regulator_bulk_disable', 1],
   ]),
   ...releases('memory', [
+    ['iounmap', 0],
+    ['free_netdev', 0],
+    ['dma_free_coherent', 2],
+    ['sg_free_table', 0],
     ['kfree', 0],
     ['kvfree', 0],
     ['vfree', 0],
@@ -450,6 +488,8 @@ export const RELEASE_APIS: readonly ReleaseApi[] = [
     ['kmem_cache_free', 1],
   ]),
   ...releases('lock', [
+    ['inode_unlock', 0],
+    ['inode_unlock_shared', 0],
     ['spin_unlock', 0],
     ['spin_unlock_bh', 0],
     ['spin_unlock_irq', 0],

@@ -288,7 +288,6 @@ const NULL_APIS: ReturnStyle[] = [
       'kobject_create_and_add',
       'kset_create_and_add',
       'cdev_alloc',
-      'dma_alloc_coherent',
       'dmam_alloc_coherent',
       'dma_alloc_wc',
       'usb_alloc_urb',
@@ -300,7 +299,7 @@ const NULL_APIS: ReturnStyle[] = [
     { errno: '-ENOMEM' },
   ),
   // I/O memory: the plain mappers.
-  ...styles('null', ['ioremap', 'ioremap_wc', 'devm_ioremap', 'devm_ioremap_wc', 'devm_ioremap_uc', 'of_iomap', 'pci_iomap', 'pcim_iomap', 'pci_ioremap_bar', 'devm_ioport_map'], {
+  ...styles('null', ['devm_ioremap', 'devm_ioremap_wc', 'devm_ioremap_uc', 'of_iomap', 'pci_iomap', 'pcim_iomap', 'pci_ioremap_bar', 'devm_ioport_map'], {
     errno: '-ENOMEM',
   }),
   ...styles('null', ['request_mem_region', 'request_region', 'devm_request_mem_region', 'devm_request_region'], { errno: '-EBUSY' }),
@@ -316,10 +315,6 @@ const NULL_APIS: ReturnStyle[] = [
   ...styles(
     'null',
     [
-      'alloc_etherdev',
-      'alloc_etherdev_mqs',
-      'alloc_netdev',
-      'alloc_netdev_mqs',
       'devm_alloc_etherdev',
       'devm_alloc_etherdev_mqs',
       'alloc_candev',
