@@ -14,6 +14,7 @@ import { lockImbalance } from './lock-imbalance.js';
 import { memLeak } from './mem-leak.js';
 import { moduleRefLeak } from './module-ref-leak.js';
 import { refLeak } from './ref-leak.js';
+import { unwindSkipped } from './unwind-skipped.js';
 
 export const allRules: readonly Rule[] = [
   moduleRefLeak,
@@ -21,6 +22,7 @@ export const allRules: readonly Rule[] = [
   memLeak,
   lockImbalance,
   completionMissed,
+  unwindSkipped,
   tryModuleGetSelf,
   tryModuleGetUnchecked,
   errPtrNullCheck,

@@ -43,6 +43,11 @@ function cSourcesOf(review: PatchSources): CSource[] {
   return review.sources.filter((source): source is CSource => source.kind === 'c');
 }
 
+/** The patch shows the function only in part: its head is cut, or lines inside it are not shown. */
+export function shownInPart(source: CSource, fn: CFunction): boolean {
+  return hasGap(source, fn) || source.postLineOfRow(fn.node.startPosition.row) === null;
+}
+
 /** Rows of the function map to consecutive post-image lines, except a synthesised head or tail. */
 function hasGap(source: CSource, fn: CFunction): boolean {
   let previous: number | null = null;
