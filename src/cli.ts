@@ -17,6 +17,7 @@ import { installHook, isInputError, openTreeContext, rangeBase, rangeInput, stag
 import { gitUserAddress } from './git/user.js';
 import { preloadParsers, reviewStream, type ReviewInput, type ReviewOptions } from './index.js';
 import type { InputError, PatchReview, Severity } from './model/types.js';
+import { pushAll } from './model/push-all.js';
 // Reporters load by format, and reply drafts only for `reply`: the pre-commit hook should not pay for SARIF or nodemailer.
 import { loadReporter, REPORT_FORMATS, type ReportFormat } from './report/formats.js';
 import { renderExplain, renderRuleList } from './report/rule-docs.js';
@@ -169,7 +170,7 @@ async function resolveInputs(args: CommonArgs): Promise<{ inputs: ReviewInput[];
   const fromGit = async (result: Promise<ReviewInput[] | InputError>) => {
     const value = await result;
     if (isInputError(value)) errors.push(value);
-    else inputs.push(...value);
+    else pushAll(inputs, value);
   };
   if (args.staged) await fromGit(stagedInput(process.cwd()));
   if (args.git) await fromGit(rangeInput(process.cwd(), args.git));

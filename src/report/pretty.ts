@@ -12,6 +12,7 @@ import { locateFinding, quotedWindow, quoteLine } from './quote.js';
 import type { Reporter, ReportSummary } from './reporter.js';
 import { countBySeverity, countsPhrase, emptyCounts, pluralize } from './severity.js';
 import { PROSE_WIDTH, wrapProse } from './wrap.js';
+import { pushAll } from '../model/push-all.js';
 
 export type ColorLevel = 0 | 1 | 2 | 3;
 
@@ -54,7 +55,7 @@ function quotedLinesOf(chalk: ChalkInstance, patch: Patch, finding: Finding, con
 function findingBlock(chalk: ChalkInstance, patch: Patch, finding: Finding, contextLines: number): string[] {
   const color = severityColor(chalk, finding.severity);
   const lines = [chalk.bold(`${finding.file}:${finding.line}:`), ...quotedLinesOf(chalk, patch, finding, contextLines), ''];
-  lines.push(...wrapProse(finding.comment === '' ? finding.summary : finding.comment, PROSE_WIDTH));
+  pushAll(lines, wrapProse(finding.comment === '' ? finding.summary : finding.comment, PROSE_WIDTH));
   lines.push('');
   for (const related of finding.related) lines.push(chalk.dim(`  see ${related.file}:${related.line}: ${related.note}`));
   lines.push(`  (${color(finding.severity)}: ${finding.rule})`);
@@ -87,7 +88,7 @@ export function createPrettyReporter(options: PrettyReporterOptions = {}): Repor
     end(summary: ReportSummary): string {
       const tally = countsPhrase(counts);
       const lines = [`${pluralize(patchesReviewed, 'patch', 'patches')} reviewed: ${tally}; ${pluralize(summary.errors.length, 'input error')}.`];
-      lines.push(...inputErrorLines(chalk, summary.errors));
+      pushAll(lines, inputErrorLines(chalk, summary.errors));
       return `${lines.join('\n')}\n`;
     },
   };

@@ -10,6 +10,7 @@ import type { Finding, Patch, PatchReview } from '../model/types.js';
 import { authorOf } from './reply-headers.js';
 import { diffLineText, fileHeaderLines, locateFinding, quoteLine } from './quote.js';
 import { PROSE_WIDTH, wrapProse } from './wrap.js';
+import { pushAll } from '../model/push-all.js';
 
 /** b4's _REPLY_CONTEXT_LINES. */
 export const REPLY_CONTEXT_LINES = 5;
@@ -156,12 +157,12 @@ export function buildReplyBody(review: PatchReview, options: ReplyBodyOptions): 
   if (review.findings.length === 0) {
     // The diff itself is cut: one unkept line stands for it.
     const diffCut: QuotableLine = { text: '', kept: false, comments: [] };
-    lines.push(...renderQuoted([...message, diffCut], true), '', 'I have no comments on this patch.');
+    pushAll(lines, renderQuoted([...message, diffCut], true)).push('', 'I have no comments on this patch.');
   } else {
     const diff = diffLines(review, contextLines);
     const placed = diff.lines.some((line) => line.comments.length > 0);
-    lines.push(...renderQuoted([...message, ...diff.lines], !placed));
-    lines.push(...unplacedLines(diff.unplaced));
+    pushAll(lines, renderQuoted(pushAll([...message], diff.lines), !placed));
+    pushAll(lines, unplacedLines(diff.unplaced));
   }
   const body = trimTrailingBlankLines(lines);
   body.push('', ...options.signature.replace(/\r\n?/g, '\n').split('\n'));

@@ -8,6 +8,7 @@ import { readMessages, type MessageInput } from '../parsers/mbox.js';
 import { parseMail } from '../parsers/mail.js';
 import { mailToPatch } from '../parsers/patch.js';
 import { SeriesGrouper } from './series.js';
+import { isStackOverflow } from '../parsers/depth.js';
 
 /** What reading gives, in input order: input errors, or a series group ready for review. */
 export type ReadUnit = { kind: 'errors'; errors: InputError[] } | { kind: 'group'; patches: Patch[] };
@@ -29,12 +30,21 @@ export async function* readGroups(input: MessageInput, onRead?: ReadProgress): A
     }
     bytesRead += message.raw.length;
     onRead?.(input.source, bytesRead);
-    const mail = await parseMail(message);
-    if ('message' in mail) {
-      yield { kind: 'errors', errors: [mail] };
+    let mail: Awaited<ReturnType<typeof parseMail>>;
+    let result: ReturnType<typeof mailToPatch>;
+    try {
+      mail = await parseMail(message);
+      if ('message' in mail) {
+        yield { kind: 'errors', errors: [mail] };
+        continue;
+      }
+      result = mailToPatch(mail, index);
+    } catch (error) {
+      // A mail nested beyond what the parsers' depth limits catch: this one message is lost, not the input.
+      if (!isStackOverflow(error)) throw error;
+      yield { kind: 'errors', errors: [{ source: input.source, line: message.startLine, message: 'this mail nests too deeply to read (stack overflow); it is not reviewed' }] };
       continue;
     }
-    const result = mailToPatch(mail, index);
     if (result.kind === 'cover') {
       sawCover = true;
       yield* groupUnit(grouper.coverLetter(result.mail));
