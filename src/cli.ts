@@ -4,7 +4,9 @@
  * exit code. Everything it does is a call into the library.
  *
  * Exit codes: 0 no finding reaches the fail level; 1 one does; 2 an input or the command
- * line could not be read (the rest is still reviewed and reported).
+ * line could not be read (the rest is still reviewed and reported), or cptlint failed; 3 a
+ * finding reaches the fail level and something could not be read or reviewed (1 and 2 at
+ * once: the pre-commit hook refuses the commit on 1 and on 3).
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -26,6 +28,15 @@ import { allRules, ruleById } from './rules/index.js';
 
 /** A problem with the command line or the configuration: one line on stderr, exit 2. */
 class UsageError extends Error {}
+
+/** The exit statuses (documented in README.md). */
+export const EXIT = { clean: 0, findings: 1, unreadable: 2, findingsAndUnreadable: 3 } as const;
+
+/**
+ * Set once a finding that reaches the fail level has been reported: whatever fails afterwards
+ * (another input, a crash), the exit status must still say that a finding blocks.
+ */
+let blockingFindingReported = false;
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 const FAIL_RANK: Record<FailLevel, number> = { info: 1, warning: 2, error: 3, none: Infinity };
@@ -252,11 +263,13 @@ async function runReview(args: ReviewArgs): Promise<number> {
   await writeOut(reporter.start());
   const errors = await streamReview(args, config, (review) => {
     for (const finding of review.findings) worst = Math.max(worst, SEVERITY_RANK[finding.severity]);
-    return writeOut(reporter.patch(review));
+    const written = writeOut(reporter.patch(review));
+    if (worst >= failRank) blockingFindingReported = true;
+    return written;
   });
   await writeOut(reporter.end({ errors }));
-  if (errors.length > 0) return 2;
-  return worst >= failRank ? 1 : 0;
+  if (worst >= failRank) return errors.length > 0 ? EXIT.findingsAndUnreadable : EXIT.findings;
+  return errors.length > 0 ? EXIT.unreadable : EXIT.clean;
 }
 
 async function runReply(args: ReplyArgs): Promise<number> {
@@ -421,6 +434,6 @@ main().then(
     if (!(error instanceof UsageError) && !/^(Unknown|Missing|Not enough|Invalid|Arguments)/.test(message)) {
       process.stderr.write('cptlint: this looks like a bug in cptlint; please report it with the input that caused it\n');
     }
-    process.exitCode = 2;
+    process.exitCode = blockingFindingReported ? EXIT.findingsAndUnreadable : EXIT.unreadable;
   },
 );
