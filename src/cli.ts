@@ -23,6 +23,7 @@ import { pushAll } from './model/push-all.js';
 // Reporters load by format, and reply drafts only for `reply`: the pre-commit hook should not pay for SARIF or nodemailer.
 import { loadReporter, REPORT_FORMATS, type ReportFormat } from './report/formats.js';
 import { renderExplain, renderRuleList } from './report/rule-docs.js';
+import { escapeControls } from './report/escape.js';
 import { ProgressMeter } from './review/progress.js';
 import { allRules, ruleById } from './rules/index.js';
 
@@ -74,7 +75,7 @@ function packageVersion(): string {
 }
 
 function reportInputError(error: InputError): void {
-  process.stderr.write(`cptlint: ${error.source}${error.line > 0 ? `:${error.line}` : ''}: ${error.message}\n`);
+  process.stderr.write(`cptlint: ${escapeControls(error.source)}${error.line > 0 ? `:${error.line}` : ''}: ${escapeControls(error.message)}\n`);
 }
 
 function splitIds(values: string | readonly string[] | undefined): string[] | undefined {
@@ -430,7 +431,7 @@ main().then(
   },
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`cptlint: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`cptlint: ${escapeControls(message.split('\n')[0])}\n`);
     if (!(error instanceof UsageError) && !/^(Unknown|Missing|Not enough|Invalid|Arguments)/.test(message)) {
       process.stderr.write('cptlint: this looks like a bug in cptlint; please report it with the input that caused it\n');
     }

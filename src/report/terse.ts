@@ -4,11 +4,12 @@
  * It works as b4's am/prep-perpatch-check-cmd (text protocol): nothing else goes to stdout.
  */
 import type { Finding, PatchReview } from '../model/types.js';
+import { escapeControls, quotePath } from './escape.js';
 import { lineMessage } from './line-message.js';
 import type { Reporter } from './reporter.js';
 
 export function terseLine(finding: Finding): string {
-  return `${finding.file}:${finding.line}: ${finding.severity.toUpperCase()}: ${lineMessage(finding)} [${finding.rule}]`;
+  return `${quotePath(finding.file)}:${finding.line}: ${finding.severity.toUpperCase()}: ${escapeControls(lineMessage(finding))} [${finding.rule}]`;
 }
 
 export function createTerseReporter(): Reporter {
