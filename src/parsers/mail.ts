@@ -45,6 +45,12 @@ function addressList(fields: HeaderField[], name: string): MailAddress[] {
   return fields.filter((field) => field.name === name).flatMap((field) => flattenAddresses(addressParser(field.value)));
 }
 
+/** The first mailbox of a header value as RFC 5322 reads it (names decoded by postal-mime); null when it has none. */
+function rfcMailbox(value: string): MailAddress | null {
+  const [first] = flattenAddresses(addressParser(value));
+  return first && first.address ? first : null;
+}
+
 function readHeaders(fields: HeaderField[]): MailHeaders {
   const from = lastField(fields, 'from');
   const author = from === null ? null : parseAuthor(decodeEncodedWords(from));
@@ -54,6 +60,7 @@ function readHeaders(fields: HeaderField[]): MailHeaders {
   const inReplyTo = firstField(fields, 'in-reply-to');
   return {
     from: author && (author.name || author.address) ? author : null,
+    ...(from === null ? {} : { fromMailbox: rfcMailbox(from) }),
     date: date === null ? null : cleanupSpace(decodeEncodedWords(date)).trim(),
     subject: subject === null ? '' : decodeEncodedWords(subject),
     messageId: messageId === null ? null : (messageIds(messageId)[0] ?? null),

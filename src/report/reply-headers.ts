@@ -26,8 +26,15 @@ export function parseAddress(text: string): MailAddress {
   return { name: text.trim(), address: '' };
 }
 
-/** The patch author: the From of the mail, else the "Name <email>" git mailinfo gave. */
+/**
+ * Whom a reply goes to: the From mailbox as RFC 5322 parses it. Not git mailinfo's reading,
+ * which decodes the header first and takes the first word with an '@', so that a From of
+ * `"victim@example.org" <author@example.org>` (or the same name RFC 2047 encoded) addressed
+ * the draft to a mailbox hidden in the display name. A From without any mailbox gives its
+ * text as a name without an address; a mail without From, the author git mailinfo gave.
+ */
 export function authorOf(patch: Patch): MailAddress {
+  if (patch.mail.fromMailbox !== undefined) return patch.mail.fromMailbox ?? { name: patch.mail.from?.name ?? '', address: '' };
   return patch.mail.from ?? parseAddress(patch.author);
 }
 
