@@ -8,7 +8,7 @@
  * finding reaches the fail level and something could not be read or reviewed (1 and 2 at
  * once: the pre-commit hook refuses the commit on 1 and on 3).
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,7 @@ interface ReplyArgs extends CommonArgs {
   from?: string;
   signature?: string;
   all?: boolean;
+  force?: boolean;
 }
 
 function packageVersion(): string {
@@ -284,17 +285,34 @@ async function runReply(args: ReplyArgs): Promise<number> {
     reviews.push(review);
   });
   const { buildReplyDrafts, draftsToMbox } = await import('./report/index.js');
+  const { DraftWriteError, prepareDraftDirectory, writeDraftFile } = await import('./report/draft-files.js');
   const drafts = buildReplyDrafts(reviews, { from, signature: args.signature, all: args.all });
-  if (args.outdir) {
-    mkdirSync(args.outdir, { recursive: true });
-    for (const draft of drafts) writeFileSync(join(args.outdir, draft.fileName), draft.text);
-  } else if (args.output) {
-    writeFileSync(args.output, drafts.length === 1 ? drafts[0].text : draftsToMbox(drafts));
-  } else {
-    process.stdout.write(draftsToMbox(drafts));
+  const force = args.force ?? false;
+  const kept: string[] = [];
+  let written = 0;
+  try {
+    if (args.outdir !== undefined) {
+      const dir = prepareDraftDirectory(args.outdir);
+      for (const draft of drafts) {
+        if (writeDraftFile(join(dir, draft.fileName), draft.text, force) === 'kept') kept.push(join(args.outdir, draft.fileName));
+        else written += 1;
+      }
+    } else if (args.output !== undefined) {
+      if (args.output === '') throw new UsageError('-o needs a file name');
+      if (writeDraftFile(resolve(args.output), drafts.length === 1 ? drafts[0].text : draftsToMbox(drafts), force) === 'kept') kept.push(args.output);
+      else written = drafts.length;
+    } else {
+      process.stdout.write(draftsToMbox(drafts));
+    }
+  } catch (error) {
+    if (error instanceof DraftWriteError) throw new UsageError(error.message);
+    throw error;
   }
   const where = args.outdir ?? args.output;
-  if (where) process.stderr.write(`cptlint: ${drafts.length} draft${drafts.length === 1 ? '' : 's'} written to ${where}\n`);
+  if (where !== undefined) {
+    for (const path of kept) process.stderr.write(`cptlint: kept ${escapeControls(path)}: it exists (--force overwrites it)\n`);
+    process.stderr.write(`cptlint: ${written} draft${written === 1 ? '' : 's'} written to ${escapeControls(where)}${kept.length > 0 ? `, ${kept.length} kept` : ''}\n`);
+  }
   return errors.length > 0 ? 2 : 0;
 }
 
@@ -384,6 +402,7 @@ async function main(): Promise<number> {
           .option('from', { type: 'string', describe: 'your address (default: git config user.name and user.email)' })
           .option('signature', { type: 'string', describe: 'the name you sign with (default: the From name)' })
           .option('all', { type: 'boolean', describe: 'also draft a short reply to patches without findings' })
+          .option('force', { type: 'boolean', describe: 'overwrite draft files that exist (default: keep them and say so)' })
           .conflicts('output', 'outdir'),
       async (args) => {
         exitCode = await runReply(args as ReplyArgs);
