@@ -109,6 +109,7 @@ function buildReviewOptions(args: CommonArgs, config: Config): ReviewOptions {
     severities: selection.severities,
     includeContext: args.includeContext ?? config.includeContext ?? false,
     jobs: jobCount(args.jobs),
+    ...(config.maxMessageMegabytes === undefined ? {} : { maxMessageBytes: Math.floor(config.maxMessageMegabytes * (1 << 20)) }),
   };
 }
 

@@ -17,13 +17,13 @@ export type ReadUnit = { kind: 'errors'; errors: InputError[] } | { kind: 'group
 export type ReadProgress = (source: string, bytesRead: number) => void;
 
 /** Reads one input and yields its input errors and its series groups, in order. */
-export async function* readGroups(input: MessageInput, onRead?: ReadProgress): AsyncGenerator<ReadUnit> {
+export async function* readGroups(input: MessageInput, onRead?: ReadProgress, maxMessageBytes?: number): AsyncGenerator<ReadUnit> {
   const grouper = new SeriesGrouper();
   let index = 0;
   let sawCover = false;
   let firstNonPatch: { line: number; reason: string } | undefined;
   let bytesRead = 0;
-  for await (const message of readMessages(input)) {
+  for await (const message of readMessages(input, { maxMessageBytes })) {
     if ('message' in message) {
       yield { kind: 'errors', errors: [message] };
       continue;
