@@ -55,6 +55,11 @@ export async function* readGroups(input: MessageInput, onRead?: ReadProgress, ma
       continue;
     }
     index += 1;
+    // A cover letter with a diff (0/n): it opens its series as a cover does, and is reviewed.
+    if (result.patch.series?.number === 0) {
+      sawCover = true;
+      yield* groupUnit(grouper.coverLetter(result.patch.mail));
+    }
     if (result.errors.length > 0) yield { kind: 'errors', errors: result.errors };
     yield* groupUnit(grouper.add(result.patch));
   }
