@@ -118,7 +118,8 @@ function jobCount(jobs: number | undefined): number {
   // measured on 2 cores, a worker per core was slower than none (bench/README.md).
   if (jobs === undefined) return Math.max(1, availableParallelism() - 1);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not ${String(jobs)}`);
-  return jobs;
+  // More workers than cores only add memory (each has its own heap and tree-sitter).
+  return Math.min(jobs, availableParallelism());
 }
 
 /**
