@@ -276,6 +276,14 @@ async function runReview(args: ReviewArgs): Promise<number> {
   return errors.length > 0 ? EXIT.unreadable : EXIT.clean;
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function runReply(args: ReplyArgs): Promise<number> {
   useBaselineWasmForSmallInput(args);
   preloadParsers();
@@ -301,10 +309,13 @@ async function runReply(args: ReplyArgs): Promise<number> {
       }
     } else if (args.output !== undefined) {
       if (args.output === '') throw new UsageError('-o needs a file name');
+      if (isDirectory(args.output)) throw new UsageError(`-o ${args.output} is a directory (--outdir writes one file per draft into a directory)`);
       if (writeDraftFile(resolve(args.output), drafts.length === 1 ? drafts[0].text : draftsToMbox(drafts), force) === 'kept') kept.push(args.output);
       else written = drafts.length;
     } else {
-      process.stdout.write(draftsToMbox(drafts));
+      const mbox = draftsToMbox(drafts);
+      // On a terminal the drafts are read, not sent: escapes from the quoted patch are shown, not obeyed.
+      process.stdout.write(process.stdout.isTTY ? mbox.split('\n').map(escapeControls).join('\n') : mbox);
     }
   } catch (error) {
     if (error instanceof DraftWriteError) throw new UsageError(error.message);

@@ -93,6 +93,15 @@ describe('--outdir', () => {
     expect(reply('-o', output, '--force').status).toBe(0);
     expect(readFileSync(output, 'utf8')).toMatch(/^From cptlint /);
   });
+
+  it('-o naming a directory is one clear line, exit 2, with or without --force', () => {
+    for (const force of [[], ['--force']]) {
+      const run = reply('-o', dir, ...force);
+      expectNoCrash(run);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(`cptlint: -o ${dir} is a directory (--outdir writes one file per draft into a directory)\n`);
+    }
+  });
 });
 
 describe('a bad --outdir is one clear line and exit 2', () => {

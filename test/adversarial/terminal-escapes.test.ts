@@ -5,7 +5,11 @@
  * author, a file name, the quoted code and an input error; every human format and stderr
  * show them escaped.
  */
-import { expectNoCrash, leakyFunction, mbox, runCli } from './hostile-mail.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, expectNoCrash, leakyFunction, mbox, runCli } from './hostile-mail.js';
 
 // Any C0 control but tab and newline, DEL, C1, and the bidi and separator characters.
 // eslint-disable-next-line no-control-regex
@@ -63,4 +67,24 @@ it('escapes the name of an input that cannot be read, on stderr', () => {
   expect(run.status).toBe(2);
   expect(run.stderr).not.toMatch(RAW_CONTROL);
   expect(run.stderr).toContain('/nonexistent/\\e[2J\\e]0;title\\x07.mbox');
+});
+
+// `script` gives the command a terminal: drafts printed there are read, not sent.
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+if (!hasScript) console.warn('terminal-escapes.test.ts: util-linux script is not installed; the reply-on-a-terminal case is skipped');
+(hasScript ? it : it.skip)('reply drafts printed on a terminal show escapes, not obey them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cptlint-tty-'));
+  try {
+    const file = join(dir, 'hostile.mbox');
+    writeFileSync(file, input);
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} reply --from 'R <r@example.org>' --jobs 1 ${JSON.stringify(file)}`;
+    const run = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
+    // (The bare CR splits the quoted line in a draft: every piece is quoted, see draft-quoting.test.ts.)
+    expect(run.stdout).toContain('/* \\e]0;owned\\x07 ');
+    expect(run.stdout).toContain('> \\e[1A */');
+    // The terminal turns LF into CR LF; apart from that no control reaches it.
+    expect(run.stdout.replace(/\r\n/g, '\n')).not.toMatch(RAW_CONTROL);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
