@@ -4,9 +4,11 @@
  * exit code. Everything it does is a call into the library.
  *
  * Exit codes: 0 no finding reaches the fail level; 1 one does; 2 an input or the command
- * line could not be read (the rest is still reviewed and reported).
+ * line could not be read (the rest is still reviewed and reported), or cptlint failed; 3 a
+ * finding reaches the fail level and something could not be read or reviewed (1 and 2 at
+ * once: the pre-commit hook refuses the commit on 1 and on 3).
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +20,12 @@ import { gitUserAddress } from './git/user.js';
 import type { ReviewInput } from './model/review.js';
 import { preloadParsers, reviewStream, type ReviewOptions } from './review/pipeline.js';
 import type { InputError, PatchReview, Severity } from './model/types.js';
+import { pushAll } from './model/push-all.js';
 // Reporters load by format, and reply drafts only for `reply`: the pre-commit hook should not pay for SARIF or nodemailer.
 import { loadReporter, REPORT_FORMATS, type ReportFormat } from './report/formats.js';
 import type { ReplyDraft } from './report/reply.js';
 import { renderExplain, renderRuleList } from './report/rule-docs.js';
+import { escapeControls } from './report/escape.js';
 import { ProgressMeter } from './review/progress.js';
 import { allRules, ruleById } from './rules/index.js';
 
@@ -50,6 +54,15 @@ function usageMessage(message: string): string {
   });
   return wrongChoices.length > 0 ? wrongChoices.join('; ') : lines.join(' ');
 }
+
+/** The exit statuses (documented in README.md). */
+export const EXIT = { clean: 0, findings: 1, unreadable: 2, findingsAndUnreadable: 3 } as const;
+
+/**
+ * Set once a finding that reaches the fail level has been reported: whatever fails afterwards
+ * (another input, a crash), the exit status must still say that a finding blocks.
+ */
+let blockingFindingReported = false;
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 const FAIL_RANK: Record<FailLevel, number> = { info: 1, warning: 2, error: 3, none: Infinity };
@@ -81,6 +94,7 @@ interface ReplyArgs extends CommonArgs {
   from?: string;
   signature?: string;
   all?: boolean;
+  force?: boolean;
 }
 
 function packageVersion(): string {
@@ -104,7 +118,7 @@ function writeError(text: string): void {
 }
 
 function reportInputError(error: InputError): void {
-  writeError(`cptlint: ${error.source}${error.line > 0 ? `:${error.line}` : ''}: ${error.message}\n`);
+  writeError(`cptlint: ${escapeControls(error.source)}${error.line > 0 ? `:${error.line}` : ''}: ${escapeControls(error.message)}\n`);
 }
 
 function splitIds(values: string | readonly string[] | undefined): string[] | undefined {
@@ -137,6 +151,7 @@ function buildReviewOptions(args: CommonArgs, config: Config): ReviewOptions {
     severities: selection.severities,
     includeContext: args.includeContext ?? config.includeContext ?? false,
     jobs: jobCount(args.jobs),
+    ...(config.maxMessageMegabytes === undefined ? {} : { maxMessageBytes: Math.floor(config.maxMessageMegabytes * (1 << 20)) }),
   };
 }
 
@@ -145,7 +160,8 @@ function jobCount(jobs: number | undefined): number {
   // measured on 2 cores, a worker per core was slower than none (bench/README.md).
   if (jobs === undefined) return Math.max(1, availableParallelism() - 1);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number of at least 1, not ${String(jobs)}`);
-  return jobs;
+  // More workers than cores only add memory (each has its own heap and tree-sitter).
+  return Math.min(jobs, availableParallelism());
 }
 
 /**
@@ -212,7 +228,7 @@ async function resolveInputs(args: CommonArgs): Promise<{ inputs: ReviewInput[];
   const fromGit = async (result: Promise<ReviewInput[] | InputError>) => {
     const value = await result;
     if (isInputError(value)) errors.push(value);
-    else inputs.push(...value);
+    else pushAll(inputs, value);
   };
   if (args.staged) await fromGit(stagedInput(process.cwd()));
   if (args.git) await fromGit(rangeInput(process.cwd(), args.git));
@@ -297,11 +313,21 @@ async function runReview(args: ReviewArgs): Promise<number> {
   await writeOut(reporter.start());
   const errors = await streamReview(args, config, (review) => {
     for (const finding of review.findings) worst = Math.max(worst, SEVERITY_RANK[finding.severity]);
-    return writeOut(reporter.patch(review));
+    const written = writeOut(reporter.patch(review));
+    if (worst >= failRank) blockingFindingReported = true;
+    return written;
   });
   await writeOut(reporter.end({ errors }));
-  if (errors.length > 0) return 2;
-  return worst >= failRank ? 1 : 0;
+  if (worst >= failRank) return errors.length > 0 ? EXIT.findingsAndUnreadable : EXIT.findings;
+  return errors.length > 0 ? EXIT.unreadable : EXIT.clean;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -312,9 +338,9 @@ async function runReview(args: ReviewArgs): Promise<number> {
 function warnUnthreaded(drafts: readonly ReplyDraft[], named: boolean): void {
   for (const { patch, fileName } of drafts) {
     if (patch.mail.messageId) continue;
-    const draft = named ? `the draft ${fileName}` : 'its draft';
+    const draft = named ? `the draft ${escapeControls(fileName)}` : 'its draft';
     writeError(
-      `cptlint: ${patch.source}: "${patch.subject}" has no Message-Id, so ${draft} is not threaded under it: ` +
+      `cptlint: ${escapeControls(patch.source)}: "${escapeControls(patch.subject)}" has no Message-Id, so ${draft} is not threaded under it: ` +
         'add "In-Reply-To: <the Message-Id of the mail as sent>" to it by hand\n',
     );
   }
@@ -331,18 +357,38 @@ async function runReply(args: ReplyArgs): Promise<number> {
     reviews.push(review);
   });
   const { buildReplyDrafts, draftsToMbox } = await import('./report/index.js');
+  const { DraftWriteError, prepareDraftDirectory, writeDraftFile } = await import('./report/draft-files.js');
   const drafts = buildReplyDrafts(reviews, { from, signature: args.signature, all: args.all });
-  if (args.outdir) {
-    mkdirSync(args.outdir, { recursive: true });
-    for (const draft of drafts) writeFileSync(join(args.outdir, draft.fileName), draft.text);
-  } else if (args.output) {
-    writeFileSync(args.output, drafts.length === 1 ? drafts[0].text : draftsToMbox(drafts));
-  } else {
-    process.stdout.write(draftsToMbox(drafts));
+  const force = args.force ?? false;
+  const kept: string[] = [];
+  let written = 0;
+  try {
+    if (args.outdir !== undefined) {
+      const dir = prepareDraftDirectory(args.outdir);
+      for (const draft of drafts) {
+        if (writeDraftFile(join(dir, draft.fileName), draft.text, force) === 'kept') kept.push(join(args.outdir, draft.fileName));
+        else written += 1;
+      }
+    } else if (args.output !== undefined) {
+      if (args.output === '') throw new UsageError('-o needs a file name');
+      if (isDirectory(args.output)) throw new UsageError(`-o ${args.output} is a directory (--outdir writes one file per draft into a directory)`);
+      if (writeDraftFile(resolve(args.output), drafts.length === 1 ? drafts[0].text : draftsToMbox(drafts), force) === 'kept') kept.push(args.output);
+      else written = drafts.length;
+    } else {
+      const mbox = draftsToMbox(drafts);
+      // On a terminal the drafts are read, not sent: escapes from the quoted patch are shown, not obeyed.
+      process.stdout.write(process.stdout.isTTY ? mbox.split('\n').map(escapeControls).join('\n') : mbox);
+    }
+  } catch (error) {
+    if (error instanceof DraftWriteError) throw new UsageError(error.message);
+    throw error;
   }
   warnUnthreaded(drafts, Boolean(args.outdir));
   const where = args.outdir ?? args.output;
-  if (where) writeError(`cptlint: ${drafts.length} draft${drafts.length === 1 ? '' : 's'} written to ${where}\n`);
+  if (where !== undefined) {
+    for (const path of kept) writeError(`cptlint: kept ${escapeControls(path)}: it exists (--force overwrites it)\n`);
+    writeError(`cptlint: ${written} draft${written === 1 ? '' : 's'} written to ${escapeControls(where)}${kept.length > 0 ? `, ${kept.length} kept` : ''}\n`);
+  }
   return errors.length > 0 ? 2 : 0;
 }
 
@@ -442,6 +488,7 @@ async function main(): Promise<number> {
           .option('from', { type: 'string', describe: 'your address (default: git config user.name and user.email)' })
           .option('signature', { type: 'string', describe: 'the name you sign with (default: the From name)' })
           .option('all', { type: 'boolean', describe: 'also draft a short reply to patches without findings' })
+          .option('force', { type: 'boolean', describe: 'overwrite draft files that exist (default: keep them and say so)' })
           .conflicts('output', 'outdir'),
       async (args) => {
         exitCode = await runReply(args as ReplyArgs);
@@ -489,10 +536,10 @@ main().then(
   },
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`cptlint: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`cptlint: ${escapeControls(message.split('\n')[0])}\n`);
     if (!(error instanceof UsageError) && !/^(Unknown|Missing|Not enough|Invalid|Arguments)/.test(message)) {
       process.stderr.write('cptlint: this looks like a bug in cptlint; please report it with the input that caused it\n');
     }
-    process.exitCode = 2;
+    process.exitCode = blockingFindingReported ? EXIT.findingsAndUnreadable : EXIT.unreadable;
   },
 );

@@ -4,7 +4,8 @@
  *
  *   { "rules": { "<id>": "off" | "error" | "warning" | "info" | true | false },
  *     "failLevel": "error" | "warning" | "info" | "none",
- *     "includeContext": boolean, "tree": "<path>", "hook": { "blockOnCrash": boolean } }
+ *     "includeContext": boolean, "tree": "<path>", "maxMessageMegabytes": number,
+ *     "hook": { "blockOnCrash": boolean } }
  *
  * Anything else (an unknown key or rule id, a wrong value, bad JSON) is a ConfigError value
  * whose one-line message names the file; the CLI prints it and exits 2. Settings left out
@@ -29,6 +30,8 @@ export interface Config {
   includeContext?: boolean;
   /** The kernel tree to read whole files from, resolved against the config file's folder. */
   tree?: string;
+  /** The largest message reviewed, in MB (default 64): a larger one is an input error, skipped. */
+  maxMessageMegabytes?: number;
   hook: { blockOnCrash?: boolean };
 }
 
@@ -48,7 +51,7 @@ export interface LoadConfigOptions {
 
 const SEVERITIES: readonly string[] = ['error', 'warning', 'info'];
 const FAIL_LEVELS: readonly string[] = [...SEVERITIES, 'none'];
-const TOP_LEVEL_KEYS = ['rules', 'failLevel', 'includeContext', 'tree', 'hook'];
+const TOP_LEVEL_KEYS = ['rules', 'failLevel', 'includeContext', 'tree', 'maxMessageMegabytes', 'hook'];
 const HOOK_KEYS = ['blockOnCrash'];
 
 export function isConfigError(value: Config | ConfigError): value is ConfigError {
@@ -108,6 +111,13 @@ export function parseConfig(text: string, file: string, knownRuleIds: readonly s
   if (data.tree !== undefined) {
     if (typeof data.tree !== 'string' || data.tree === '') return configError(file, `"tree" must be a path, not ${JSON.stringify(data.tree)}`);
     config.tree = resolve(dirname(file), data.tree);
+  }
+  if (data.maxMessageMegabytes !== undefined) {
+    const megabytes = data.maxMessageMegabytes;
+    if (typeof megabytes !== 'number' || !Number.isFinite(megabytes) || megabytes <= 0 || megabytes > 4096) {
+      return configError(file, `"maxMessageMegabytes" must be a number above 0 and at most 4096, not ${JSON.stringify(megabytes)}`);
+    }
+    config.maxMessageMegabytes = megabytes;
   }
   if (data.hook !== undefined) {
     const hook = parseHook(data.hook);

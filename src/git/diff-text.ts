@@ -4,6 +4,7 @@
  * a three-way apply needs, and without binary files).
  */
 import type { FileChange, Hunk, Patch } from '../model/types.js';
+import { pushAll } from '../model/push-all.js';
 
 export function patchDiffText(patch: Patch): string {
   if (patch.diffText !== undefined && patch.diffText.trim() !== '') return withFinalNewline(patch.diffText);
@@ -20,7 +21,7 @@ function fileDiffText(file: FileChange): string {
   if (file.hunks.length > 0) {
     lines.push(file.status === 'added' ? '--- /dev/null' : `--- a/${oldPath}`);
     lines.push(file.status === 'deleted' ? '+++ /dev/null' : `+++ b/${file.path}`);
-    for (const hunk of file.hunks) lines.push(...hunkLines(hunk));
+    for (const hunk of file.hunks) pushAll(lines, hunkLines(hunk));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,8 +4,10 @@
  * runs from a shell, an IDE or a GUI where cptlint is not on PATH).
  *
  * Exit policy: cptlint's 0 lets the commit through, 1 (a finding reaches the fail level)
- * refuses it. Anything else means cptlint itself failed: the hook says so and lets the
- * commit through, unless .cptlintrc.json says "hook": { "blockOnCrash": true }.
+ * and 3 (one does, and some input could not be read or reviewed) refuse it: a finding at the
+ * fail level blocks whatever else happened. Anything else means cptlint itself failed or
+ * reviewed nothing that blocks: the hook says so and lets the commit through, unless
+ * .cptlintrc.json says "hook": { "blockOnCrash": true }.
  *
  * Node exits with status 1 on an uncaught exception too (a module that will not load, a bug),
  * which would read as "findings". So the hook does not run cli.js as a script: it imports it
@@ -118,6 +120,12 @@ case $status in
 1)
 	echo "" >&2
 	echo "cptlint: commit refused: the findings above reach the fail level." >&2
+	echo "cptlint: fix them, or skip this check once with: git commit --no-verify" >&2
+	exit 1
+	;;
+3)
+	echo "" >&2
+	echo "cptlint: commit refused: the findings above reach the fail level (and some of the change could not be reviewed, see above)." >&2
 	echo "cptlint: fix them, or skip this check once with: git commit --no-verify" >&2
 	exit 1
 	;;

@@ -4,7 +4,8 @@
  * and submodules included). A hook cptlint did not write is never replaced without --force
  * (and then kept beside it, to come back on uninstall), never removed.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { InputError } from '../model/types.js';
 import { hookScript, isCptlintHook, type CptlintCommand } from './hook-script.js';
@@ -49,11 +50,23 @@ export async function installHook(options: HookInstallOptions): Promise<HookResu
       message: `${path} exists and was not written by cptlint; it stays as it is (cptlint hook install --force replaces it and keeps it as pre-commit${BACKUP_SUFFIX})`,
     };
   }
+  let backup = path + BACKUP_SUFFIX;
   try {
     mkdirSync(hooksDir, { recursive: true });
-    if (existing !== null && !ours) renameSync(path, path + BACKUP_SUFFIX);
-    writeFileSync(path, hookScript(options.cptlintCommand), { mode: 0o755 });
-    chmodSync(path, 0o755);
+    // A backup is never overwritten: a second foreign hook is kept under the next free name.
+    if (existing !== null && !ours) {
+      backup = freeBackupName(path);
+      renameSync(path, backup);
+    }
+    // Written under a new name and renamed into place: a symlink there is replaced, never written through.
+    const temporary = `${path}.cptlint-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      writeFileSync(temporary, hookScript(options.cptlintCommand), { mode: 0o755, flag: 'wx' });
+      chmodSync(temporary, 0o755);
+      renameSync(temporary, path);
+    } finally {
+      rmSync(temporary, { force: true });
+    }
   } catch (error) {
     return fileError(path, error);
   }
@@ -62,7 +75,7 @@ export async function installHook(options: HookInstallOptions): Promise<HookResu
   return {
     path,
     action: 'replaced',
-    message: `replaced the pre-commit hook in ${path}; the previous one is kept as ${path + BACKUP_SUFFIX}`,
+    message: `replaced the pre-commit hook in ${path}; the previous one is kept as ${backup}`,
   };
 }
 
@@ -75,10 +88,10 @@ export async function uninstallHook(options: HookUninstallOptions): Promise<Hook
   if (!isCptlintHook(existing)) {
     return { source: HOOK_SOURCE, line: 0, message: `${path} was not written by cptlint; it stays as it is` };
   }
-  const backup = path + BACKUP_SUFFIX;
+  const backup = latestBackup(path);
   try {
     rmSync(path);
-    if (existsSync(backup)) {
+    if (backup !== null) {
       renameSync(backup, path);
       return { path, action: 'restored', message: `removed the cptlint pre-commit hook; the previous hook is back in ${path}` };
     }
@@ -102,10 +115,47 @@ function fileError(path: string, error: unknown): InputError {
   return { source: HOOK_SOURCE, line: 0, message: `cannot write ${path}: ${error instanceof Error ? error.message : String(error)}` };
 }
 
+/**
+ * The hook's text, or null when there is nothing at `path`. A symlink (dangling or not) counts
+ * as a foreign hook whatever it points to: its text is not cptlint's marker, and a dangling
+ * one is something, not nothing.
+ */
 function readIfExists(path: string): string | null {
   try {
-    return readFileSync(path, 'utf8');
+    if (lstatSync(path).isSymbolicLink()) return '';
   } catch {
     return null;
   }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function existsHere(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Backups of `path`, oldest first: pre-commit.before-cptlint, then .2, .3, ... */
+function backupName(path: string, generation: number): string {
+  return generation === 1 ? path + BACKUP_SUFFIX : `${path}${BACKUP_SUFFIX}.${generation}`;
+}
+
+function freeBackupName(path: string): string {
+  let generation = 1;
+  while (existsHere(backupName(path, generation))) generation++;
+  return backupName(path, generation);
+}
+
+/** The newest backup (the hook cptlint replaced last), or null. */
+function latestBackup(path: string): string | null {
+  let generation = 1;
+  while (existsHere(backupName(path, generation))) generation++;
+  return generation === 1 ? null : backupName(path, generation - 1);
 }

@@ -15,6 +15,7 @@ import { patchDiffText } from './diff-text.js';
 import { includeCandidates, includeDirectives } from './includes.js';
 import { findRepository, isInputError } from './repository.js';
 import { gitInputError, gitMessage, outputText, repositoryNeutralEnv, runGit, runGitSync, type GitResult } from './run-git.js';
+import { release, removeOnSignal } from '../signal-cleanup.js';
 
 export interface TreeOptions {
   /**
@@ -49,6 +50,8 @@ export async function openTreeContext(treePath: string, options: TreeOptions = {
   if (objects.status !== 0) return gitInputError(source, `--tree: cannot find the objects of ${cwd}`, objects);
 
   const scratch = mkdtempSync(join(tmpdir(), 'cptlint-tree-'));
+  // Removed on SIGINT/SIGTERM/SIGHUP too: it holds an index, objects and a copy of each patch.
+  removeOnSignal(scratch);
   mkdirSync(join(scratch, 'objects'));
   const scratchEnv = repositoryNeutralEnv({
     GIT_INDEX_FILE: join(scratch, 'index'),
@@ -58,6 +61,7 @@ export async function openTreeContext(treePath: string, options: TreeOptions = {
   const filled = await runGit(['read-tree', outputText(base)], { cwd, env: scratchEnv });
   if (filled.status !== 0) {
     rmSync(scratch, { recursive: true, force: true });
+    release(scratch);
     return gitInputError(source, `--tree: cannot read the tree of ${outputText(base)}`, filled);
   }
   return new ScratchTree(cwd, scratch, scratchEnv);
@@ -131,6 +135,7 @@ class ScratchTree implements TreeContext {
 
   close(): void {
     rmSync(this.scratch, { recursive: true, force: true });
+    release(this.scratch);
   }
 
   private git(args: readonly string[], input?: string): GitResult {

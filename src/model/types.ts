@@ -44,7 +44,13 @@ export interface MailAddress {
 export interface Mail {
   source: string;
   startLine: number;
+  /** The author as `git mailinfo` reads From (it decodes, then takes the first address-like word, even from the display name). */
   from: MailAddress | null;
+  /**
+   * The mailbox of the From header as RFC 5322 parses it (the angle address, not a name that
+   * looks like one): where a reply goes. Absent when the mail has no From header.
+   */
+  fromMailbox?: MailAddress | null;
   date: string | null;
   subject: string;
   /** Message-Id without angle brackets. */

@@ -55,6 +55,7 @@ import { flattenBrokenConditionals } from './c-conditionals.js';
 import { rewriteKernelMacros } from './c-macros.js';
 import { maskLines, START_OF_FILE, startsInsideComment, type MaskState } from './c-mask.js';
 import { extractDefines } from './defines.js';
+import { blankRanges, NestingTooDeepError, tooDeepItems } from './depth.js';
 import { joinSegments, makeSourceLines, segmentRows, shownTextOf } from './source-lines.js';
 import { parseC } from './treesitter.js';
 
@@ -275,7 +276,12 @@ export function buildCSource(file: FileChange, options: CSourceOptions = {}): CS
   let functions: CFunction[] | null = null;
   let defines: Define[] | null = null;
   const parsedTree = (): Tree => {
-    tree ??= parseOrEmpty(builtText().text, options);
+    if (tree === null) {
+      const parsed = parseOrEmpty(builtText().text, options);
+      const shallow = withinNestingLimit(parsed, builtText(), inputLineOf, options);
+      tree = shallow.tree;
+      built = shallow.built;
+    }
     return tree;
   };
   const source: CSource = {
@@ -314,6 +320,31 @@ export function buildCSource(file: FileChange, options: CSourceOptions = {}): CS
     },
   };
   return source;
+}
+
+/**
+ * The tree, with every item that nests deeper than MAX_NESTING_DEPTH blanked out of the text
+ * and reported (a NestingTooDeepError each): no walk of the analysis then meets a tree deep
+ * enough to overflow the stack. Normal trees come back as they are.
+ */
+function withinNestingLimit(
+  tree: Tree,
+  built: ParsedCText,
+  inputLineOf: (postLine: number) => number | null,
+  options: CSourceOptions,
+): { tree: Tree; built: ParsedCText } {
+  const items = tooDeepItems(tree);
+  if (items.length === 0) return { tree, built };
+  for (const item of items) {
+    const name = item.type === 'function_definition' ? declaredName(item.node.childForFieldName('declarator')) : null;
+    const what = name && name !== FRAGMENT_FUNCTION ? `function ${name}` : item.type === 'function_definition' ? 'a function' : `a ${item.type.replace(/_/g, ' ')}`;
+    let postLine: number | null = null;
+    for (let row = item.startRow; row <= item.deepRow && postLine === null; row++) postLine = built.rowToPostLine[row] ?? null;
+    options.onParseFailure?.(new NestingTooDeepError(what, postLine, postLine === null ? null : inputLineOf(postLine)));
+  }
+  const blanked = { ...built, text: blankRanges(built.text, items) };
+  tree.delete();
+  return { tree: parseOrEmpty(blanked.text, options), built: blanked };
 }
 
 /** The text to parse; when building it fails (a bug, not an input), the failure is reported and the file reads as empty. */

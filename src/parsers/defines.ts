@@ -149,8 +149,12 @@ const BINARY_LEVELS: string[][] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-']
 /** Values are kept in 64-bit two's complement, as the kernel's unsigned long on 64-bit. */
 const WRAP = (value: bigint): bigint => BigInt.asIntN(64, value);
 
+/** Nesting (parentheses and unary operators) beyond which a constant expression is not evaluated (gives null). */
+const MAX_EXPRESSION_NESTING = 200;
+
 class ConstantParser {
   private position = 0;
+  private nesting = 0;
 
   constructor(
     private readonly tokens: Token[],
@@ -182,14 +186,20 @@ class ConstantParser {
   }
 
   private unary(): bigint | null {
-    const operator = this.peekOperator();
-    if (operator === '-' || operator === '+' || operator === '~') {
-      this.position++;
-      const operand = this.unary();
-      if (operand === null) return null;
-      return operator === '-' ? WRAP(-operand) : operator === '~' ? WRAP(~operand) : operand;
+    if (this.nesting >= MAX_EXPRESSION_NESTING) return null;
+    this.nesting++;
+    try {
+      const operator = this.peekOperator();
+      if (operator === '-' || operator === '+' || operator === '~') {
+        this.position++;
+        const operand = this.unary();
+        if (operand === null) return null;
+        return operator === '-' ? WRAP(-operand) : operator === '~' ? WRAP(~operand) : operand;
+      }
+      return this.primary();
+    } finally {
+      this.nesting--;
     }
-    return this.primary();
   }
 
   private primary(): bigint | null {

@@ -152,9 +152,13 @@ function unquoteQuotedString(text: string, start: number, out: string[]): number
   return at;
 }
 
-/** unquote_comment: a (comment), kept with its parentheses, escapes resolved, nesting allowed. */
+/**
+ * unquote_comment: a (comment), kept with its parentheses, escapes resolved, nesting allowed.
+ * Nesting is counted, not recursed into: a hostile From of 10,000 `(` must not overflow the stack.
+ */
 function unquoteComment(text: string, start: number, out: string[]): number {
   out.push('(');
+  let depth = 1;
   let at = start;
   while (at < text.length) {
     const char = text[at++];
@@ -162,11 +166,8 @@ function unquoteComment(text: string, start: number, out: string[]): number {
       if (at < text.length) out.push(text[at++]);
       continue;
     }
-    if (char === '(') {
-      at = unquoteComment(text, at, out);
-      continue;
-    }
-    if (char === ')') {
+    if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) {
       out.push(')');
       return at;
     }

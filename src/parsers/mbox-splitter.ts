@@ -183,15 +183,38 @@ class SingleMessageKind {
   }
 }
 
+/** The default cap on one message's size (configurable: maxMessageMegabytes in .cptlintrc.json). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
+
+/** Bytes at the start of an input looked at for NUL, as git's binary check does. */
+const BINARY_SNIFF_BYTES = 8000;
+
 export class MboxSplitter {
   private lineNumber = 0;
   private readonly carried: Buffer[] = [];
+  private carriedBytes = 0;
   private mode: 'leading' | 'mbox' | 'single' = 'leading';
   private message: MessageBuilder | null = null;
   private singleKind: SingleMessageKind | null = null;
   private output: Output[] = [];
+  /** Bytes of the message being read (or skipped), its lines and their ends. */
+  private messageBytes = 0;
+  /** The message went over the size limit: its lines are dropped until the next one starts. */
+  private skipping = false;
+  /** A line went over the size limit before its end: the rest of it is dropped. */
+  private discardingLine = false;
+  private sniffed = 0;
+  private refused = false;
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly maxMessageBytes: number = DEFAULT_MAX_MESSAGE_BYTES,
+  ) {}
+
+  /** The input is binary: nothing more of it is read (the caller stops reading). */
+  get stopped(): boolean {
+    return this.refused;
+  }
 
   /** The input line being read (for errors raised by the caller). */
   get currentLine(): number {
@@ -200,16 +223,23 @@ export class MboxSplitter {
 
   /** Feeds a chunk; returns the messages it completed. */
   push(chunk: Buffer): Output[] {
+    if (this.refused || this.refusesBinary(chunk)) return this.drain();
     let position = 0;
-    if (this.carried.length > 0) {
+    if (this.carried.length > 0 || this.discardingLine) {
       const lineEnd = chunk.indexOf(LF);
       if (lineEnd < 0) {
-        this.carried.push(chunk);
+        if (!this.discardingLine) this.carry(chunk);
         return this.drain();
       }
-      const line = Buffer.concat([...this.carried, chunk.subarray(0, lineEnd)]);
-      this.carried.length = 0;
-      this.line(line, 0, line.length, true, false);
+      if (this.discardingLine) {
+        this.discardingLine = false;
+        this.lineNumber++;
+      } else {
+        const line = Buffer.concat([...this.carried, chunk.subarray(0, lineEnd)]);
+        this.carried.length = 0;
+        this.carriedBytes = 0;
+        this.line(line, 0, line.length, true, false);
+      }
       position = lineEnd + 1;
     }
     for (;;) {
@@ -218,8 +248,54 @@ export class MboxSplitter {
       this.line(chunk, position, lineEnd, true, true);
       position = lineEnd + 1;
     }
-    if (position < chunk.length) this.carried.push(chunk.subarray(position));
+    if (position < chunk.length) this.carry(chunk.subarray(position));
     return this.drain();
+  }
+
+  /**
+   * Keeps the start of a line that goes on in the next chunk; a line that alone passes the
+   * size limit (an endless line) is dropped as it comes, so memory stays bounded.
+   */
+  private carry(piece: Buffer): void {
+    this.carried.push(piece);
+    this.carriedBytes += piece.length;
+    if (this.messageBytes + this.carriedBytes <= this.maxMessageBytes) return;
+    this.carried.length = 0;
+    this.carriedBytes = 0;
+    this.discardingLine = true;
+    this.tooLarge();
+  }
+
+  /**
+   * NUL bytes in the first 8,000 bytes (git's test for binary): the input is refused at once,
+   * not after reading all of it (`cptlint - < /dev/zero` would never end).
+   */
+  private refusesBinary(chunk: Buffer): boolean {
+    if (this.sniffed >= BINARY_SNIFF_BYTES) return false;
+    const look = chunk.subarray(0, BINARY_SNIFF_BYTES - this.sniffed);
+    this.sniffed += look.length;
+    if (!look.includes(0)) return false;
+    this.refused = true;
+    this.message = null;
+    this.carried.length = 0;
+    this.output.push(this.error(this.lineNumber + 1, 'binary data (NUL bytes), not an mbox, a mail or a patch; not read further'));
+    return true;
+  }
+
+  /** The message being read passed the size limit: reported once, and dropped up to the next message. */
+  private tooLarge(): void {
+    if (this.skipping) return;
+    const megabytes = Math.round((this.maxMessageBytes / (1 << 20)) * 100) / 100;
+    this.output.push(
+      this.error(
+        this.message?.startLine ?? this.lineNumber + 1,
+        `message larger than ${megabytes} MB, the limit (maxMessageMegabytes in .cptlintrc.json): it is not reviewed`,
+      ),
+    );
+    this.skipping = true;
+    this.message = null;
+    this.singleKind = null;
+    if (this.mode === 'leading') this.mode = 'single';
   }
 
   /** Ends the input; returns the last message, or what is wrong with the input. */
@@ -229,6 +305,7 @@ export class MboxSplitter {
       this.carried.length = 0;
       this.line(line, 0, line.length, false, false);
     }
+    if (this.refused) return this.drain();
     if (this.mode === 'leading') {
       this.output.push(this.error(0, this.lineNumber === 0 ? 'empty input' : 'input holds only blank lines'));
     } else {
@@ -259,6 +336,7 @@ export class MboxSplitter {
       if (isMboxFromLine(buf, start, contentEnd)) {
         this.mode = 'mbox';
         this.message = new MessageBuilder(this.lineNumber + 1);
+        this.messageBytes = 0;
         return;
       }
       this.mode = 'single';
@@ -267,6 +345,14 @@ export class MboxSplitter {
     } else if (this.mode === 'mbox' && isMboxFromLine(buf, start, contentEnd)) {
       this.finishMessage();
       this.message = new MessageBuilder(this.lineNumber + 1);
+      this.messageBytes = 0;
+      this.skipping = false;
+      return;
+    }
+    if (this.skipping) return;
+    this.messageBytes += end - start + 1;
+    if (this.messageBytes > this.maxMessageBytes) {
+      this.tooLarge();
       return;
     }
 

@@ -9,6 +9,10 @@ import type { ReviewInput } from '../model/review.js';
 import type { InputError, RawMessage } from '../model/types.js';
 import { MboxSplitter } from './mbox-splitter.js';
 
+export interface ReadMessagesOptions {
+  /** A message larger than this is reported and skipped (default DEFAULT_MAX_MESSAGE_BYTES). */
+  maxMessageBytes?: number;
+}
 
 const CHUNK_SIZE = 1 << 20;
 
@@ -63,15 +67,19 @@ function asBuffer(chunk: unknown): Buffer {
 }
 
 /** The messages of one input, in order, and InputErrors for what could not be read. */
-export async function* readMessages(input: ReviewInput): AsyncGenerator<RawMessage | InputError> {
+export async function* readMessages(input: ReviewInput, options: ReadMessagesOptions = {}): AsyncGenerator<RawMessage | InputError> {
   const opened = await openInput(input);
   if ('message' in opened) {
     yield opened;
     return;
   }
-  const splitter = new MboxSplitter(input.source);
+  const splitter = new MboxSplitter(input.source, options.maxMessageBytes);
   try {
-    for await (const chunk of opened) yield* splitter.push(asBuffer(chunk));
+    for await (const chunk of opened) {
+      yield* splitter.push(asBuffer(chunk));
+      // Binary input: leaving the loop stops the stream (a file of a gigabyte is not read on).
+      if (splitter.stopped) return;
+    }
   } catch (error) {
     yield { source: input.source, line: splitter.currentLine, message: `cannot read: ${describeError(error)}` };
     return;

@@ -40,14 +40,16 @@ function commitMessageOf(mail: Mail, split: BodySplit): string {
  */
 export function mailToPatch(mail: Mail, index: number): PatchOrNot {
   const subjectInfo = parseSubject(mail.subject);
-  if (subjectInfo.number === 0 && subjectInfo.total !== null) return { kind: 'cover', mail };
+  // A cover letter (0/n) is reviewed as a patch too when it carries a diff: a hostile series
+  // could otherwise hide its change there ("0 patches reviewed", exit 0).
+  const isCover = subjectInfo.number === 0 && subjectInfo.total !== null;
 
   const split = splitBody(mail.body);
-  if (split.diffLine === null) return { kind: 'not-a-patch', mail, reason: notAPatchReason(mail, subjectInfo, split) };
+  if (split.diffLine === null) return isCover ? { kind: 'cover', mail } : { kind: 'not-a-patch', mail, reason: notAPatchReason(mail, subjectInfo, split) };
 
   const firstInputLine = mail.bodyStartLine === null ? null : mail.bodyStartLine + split.diffLine;
   const diff = parseDiff(split.diffText, { source: mail.source, firstInputLine });
-  if (diff.files.length === 0) return { kind: 'not-a-patch', mail, reason: notAPatchReason(mail, subjectInfo, split) };
+  if (diff.files.length === 0) return isCover ? { kind: 'cover', mail } : { kind: 'not-a-patch', mail, reason: notAPatchReason(mail, subjectInfo, split) };
 
   const patch: Patch = {
     source: mail.source,

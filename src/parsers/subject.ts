@@ -6,6 +6,7 @@
  */
 import type { SubjectInfo } from '../model/types.js';
 import { cleanupSpace, gitTrim } from './mail-header.js';
+import { pushAll } from '../model/push-all.js';
 
 /**
  * git's cleanup_subject then cleanup_space: strips every leading "Re:" (any case), space,
@@ -56,7 +57,7 @@ function leadingTags(subject: string): { tags: string[]; isReply: boolean } {
     if (rest[0] !== '[') break;
     const close = rest.indexOf(']');
     if (close < 0) break;
-    tags.push(...rest.slice(1, close).split(/[\s,]+/).filter((word) => word.length > 0));
+    pushAll(tags, rest.slice(1, close).split(/[\s,]+/).filter((word) => word.length > 0));
     rest = rest.slice(close + 1);
   }
   return { tags, isReply };

@@ -6,6 +6,7 @@
  * empty array would tell b4 the patch passed.
  */
 import type { Finding, InputError, PatchReview } from '../model/types.js';
+import { escapeControls } from './escape.js';
 import type { Reporter, ReportSummary } from './reporter.js';
 import { countBySeverity, countPhrase, SEVERITIES, worstSeverity } from './severity.js';
 import { terseLine } from './terse.js';
@@ -45,7 +46,7 @@ function summaryOf(findings: readonly Finding[]): string {
 /** Each finding as its terse line, with the reviewer's comment indented under it. */
 function detailsOf(findings: readonly Finding[]): string {
   return findings
-    .map((finding) => [terseLine(finding), ...wrapProse(finding.comment, 70).map((line) => (line === '' ? '' : `  ${line}`))].join('\n'))
+    .map((finding) => [terseLine(finding), ...wrapProse(finding.comment, 70).map((line) => (line === '' ? '' : `  ${escapeControls(line)}`))].join('\n'))
     .join('\n\n');
 }
 
@@ -59,7 +60,7 @@ export function b4CheckResult(review: PatchReview, options: B4ReporterOptions = 
 }
 
 function inputErrorsResult(errors: readonly InputError[], options: B4ReporterOptions): B4CheckResult {
-  const details = errors.map((error) => `${error.source}:${error.line}: ${error.message}`).join('\n');
+  const details = errors.map((error) => `${escapeControls(error.source)}:${error.line}: ${escapeControls(error.message)}`).join('\n');
   const summary = errors.length === 1 ? 'could not read part of the input' : `could not read ${errors.length} parts of the input`;
   return entry({ status: 'fail', summary, details }, options);
 }

@@ -4,11 +4,12 @@
  * One line per finding, nothing when clean, nothing else on stdout.
  */
 import type { Finding, PatchReview } from '../model/types.js';
+import { escapeControls, quotePath } from './escape.js';
 import { lineMessage } from './line-message.js';
 import type { Reporter } from './reporter.js';
 
 export function emacsLine(finding: Finding): string {
-  return `${finding.file}:${finding.line}:${finding.column}: ${finding.severity}: ${lineMessage(finding)} [${finding.rule}]`;
+  return `${quotePath(finding.file)}:${finding.line}:${finding.column}: ${finding.severity}: ${escapeControls(lineMessage(finding))} [${finding.rule}]`;
 }
 
 export function createEmacsReporter(): Reporter {

@@ -8,10 +8,12 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, InputError, Patch, PatchReview, Severity } from '../model/types.js';
+import { escapeControls, quotePath } from './escape.js';
 import { locateFinding, quotedWindow, quoteLine } from './quote.js';
 import type { ColorLevel, Reporter, ReportSummary } from './reporter.js';
 import { countBySeverity, countsPhrase, emptyCounts, pluralize } from './severity.js';
 import { PROSE_WIDTH, wrapProse } from './wrap.js';
+import { pushAll } from '../model/push-all.js';
 
 export type { ColorLevel };
 
@@ -36,17 +38,18 @@ function severityColor(chalk: ChalkInstance, severity: Severity): ChalkInstance 
 }
 
 function colorQuotedDiffLine(chalk: ChalkInstance, diffLine: string): string {
-  const quoted = quoteLine(diffLine);
+  const quoted = escapeControls(quoteLine(diffLine));
   return diffLine.startsWith('+') ? chalk.dim('>') + chalk.green(quoted.slice(1)) : chalk.dim(quoted);
 }
 
 function patchHeading(chalk: ChalkInstance, patch: Patch): string[] {
-  return [chalk.bold(patch.subject || patch.title), patch.author];
+  return [chalk.bold(escapeControls(patch.subject || patch.title)), escapeControls(patch.author)];
 }
 
 function fileCountLines(patch: Patch): string[] {
-  const width = Math.max(0, ...patch.files.map((file) => file.path.length));
-  return patch.files.map((file) => ` ${file.path.padEnd(width)}  +${file.added} -${file.removed}`);
+  const paths = patch.files.map((file) => quotePath(file.path));
+  const width = paths.reduce((widest, path) => Math.max(widest, path.length), 0);
+  return patch.files.map((file, index) => ` ${paths[index].padEnd(width)}  +${file.added} -${file.removed}`);
 }
 
 function quotedLinesOf(chalk: ChalkInstance, patch: Patch, finding: Finding, contextLines: number): string[] {
@@ -58,16 +61,16 @@ function quotedLinesOf(chalk: ChalkInstance, patch: Patch, finding: Finding, con
 
 function findingBlock(chalk: ChalkInstance, patch: Patch, finding: Finding, contextLines: number): string[] {
   const color = severityColor(chalk, finding.severity);
-  const lines = [chalk.bold(`${finding.file}:${finding.line}:`), ...quotedLinesOf(chalk, patch, finding, contextLines), ''];
-  lines.push(...wrapProse(finding.comment === '' ? finding.summary : finding.comment, PROSE_WIDTH));
+  const lines = [chalk.bold(`${quotePath(finding.file)}:${finding.line}:`), ...quotedLinesOf(chalk, patch, finding, contextLines), ''];
+  pushAll(lines, wrapProse(finding.comment === '' ? finding.summary : finding.comment, PROSE_WIDTH).map(escapeControls));
   lines.push('');
-  for (const related of finding.related) lines.push(chalk.dim(`  see ${related.file}:${related.line}: ${related.note}`));
+  for (const related of finding.related) lines.push(chalk.dim(`  see ${quotePath(related.file)}:${related.line}: ${escapeControls(related.note)}`));
   lines.push(`  (${color(finding.severity)}: ${finding.rule})`);
   return lines;
 }
 
 function inputErrorLines(chalk: ChalkInstance, errors: readonly InputError[]): string[] {
-  return errors.map((error) => `  ${error.source}:${error.line}: ${chalk.red(error.message)}`);
+  return errors.map((error) => `  ${escapeControls(error.source)}:${error.line}: ${chalk.red(escapeControls(error.message))}`);
 }
 
 export function createPrettyReporter(options: PrettyReporterOptions = {}): Reporter {
@@ -94,7 +97,7 @@ export function createPrettyReporter(options: PrettyReporterOptions = {}): Repor
       if (options.quiet && counts.error + counts.warning + counts.info === 0 && summary.errors.length === 0) return '';
       const tally = countsPhrase(counts);
       const lines = [`${pluralize(patchesReviewed, 'patch', 'patches')} reviewed: ${tally}; ${pluralize(summary.errors.length, 'input error')}.`];
-      lines.push(...inputErrorLines(chalk, summary.errors));
+      pushAll(lines, inputErrorLines(chalk, summary.errors));
       return `${lines.join('\n')}\n`;
     },
   };

@@ -3,6 +3,7 @@
  * +, - or space prefix), `> ` in front, and the headers that let a reader find a hunk.
  */
 import type { FileChange, Finding, Hunk, HunkLine, Patch } from '../model/types.js';
+import { quotePath } from './escape.js';
 
 /** Where a finding's line sits in the patch. */
 export interface FindingPlace {
@@ -27,9 +28,10 @@ export function quoteLine(text: string): string {
 /** The file header lines of a diff: "diff --git", "---" and "+++", rebuilt from the file change. */
 export function fileHeaderLines(file: FileChange): string[] {
   const oldPath = file.oldPath ?? file.path;
-  const oldName = file.status === 'added' ? '/dev/null' : `a/${oldPath}`;
-  const newName = file.status === 'deleted' ? '/dev/null' : `b/${file.path}`;
-  return [`diff --git a/${oldPath} b/${file.path}`, `--- ${oldName}`, `+++ ${newName}`];
+  // Odd names (a newline, a quote, a control) quoted as git writes them in a diff: one line each.
+  const oldName = file.status === 'added' ? '/dev/null' : quotePath(`a/${oldPath}`);
+  const newName = file.status === 'deleted' ? '/dev/null' : quotePath(`b/${file.path}`);
+  return [`diff --git ${quotePath(`a/${oldPath}`)} ${quotePath(`b/${file.path}`)}`, `--- ${oldName}`, `+++ ${newName}`];
 }
 
 /**

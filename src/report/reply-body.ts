@@ -10,6 +10,8 @@ import type { Finding, Patch, PatchReview } from '../model/types.js';
 import { authorOf } from './reply-headers.js';
 import { diffLineText, fileHeaderLines, locateFinding, quoteLine } from './quote.js';
 import { PROSE_WIDTH, wrapProse } from './wrap.js';
+import { quotePath } from './escape.js';
+import { pushAll } from '../model/push-all.js';
 
 /** b4's _REPLY_CONTEXT_LINES. */
 export const REPLY_CONTEXT_LINES = 5;
@@ -126,7 +128,9 @@ function renderQuoted(lines: readonly QuotableLine[], quoteToEnd: boolean): stri
       continue;
     }
     inCut = false;
-    output.push(quoteLine(line.text));
+    // A line break inside a quoted text (a name, a stray CR) must not start an unquoted line
+    // that reads as the reviewer's words: every piece is quoted.
+    for (const piece of line.text.split(/\r\n?|\n/)) output.push(quoteLine(piece));
     if (line.comments.length > 0) output.push(...commentLines(line.comments));
   }
   return output;
@@ -134,7 +138,7 @@ function renderQuoted(lines: readonly QuotableLine[], quoteToEnd: boolean): stri
 
 function attribution(patch: Patch): string[] {
   const author = authorOf(patch);
-  const name = author.name || author.address || patch.author;
+  const name = (author.name || author.address || patch.author).replace(/\s+/g, ' ').trim();
   const text = patch.mail.date ? `On ${patch.mail.date.replace(/\s+/g, ' ').trim()}, ${name} wrote:` : `${name} wrote:`;
   return wrapProse(text, PROSE_WIDTH);
 }
@@ -143,7 +147,7 @@ function attribution(patch: Patch): string[] {
 function unplacedLines(findings: readonly Finding[]): string[] {
   const lines: string[] = [];
   for (const finding of findings) {
-    lines.push('', ...wrapProse(`In ${finding.file}, line ${finding.line}: ${finding.comment || finding.summary}`, PROSE_WIDTH));
+    lines.push('', ...wrapProse(`In ${quotePath(finding.file)}, line ${finding.line}: ${finding.comment || finding.summary}`, PROSE_WIDTH));
   }
   return lines;
 }
@@ -156,12 +160,12 @@ export function buildReplyBody(review: PatchReview, options: ReplyBodyOptions): 
   if (review.findings.length === 0) {
     // The diff itself is cut: one unkept line stands for it.
     const diffCut: QuotableLine = { text: '', kept: false, comments: [] };
-    lines.push(...renderQuoted([...message, diffCut], true), '', 'I have no comments on this patch.');
+    pushAll(lines, renderQuoted([...message, diffCut], true)).push('', 'I have no comments on this patch.');
   } else {
     const diff = diffLines(review, contextLines);
     const placed = diff.lines.some((line) => line.comments.length > 0);
-    lines.push(...renderQuoted([...message, ...diff.lines], !placed));
-    lines.push(...unplacedLines(diff.unplaced));
+    pushAll(lines, renderQuoted(pushAll([...message], diff.lines), !placed));
+    pushAll(lines, unplacedLines(diff.unplaced));
   }
   const body = trimTrailingBlankLines(lines);
   body.push('', ...options.signature.replace(/\r\n?/g, '\n').split('\n'));

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import MimeNode from 'nodemailer/lib/mime-node/index.js';
 import type { MailAddress, Patch } from '../model/types.js';
+import { fitsHeaderLine, foldableHeaderText, headerName } from './header-safety.js';
 
 export interface ReplyHeaderOptions {
   /** The replier, "Name <address>". */
@@ -26,16 +27,24 @@ export function parseAddress(text: string): MailAddress {
   return { name: text.trim(), address: '' };
 }
 
-/** The patch author: the From of the mail, else the "Name <email>" git mailinfo gave. */
+/**
+ * Whom a reply goes to: the From mailbox as RFC 5322 parses it. Not git mailinfo's reading,
+ * which decodes the header first and takes the first word with an '@', so that a From of
+ * `"victim@example.org" <author@example.org>` (or the same name RFC 2047 encoded) addressed
+ * the draft to a mailbox hidden in the display name. A From without any mailbox gives its
+ * text as a name without an address; a mail without From, the author git mailinfo gave.
+ */
 export function authorOf(patch: Patch): MailAddress {
+  if (patch.mail.fromMailbox !== undefined) return patch.mail.fromMailbox ?? { name: patch.mail.from?.name ?? '', address: '' };
   return patch.mail.from ?? parseAddress(patch.author);
 }
 
-/** An address in a form addressparser reads back unchanged (names quoted when needed). */
+/** An address in a form addressparser reads back unchanged (names quoted when needed, without controls). */
 function addressText(address: MailAddress): string {
-  if (address.name === '') return address.address;
-  if (address.address === '') return address.name;
-  return `"${address.name.replace(/(["\\])/g, '\\$1')}" <${address.address}>`;
+  const name = headerName(address.name);
+  if (name === '') return address.address;
+  if (address.address === '') return name;
+  return `"${name.replace(/(["\\])/g, '\\$1')}" <${address.address}>`;
 }
 
 function sameAddress(a: MailAddress, b: MailAddress): boolean {
@@ -46,7 +55,7 @@ function sameAddress(a: MailAddress, b: MailAddress): boolean {
 export function replyCc(patch: Patch, author: MailAddress, replier: MailAddress): MailAddress[] {
   const cc: MailAddress[] = [];
   for (const address of [...patch.mail.to, ...patch.mail.cc]) {
-    if (address.address === '') continue;
+    if (address.address === '' || !fitsHeaderLine(address.address)) continue;
     if (sameAddress(address, author) || sameAddress(address, replier)) continue;
     if (cc.some((kept) => sameAddress(kept, address))) continue;
     cc.push(address);
@@ -69,7 +78,8 @@ export function replyReferences(patch: Patch): string[] {
   const references: string[] = [];
   const messageId = patch.mail.messageId === null ? null : bareMessageId(patch.mail.messageId);
   for (const reference of [...patch.mail.references.map(bareMessageId), ...(messageId ? [messageId] : [])]) {
-    if (reference !== '' && !references.includes(reference)) references.push(reference);
+    // An id too long for a header line cannot be folded: mail software would refuse the draft.
+    if (reference !== '' && fitsHeaderLine(reference) && !references.includes(reference)) references.push(reference);
   }
   return references;
 }
@@ -103,10 +113,10 @@ export function buildReplyHeaders(patch: Patch, options: ReplyHeaderOptions): st
   node.setHeader('To', addressText(author));
   const cc = replyCc(patch, author, replier);
   if (cc.length > 0) node.setHeader('Cc', cc.map(addressText));
-  node.setHeader('Subject', replySubject(patch.mail.subject || patch.subject));
+  node.setHeader('Subject', foldableHeaderText(replySubject(patch.mail.subject || patch.subject)));
   node.setHeader('Date', rfc5322Date(options.date));
   node.setHeader('Message-Id', `<${options.messageId ?? newMessageId(patch, replier, options.date, options.messageIdDomain)}>`);
-  if (patch.mail.messageId) node.setHeader('In-Reply-To', `<${bareMessageId(patch.mail.messageId)}>`);
+  if (patch.mail.messageId && fitsHeaderLine(bareMessageId(patch.mail.messageId))) node.setHeader('In-Reply-To', `<${bareMessageId(patch.mail.messageId)}>`);
   const references = replyReferences(patch);
   if (references.length > 0) node.setHeader('References', references.map((reference) => `<${reference}>`).join(' '));
   node.setHeader('Content-Transfer-Encoding', '8bit');

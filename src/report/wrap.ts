@@ -3,6 +3,7 @@
  * broken (a long identifier or URL keeps its own line), blank lines separate paragraphs,
  * and lines that are indented (code a comment quotes) are kept as written.
  */
+import { pushAll } from '../model/push-all.js';
 
 /** Kernel reviewers wrap their prose at 72 columns. */
 export const PROSE_WIDTH = 72;
@@ -43,7 +44,7 @@ export function wrapProse(text: string, width: number = PROSE_WIDTH): string[] {
   let hangingIndent = '';
 
   const flush = (): void => {
-    if (paragraph.length > 0) output.push(...fillParagraph(paragraph.join(' '), width, hangingIndent));
+    if (paragraph.length > 0) pushAll(output, fillParagraph(paragraph.join(' '), width, hangingIndent));
     paragraph = [];
     hangingIndent = '';
   };

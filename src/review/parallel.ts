@@ -61,6 +61,11 @@ export class GroupRunner {
     return reviewPatchGroup(patches, this.options.rules, this.options, this.options.filesOf);
   }
 
+  /** Worker threads started so far (they start as the work needs them, up to `jobs`). */
+  get workersStarted(): number {
+    return this.pool?.started ?? 0;
+  }
+
   /** Stops the workers, if any were started. */
   async close(): Promise<void> {
     const pool = this.pool;
@@ -116,23 +121,41 @@ function isOutOfMemory(error: Error): boolean {
   return (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
-/** A fixed set of review workers; each job goes to the live worker with the fewest jobs waiting. */
+/**
+ * Up to `size` review workers, started as the work needs them: a job goes to an idle live
+ * worker, else to a new one while there are fewer than `size`, else to the live worker with
+ * the fewest jobs waiting. (Starting all of them at once made `-j 200` on 40 small patches
+ * take 18.7 s and 2.7 GB, for work one worker does in 0.3 s.)
+ */
 class WorkerPool {
-  private readonly workers: PoolWorker[];
+  private readonly workers: PoolWorker[] = [];
   private readonly onMainThread: (patches: Patch[]) => GroupReview;
+  private readonly size: number;
+  private readonly start: () => PoolWorker;
   private nextJobId = 0;
   private closed = false;
 
   constructor(size: number, setup: WorkerSetup, heapMb: number, onMainThread: (patches: Patch[]) => GroupReview) {
     this.onMainThread = onMainThread;
+    this.size = size;
     const script = new URL('./worker.js', import.meta.url);
-    this.workers = Array.from({ length: size }, () => this.startWorker(script, setup, heapMb));
+    this.start = () => this.startWorker(script, setup, heapMb);
+    this.workers.push(this.start());
+  }
+
+  /** Workers started so far. */
+  get started(): number {
+    return this.workers.length;
   }
 
   review(patches: Patch[]): Promise<GroupReview> {
-    const live = this.workers.filter((worker) => !worker.gone);
+    let live = this.workers.filter((worker) => !worker.gone);
     // Every worker ran out of memory: the main thread carries on alone.
     if (live.length === 0) return this.reviewHere(patches);
+    if (live.every((worker) => worker.pending.size > 0) && this.workers.length < this.size) {
+      this.workers.push(this.start());
+      live = this.workers.filter((worker) => !worker.gone);
+    }
     const worker = live.reduce((least, candidate) => (candidate.pending.size < least.pending.size ? candidate : least));
     const job: GroupJob = { id: this.nextJobId++, patches };
     return new Promise<GroupReview>((resolve, reject) => {

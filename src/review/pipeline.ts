@@ -33,6 +33,8 @@ export interface ReviewOptions {
   jobs?: number;
   /** Called as each message is read, with the bytes of `source` read so far (for progress displays). */
   onRead?: (source: string, bytesRead: number) => void;
+  /** A message larger than this is an input error and is skipped (default 64 MB). */
+  maxMessageBytes?: number;
 }
 
 export type ReviewEvent = { kind: 'patch'; review: PatchReview } | { kind: 'error'; error: InputError };
@@ -68,7 +70,7 @@ export async function* reviewStream(inputs: readonly ReviewInput[], options: Rev
   const ordered = new ReorderBuffer<ReviewEvent[]>();
   try {
     for (const input of inputs) {
-      for await (const unit of readGroups(input, options.onRead)) {
+      for await (const unit of readGroups(input, options.onRead, options.maxMessageBytes)) {
         ordered.push(eventsOf(unit, runner));
         for (const events of ordered.takeReady()) yield* events;
         while (ordered.pending >= maxInFlight) yield* await ordered.takeHead();

@@ -6,6 +6,7 @@
  */
 import { buildCSource } from '../parsers/c.js';
 import { parseAsmSource } from '../parsers/asm.js';
+import { NestingTooDeepError } from '../parsers/depth.js';
 import { ParseTimeoutError } from '../parsers/treesitter.js';
 import type { ParsedSource } from '../model/source.js';
 import type { FileChange, Finding, InputError, Patch } from '../model/types.js';
@@ -25,12 +26,18 @@ export interface PatchFiles {
   context: readonly FileChange[];
 }
 
-/** Called for a file the parser gave up on; the patch's other files are still reviewed. */
-export type ParseFailure = (file: FileChange, reason: string) => void;
+/**
+ * Called for a file the parser gave up on, or a function of it too deep to review; the patch's
+ * other files (and functions) are still reviewed. `inputLine` is the input line it is about, when known.
+ */
+export type ParseFailure = (file: FileChange, reason: string, inputLine?: number | null) => void;
 
 function parseFile(file: FileChange, onFailure: ParseFailure | undefined, budgetMilliseconds: number | undefined): ParsedSource | null {
   if (file.language === 'c') {
-    return buildCSource(file, { budgetMilliseconds, onParseFailure: (error) => onFailure?.(file, parseFailureMessage(file, error)) });
+    return buildCSource(file, {
+      budgetMilliseconds,
+      onParseFailure: (error) => onFailure?.(file, parseFailureMessage(file, error), error instanceof NestingTooDeepError ? error.inputLine : null),
+    });
   }
   if (file.language === 'asm') return parseAsmSource(file);
   return null;
@@ -38,6 +45,7 @@ function parseFile(file: FileChange, onFailure: ParseFailure | undefined, budget
 
 /** What the review says about a file it could not parse (a timeout on a pathological input, or a parser bug). */
 export function parseFailureMessage(file: FileChange, error: unknown): string {
+  if (error instanceof NestingTooDeepError) return `${file.path}${error.postLine === null ? '' : `:${error.postLine}`}: ${error.message}`;
   if (error instanceof ParseTimeoutError) {
     return `could not parse ${file.path} in time (gave up after ${error.budgetMilliseconds} ms); its findings are missing`;
   }
@@ -94,11 +102,21 @@ export function reviewPatchGroup(
   try {
     for (const patch of patches) {
       const { files, context } = filesOf(patch, errors);
-      const onFailure: ParseFailure = (file, message) =>
-        errors.push({ source: patch.source, line: file.inputLine ?? patch.mail.startLine, message });
+      const onFailure: ParseFailure = (file, message, inputLine) =>
+        errors.push({ source: patch.source, line: inputLine ?? file.inputLine ?? patch.mail.startLine, message });
       underReview.push({ patch, sources: parseSources(files, context, onFailure, options.parseBudgetMilliseconds) });
     }
-    const findings = underReview.map((current) => runRules(rules, current, underReview, options));
+    const findings = underReview.map((current) =>
+      runRules(rules, current, underReview, {
+        ...options,
+        onStackOverflow: (rule) =>
+          errors.push({
+            source: current.patch.source,
+            line: current.patch.mail.startLine,
+            message: `"${current.patch.subject}" nests too deeply for ${rule.meta.id} (stack overflow); its ${rule.meta.id} findings are missing`,
+          }),
+      }),
+    );
     return { errors, findings };
   } finally {
     for (const current of underReview) freeSources(current.sources);

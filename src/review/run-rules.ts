@@ -6,12 +6,19 @@
 import type { ParsedSource } from '../model/source.js';
 import type { Finding } from '../model/types.js';
 import type { FindingDraft, PatchUnderReview, Rule, RuleContext } from '../rules/rule.js';
+import { isStackOverflow } from '../parsers/depth.js';
 
 export interface RunRulesOptions {
   /** Also report findings on context lines (unchanged code the patch shows). */
   includeContext?: boolean;
   /** Severity per rule id, overriding the rule's default. */
   severities?: ReadonlyMap<string, Finding['severity']>;
+  /**
+   * Called when a rule overflowed the stack on this patch (input nested beyond what the depth
+   * limits catch); the rule's findings on the patch are missing, the other rules still run.
+   * Without it the overflow is thrown.
+   */
+  onStackOverflow?: (rule: Rule) => void;
 }
 
 export function runRules(
@@ -24,7 +31,15 @@ export function runRules(
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const rule of rules) {
-    for (const draft of rule.check(context)) {
+    let drafts: FindingDraft[];
+    try {
+      drafts = rule.check(context);
+    } catch (error) {
+      if (!isStackOverflow(error) || !options.onStackOverflow) throw error;
+      options.onStackOverflow(rule);
+      continue;
+    }
+    for (const draft of drafts) {
       const finding = finalize(rule, draft, current.sources, options);
       if (!finding) continue;
       const key = `${finding.rule}\0${finding.file}\0${finding.line}\0${finding.summary}`;

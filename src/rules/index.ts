@@ -3,6 +3,7 @@
  * lives in its own file named after its id; add it here to make it run.
  */
 import type { Rule } from './rule.js';
+import { analysisIncomplete } from './analysis-incomplete.js';
 import { asmCConstant } from './asm-c-constant.js';
 import { taskStateAssign } from './task-state-assign.js';
 import { tryModuleGetSelf } from './try-module-get-self.js';
@@ -29,6 +30,7 @@ export const allRules: readonly Rule[] = [
   missingErrorCode,
   taskStateAssign,
   asmCConstant,
+  analysisIncomplete,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -72,9 +72,9 @@ describe('bad input', () => {
     return path;
   };
 
-  it('a file that does not exist: one line naming it, exit 2, the other input still reviewed', () => {
+  it('a file that does not exist: one line naming it, exit 3 (the other input, still reviewed, has findings)', () => {
     const result = run([join(dir, 'missing.mbox'), seed]);
-    expect(result.status).toBe(2);
+    expect(result.status).toBe(3);
     expect(result.json.patches).toHaveLength(1);
     expect(result.json.errors).toHaveLength(1);
     expect(result.json.errors[0].source).toContain('missing.mbox');
@@ -96,7 +96,8 @@ describe('bad input', () => {
     const seedText = readFileSync(seed, 'utf8');
     const cut = seedText.slice(0, Math.floor(seedText.length * 0.6));
     const result = run([file('truncated.mbox', cut)]);
-    expect(result.status).toBe(2);
+    // 3: what was read has a finding at the fail level, and the rest could not be read.
+    expect(result.status).toBe(3);
     expect(result.json.patches).toHaveLength(1);
     expect(result.json.errors.length).toBeGreaterThan(0);
     expect(result.json.errors[0].line).toBeGreaterThan(0);

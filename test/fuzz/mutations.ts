@@ -12,7 +12,8 @@ export type Mutation =
   | { kind: 'drop'; from: number; length: number }
   | { kind: 'bytes'; at: number; bytes: Uint8Array }
   | { kind: 'crlf' }
-  | { kind: 'truncate'; at: number };
+  | { kind: 'truncate'; at: number }
+  | { kind: 'hostile'; at: number; lines: string[] };
 
 const position = fc.nat({ max: 1_000_000 });
 
@@ -24,6 +25,29 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('bytes' as const), at: position, bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
   fc.record({ kind: fc.constant('crlf' as const) }),
   fc.record({ kind: fc.constant('truncate' as const), at: position }),
+  fc.record({ kind: fc.constant('hostile' as const), at: position, lines: fc.constant(null).chain(() => hostileLines) }),
+);
+
+/** A run of `count` copies of a construct, nested or chained (issue 14.1's shapes). */
+const depth = fc.integer({ min: 1, max: 3000 });
+
+/**
+ * Lines a hostile sender writes (issue 14): deep nesting in added C lines, terminal escapes
+ * and bidi controls, a newline in a file name, an overlong or nested header. Inserted as
+ * lines; `+` lines land in hunks and reach the parsers and the rules.
+ */
+export const hostileLines: fc.Arbitrary<string[]> = fc.oneof(
+  depth.map((count) => [...Array<string>(count).fill('+\tif (x) {'), '+\t\tkfree(p);', ...Array<string>(count).fill('+\t}')]),
+  depth.map((count) => ['+\tif (x == 0) return -EIO;', ...Array.from({ length: count }, (_, index) => `+\telse if (x == ${index + 1}) return -EIO;`)]),
+  depth.map((count) => [`+\treturn ${Array<string>(count * 2).fill('x').join(' + ')};`]),
+  depth.map((count) => [`+\treturn ${'('.repeat(count * 3)}x${')'.repeat(count * 3)};`, `+\tint ${'*'.repeat(count * 3)}q;`]),
+  fc.constantFrom<string[]>(
+    ['+\t/* \x1b]52;c;ZXZpbA==\x07 \x1b]0;title\x07 \x1b[2J \r\u202e */'],
+    ['Subject: [PATCH] \x1b]8;;http://evil\x07link\x1b]8;;\x07 \u202etxt.exe'],
+    ['From: =?utf-8?q?Jane=0AFrom:_x=00?= <jane@example.org>', 'To: "victim@evil.example" <a@example.org>'],
+    ['diff --git "a/x\\nERROR: forged.c" "b/x\\nERROR: forged.c"', '+++ "b/x\\nERROR: forged.c"'],
+  ),
+  depth.map((count) => [`From: Jane ${'('.repeat(count * 3)} <jane@example.org>`, `To: ${'Re: '.repeat(count * 10)}`, `Subject: [PATCH 0/1] ${'s'.repeat(count * 30)}`]),
 );
 
 function splitLinesKeepingEnds(buffer: Buffer): Buffer[] {
@@ -80,6 +104,10 @@ export function applyMutation(input: Buffer, change: Mutation): Buffer {
       return Buffer.from(input.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
     case 'truncate':
       return input.subarray(0, input.length === 0 ? 0 : change.at % (input.length + 1));
+    case 'hostile': {
+      const at = lineAt(change.at);
+      return Buffer.concat([...lines.slice(0, at), Buffer.from(change.lines.map((line) => `${line}\n`).join(''), 'utf8'), ...lines.slice(at)]);
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 import type { AsmDialect } from './dialect.js';
 import { isPunct, type Token } from './lexer.js';
 import type { AsmTreeNode, NodeFactory } from './node.js';
+import { pushAll } from '../../model/push-all.js';
 
 /** What the statement parser knows about the whole text. */
 export interface ParseContext {
@@ -174,7 +175,7 @@ export class OperandParser {
         index++;
         continue;
       }
-      operands.push(...this.operand(group, 'instruction'));
+      pushAll(operands, this.operand(group, 'instruction'));
     }
     return operands;
   }
@@ -183,7 +184,7 @@ export class OperandParser {
   arguments(tokens: readonly Token[]): AsmTreeNode[] {
     const nodes: AsmTreeNode[] = [];
     for (const group of splitTopLevel(tokens, ',')) {
-      for (const atom of splitJuxtaposed(group, this.dialect)) nodes.push(...this.operand(atom, 'argument'));
+      for (const atom of splitJuxtaposed(group, this.dialect)) pushAll(nodes, this.operand(atom, 'argument'));
     }
     return nodes;
   }

@@ -152,7 +152,8 @@ export function symbolsUsedBy(instruction: AsmNode): AsmNode[] {
     while (stack.length > 0) {
       const node = stack.pop() as AsmNode;
       if (node.type === 'symbol') found.push(node);
-      stack.push(...node.namedChildren);
+      // One push per child: spreading a million children as arguments overflows the stack.
+      for (const child of node.namedChildren) stack.push(child);
     }
   }
   return found;
