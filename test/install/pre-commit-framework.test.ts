@@ -22,10 +22,11 @@ else if (!hasPreCommit) console.warn('SKIPPED: the pre-commit command is not ins
 const SELF_REFERENCE = `#include <linux/module.h>
 #include <linux/fs.h>
 
-static int counter_open(struct inode *inode, struct file *file)
+static int counter_start(struct counter *counter)
 {
 	if (!try_module_get(THIS_MODULE))
 		return -ENODEV;
+	counter->task = kthread_run(counter_thread, counter, "counter");
 	return 0;
 }
 `;
