@@ -208,6 +208,11 @@ function findingFor(source: CSource, fn: CFunction, exits: ErrorExit[], index: n
   return null;
 }
 
+/** The patch adds a line with a `goto` or a `return` (checked before any tree is read). */
+function addsAnExit(source: CSource): boolean {
+  return source.file.hunks.some((hunk) => hunk.lines.some((line) => line.kind === 'added' && /\b(?:goto|return)\b/.test(line.text)));
+}
+
 export const unwindSkipped: Rule = {
   meta: {
     id: ID,
@@ -227,7 +232,8 @@ export const unwindSkipped: Rule = {
   check(context: RuleContext): FindingDraft[] {
     const findings: FindingDraft[] = [];
     for (const source of context.current.sources) {
-      if (source.kind !== 'c' || !/\b(?:goto|return)\b/.test(source.shownText)) continue;
+      // A file shown whole shows its functions whole: the ownership rules judge them.
+      if (source.kind !== 'c' || source.file.postImage?.wholeFile || !addsAnExit(source)) continue;
       for (const fn of source.functions) {
         if (fn.name === '' || !hasAddedLine(source, fn) || !shownInPart(source, fn)) continue;
         const exits = errorExitsOf(source, fn);

@@ -480,6 +480,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (node.uncertain) return current;
     const names = this.acquiredNames(api, event, target);
     if (names.length === 0 || names.some((name) => this.input.cfg.autoManaged.has(rootOfName(name)))) return current;
+    // `ret = request_irq(ret, ...)`: the result overwrites the only name of what was taken.
+    if (typeof api.carrier === 'number' && target !== null && event.args[api.carrier]?.key === target.key) return current;
     const site = this.newSite(`${event.row}:${event.column}:${event.name}`, {
       kind: api.kind,
       api: api.name,

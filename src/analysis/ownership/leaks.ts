@@ -102,8 +102,14 @@ function uniqueEnds(records: SiteRecord[]): OtherEnd[] {
 }
 
 function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[], judgement: LeakJudgement): Leak[] {
-  const resolved = records.filter(({ outcome }) => outcome.state !== 'held');
-  const held = records.filter(({ outcome, exit }) => outcome.state === 'held' && !exit.tainted);
+  // Where other error exits drop a reference (`err_put: of_node_put(dma_spec->np)`), storing it
+  // into the structure being set up hands nothing on: an error exit that only stored it still
+  // holds it. (Memory stored into a structure is too often freed with the structure to say so.)
+  const releasedOnError = records.some(({ outcome, exit }) => outcome.state === 'released' && exit.category === 'error');
+  const storedOnly = ({ outcome, exit }: SiteRecord): boolean =>
+    site.kind === 'reference' && releasedOnError && exit.category === 'error' && outcome.state === 'handed-off' && outcome.via === 'store';
+  const resolved = records.filter((record) => record.outcome.state !== 'held' && !storedOnly(record));
+  const held = records.filter((record) => (record.outcome.state === 'held' || storedOnly(record)) && !record.exit.tainted);
   if (resolved.length === 0 || held.length === 0) return [];
   const resolvedExits = new Set(resolved.map(({ exit }) => exit.node.id));
   const partnersByPlace = new Map<string, { exit: CfgNode; jump: CfgNode | null; partners: SiteRecord[] }>();
