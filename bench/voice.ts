@@ -3,9 +3,7 @@
  * (pretty) and in the reply drafts, on the seed patch and on the corpus (issue 17: at most
  * 45 on average).
  *
- * Counted: every line a reader reads as our prose. Not counted: quoted patch lines, the
- * `[...]` elisions, the headers (subject and author, `file:line:`, the rule trailer, the
- * closing summary, the attribution line) and the sign-off.
+ * What counts as prose: bench/voice-words.ts.
  *
  *   npm run build && node dist/bench/voice.js [--seed FILE] [--corpus FILE]
  */
@@ -14,38 +12,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { review } from '../src/index.js';
-import type { PatchReview } from '../src/model/types.js';
-import { createPrettyReporter } from '../src/report/pretty.js';
-import { buildReplyDraft } from '../src/report/reply.js';
+import { draftWords, prettyWords } from './voice-words.js';
 
-const SIGNATURE = 'Reviewer';
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** Words as a reader counts them: runs of non-space text holding a letter or a digit. */
-function wordCount(line: string): number {
-  return line.split(/\s+/).filter((token) => /[A-Za-z0-9]/.test(token)).length;
-}
-
-function isPrettyHeader(line: string): boolean {
-  return /^\S+:\d+:$/.test(line) || /^\s*\((error|warning|info): [\w-]+\)$/.test(line) || /^\d+ patch(es)? reviewed/.test(line);
-}
-
-/** Prose words of the pretty output of one patch (its two heading lines left out). */
-function prettyWords(patchReview: PatchReview): number {
-  const reporter = createPrettyReporter({ colorLevel: 0 });
-  const lines = reporter.patch(patchReview).split('\n').slice(2);
-  return lines.filter((line) => !line.startsWith('>') && !isPrettyHeader(line)).reduce((sum, line) => sum + wordCount(line), 0);
-}
-
-/** Prose words of the reply draft's body: after the attribution, before the sign-off. */
-function draftWords(patchReview: PatchReview): number {
-  const draft = buildReplyDraft(patchReview, { from: `${SIGNATURE} <reviewer@example.org>`, date: new Date(0), messageId: 'voice@example.org' });
-  const body = draft.slice(draft.indexOf('\n\n') + 2).split('\n');
-  const firstQuote = body.findIndex((line) => line.startsWith('>'));
-  const signOff = body.lastIndexOf(SIGNATURE);
-  const prose = body.slice(firstQuote, signOff < 0 ? body.length : signOff);
-  return prose.filter((line) => !line.startsWith('>') && line.trim() !== '[...]').reduce((sum, line) => sum + wordCount(line), 0);
-}
 
 interface VoiceFigures {
   patches: number;
