@@ -43,6 +43,13 @@ describe('the seed draft', () => {
     expect(prose).toMatch(/deserves a comment saying what it is reserved for/);
   });
 
+  it('names the other lines by what they do there', () => {
+    expect(prose).toMatch(/allocated by kmalloc\(\) at line 206, leaks; the other paths have it freed by the kfree\(\) at line 228/);
+    expect(prose).toMatch(/local_kernel_thread\(\) took it for restart_thread\(\) with try_module_get\(\) at line 40/);
+    expect(prose).toMatch(/leaves restart_thread\(\) before the complete\(\) at line 220, so rst_restart_process\(\) sleeps in wait_for_completion\(\) at line 273/);
+    expect(prose).toMatch(/stored in ->tsk at line 260/);
+  });
+
   it('says it in at most 45 words a finding, in the draft and in the terminal output', () => {
     expect(seed.findings).toHaveLength(8);
     expect(draftWords(seed) / seed.findings.length).toBeLessThanOrEqual(45);
