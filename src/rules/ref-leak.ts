@@ -26,9 +26,11 @@ function iterationComment(found: LeakInSource, story: LeakStory): string {
   );
 }
 
-/** "the clock enable count on `clk`", "the reference on the device node (`np`)". */
+/** "`clk`" (still enabled), "the runtime PM usage count on `dev`", "the reference on the device node (`np`)". */
 function heldThing(found: LeakInSource, story: LeakStory): string {
   const count = acquireApi(found.leak.site.api)?.count;
+  // "`priv->clk` still enabled" says it all; a usage count is named.
+  if (count?.state === 'enabled') return story.name;
   return count ? `the ${found.leak.site.noun} on ${story.name}` : `the ${found.leak.site.noun} (${story.name})`;
 }
 
@@ -80,7 +82,7 @@ function neverComment(found: LeakInSource, story: LeakStory): string {
   const count = acquireApi(leak.site.api)?.count;
   const state = count ? count.state : 'held';
   return (
-    `${story.exitClause} ${story.leaves} with ${heldThing(found, story)} still ${state} (${takenBy(found, story, 'taken')}), and nothing in ${story.functionName}() drops it. ` +
+    `${story.exitClause} ${story.leaves} with ${heldThing(found, story)} still ${state} (${takenBy(found, story, 'taken')}), and nothing in ${story.functionName}() ${count ? count.drop : 'drops'} it. ` +
     `Shouldn't it call ${callOf(leak.site.release, story.name)} first?`
   );
 }
