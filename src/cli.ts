@@ -86,6 +86,7 @@ interface ReviewArgs extends CommonArgs {
   color?: boolean;
   failLevel?: FailLevel;
   quiet?: boolean;
+  verbose?: boolean;
 }
 
 interface ReplyArgs extends CommonArgs {
@@ -305,6 +306,7 @@ async function runReview(args: ReviewArgs): Promise<number> {
   const reporter = await loadReporter(format, {
     colorLevel: colorLevel(args),
     quiet: args.quiet,
+    verbose: args.verbose,
     rules: allRules.map((rule) => rule.meta),
     toolVersion: packageVersion(),
   });
@@ -473,7 +475,8 @@ async function main(): Promise<number> {
           .option('format', { alias: 'f', choices: REPORT_FORMATS, describe: 'output format (default: pretty)' })
           .option('color', { type: 'boolean', describe: 'colour the pretty output (default: on a terminal; NO_COLOR turns it off)' })
           .option('fail-level', { choices: ['error', 'warning', 'info', 'none'] as const, describe: 'exit 1 when a finding reaches this severity (default: warning)' })
-          .option('quiet', { alias: 'q', type: 'boolean', describe: 'pretty: only the patches with findings; nothing at all when there is none' }),
+          .option('quiet', { alias: 'q', type: 'boolean', describe: 'pretty: only the patches with findings; nothing at all when there is none' })
+          .option('verbose', { type: 'boolean', describe: 'pretty: also the related lines of each finding, and the patches without findings by name' }),
       async (args) => {
         exitCode = await runReview(args as ReviewArgs);
       },

@@ -11,7 +11,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export async function loadReporter(format: ReportFormat, options: ReporterOptions = {}): Promise<Reporter> {
   switch (format) {
     case 'pretty':
-      return (await import('./pretty.js')).createPrettyReporter({ colorLevel: options.colorLevel, quiet: options.quiet });
+      return (await import('./pretty.js')).createPrettyReporter({ colorLevel: options.colorLevel, quiet: options.quiet, verbose: options.verbose });
     case 'terse':
       return (await import('./terse.js')).createTerseReporter();
     case 'emacs':

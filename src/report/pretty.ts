@@ -1,15 +1,20 @@
 /**
  * The terminal format, written like a review on the list: per patch its subject and
- * author; per finding the quoted lines of the patch, the comment under them wrapped at 72
- * columns, and a short trailer naming the rule and its severity. A closing summary counts
- * patches, findings by severity and input errors.
+ * author; the quoted lines of the patch with each comment under its line, wrapped at 72
+ * columns, and a short trailer naming the rule and its severity. Findings on the same or
+ * overlapping lines share one quote: no line of a patch is quoted twice. A closing summary
+ * counts patches, findings by severity and input errors.
+ *
+ * On an input of several patches, the patches without findings are counted in the summary,
+ * not printed one block each (`verbose` lists them, and adds the related lines of each
+ * finding). A lone patch without findings still shows its files and "no findings".
  *
  * Colour is the caller's decision (TTY, NO_COLOR, --no-color): level 0 prints plain text.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, InputError, Patch, PatchReview, Severity } from '../model/types.js';
 import { escapeControls, quotePath } from './escape.js';
-import { locateFinding, quotedWindow, quoteLine } from './quote.js';
+import { diffLineText, locateFinding, quoteLine, type FindingPlace } from './quote.js';
 import type { ColorLevel, Reporter, ReportSummary } from './reporter.js';
 import { countBySeverity, countsPhrase, emptyCounts, pluralize } from './severity.js';
 import { PROSE_WIDTH, wrapProse } from './wrap.js';
@@ -27,6 +32,8 @@ export interface PrettyReporterOptions {
    * finding or an input error): a clean review prints nothing (the pre-commit hook).
    */
   quiet?: boolean;
+  /** Also the related lines of each finding, and the list of the patches without findings. */
+  verbose?: boolean;
 }
 
 export const PRETTY_CONTEXT_LINES = 3;
@@ -52,20 +59,71 @@ function fileCountLines(patch: Patch): string[] {
   return patch.files.map((file, index) => ` ${paths[index].padEnd(width)}  +${file.added} -${file.removed}`);
 }
 
-function quotedLinesOf(chalk: ChalkInstance, patch: Patch, finding: Finding, contextLines: number): string[] {
-  const place = locateFinding(patch, finding);
-  // A finding the hunks do not show (it should not happen) still quotes its own line.
-  const diffLines = place ? quotedWindow(place, contextLines) : [`+${finding.code}`];
-  return diffLines.map((line) => colorQuotedDiffLine(chalk, line));
+/** The findings that share one quote: a run of lines of one hunk, or one finding the hunks do not show. */
+interface QuoteBlock {
+  place: FindingPlace | null;
+  /** Index in the hunk of the first quoted line. */
+  first: number;
+  /** Index in the hunk of the last commented line. */
+  last: number;
+  findings: { finding: Finding; lineIndex: number }[];
 }
 
-function findingBlock(chalk: ChalkInstance, patch: Patch, finding: Finding, contextLines: number): string[] {
+/**
+ * Groups the findings whose quotes (up to `contextLines` lines above each commented line)
+ * overlap or touch, so that each block quotes its lines once, in patch order.
+ */
+function quoteBlocks(patch: Patch, findings: readonly Finding[], contextLines: number): QuoteBlock[] {
+  const byHunk = new Map<object, QuoteBlock[]>();
+  const unplaced: QuoteBlock[] = [];
+  const placed = findings.map((finding) => ({ finding, place: locateFinding(patch, finding) }));
+  placed.sort((a, b) => (a.place?.lineIndex ?? 0) - (b.place?.lineIndex ?? 0));
+  for (const { finding, place } of placed) {
+    if (place === null) {
+      unplaced.push({ place: null, first: 0, last: 0, findings: [{ finding, lineIndex: 0 }] });
+      continue;
+    }
+    const first = Math.max(0, place.lineIndex - contextLines);
+    const blocks = byHunk.get(place.hunk) ?? [];
+    byHunk.set(place.hunk, blocks);
+    const previous = blocks[blocks.length - 1];
+    if (previous !== undefined && first <= previous.last + 1) {
+      previous.last = Math.max(previous.last, place.lineIndex);
+      previous.findings.push({ finding, lineIndex: place.lineIndex });
+    } else {
+      blocks.push({ place, first, last: place.lineIndex, findings: [{ finding, lineIndex: place.lineIndex }] });
+    }
+  }
+  const ordered: QuoteBlock[] = [];
+  for (const file of patch.files) for (const hunk of file.hunks) ordered.push(...(byHunk.get(hunk) ?? []));
+  return [...ordered, ...unplaced];
+}
+
+function commentLines(chalk: ChalkInstance, finding: Finding, verbose: boolean): string[] {
   const color = severityColor(chalk, finding.severity);
-  const lines = [chalk.bold(`${quotePath(finding.file)}:${finding.line}:`), ...quotedLinesOf(chalk, patch, finding, contextLines), ''];
-  pushAll(lines, wrapProse(finding.comment === '' ? finding.summary : finding.comment, PROSE_WIDTH).map(escapeControls));
-  lines.push('');
-  for (const related of finding.related) lines.push(chalk.dim(`  see ${quotePath(related.file)}:${related.line}: ${escapeControls(related.note)}`));
+  const lines = ['', ...wrapProse(finding.comment === '' ? finding.summary : finding.comment, PROSE_WIDTH).map(escapeControls), ''];
+  if (verbose) for (const related of finding.related) lines.push(chalk.dim(`  see ${quotePath(related.file)}:${related.line}: ${escapeControls(related.note)}`));
   lines.push(`  (${color(finding.severity)}: ${finding.rule})`);
+  return lines;
+}
+
+function blockLines(chalk: ChalkInstance, block: QuoteBlock, verbose: boolean): string[] {
+  const heading = block.findings[0].finding;
+  const lines = [chalk.bold(`${quotePath(heading.file)}:${heading.line}:`)];
+  if (block.place === null) {
+    // A finding the hunks do not show (it should not happen) still quotes its own line.
+    lines.push(colorQuotedDiffLine(chalk, `+${heading.code}`));
+    pushAll(lines, commentLines(chalk, heading, verbose));
+    return lines;
+  }
+  const hunkLines = block.place.hunk.lines;
+  let next = block.first;
+  for (const { finding, lineIndex } of block.findings) {
+    // The quote goes on under the trailer of the comment before.
+    if (next > block.first && next <= lineIndex) lines.push('');
+    for (; next <= lineIndex; next += 1) lines.push(colorQuotedDiffLine(chalk, diffLineText(hunkLines[next])));
+    pushAll(lines, commentLines(chalk, finding, verbose));
+  }
   return lines;
 }
 
@@ -76,29 +134,41 @@ function inputErrorLines(chalk: ChalkInstance, errors: readonly InputError[]): s
 export function createPrettyReporter(options: PrettyReporterOptions = {}): Reporter {
   const chalk = new Chalk({ level: options.colorLevel ?? 0 });
   const contextLines = options.contextLines ?? PRETTY_CONTEXT_LINES;
+  const verbose = options.verbose === true;
   const counts = emptyCounts();
   let patchesReviewed = 0;
+  /** The patches without findings, by subject. */
+  const clean: string[] = [];
+  /** The block of a first patch without findings, printed at the end if it stays the only patch. */
+  let loneClean = '';
 
   return {
     start: () => '',
     patch(review: PatchReview): string {
       patchesReviewed += 1;
       countBySeverity(review.findings, counts);
-      if (options.quiet && review.findings.length === 0) return '';
-      const lines = patchHeading(chalk, review.patch);
       if (review.findings.length === 0) {
-        lines.push(...fileCountLines(review.patch), chalk.dim('no findings'));
-      } else {
-        for (const finding of review.findings) lines.push('', ...findingBlock(chalk, review.patch, finding, contextLines));
+        clean.push(review.patch.subject || review.patch.title);
+        if (!options.quiet && patchesReviewed === 1) {
+          loneClean = `${[...patchHeading(chalk, review.patch), ...fileCountLines(review.patch), chalk.dim('no findings')].join('\n')}\n\n`;
+        }
+        return '';
       }
+      const lines = patchHeading(chalk, review.patch);
+      for (const block of quoteBlocks(review.patch, review.findings, contextLines)) lines.push('', ...blockLines(chalk, block, verbose));
       return `${lines.join('\n')}\n\n`;
     },
     end(summary: ReportSummary): string {
       if (options.quiet && counts.error + counts.warning + counts.info === 0 && summary.errors.length === 0) return '';
+      const lone = patchesReviewed === 1 ? loneClean : '';
+      const lines: string[] = [];
+      const counted = clean.length > 0 && patchesReviewed > 1;
+      if (counted && verbose && !options.quiet) lines.push('Without findings:', ...clean.map((subject) => `  ${subject}`), '');
+      const without = counted ? ` (${clean.length} without findings)` : '';
       const tally = countsPhrase(counts);
-      const lines = [`${pluralize(patchesReviewed, 'patch', 'patches')} reviewed: ${tally}; ${pluralize(summary.errors.length, 'input error')}.`];
+      lines.push(`${pluralize(patchesReviewed, 'patch', 'patches')} reviewed${without}: ${tally}; ${pluralize(summary.errors.length, 'input error')}.`);
       pushAll(lines, inputErrorLines(chalk, summary.errors));
-      return `${lines.join('\n')}\n`;
+      return `${lone}${lines.join('\n')}\n`;
     },
   };
 }

@@ -50,12 +50,3 @@ export function locateFinding(patch: Patch, finding: Finding): FindingPlace | nu
   }
   return contextPlace;
 }
-
-/**
- * The diff lines to quote above a comment: up to `contextLines` lines of the same hunk
- * above the commented line, then the line itself.
- */
-export function quotedWindow(place: FindingPlace, contextLines: number): string[] {
-  const first = Math.max(0, place.lineIndex - contextLines);
-  return place.hunk.lines.slice(first, place.lineIndex + 1).map(diffLineText);
-}

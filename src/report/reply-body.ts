@@ -2,7 +2,8 @@
  * The body of a reply draft, as kernel reviewers write one (and b4 review generates it):
  * the attribution line, the commit message quoted (cut when long), then only the hunks
  * that carry comments, each with its diff --git/---/+++ and @@ lines and at most five lines
- * of context above the commented line. What is cut between quoted parts shows as "> [...]";
+ * of context above the commented line. What is cut between quoted parts shows as a line
+ * "[...]" on its own, unquoted, as kernel reviewers write it (it is ours, not the author's);
  * the diff below the last comment is dropped. Each comment sits under its line, set off by
  * blank lines and wrapped at 72 columns. The sign-off closes the mail.
  */
@@ -21,7 +22,8 @@ export const COMMIT_MESSAGE_KEPT = 10;
 /** The part after "---" (diffstat, notes) is quoted only when this short. */
 export const BELOW_FOLD_MAX_LINES = 12;
 
-export const CUT_MARKER = '> [...]';
+/** The elision line: unquoted, since the author never wrote it. */
+export const CUT_MARKER = '[...]';
 
 export interface ReplyBodyOptions {
   /** The sign-off at the end (the replier's name). */

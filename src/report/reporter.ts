@@ -15,6 +15,8 @@ export interface ReporterOptions {
   colorLevel?: ColorLevel;
   /** pretty: leave out the patches without findings, and print nothing for a clean review. */
   quiet?: boolean;
+  /** pretty: also each finding's related lines, and the list of the patches without findings. */
+  verbose?: boolean;
   /** sarif: the rules that ran. */
   rules?: readonly RuleMeta[];
   /** sarif: tool version (defaults to package.json's). */

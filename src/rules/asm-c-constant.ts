@@ -46,21 +46,16 @@ function place(definition: { file: string; line: number }): string {
   return `${definition.file}:${definition.line}`;
 }
 
-const SHARED_HEADER_ADVICE =
-  '(with the C-only parts under #ifndef __ASSEMBLY__), or generate it through asm-offsets.c';
-
 // ---------------------------------------------------------------------------------------
 // (a) a literal in assembly that stands for a C #define
 
 function literalComment(number: AsmNumber, asm: AsmSource, definition: ConstantDefinition, evidence: ConstantEvidence, explained: boolean, again: string): string {
   const literal = number.node.text.trim().replace(/^[$#]/, '');
-  const instruction = number.instruction.text.replace(/\s+/g, ' ').trim();
-  const header = `please define ${definition.name} once, in a header that both ${fileName(asm.file.path)} and ${fileName(definition.file)} include ${SHARED_HEADER_ADVICE}, and use the name here.`;
-  const what = adjustedStackPointer(asm, number.instruction) ? 'what the space is reserved for and who uses it' : `what ${literal} stands for`;
-  const comment = explained ? '' : ` This line also deserves a comment saying ${what}.`;
+  const what = adjustedStackPointer(asm, number.instruction) ? 'this space also deserves a comment saying what it is reserved for' : `a comment saying what ${literal} stands for would help`;
+  const comment = explained ? '' : `; ${what}`;
   return (
-    `The ${literal} in \`${instruction}\` is ${definition.name} (${place(definition)}): ${evidence.description}${again} ` +
-    `Nothing ties the two together, so when one changes the other silently keeps the old value; ${header}${comment}`
+    `This ${literal} is ${definition.name} (${place(definition)}): ${evidence.description}${again} ` +
+    `Please define it once in a header shared by ${fileName(asm.file.path)} and ${fileName(definition.file)} and use the name here${comment}.`
   );
 }
 
@@ -139,7 +134,7 @@ function definitionFindings(scope: Scope): FindingDraft[] {
         summary: `${definition.name} is written as ${literal} in ${fileName(asm.file.path)}; share one definition`,
         comment:
           `${definition.name} is the ${literal} in \`${instruction}\` (${asm.file.path}:${line}, in another patch of this series): ${evidence.description} ` +
-          `Nothing ties the two together, so when one changes the other silently keeps the old value; please move ${definition.name} to a header that both ${fileName(definition.file)} and ${fileName(asm.file.path)} include ${SHARED_HEADER_ADVICE}, and use the name in the assembly.`,
+          `Please move ${definition.name} to a header shared by ${fileName(definition.file)} and ${fileName(asm.file.path)}, and use the name in the assembly.`,
         related: [{ file: asm.file.path, line, note: `${definition.name} written as ${literal}` }, ...evidence.related],
       });
     }
@@ -185,8 +180,7 @@ function mismatchFindings(scope: Scope): FindingDraft[] {
       summary: `${here.name} is ${asmDefinition.valueText} in assembly but ${conflicting.valueText} in C`,
       comment:
         `${here.name} is defined twice with different values: ${asmDefinition.form} ${asmDefinition.valueText} in ${place(asmDefinition)}, #define ${conflicting.valueText} in ${place(conflicting)}. ` +
-        `The assembly and the C code then disagree on what should be one number, and nothing in the build notices. ` +
-        `Please keep a single definition in a header that both include ${SHARED_HEADER_ADVICE}, and drop the other one.`,
+        `Please keep one definition, in a header both include, and drop the other.`,
       related: [{ file: there.file, line: there.line, note: `${there.name} defined as ${there.valueText}` }],
     });
   }
@@ -218,8 +212,7 @@ function cOnlyFindings(scope: Scope, asm: AsmSource): FindingDraft[] {
         summary: `${name} is used in assembly but defined only in ${fileName(definition.file)}`,
         comment:
           `${fileName(asm.file.path)} uses ${name}, but the only definition I can see is in ${place(definition)}, a .c file that no assembly file can include. ` +
-          `Either this does not build, or a header the patch does not show defines ${name} a second time, and the two have to be kept in step by hand. ` +
-          `Please move ${name} to a header that both include ${SHARED_HEADER_ADVICE}.`,
+          `Unless a header the patch does not show defines ${name} again (and then the two must be kept in step by hand), this does not build: please move it to a header both include.`,
         related: [{ file: definition.file, line: definition.line, note: `${name} defined in a .c file` }],
       });
     }

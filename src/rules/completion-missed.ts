@@ -33,20 +33,19 @@ export const completionMissed: Rule = {
         const origin = leak.site.inherited?.origin;
         const waits = origin && /^wait_for_completion/.test(origin.call);
         const at = origin && origin.line !== null ? ` at line ${origin.line}` : '';
-        const waiter = waits
-          ? `${origin.functionName}() sleeps in ${origin.call}()${at} until it does`
-          : `${story.functionName}() runs as a thread started by ${origin?.functionName ?? 'the patch'}()${at}, so whoever waits for it depends on that`;
+        const before = `before ${otherEndsPhrase(leak.otherEnds, source)}`;
         const ending =
           story.exitKind === 'exit-call'
-            ? 'ends the thread before that complete()'
+            ? `ends the thread ${before}`
             : story.exitKind === 'goto'
-              ? `${story.leaves} without passing that complete()`
+              ? `${story.leaves} ${before}`
               : story.exitKind === 'end'
-                ? 'is reached without that complete()'
-                : `leaves ${story.functionName}() before that complete()`;
-        const comment =
-          `${story.functionName}() completes ${story.name} with ${otherEndsPhrase(leak.otherEnds, source)}, and ${waiter}. ` +
-          `${story.exitClause} ${ending}, and the waiter sleeps forever. Shouldn't this path complete it too (with the error recorded for the waiter)?`;
+                ? `is reached ${before}`
+                : `leaves ${story.functionName}() ${before}`;
+        const waiter = waits
+          ? `${origin.functionName}() sleeps in ${origin.call}()${at} forever`
+          : `whoever waits for the thread ${origin?.functionName ?? 'the patch'}() started${at} hangs`;
+        const comment = `${story.exitClause} ${ending}, so ${waiter}. Shouldn't this path complete ${story.name} too, with the error recorded?`;
         return {
           summary: `${story.functionName}() leaves without completing ${story.name.replace(/`/g, '')}`,
           comment,

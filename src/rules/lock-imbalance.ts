@@ -30,13 +30,13 @@ export const lockImbalance: Rule = {
       selects: (found) => found.leak.site.kind === 'lock' && found.leak.reason === 'inconsistent',
       word: ({ leak, source }, story) => {
         const implicit = Object.prototype.hasOwnProperty.call(IMPLICIT_RESOURCE_NAMES, leak.site.api);
-        const what = implicit ? `enters the ${leak.site.noun} with ${leak.site.api}()` : `takes ${story.name} with ${leak.site.api}()`;
         const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
+        const held = implicit ? `still inside the ${leak.site.noun} entered by ${leak.site.api}()${acquired}` : `${story.name} still held (taken by ${leak.site.api}()${acquired})`;
         return {
           summary: implicit ? `leaves with ${leak.site.api}()${acquired} still in effect` : `${story.name.replace(/`/g, '')} taken${acquired} is still held here`,
           comment:
-            `${story.functionName}() ${what}${acquired}, and the other paths leave it through ${otherEndsPhrase(leak.otherEnds, source)}. ` +
-            `${story.exitClause} ${story.leaves} with it still held, so the next ${implicit ? 'grace period or caller' : 'caller to take it'} ${implicit ? 'is held up' : 'deadlocks'}. Is an unlock missing here?`,
+            `${story.exitClause} ${story.leaves} ${held}; the other paths release it through ${otherEndsPhrase(leak.otherEnds, source)}. ` +
+            `Is an unlock missing here?`,
           releaseNote: 'released here on another path',
         };
       },

@@ -33,12 +33,11 @@ export const memLeak: Rule = {
         if (released.length > 0) ends.push(`freed by ${otherEndsPhrase(released, source)}`);
         if (handedOff.length > 0) ends.push(`handed on by ${otherEndsPhrase(handedOff, source)}`);
         const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
-        const ending = story.exitKind === 'exit-call' ? 'never returns' : `${story.leaves} without freeing it`;
+        const allocated = `${story.name}, allocated by ${leak.site.api}()${acquired}`;
+        const problem = story.exitKind === 'exit-call' ? `never returns, so ${allocated}, leaks` : `${story.leaves} without freeing ${allocated}`;
         return {
           summary: `${story.name.replace(/`/g, '')} from ${leak.site.api}()${acquired} leaks on this path`,
-          comment:
-            `${story.name} comes from ${leak.site.api}()${acquired} and is ${ends.join(' or ')} on the other paths. ` +
-            `${story.exitClause} ${ending}, and ${story.name} leaks. Shouldn't it be freed (or handed on) before this?`,
+          comment: `${story.exitClause} ${problem}; the other paths have it ${ends.join(' or ')}. Shouldn't it be freed before this?`,
           releaseNote: 'freed here on another path',
         };
       },

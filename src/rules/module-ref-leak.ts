@@ -11,16 +11,17 @@ const DROPPED_NOTE = 'the module reference is dropped here on another path';
 
 const ID = 'module-ref-leak';
 
+/** "do_exit() here never returns, so the module reference stays held", "this return ends the thread with ...". */
 function threadExitClause(story: LeakStory): string {
   switch (story.exitKind) {
     case 'exit-call':
-      return `${story.exitClause} never returns`;
+      return `${story.exitClause} never returns, so the module reference stays held`;
     case 'goto':
-      return `${story.exitClause} ${story.leaves}, which ends the thread,`;
+      return `${story.exitClause} ${story.leaves}, which ends the thread with the module reference still held`;
     case 'end':
-      return `${story.exitClause} is reached`;
+      return `${story.exitClause} is reached with the module reference still held`;
     default:
-      return `${story.exitClause} ends the thread`;
+      return `${story.exitClause} ends the thread with the module reference still held`;
   }
 }
 
@@ -28,10 +29,10 @@ function inheritedWording(found: LeakInSource, story: LeakStory): LeakWording {
   const { leak, source } = found;
   const origin = leak.site.inherited?.origin;
   const giver = origin ? `${origin.functionName}()` : 'its starter';
-  const taken = origin && origin.line !== null ? ` (${origin.call}() at line ${origin.line})` : '';
+  const taken = origin && origin.line !== null ? ` with ${origin.call}() at line ${origin.line}` : '';
   const comment =
-    `${story.functionName}() owns the module reference that ${giver} took for it${taken}, but it only drops it on the path that reaches ${otherEndsPhrase(leak.otherEnds, source)}. ` +
-    `${threadExitClause(story)} and the reference leaks. Where is the module reference dropped in that case?`;
+    `${threadExitClause(story)}: ${giver} took it for ${story.functionName}()${taken}, and only ${otherEndsPhrase(leak.otherEnds, source)} drops it. ` +
+    `Where is the module reference dropped in that case?`;
   return {
     summary: `${story.functionName}() leaves without dropping the module reference ${giver} took for it`,
     comment,
@@ -43,8 +44,8 @@ function plainWording(found: LeakInSource, story: LeakStory): LeakWording {
   const { leak, source } = found;
   const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
   const comment =
-    `${story.functionName}() takes a reference on ${story.name} with ${leak.site.api}()${acquired}, and the path through ${otherEndsPhrase(leak.otherEnds, source)} drops or hands it on. ` +
-    `${story.exitClause} ${story.leaves} with the reference still held, so the module can never be unloaded afterwards. Doesn't this path need a module_put() too?`;
+    `${story.exitClause} ${story.leaves} with the module reference on ${story.name} still held (taken by ${leak.site.api}()${acquired}), so the module can never be unloaded; the path through ${otherEndsPhrase(leak.otherEnds, source)} drops or hands it on. ` +
+    `Doesn't this path need a module_put() too?`;
   return {
     summary: `module reference taken with ${leak.site.api}()${acquired} leaks on this path`,
     comment,

@@ -21,52 +21,58 @@ function iterationComment(found: LeakInSource, story: LeakStory): string {
   const { leak } = found;
   const release = callOf(leak.site.release, story.name);
   return (
-    `The ${leak.site.api}() loop at line ${story.acquireLine} holds a reference on ${story.name} in its body, and drops it only when it moves to the next node or runs to its end. ` +
-    `${story.exitClause} leaves the loop with that reference still held: it needs ${release} first (or the _scoped variant of the loop).`
+    `${story.exitClause} leaves the ${leak.site.api}() loop at line ${story.acquireLine} with its reference on ${story.name} still held; the loop drops it only when it moves on or runs to its end. ` +
+    `Please call ${release} first (or use the _scoped variant of the loop).`
   );
 }
 
-/** A count kept on a device, clock or regulator: "foo() enables `clk` ... disables it ... still enabled". */
-function countComment(found: LeakInSource, story: LeakStory, verbs: CountVerbs): string {
-  const { leak, source } = found;
-  const { released, handedOff } = splitEnds(leak.otherEnds);
-  const ends: string[] = [];
-  if (released.length > 0) ends.push(`${verbs.drop} it at ${otherEndsPhrase(released, source)}`);
-  if (handedOff.length > 0) ends.push(`hands it on at ${otherEndsPhrase(handedOff, source)}`);
+/** "`clk`" (still enabled), "the runtime PM usage count on `dev`", "the reference on the device node (`np`)". */
+function heldThing(found: LeakInSource, story: LeakStory): string {
+  const count = acquireApi(found.leak.site.api)?.count;
+  // "`priv->clk` still enabled" says it all; a usage count is named.
+  if (count?.state === 'enabled') return story.name;
+  return count ? `the ${found.leak.site.noun} on ${story.name}` : `the ${found.leak.site.noun} (${story.name})`;
+}
+
+/** "taken by of_find_node_by_path() at line 416", "enabled by clk_prepare_enable() at line 483". */
+function takenBy(found: LeakInSource, story: LeakStory, verb: string): string {
   const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
-  const taken = `${story.functionName}() ${verbs.take} ${story.name} with ${leak.site.api}()${acquired}, and ${ends.join(' or ')} on the other paths. `;
+  return `${verb} by ${found.leak.site.api}()${acquired}`;
+}
+
+/** "dropped by the clk_disable_unprepare() at line 27 or handed on by the store at line 30". */
+function otherPaths(found: LeakInSource, dropped: string): string {
+  const { released, handedOff } = splitEnds(found.leak.otherEnds);
+  const ends: string[] = [];
+  if (released.length > 0) ends.push(`${dropped} by ${otherEndsPhrase(released, found.source)}`);
+  if (handedOff.length > 0) ends.push(`handed on by ${otherEndsPhrase(handedOff, found.source)}`);
+  return ends.join(' or ');
+}
+
+/** A count kept on a device, clock or regulator: "this return leaves with `clk` still enabled ...". */
+function countComment(found: LeakInSource, story: LeakStory, verbs: CountVerbs): string {
+  const { leak } = found;
+  const problem =
+    `${story.exitClause} ${story.leaves} with ${heldThing(found, story)} still ${verbs.state} (${takenBy(found, story, 'taken')}); ` +
+    `the other paths have it ${otherPaths(found, verbs.dropped)}.`;
   const kept = acquireApi(leak.site.api)?.heldOnFailure;
   const reach = kept === undefined ? 'no' : failureReach(found);
-  const instead = kept?.instead === undefined ? '' : `, or use ${kept.instead}, which drops it itself when it fails`;
+  const instead = kept?.instead === undefined ? '' : `, or use ${kept.instead}`;
   if (kept !== undefined && reach === 'only') {
-    return (
-      taken +
-      `${story.exitClause} ${story.leaves} with it still ${verbs.state}: ${leak.site.api}() takes the ${leak.site.noun} even when it fails. ` +
-      `Please call ${callOf(kept.release, story.name)} here${instead}.`
-    );
+    return `${problem} ${leak.site.api}() takes it even when it fails: please call ${callOf(kept.release, story.name)} here${instead}.`;
   }
-  const unlike = kept?.instead === undefined ? '' : ` (${kept.instead} does not)`;
-  const alsoOnFailure =
-    kept !== undefined && reach === 'also' ? ` Its failure branch comes here too: ${leak.site.api}() takes the ${leak.site.noun} even when it fails${unlike}.` : '';
-  return (
-    taken +
-    `${story.exitClause} ${story.leaves} with it still ${verbs.state}, and nothing ${verbs.drop} it afterwards. Shouldn't this path call ${callOf(leak.site.release, story.name)} too?` +
-    alsoOnFailure
-  );
+  const unlike = kept?.instead === undefined ? '' : `, unlike ${kept.instead}`;
+  const alsoOnFailure = kept !== undefined && reach === 'also' ? `, also on its failure branch: ${leak.site.api}() takes it even when it fails${unlike}` : '';
+  return `${problem} Shouldn't this path call ${callOf(leak.site.release, story.name)} too${alsoOnFailure}?`;
 }
 
 function inconsistentComment(found: LeakInSource, story: LeakStory): string {
-  const { leak, source } = found;
+  const { leak } = found;
   const verbs = acquireApi(leak.site.api)?.count;
   if (verbs !== undefined) return countComment(found, story, verbs);
-  const { released, handedOff } = splitEnds(leak.otherEnds);
-  const ends: string[] = [];
-  if (released.length > 0) ends.push(`puts it at ${otherEndsPhrase(released, source).replace(/^the /, 'the ')}`);
-  if (handedOff.length > 0) ends.push(`hands it on at ${otherEndsPhrase(handedOff, source)}`);
-  const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
   return (
-    `${story.functionName}() takes a ${leak.site.noun} (${story.name}) with ${leak.site.api}()${acquired}, and ${ends.join(' or ')} on the other paths. ` +
-    `${story.exitClause} ${story.leaves} with it still held, and nothing drops it afterwards. Shouldn't this path call ${callOf(leak.site.release, story.name)} too?`
+    `${story.exitClause} ${story.leaves} with ${heldThing(found, story)} still held (${takenBy(found, story, 'taken')}); ` +
+    `the other paths have it ${otherPaths(found, 'put')}. Shouldn't this path call ${callOf(leak.site.release, story.name)} too?`
   );
 }
 
@@ -74,24 +80,22 @@ function inconsistentComment(found: LeakInSource, story: LeakStory): string {
 function neverComment(found: LeakInSource, story: LeakStory): string {
   const { leak } = found;
   const count = acquireApi(leak.site.api)?.count;
-  const acquired = story.acquireLine === null ? '' : ` at line ${story.acquireLine}`;
-  const taken = count ? `${count.take} ${story.name}` : `takes a ${leak.site.noun} (${story.name})`;
   const state = count ? count.state : 'held';
   return (
-    `${story.functionName}() ${taken} with ${leak.site.api}()${acquired}, and nothing in it ${count ? count.drop.replace(/s$/, '') : 'drop'}s it again. ` +
-    `${story.exitClause} ${story.leaves} with it still ${state}; shouldn't it call ${callOf(leak.site.release, story.name)} first?`
+    `${story.exitClause} ${story.leaves} with ${heldThing(found, story)} still ${state} (${takenBy(found, story, 'taken')}), and nothing in ${story.functionName}() ${count ? count.drop : 'drops'} it. ` +
+    `Shouldn't it call ${callOf(leak.site.release, story.name)} first?`
   );
 }
 
-function storedComment(found: LeakInSource, story: LeakStory): string {
+function storedComment(found: LeakInSource): string {
   const { leak, source } = found;
   const store = leak.store;
   const storeLine = store === null ? null : source.postLineOfRow(store.row);
   const where = storeLine === null ? '' : ` at line ${storeLine}`;
   const field = store?.field ?? '';
   return (
-    `${story.functionName}() takes a ${leak.site.noun} with ${leak.site.api}() here and stores it in ->${field}${where}, but I see no ${leak.site.release} of a \`${field}\` field anywhere in the patch. ` +
-    `Where is this reference dropped?`
+    `The ${leak.site.noun} ${leak.site.api}() takes here is stored in ->${field}${where}, but I see no ${leak.site.release} of a \`${field}\` field anywhere in the patch. ` +
+    `Where is it dropped?`
   );
 }
 
@@ -141,7 +145,7 @@ export const refLeak: Rule = {
                 : `${leak.site.noun} from ${leak.site.api}() leaks on this path`,
           comment:
             leak.reason === 'stored-never-put'
-              ? storedComment(found, story)
+              ? storedComment(found)
               : leak.reason === 'never-released'
                 ? neverComment(found, story)
                 : leak.site.iteration

@@ -137,67 +137,68 @@ function namedCallAt(call: Node, source: CSource): { name: string; line: number 
   return line === null ? null : { name: calleeName(call) ?? '', line };
 }
 
-function renameNote(store: StateStore): string {
-  return store.field === 'state'
-    ? ' (The field was renamed to task_struct::__state in v5.14 so that every plain access like this one would be found and converted.)'
-    : '';
+/** The last kernel that had task_struct::state: a patch mailed before v5.14 was written for it. */
+const STATE_RENAMED = Date.parse('2021-08-29T00:00:00Z');
+
+/** Whether the patch predates v5.14, where the field became task_struct::__state (false when undated). */
+function predatesRename(context: RuleContext): boolean {
+  const date = context.current.patch.mail.date;
+  const time = date === null ? Number.NaN : Date.parse(date);
+  return !Number.isNaN(time) && time < STATE_RENAMED;
+}
+
+const RENAME_NOTE = 'The field was renamed __state in v5.14, to catch plain accesses like this one.';
+
+function renameNote(store: StateStore, noted: boolean): string {
+  return store.field === 'state' && noted ? ` (${RENAME_NOTE})` : '';
 }
 
 function sleeperNote(path: PathToSchedule): string {
   if (!path.sleeper || path.scheduleLine === null) return '';
-  return (
-    ` There is a second problem here: ${path.sleeper.name}() at line ${path.sleeper.line} can sleep before the schedule() at line ${path.scheduleLine}, and a task that sleeps comes back TASK_RUNNING, so the state set here is lost on the way. ` +
-    `The state has to be set right before schedule().`
-  );
+  return ` Also, ${path.sleeper.name}() at line ${path.sleeper.line} can sleep before the schedule() at line ${path.scheduleLine}, which loses the state set here.`;
 }
 
 /** The state is set, then overwritten by a sleep, then set again before schedule(): the store is dead. */
-function deadStoreComment(store: StateStore, where: string, path: PathToSchedule): string | null {
+function deadStoreComment(store: StateStore, where: string, path: PathToSchedule, noted: boolean): string | null {
   const { sleeper, reset, scheduleLine } = path;
   if (!sleeper || !reset || scheduleLine === null) return null;
   return (
-    `${where} writes ${store.object.text}->${store.field} directly, and the state does not last: ${sleeper.name}() at line ${sleeper.line} can sleep before the schedule() at line ${scheduleLine}, and a task that sleeps comes back TASK_RUNNING. ` +
-    `The ${reset.name}() at line ${reset.line}, right before schedule(), is what takes effect, so this line can go. ` +
-    `Where a task state has to be set, please use set_current_state(), whose full barrier (smp_store_mb()) orders the store before the test of the wake-up condition so that a wake-up in between is not lost, or __set_current_state() when nothing is tested; a plain store is neither.${renameNote(store)}`
+    `${where} writes ${store.object.text}->${store.field} directly, and ${sleeper.name}() at line ${sleeper.line} can sleep before the schedule() at line ${scheduleLine}, which sets the task back to TASK_RUNNING. ` +
+    `The ${reset.name}() at line ${reset.line}, right before schedule(), is what takes effect, so can this line go?${renameNote(store, noted)}`
   );
 }
 
-function currentTaskComment(store: StateStore, where: string, path: PathToSchedule): string {
+function currentTaskComment(store: StateStore, where: string, path: PathToSchedule, noted: boolean): string {
   const stateText = store.assignment.childForFieldName('right')?.text ?? 'TASK_RUNNING';
   const target = store.object.text;
   if (isRunning(store)) {
-    return `${where} sets ${target}->${store.field} to TASK_RUNNING with a plain store; please use __set_current_state(TASK_RUNNING). Going back to running needs no barrier, but the store must still be a single WRITE_ONCE(), since the scheduler and wakers read the state without holding any lock.${renameNote(store)}`;
+    return `${where} sets ${target}->${store.field} to TASK_RUNNING with a plain store; please use __set_current_state(TASK_RUNNING).${renameNote(store, noted)}`;
   }
-  const dead = deadStoreComment(store, where, path);
+  const dead = deadStoreComment(store, where, path, noted);
   if (dead) return dead;
-  const before = path.scheduleLine !== null ? ` before the schedule() at line ${path.scheduleLine}` : ' before the task sleeps';
-  const testMade = path.test ? `the test of \`${path.test.text}\` at line ${path.test.line}` : `the test of the wake-up condition made${before}`;
-  const alternative = path.test || path.sleeper
-    ? ''
-    : ' If nothing is tested between the state change and schedule(), __set_current_state() says so, and still makes the store a WRITE_ONCE().';
-  return (
-    `${where} writes ${target}->${store.field} directly; please use set_current_state(${stateText}). ` +
-    `set_current_state() follows the store with a full memory barrier (smp_store_mb()), so that ${testMade} cannot be reordered before the state change. ` +
-    `With a plain store, a waker that sets the condition and calls wake_up_process() in between still sees the task running and does nothing, and this task then sleeps with nobody left to wake it.` +
-    `${alternative}${sleeperNote(path)}${renameNote(store)}`
-  );
+  const before = path.scheduleLine !== null ? ` before the schedule() at line ${path.scheduleLine}` : '';
+  const consequence = path.test
+    ? ` Without its barrier, the test of \`${path.test.text}\` at line ${path.test.line} can move before the store, and a wake-up in between is lost.`
+    : path.sleeper
+      ? ''
+      : ` If nothing is tested${before}, __set_current_state() is enough.`;
+  return `${where} writes ${target}->${store.field} directly; please use set_current_state(${stateText}).${consequence}${sleeperNote(path)}${renameNote(store, noted)}`;
 }
 
 function otherTaskComment(store: StateStore, where: string): string {
   const target = store.object.text;
   return (
-    `${where} writes ${target}->${store.field} of a task that need not be the one running. A task's state belongs to the task itself and to the scheduler: ` +
-    `a plain store here races with try_to_wake_up() on ${target}, which reads and changes the state under ${target}->pi_lock, and a wake-up can be lost or a running task marked asleep. ` +
-    `If ${target} is always current here, please use set_current_state() / __set_current_state(); to wake ${target} up, wake_up_process(); a task setting a state that wake-ups must not override uses set_special_state(). ` +
-    `Where the scheduler itself has to write another task's state, it does so with WRITE_ONCE(p->__state, ...) under the task's locks.`
+    `${where} writes ${target}->${store.field} of a task that need not be the one running, which races with try_to_wake_up() on ${target}. ` +
+    `If ${target} is always current here, please use set_current_state(); to wake ${target} up, wake_up_process().`
   );
 }
 
-function unknownTargetComment(store: StateStore, where: string, path: PathToSchedule): string {
-  return `${currentTaskComment({ ...store, kind: 'current' }, where, path)} If ${store.object.text} is not the current task, no plain store is right either: wake it with wake_up_process().`;
+function unknownTargetComment(store: StateStore, where: string, path: PathToSchedule, noted: boolean): string {
+  return `${currentTaskComment({ ...store, kind: 'current' }, where, path, noted)} If ${store.object.text} is not the current task, wake it with wake_up_process() instead.`;
 }
 
-function findingFor(store: StateStore, source: CSource): FindingDraft | null {
+/** `noted`: this finding carries the note on the v5.14 rename (the first one of a patch that predates it). */
+function findingFor(store: StateStore, source: CSource, noted: boolean): FindingDraft | null {
   const line = postLineOf(source, store.assignment);
   if (line === null) return null;
   const definition = enclosingFunctionDefinition(store.assignment);
@@ -207,10 +208,10 @@ function findingFor(store: StateStore, source: CSource): FindingDraft | null {
   const scheduleLine = path.scheduleLine;
   const comment =
     store.kind === 'current'
-      ? currentTaskComment(store, where, path)
+      ? currentTaskComment(store, where, path, noted)
       : store.kind === 'task'
         ? otherTaskComment(store, where)
-        : unknownTargetComment(store, where, path);
+        : unknownTargetComment(store, where, path, noted);
   const helper = store.kind === 'current' || store.kind === 'unknown' ? (isRunning(store) ? '__set_current_state()' : 'set_current_state()') : 'the scheduler helpers';
   return {
     rule: ID,
@@ -231,7 +232,10 @@ export const taskStateAssign: Rule = {
     why:
       'A task that goes to sleep sets its state, then tests its wake-up condition, then calls schedule(). set_current_state() puts a full memory barrier after the store, so the test cannot move before it; ' +
       'with a plain store a waker can set the condition and call wake_up_process() in between, see the task still running, and the wake-up is lost. ' +
-      'The scheduler reads the state locklessly, so even stores that need no barrier go through __set_current_state() (a WRITE_ONCE()).',
+      'The scheduler reads the state locklessly, so even stores that need no barrier go through __set_current_state() (a WRITE_ONCE()). ' +
+      'A call that may sleep between the state change and schedule() (kmalloc(GFP_KERNEL), mutex_lock()) comes back TASK_RUNNING, so the state has to be set right before schedule(). ' +
+      'Another task\'s state belongs to that task and to the scheduler: try_to_wake_up() reads and changes it under p->pi_lock, so a plain store from outside can lose a wake-up or mark a running task asleep; wake it with wake_up_process() instead. ' +
+      'The field was renamed task_struct::__state in v5.14 so that every plain access would be found and converted.',
     example: 'current->state = TASK_UNINTERRUPTIBLE;\nif (!done)\n\tschedule();',
     useInstead: 'set_current_state(TASK_UNINTERRUPTIBLE);\nif (!done)\n\tschedule();\n__set_current_state(TASK_RUNNING);',
     limits:
@@ -240,6 +244,8 @@ export const taskStateAssign: Rule = {
   },
   check(context: RuleContext): FindingDraft[] {
     const findings: FindingDraft[] = [];
+    // The rename note is history for the author of an old patch: once per patch, and only then.
+    let noteRename = predatesRename(context);
     for (const source of context.current.sources) {
       if (source.kind !== 'c' || SCHEDULER_CORE.test(source.file.path)) continue;
       // Every store this rule reads is to `->state` or `->__state`: a file whose text never
@@ -247,8 +253,10 @@ export const taskStateAssign: Rule = {
       if (!STATE_FIELD.test(source.shownText)) continue;
       for (const assignment of nodesOfType(source.tree.rootNode, 'assignment_expression')) {
         const store = stateStoreOf(assignment);
-        const finding = store ? findingFor(store, source) : null;
-        if (finding) findings.push(finding);
+        const finding = store ? findingFor(store, source, noteRename) : null;
+        if (finding === null) continue;
+        findings.push(finding);
+        if (finding.comment.includes(RENAME_NOTE)) noteRename = false;
       }
     }
     return findings;

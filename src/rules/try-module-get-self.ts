@@ -63,21 +63,19 @@ function slotText(slot: CallbackSlot): string {
 
 function callbackComment(who: string, slot: CallbackSlot, work: string): string {
   return (
-    `${who} is ${slotText(slot)}, and then ${work}, which must not run after the module is gone. ` +
-    `If the core calling through that table pins the module, this check cannot fail and __module_get(THIS_MODULE) is the call; if it only waits for the callback on unbind, the check is how it refuses new work during unload. ` +
-    `Could you add a comment saying which of the two it is?`
+    `${who} is ${slotText(slot)} and ${work}: does the core calling through that table pin the module? ` +
+    `If it does, this check cannot fail and __module_get(THIS_MODULE) is the call; if not, could you add a comment saying the check refuses new work during unload?`
   );
 }
 
 function plainComment(who: string, work: string | null, failure: string | null): string {
-  const explanation =
-    `Checking the result of try_module_get(THIS_MODULE) is almost always the sign of a bug. ${who} is code of this module: if the module could be unloading while it runs, its text could be freed under ${who} at any time, whatever try_module_get() returns. ` +
-    `So either the caller already holds a reference (the reference belongs to whoever calls in: the VFS through fops->owner, the subsystem the module registered with), and the check is useless, or nobody does, and the code is racy anyway.`;
-  const dropFailure = failure ? `, and drop the \`${failure}\` path` : '';
+  const problem =
+    `Checking try_module_get(THIS_MODULE) in ${who} is almost always a bug: if this module could be unloading, its text could be freed under it whatever the call returns, so the check is either useless or racy.`;
+  const dropFailure = failure ? ` and drop the \`${failure}\` path` : '';
   const remedy = work
-    ? ` The reference itself is needed, since ${who} then ${work}, which runs this module's code after ${who} returns: take it with __module_get(THIS_MODULE), which cannot fail, under the reference the caller holds${dropFailure}.`
-    : ` If ${who} must keep the module around after it returns, __module_get(THIS_MODULE) takes the reference without a failure path under the reference the caller holds${dropFailure}; if not, no reference is needed here.`;
-  return explanation + remedy;
+    ? ` The reference is needed, since ${who} then ${work}: take it with __module_get(THIS_MODULE)${dropFailure}.`
+    : ` If the module must stay after ${who} returns, take the reference with __module_get(THIS_MODULE)${dropFailure}.`;
+  return problem + remedy;
 }
 
 function findingFor(call: Node, source: CSource, context: RuleContext): FindingDraft | null {

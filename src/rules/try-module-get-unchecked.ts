@@ -29,12 +29,14 @@ function matchingPut(module: string, call: Node, source: CSource, sources: reado
 }
 
 function commentFor(module: string, who: string, put: { file: string; line: number } | null, sameFile: string): string {
-  const putPlace = put ? ` The module_put(${module}) at ${put.file === sameFile ? '' : `${put.file}:`}line ${put.line} then drops a reference that was never taken, and the count underflows: the module can be unloaded while something still runs its code.` : ` Whatever module_put(${module}) balances it later then drops a reference that was never taken, and the count underflows.`;
+  const putPlace = put
+    ? `the module_put(${module}) at line ${put.line}${put.file === sameFile ? '' : ` of ${put.file}`} then drops one that was never taken`
+    : `whatever module_put(${module}) balances it then drops one that was never taken`;
   const remedy =
     module === 'THIS_MODULE'
-      ? ` If ${who} runs under a reference its caller holds, __module_get(THIS_MODULE) is the call that cannot fail; otherwise test the result and back out.`
-      : ` Please test the result and fail (usually with -ENODEV or -EBUSY) when the module is on its way out.`;
-  return `try_module_get(${module}) fails when the module is being unloaded, and ${who} ignores that: the reference may not have been taken.${putPlace}${remedy}`;
+      ? ` If ${who} runs under a reference its caller holds, __module_get(THIS_MODULE) cannot fail; otherwise please test the result and back out.`
+      : ` Please test the result and fail (usually with -ENODEV) when the module is on its way out.`;
+  return `${who} ignores the result of try_module_get(${module}), which takes no reference while the module is being unloaded, and ${putPlace}.${remedy}`;
 }
 
 export const tryModuleGetUnchecked: Rule = {

@@ -180,7 +180,6 @@ function findingFor(source: CSource, fn: CFunction, exits: ErrorExit[], index: n
   // The neighbours must agree with each other, and disagree with the new exit.
   const [first] = neighbours;
   if (neighbours.some((other) => other.label !== first.label || other.releases.join() !== first.releases.join())) return null;
-  const kind = exit.node.type === 'goto_statement' ? 'goto' : 'return';
   if (first.label !== null && first.label !== exit.label) {
     const where = neighbours.map((other) => other.line).join(' and ');
     return {
@@ -189,8 +188,9 @@ function findingFor(source: CSource, fn: CFunction, exits: ErrorExit[], index: n
       line: exit.line,
       summary: `this error exit ${what(exit)}, the ones around it go to ${first.label}`,
       comment:
-        `This ${kind} ${what(exit)}, but the error ${neighbours.length === 1 ? 'path' : 'paths'} at line ${where} ${neighbours.length === 1 ? 'goes' : 'go'} to ${first.label}. ` +
-        `Doesn't this one skip what ${first.label} undoes?`,
+        exit.label === null
+          ? `This return skips the unwind: the error path at line ${where} goes to ${first.label}. Shouldn't this one go there too?`
+          : `This goto jumps to ${exit.label}, but the error path at line ${where}, right after it, goes to ${first.label}. Doesn't it skip what ${first.label} undoes?`,
       related: neighbours.map((other) => ({ file: source.file.path, line: other.line, note: `goes to ${first.label}` })),
     };
   }

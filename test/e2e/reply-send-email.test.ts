@@ -39,8 +39,9 @@ describe('cptlint reply', () => {
     expect(mail.to?.map((address) => address.address)).toEqual(['major@openvz.org']);
     expect(mail.cc?.map((address) => address.address)).toEqual(['linux-kernel@vger.kernel.org', 'containers@lists.linux-foundation.org']);
     const body = mail.text ?? '';
-    expect(body).toContain('> [...]');
     const lines = body.split('\n');
+    expect(lines).toContain('[...]');
+    expect(body).not.toContain('> [...]');
     const prose = lines.filter((line) => !line.startsWith('>'));
     expect(prose.filter((line) => line.length > 80)).toEqual([]);
     // each comment starts right under the line it is about, after one blank line

@@ -3,7 +3,9 @@
  * about, and the rule fires on it; the whole output of every format is pinned by snapshots
  * (a change in wording or layout must be a deliberate one).
  */
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { review } from '../../src/index.js';
@@ -67,4 +69,48 @@ describe('sample patches', () => {
       });
     });
   }
+});
+
+describe('cptlint --verbose on several patches', () => {
+  const cli = join(repoRoot, 'dist/src/cli.js');
+  const seed = join(patchesDir, '0008-introduce-functions-to-restart-a-process.mbox');
+  let dir = '';
+  let clean = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cptlint-verbose-'));
+    clean = join(dir, 'clean.patch');
+    writeFileSync(
+      clean,
+      [
+        'From: A Developer <dev@example.org>',
+        'Subject: [PATCH] docs: fix a typo',
+        '',
+        'Fix a typo.',
+        '---',
+        'diff --git a/Documentation/foo.txt b/Documentation/foo.txt',
+        '--- a/Documentation/foo.txt',
+        '+++ b/Documentation/foo.txt',
+        '@@ -1 +1 @@',
+        '-teh',
+        '+the',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, '--no-color', '--fail-level', 'none', ...args, seed, clean], { encoding: 'utf8' });
+
+  it('counts the patch without findings in the summary instead of printing it', () => {
+    const result = run();
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain('docs: fix a typo');
+    expect(result.stdout).not.toContain('  see ');
+    expect(result.stdout).toMatch(/\n2 patches reviewed \(1 without findings\): 4 errors, 4 warnings, 0 info; 0 input errors\.\n$/);
+  });
+
+  it('names it, and the related lines of each finding, with --verbose', () => {
+    const result = run('--verbose');
+    expect(result.stdout).toContain('Without findings:\n  [PATCH] docs: fix a typo\n');
+    expect(result.stdout).toContain('  see cpt/rst_process.c:40: try_module_get() in local_kernel_thread()');
+  });
 });

@@ -51,6 +51,8 @@ export interface RuleCase {
   diff?: string;
   /** Earlier patches of the same series, as diffs: cross-patch rules read them. */
   seriesDiffs?: string[];
+  /** The patch mail's Date header (none by default: a change made now, like --staged). */
+  date?: string;
 }
 
 /** One finding an `expect:` marker announces. */
@@ -129,14 +131,14 @@ function withoutMarkers(testCase: RuleCase): RuleCase {
   };
 }
 
-function patchUnderReview(name: string, files: FileChange[], index: number): PatchUnderReview {
+function patchUnderReview(name: string, files: FileChange[], index: number, date: string | null = null): PatchUnderReview {
   const sources: ParsedSource[] = [];
   for (const file of files) {
     const language = languageOfPath(file.path);
     const source = language === 'c' ? buildCSource(file) : language === 'asm' ? parseAsmSource(file) : null;
     if (source) sources.push(source);
   }
-  const patch = { source: name, index, files, subject: name, title: name } as unknown as Patch;
+  const patch = { source: name, index, files, subject: name, title: name, mail: { date } } as unknown as Patch;
   return { patch, sources };
 }
 
@@ -151,7 +153,7 @@ export async function runRuleCase(rule: Rule, markedCase: RuleCase): Promise<Fin
   const earlier = (testCase.seriesDiffs ?? []).map((diff, index) =>
     patchUnderReview(`${testCase.name} (series ${index + 1})`, parseDiff(diff, { source: testCase.name, firstInputLine: 1 }).files, index),
   );
-  const current = patchUnderReview(testCase.name, fileChangesOf(testCase), earlier.length);
+  const current = patchUnderReview(testCase.name, fileChangesOf(testCase), earlier.length, testCase.date ?? null);
   try {
     return runRules([rule], current, [...earlier, current]);
   } finally {

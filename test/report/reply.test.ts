@@ -132,8 +132,10 @@ describe('reply draft body', () => {
     ]);
   });
 
-  it('marks what is cut with "> [...]" and skips hunks without comments', () => {
-    expect(body.filter((line) => line === CUT_MARKER).length).toBeGreaterThanOrEqual(3);
+  it('marks what is cut with a line "[...]" of its own, unquoted, and skips hunks without comments', () => {
+    expect(CUT_MARKER).toBe('[...]');
+    expect(body.filter((line) => line === '[...]').length).toBeGreaterThanOrEqual(3);
+    expect(body.filter((line) => line.includes('[...]') && line !== '[...]')).toEqual([]);
     expect(body).not.toContain('> +ret_from_fork_tail:');
     expect(body).toContain('> @@ -239,4 +240,18 @@ END(ret_from_fork)');
     const lastComment = body.findIndex((line) => line.startsWith('Where is the module reference dropped'));

@@ -60,7 +60,7 @@ const threadDoExitFirst = `static int probe_thread(void *data)
 	struct probe_ctx *ctx = data;
 
 	if (probe_hw(ctx) < 0)
-		do_exit(-EIO); /* expect: completion-missed "do_exit() here ends the thread before that complete()" */
+		do_exit(-EIO); /* expect: completion-missed "do_exit() here ends the thread before the complete()" */
 	complete(&ctx->probed);
 	probe_loop(ctx);
 	return 0;

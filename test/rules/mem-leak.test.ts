@@ -10,7 +10,7 @@ const secondAllocFails = `static int foo_ecc_init(struct foo_nand *nand, struct 
 		return -ENOMEM;
 	nand->oob_buf = kzalloc(mtd->writesize + mtd->oobsize, GFP_KERNEL);
 	if (!nand->oob_buf)
-		return -ENOMEM; /* expect: mem-leak "\`ecc\` comes from kzalloc()" */
+		return -ENOMEM; /* expect: mem-leak "\`ecc\`, allocated by kzalloc()" */
 	nand->ecc = ecc;
 	return 0;
 }

@@ -28,7 +28,7 @@ const threadReturnsEarly = `static int foo_poll_thread(void *data)
 	struct foo *foo = data;
 
 	if (foo_prepare(foo))
-		return -EIO; /* expect: module-ref-leak "foo_poll_thread() owns the module reference that foo_start_polling() took for it" */
+		return -EIO; /* expect: module-ref-leak "foo_start_polling() took it for foo_poll_thread()" */
 	while (!kthread_should_stop())
 		foo_poll(foo);
 	module_put_and_kthread_exit(0);

@@ -45,7 +45,7 @@ const returnBeforeConditionalFree = `static int foo_read_index(struct foo_index 
 		return -ENOMEM;
 	err = foo_read_blocks(ni, indx, ib);
 	if (err == -EIO)
-		return err; /* expect: mem-leak "\`ib\` leaks" */
+		return err; /* expect: mem-leak "\`ib\`, allocated by kmalloc()" */
 	if (err)
 		goto out;
 	in->index = ib;
@@ -71,7 +71,7 @@ const conditionalFreeInLeavingBlock = `static int foo_set_label(struct foo *foo,
 	}
 	err = foo_check_label(foo, buf, len);
 	if (err)
-		return err; /* expect: mem-leak "is freed by the kfree() at line 10 or handed on by the store at line 16" */
+		return err; /* expect: mem-leak "the other paths have it freed by the kfree() at line 10 or handed on by the store at line 16" */
 	foo->label = buf;
 	return 0;
 }
@@ -298,7 +298,7 @@ const drvdataErrorReturn = `static int foo_probe(struct platform_device *pdev)
 	platform_set_drvdata(pdev, priv);
 	ret = foo_hw_init(priv);
 	if (ret)
-		return ret; /* expect: mem-leak "\`priv\` leaks" */
+		return ret; /* expect: mem-leak "\`priv\`, allocated by kzalloc()" */
 	return 0;
 }
 `;

@@ -13,7 +13,7 @@ const getSyncFailureReturns = `static int foo_i2c_read_id(struct device *dev, u3
 
 	ret = pm_runtime_get_sync(dev);
 	if (ret < 0)
-		return ret; /* expect: ref-leak "pm_runtime_get_sync() takes the runtime PM usage count even when it fails. Please call pm_runtime_put_noidle(dev) here, or use pm_runtime_resume_and_get()" */
+		return ret; /* expect: ref-leak "pm_runtime_get_sync() takes it even when it fails: please call pm_runtime_put_noidle(dev) here, or use pm_runtime_resume_and_get()" */
 	ret = regmap_read(foo->regmap, FOO_REG_ID, id);
 	pm_runtime_put(dev);
 	return ret;
@@ -58,7 +58,7 @@ const clkLadderSkipped = `static int foo_spi_probe(struct platform_device *pdev)
 		goto err_disable_clk;
 	fs->irq = platform_get_irq(pdev, 0);
 	if (fs->irq < 0)
-		return fs->irq; /* expect: ref-leak "enables \`fs->clk\` with clk_prepare_enable() at line 12, and disables it at the clk_disable_unprepare() at line 27" */
+		return fs->irq; /* expect: ref-leak "\`fs->clk\` still enabled (taken by clk_prepare_enable() at line 12); the other paths have it disabled by the clk_disable_unprepare() at line 27" */
 	ret = foo_spi_register(fs);
 	if (ret)
 		goto err_disable_clk;
@@ -81,7 +81,7 @@ const regulatorEarlyReturn = `static int foo_sensor_power_on(struct foo_sensor *
 	ret = foo_sensor_check_id(sensor);
 	if (ret) {
 		dev_err(sensor->dev, "wrong chip id\\n");
-		return ret; /* expect: ref-leak "still enabled, and nothing disables it afterwards. Shouldn't this path call regulator_disable(sensor->vdd) too?" */
+		return ret; /* expect: ref-leak "still enabled (taken by regulator_enable() at line 5); the other paths have it disabled by the regulator_disable()" */
 	}
 	ret = foo_sensor_reset(sensor);
 	if (ret) {
@@ -162,7 +162,7 @@ const getSyncSharedOut = `static int bar_xfer(struct bar *bar)
 	pm_runtime_put(bar->dev);
 	return 0;
 out:
-	return ret; /* expect: ref-leak "Its failure branch comes here too: pm_runtime_get_sync() takes the runtime PM usage count even when it fails (pm_runtime_resume_and_get() does not)" */
+	return ret; /* expect: ref-leak "also on its failure branch: pm_runtime_get_sync() takes it even when it fails, unlike pm_runtime_resume_and_get()" */
 }
 `;
 

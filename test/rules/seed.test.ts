@@ -39,7 +39,7 @@ describeSeed('control-flow rules on the seed patch', () => {
     const findings = await findingsOf(moduleRefLeak);
     expect(lines(findings)).toContain(223);
     const atExit = findings.find((finding) => finding.line === 223);
-    expect(atExit?.comment).toContain('restart_thread() owns the module reference that local_kernel_thread() took for it');
+    expect(atExit?.comment).toContain('local_kernel_thread() took it for restart_thread()');
     expect(atExit?.comment).toContain('module_put() at line 233');
     expect(atExit?.comment).toContain('do_exit() here never returns');
     expect(atExit?.related.map((related) => related.line)).toEqual(expect.arrayContaining([233, 40]));

@@ -1,5 +1,5 @@
 import { taskStateAssign } from '../../src/rules/task-state-assign.js';
-import { ruleTester } from '../helpers/rule-tester.js';
+import { ruleTester, runRuleCase } from '../helpers/rule-tester.js';
 
 ruleTester(taskStateAssign, {
   valid: [
@@ -195,10 +195,34 @@ ruleTester(taskStateAssign, {
       path: 'kernel/example_idle.c',
       code: `static void example_idle_wait(void)
 {
-	current->state = TASK_UNINTERRUPTIBLE | TASK_NOLOAD; /* expect: task-state-assign "renamed to task_struct::__state" */
+	current->state = TASK_UNINTERRUPTIBLE | TASK_NOLOAD; /* expect: task-state-assign "set_current_state(TASK_UNINTERRUPTIBLE | TASK_NOLOAD)" */
 	schedule();
 }
 `,
     },
   ],
+});
+
+describe('task-state-assign: the note on the v5.14 rename', () => {
+  const twoStores = `static void example_wait(void)
+{
+	current->state = TASK_UNINTERRUPTIBLE;
+	schedule();
+	current->state = TASK_INTERRUPTIBLE;
+	schedule();
+}
+`;
+  const notes = async (date?: string) =>
+    (await runRuleCase(taskStateAssign, { name: 'two stores', path: 'drivers/misc/example_wait.c', code: twoStores, date })).map((finding) =>
+      finding.comment.includes('renamed __state in v5.14'),
+    );
+
+  it('comes once per patch, on the first store, when the patch predates v5.14', async () => {
+    expect(await notes('Wed, 3 Sep 2008 14:57:55 +0400')).toEqual([true, false]);
+  });
+
+  it('is left out of a patch from after v5.14, and of an undated change', async () => {
+    expect(await notes('Mon, 4 Mar 2024 10:00:00 +0000')).toEqual([false, false]);
+    expect(await notes()).toEqual([false, false]);
+  });
 });

@@ -248,7 +248,7 @@ out:
 
 	if (!reprobe)
 		return -ENOMEM;
-	if (!try_module_get(THIS_MODULE)) { /* expect: try-module-get-self info "and then queues work with schedule_delayed_work()" */
+	if (!try_module_get(THIS_MODULE)) { /* expect: try-module-get-self info "and queues work with schedule_delayed_work()" */
 		kfree(reprobe);
 		return -EBUSY;
 	}

@@ -115,7 +115,7 @@ static inline const struct example_ops *example_ops_get(const struct example_ops
       code: `static void example_bind(struct device *dev)
 {
 	if (dev->driver)
-		try_module_get(dev->driver->owner); /* expect: try-module-get-unchecked "example_bind() ignores that" */
+		try_module_get(dev->driver->owner); /* expect: try-module-get-unchecked "example_bind() ignores the result" */
 }
 `,
     },
@@ -148,7 +148,7 @@ static inline const struct example_ops *example_ops_get(const struct example_ops
           path: 'drivers/misc/example_get.c',
           code: `void example_hold(struct example *ex)
 {
-	try_module_get(ex->ops->owner); /* expect: try-module-get-unchecked "drivers/misc/example_put.c:line 3" */
+	try_module_get(ex->ops->owner); /* expect: try-module-get-unchecked "at line 3 of drivers/misc/example_put.c" */
 }
 `,
         },

@@ -80,10 +80,10 @@ function symbolReferenceEvidence(uses: MacroUse[], symbols: string[], stackPoint
       if (functionReferences(use.functionNode, symbol).length === 0) continue;
       const referenceLine = referenceIn(use, symbol);
       const at = referenceLine !== null ? ` (line ${referenceLine})` : '';
-      const onStack = stackPointer && C_STACK_POINTER.test(statementText(use)) ? ` There it moves a stack pointer, and this instruction moves ${stackPointer} by the same amount.` : '';
+      const onStack = stackPointer && C_STACK_POINTER.test(statementText(use)) ? ' on a stack pointer' : '';
       return {
         strength: 3,
-        description: `${use.functionName}() uses it in \`${quotedLine(use)}\` (line ${use.line}) and also refers to ${symbol}${at}, the code this instruction is part of.${onStack}`,
+        description: `${use.functionName}() uses it${onStack} at line ${use.line} and refers to ${symbol}${at}.`,
         related: [
           { file: use.source.file.path, line: use.line, note: `${use.name} used in ${use.functionName}()` },
           ...(referenceLine !== null && referenceLine !== use.line ? [{ file: use.source.file.path, line: referenceLine, note: `${use.functionName}() refers to ${symbol}` }] : []),
@@ -100,7 +100,7 @@ function stackPointerEvidence(uses: MacroUse[], stackPointer: string | null): Co
   if (!use) return null;
   return {
     strength: 2,
-    description: `\`${quotedLine(use)}\`${inFunction(use)} (line ${use.line}) works on a stack pointer with ${use.name}, and this instruction moves ${stackPointer} by the same amount.`,
+    description: `\`${quotedLine(use)}\`${inFunction(use)} (line ${use.line}) moves a stack pointer by ${use.name}, and this instruction moves ${stackPointer} by the same amount.`,
     related: [{ file: use.source.file.path, line: use.line, note: `${use.name} used on a stack pointer` }],
   };
 }
