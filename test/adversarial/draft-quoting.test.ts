@@ -20,7 +20,7 @@ it('quotes every line taken from the patch, and no forged line stands alone', ()
   expect(run.status).toBe(0);
   const draft = run.stdout;
   const body = draft.slice(draft.indexOf('\n\n') + 2);
-  expect(body).toContain('leaks');
+  expect(body).toContain('without freeing');
   expect(body).not.toContain('\r');
   for (const line of body.split('\n')) {
     if (line.includes('forged')) expect(line).toMatch(/^(>|On .* wrote:$)/);
