@@ -269,3 +269,15 @@ export function isField(parent: Node, child: Node, field: string): boolean {
   const fieldNode = parent.childForFieldName(field);
   return fieldNode !== null && fieldNode.id === child.id;
 }
+
+/** Nodes whose children are top-level items (functions, declarations): the file, #if groups, extern "C". */
+export const TOP_LEVEL_CONTAINERS: ReadonlySet<string> = new Set([
+  'translation_unit',
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+  'linkage_specification',
+  'declaration_list',
+]);

@@ -47,7 +47,7 @@
  * Function names come from declarators; for a function whose head was synthesised the name
  * is the heading's, which git may have cut short, and '' for the neutral fragment function.
  */
-import { declaredName } from './c-syntax.js';
+import { declaredName, TOP_LEVEL_CONTAINERS } from './c-syntax.js';
 import type { CFunction, CSource, Define, Node, Tree } from '../model/source.js';
 import type { FileChange, PostImageSegment } from '../model/types.js';
 import { contextForRun, FRAGMENT_FUNCTION, measureRun } from './c-context.js';
@@ -200,18 +200,7 @@ function describeFunction(node: Node, built: ParsedCText): CFunction | null {
  * Where a function definition can sit: the file, #if groups, extern "C" blocks, what the parser
  * could not read, and (a misread #if branch) the top level of another function's body.
  */
-const HOLDS_FUNCTIONS = new Set([
-  'translation_unit',
-  'preproc_if',
-  'preproc_ifdef',
-  'preproc_else',
-  'preproc_elif',
-  'preproc_elifdef',
-  'linkage_specification',
-  'declaration_list',
-  'ERROR',
-  'compound_statement',
-]);
+const HOLDS_FUNCTIONS = new Set([...TOP_LEVEL_CONTAINERS, 'ERROR', 'compound_statement']);
 
 /**
  * The function_definition nodes of a tree, in document order. Only the nodes that can hold one

@@ -11,6 +11,7 @@
  * the analysis overflowed the main thread's stack from about 2,500 levels (nested `if`s).
  */
 import type { Node, Tree } from 'web-tree-sitter';
+import { TOP_LEVEL_CONTAINERS } from './c-syntax.js';
 
 /** The deepest a C syntax tree may nest (levels below the root). Documented in README.md. */
 export const MAX_NESTING_DEPTH = 400;
@@ -53,17 +54,8 @@ export class NestingTooDeepError extends Error {
   }
 }
 
-/** Node types that hold top-level items: a too-deep node is charged to the child of these it sits in. */
-const CONTAINERS = new Set([
-  'translation_unit',
-  'preproc_if',
-  'preproc_ifdef',
-  'preproc_else',
-  'preproc_elif',
-  'preproc_elifdef',
-  'linkage_specification',
-  'declaration_list',
-]);
+/** A too-deep node is charged to the top-level item it sits in (a child of one of TOP_LEVEL_CONTAINERS). */
+const CONTAINERS = TOP_LEVEL_CONTAINERS;
 
 /**
  * The items of `tree` deeper than `limit`, in text order, found without recursion. Subtrees

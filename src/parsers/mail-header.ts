@@ -137,27 +137,14 @@ export function decodeEncodedWords(value: string): string {
   return pieces.join('');
 }
 
-/** unquote_quoted_string: the rest of a "quoted string", backslash escapes resolved. */
-function unquoteQuotedString(text: string, start: number, out: string[]): number {
-  let at = start;
-  while (at < text.length) {
-    const char = text[at++];
-    if (char === '\\') {
-      if (at < text.length) out.push(text[at++]);
-      continue;
-    }
-    if (char === '"') return at;
-    out.push(char);
-  }
-  return at;
-}
-
 /**
- * unquote_comment: a (comment), kept with its parentheses, escapes resolved, nesting allowed.
- * Nesting is counted, not recursed into: a hostile From of 10,000 `(` must not overflow the stack.
+ * git's unquote_quoted_string and unquote_comment: the rest of a "quoted string" (its quotes
+ * dropped) or of a (comment) (kept with its parentheses, nesting allowed), backslash escapes
+ * resolved. Nesting is counted, not recursed into: a hostile From of 10,000 `(` must not
+ * overflow the stack. Returns where the text after it starts.
  */
-function unquoteComment(text: string, start: number, out: string[]): number {
-  out.push('(');
+function unquoteUntilClosed(text: string, start: number, out: string[], kind: 'string' | 'comment'): number {
+  if (kind === 'comment') out.push('(');
   let depth = 1;
   let at = start;
   while (at < text.length) {
@@ -166,8 +153,9 @@ function unquoteComment(text: string, start: number, out: string[]): number {
       if (at < text.length) out.push(text[at++]);
       continue;
     }
-    if (char === '(') depth++;
-    else if (char === ')' && --depth === 0) {
+    if (kind === 'string' && char === '"') return at;
+    if (kind === 'comment' && char === '(') depth++;
+    else if (kind === 'comment' && char === ')' && --depth === 0) {
       out.push(')');
       return at;
     }
@@ -182,8 +170,8 @@ function unquoteQuotedPairs(text: string): string {
   let at = 0;
   while (at < text.length) {
     const char = text[at++];
-    if (char === '"') at = unquoteQuotedString(text, at, out);
-    else if (char === '(') at = unquoteComment(text, at, out);
+    if (char === '"') at = unquoteUntilClosed(text, at, out, 'string');
+    else if (char === '(') at = unquoteUntilClosed(text, at, out, 'comment');
     else out.push(char);
   }
   return out.join('');

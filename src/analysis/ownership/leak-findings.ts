@@ -6,6 +6,7 @@
 import type { RelatedLocation } from '../../model/types.js';
 import type { CSource } from '../../model/source.js';
 import type { Cfg, CfgNode } from '../flow/cfg.js';
+import type { CallEvent } from '../flow/events.js';
 import type { AcquireSite } from './engine.js';
 import { NEGATIVE, ZERO } from '../flow/facts.js';
 import { acquireApi, handOffApi, nameSuggestsCountRelease, nameWords, releaseApi } from './resources.js';
@@ -263,27 +264,38 @@ function holds(container: string, name: string): boolean {
  * (`foo_disable_clocks(priv)`). The engine matches releases by the name of the resource
  * only, so it cannot tell; this says when the finding should not be trusted.
  */
-export function mayBeDroppedThroughContainer({ leak }: LeakInSource): boolean {
+export function mayBeDroppedThroughContainer(found: LeakInSource): boolean {
+  const names = found.leak.site.names;
+  return callOnPathToBlame(found, (call) => {
+    const handOff = handOffApi(call.name);
+    // A drvdata setter only keeps a pointer: it drops nothing.
+    if (handOff?.borrowsOnly) return false;
+    if (handOff !== undefined) {
+      const argument = call.args[handOff.argument];
+      return argument !== undefined && names.some((name) => holds(argument.key, name));
+    }
+    return nameSuggestsCountRelease(call.name) && call.args.some((argument) => names.some((name) => holds(argument.key, name)));
+  });
+}
+
+/**
+ * Whether a call the tables do not know, between the acquire and the place the leak is blamed
+ * on (reachable from one, reaching the other), passes `test`.
+ */
+function callOnPathToBlame({ leak }: LeakInSource, test: (call: CallEvent) => boolean): boolean {
   const blamed = leak.jump ?? leak.exit;
   if (blamed === null) return false;
   const cfg = leak.analysis.cfg;
   const result = acquireResult(cfg, leak.site);
   if (result === null) return false;
-  const names = leak.site.names;
   for (const node of cfg.nodes) {
-    const drops = node.events.some((event) => {
+    if (node.id === result.node.id) continue;
+    const passes = node.events.some((event) => {
       const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
       if (call === null || releaseApi(call.name) !== undefined || acquireApi(call.name) !== undefined) return false;
-      const handOff = handOffApi(call.name);
-      // A drvdata setter only keeps a pointer: it drops nothing.
-      if (handOff?.borrowsOnly) return false;
-      if (handOff !== undefined) {
-        const argument = call.args[handOff.argument];
-        return argument !== undefined && names.some((name) => holds(argument.key, name));
-      }
-      return nameSuggestsCountRelease(call.name) && call.args.some((argument) => names.some((name) => holds(argument.key, name)));
+      return test(call);
     });
-    if (drops && reachable(cfg, result.node.id, node.id) && reachable(cfg, node.id, blamed.id)) return true;
+    if (passes && reachable(cfg, result.node.id, node.id) && reachable(cfg, node.id, blamed.id)) return true;
   }
   return false;
 }
@@ -296,19 +308,6 @@ const TEARDOWN_WORDS = new Set(['close', 'release', 'remove', 'deinit', 'cleanup
  * Such a helper reaches the object through its own arguments or drvdata, which cptlint does not
  * follow, so the exit is not judged.
  */
-export function mayBeDroppedByHelper({ leak }: LeakInSource): boolean {
-  const blamed = leak.jump ?? leak.exit;
-  if (blamed === null) return false;
-  const cfg = leak.analysis.cfg;
-  const result = acquireResult(cfg, leak.site);
-  if (result === null) return false;
-  for (const node of cfg.nodes) {
-    const tears = node.events.some((event) => {
-      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
-      if (call === null || releaseApi(call.name) !== undefined || acquireApi(call.name) !== undefined) return false;
-      return nameSuggestsCountRelease(call.name) || nameWords(call.name).some((word) => TEARDOWN_WORDS.has(word));
-    });
-    if (tears && node.id !== result.node.id && reachable(cfg, result.node.id, node.id) && reachable(cfg, node.id, blamed.id)) return true;
-  }
-  return false;
+export function mayBeDroppedByHelper(found: LeakInSource): boolean {
+  return callOnPathToBlame(found, (call) => nameSuggestsCountRelease(call.name) || nameWords(call.name).some((word) => TEARDOWN_WORDS.has(word)));
 }
