@@ -1,0 +1,227 @@
+import { initTreeSitter, parseC } from '../../src/parsers/treesitter.js';
+import { extractFile, type FileFacts } from '../../src/facts/mine/extract.js';
+import { resolveConventions, resolveNoreturn, resolvePairs } from '../../src/facts/mine/resolve.js';
+
+await initTreeSitter();
+
+function mine(files: Record<string, string>): FileFacts[] {
+  return Object.entries(files).map(([path, text]) => {
+    const tree = parseC(text);
+    try {
+      return extractFile(tree.rootNode, path);
+    } finally {
+      tree.delete();
+    }
+  });
+}
+
+describe('pointer conventions', () => {
+  const files = mine({
+    'mm/slab.c': `void *kzalloc(size_t size, gfp_t flags)
+{
+	void *p = __alloc(size);
+	if (!p)
+		return NULL;
+	return p;
+}
+`,
+    'drivers/base/lookup.c': `struct widget *widget_lookup(const char *name)
+{
+	struct widget *w;
+
+	list_for_each_entry(w, &widgets, node)
+		if (!strcmp(w->name, name))
+			return w;
+	return NULL;
+}
+
+struct widget *widget_create(struct device *dev)
+{
+	struct widget *w = kzalloc(sizeof(*w), GFP_KERNEL);
+
+	if (!w)
+		return ERR_PTR(-ENOMEM);
+	w->dev = dev;
+	return w;
+}
+
+struct widget *devm_widget_create(struct device *dev)
+{
+	return widget_create(dev);
+}
+
+static struct widget *widget_first(void)
+{
+	return widget_lookup("first");
+}
+
+struct widget *widget_get_first(void)
+{
+	struct widget *w = widget_first();
+
+	return w;
+}
+
+struct widget *widget_parent(struct widget *w)
+{
+	return &w->parent;
+}
+
+struct widget *widget_field(struct widget *w)
+{
+	if (w->dead)
+		return ERR_PTR(-ENODEV);
+	return w->other;
+}
+`,
+    'include/linux/widget.h': `#ifdef CONFIG_WIDGET
+struct widget *widget_find(int id);
+#else
+static inline struct widget *widget_find(int id)
+{
+	return ERR_PTR(-ENODEV);
+}
+#endif
+`,
+    'drivers/base/find.c': `struct widget *widget_find(int id)
+{
+	if (id < 0)
+		return NULL;
+	return &widgets[id];
+}
+`,
+  });
+  const conventions = resolveConventions(files);
+
+  it('reads ERR_PTR and NULL returns, and a local tested for NULL as a valid pointer', () => {
+    expect(conventions.get('kzalloc')).toBe('null');
+    expect(conventions.get('widget_lookup')).toBe('null');
+    expect(conventions.get('widget_create')).toBe('err');
+  });
+
+  it('follows calls to a fixpoint, static helpers included', () => {
+    expect(conventions.get('devm_widget_create')).toBe('err');
+    expect(conventions.get('widget_get_first')).toBe('null');
+    expect(conventions.has('widget_first')).toBe(false);
+  });
+
+  it('counts an address as success and leaves an ERR_PTR next to a field undecided', () => {
+    expect(conventions.get('widget_parent')).toBe('ok');
+    expect(conventions.has('widget_field')).toBe(false);
+  });
+
+  it('merges a stub returning ERR_PTR with a real definition returning NULL into both', () => {
+    expect(conventions.get('widget_find')).toBe('both');
+  });
+});
+
+describe('noreturn functions', () => {
+  const files = mine({
+    'include/linux/kernel.h': 'void __noreturn panic(const char *fmt, ...);\n',
+    'kernel/exit.c': `void do_exit_hard(long code)
+{
+	cleanup();
+	panic("exit %ld", code);
+}
+
+void maybe_exit(long code)
+{
+	if (code)
+		panic("exit");
+}
+
+void both_exit(long code)
+{
+	if (code)
+		do_exit_hard(code);
+	else
+		BUG();
+}
+
+void skip_exit(long code)
+{
+	if (code)
+		goto out;
+	panic("no");
+out:
+	cleanup();
+}
+`,
+  });
+  const { declared, derived } = resolveNoreturn(files);
+
+  it('takes __noreturn declarations and derives the functions that end in one on every path', () => {
+    expect([...declared]).toEqual(['panic']);
+    expect(derived.has('do_exit_hard')).toBe(true);
+    expect(derived.has('both_exit')).toBe(true);
+  });
+
+  it('leaves a function with a path that returns', () => {
+    expect(derived.has('maybe_exit')).toBe(false);
+    expect(derived.has('skip_exit')).toBe(false);
+  });
+});
+
+describe('acquire/release pairs', () => {
+  const files = mine({
+    'drivers/base/gadget.c': `/**
+ * gadget_find - look a gadget up
+ * Return: the gadget with its refcount incremented; the caller must call gadget_release() on it.
+ */
+struct gadget *gadget_find(int id)
+{
+	return lookup(id);
+}
+
+void gadget_release(struct gadget *g)
+{
+	kfree(g);
+}
+
+struct gadget *gadget_get(struct gadget *g)
+{
+	kref_get(&g->ref);
+	return g;
+}
+
+void gadget_put(struct gadget *g)
+{
+	kref_put(&g->ref, gadget_free);
+}
+
+int gadget_enable(struct gadget *g)
+{
+	return g->ops->on(g);
+}
+
+void gadget_disable(struct gadget *g)
+{
+	g->ops->off(g);
+}
+
+struct gadget *gadget_lookup_get(int id, struct bus *bus)
+{
+	return gadget_get(find(bus, id));
+}
+
+void gadget_lookup_put(struct gadget *g)
+{
+	gadget_put(g);
+}
+`,
+  });
+  const pairs = resolvePairs(files);
+  const pair = (acquire: string) => pairs.find((p) => p.acquire === acquire);
+
+  it('keeps a pair whose bodies take and drop a reference, with the object returned', () => {
+    expect(pair('gadget_get')).toEqual({ acquire: 'gadget_get', release: 'gadget_put', carrier: 'return', releaseArg: 0, evidence: 'refcount' });
+  });
+
+  it('keeps a wrapper of a kept pair', () => {
+    expect(pair('gadget_lookup_get')?.evidence).toBe('wraps');
+  });
+
+  it('drops a name family with no evidence', () => {
+    expect(pair('gadget_enable')).toBeUndefined();
+  });
+});
