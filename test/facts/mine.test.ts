@@ -1,12 +1,13 @@
 import { initTreeSitter, parseC } from '../../src/parsers/treesitter.js';
 import { extractFile, type FileFacts } from '../../src/facts/mine/extract.js';
+import { blankAnnotations } from '../../src/facts/mine/mine.js';
 import { resolveConventions, resolveNoreturn, resolvePairs } from '../../src/facts/mine/resolve.js';
 
 await initTreeSitter();
 
 function mine(files: Record<string, string>): FileFacts[] {
   return Object.entries(files).map(([path, text]) => {
-    const tree = parseC(text);
+    const tree = parseC(blankAnnotations(text));
     try {
       return extractFile(tree.rootNode, path);
     } finally {
@@ -33,6 +34,18 @@ describe('pointer conventions', () => {
 		if (!strcmp(w->name, name))
 			return w;
 	return NULL;
+}
+
+struct widget *widget_by_type(int type)
+{
+	struct widget *w = NULL;
+
+	list_for_each_entry(w, &widgets, node) {
+		if (w->type != type)
+			continue;
+		return w;
+	}
+	return ERR_PTR(-ENODEV);
 }
 
 struct widget *widget_create(struct device *dev)
@@ -83,6 +96,37 @@ static inline struct widget *widget_find(int id)
 }
 #endif
 `,
+    'include/linux/widget_alias.h': `#define widget_create_named(dev, name) \\
+	widget_create(dev)
+`,
+    'lib/iomap.c': `void __iomem *widget_iomap(struct widget *w)
+{
+	if (!w->res)
+		return IOMEM_ERR_PTR(-EINVAL);
+	return widget_create_named(w->dev, "io");
+}
+`,
+    'fs/widget_open.c': `struct widget *widget_open(struct device *dev)
+{
+	struct widget *w = widget_create(dev);
+
+	if (!IS_ERR(w)) {
+		int error = widget_start(w);
+		if (error)
+			w = ERR_PTR(error);
+	}
+	return w;
+}
+
+struct widget *widget_pick(struct device *dev)
+{
+	struct widget *w = NULL;
+
+	w = widget_create(dev);
+	dev_dbg(dev, "widget %p\\n", w);
+	return w;
+}
+`,
     'drivers/base/find.c': `struct widget *widget_find(int id)
 {
 	if (id < 0)
@@ -99,10 +143,23 @@ static inline struct widget *widget_find(int id)
     expect(conventions.get('widget_create')).toBe('err');
   });
 
+  it('takes a list cursor returned inside its loop for the entry found, whatever it was initialised to', () => {
+    expect(conventions.get('widget_by_type')).toBe('err');
+  });
+
   it('follows calls to a fixpoint, static helpers included', () => {
     expect(conventions.get('devm_widget_create')).toBe('err');
     expect(conventions.get('widget_get_first')).toBe('null');
     expect(conventions.has('widget_first')).toBe(false);
+  });
+
+  it('follows a macro that is a call by another name, and reads IOMEM_ERR_PTR', () => {
+    expect(conventions.get('widget_iomap')).toBe('err');
+  });
+
+  it('does not take a success guard !IS_ERR() for a handled error, nor an overwritten NULL initialiser for a return', () => {
+    expect(conventions.get('widget_open')).toBe('err');
+    expect(conventions.get('widget_pick')).toBe('err');
   });
 
   it('counts an address as success and leaves an ERR_PTR next to a field undecided', () => {
@@ -199,6 +256,31 @@ void gadget_disable(struct gadget *g)
 	g->ops->off(g);
 }
 
+int gadget_cmd_enable(struct gadget *g)
+{
+	mutex_lock(&g->lock);
+	g->on = true;
+	mutex_unlock(&g->lock);
+	return 0;
+}
+
+void gadget_cmd_disable(struct gadget *g)
+{
+	mutex_lock(&g->lock);
+	g->on = false;
+	mutex_unlock(&g->lock);
+}
+
+void gadget_bus_lock(struct gadget *g)
+{
+	mutex_lock(&g->bus_lock);
+}
+
+void gadget_bus_unlock(struct gadget *g)
+{
+	mutex_unlock(&g->bus_lock);
+}
+
 struct gadget *gadget_lookup_get(int id, struct bus *bus)
 {
 	return gadget_get(find(bus, id));
@@ -223,5 +305,10 @@ void gadget_lookup_put(struct gadget *g)
 
   it('drops a name family with no evidence', () => {
     expect(pair('gadget_enable')).toBeUndefined();
+  });
+
+  it('keeps a lock pair only when the acquire returns holding the lock', () => {
+    expect(pair('gadget_bus_lock')).toEqual({ acquire: 'gadget_bus_lock', release: 'gadget_bus_unlock', carrier: 0, releaseArg: 0, evidence: 'lock' });
+    expect(pair('gadget_cmd_enable')).toBeUndefined();
   });
 });

@@ -49,9 +49,16 @@ export interface DeclarationRecord {
   declaredNoreturn: boolean;
 }
 
+/** `#define kmalloc_track_caller(size, flags) __kmalloc_track_caller(size, flags, _RET_IP_)`: a call by another name. */
+export interface MacroAlias {
+  name: string;
+  target: string;
+}
+
 export interface FileFacts {
   functions: FunctionRecord[];
   declarations: DeclarationRecord[];
+  macros: MacroAlias[];
 }
 
 const NORETURN_WORD = /\b(?:__noreturn|_Noreturn|noreturn|__noreturn__)\b/;
@@ -70,7 +77,7 @@ const OK_MACROS = new Set([
   'kobj_to_dev',
   'to_platform_device',
 ]);
-const ERR_CALLS = new Set(['ERR_PTR', 'ERR_CAST']);
+const ERR_CALLS = new Set(['ERR_PTR', 'ERR_CAST', 'IOMEM_ERR_PTR']);
 /** Names whose suffix can make them one half of a pair: their bodies' calls are kept. */
 export const PAIR_SUFFIXES = [
   ['get', 'put'],
@@ -139,7 +146,8 @@ function testsNull(condition: string, v: string): boolean {
 
 function testsErr(condition: string, v: string): boolean {
   const e = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`IS_ERR(?:_OR_NULL)?\\(${e}\\)`).test(condition);
+  // `!IS_ERR(p)` guards the success path: it does not handle the error.
+  return new RegExp(`(?<!!)IS_ERR(?:_OR_NULL)?\\(${e}\\)`).test(condition);
 }
 
 /** Is `v` truth-tested as the whole condition (`if (v)`, `if (v && ...)`, `if (v != NULL)`)? */
@@ -167,6 +175,8 @@ function enclosingConditions(node: Node, body: Node): { condition: string; inThe
 
 interface LocalInfo {
   sources: Node[];
+  /** The initialiser, when there is one (`T *p = NULL`). */
+  init: Node | null;
   addressTaken: boolean;
   /** The cursor of a for_each macro (list_for_each_entry(pos, ...)): a valid pointer inside the loop. */
   cursor: boolean;
@@ -174,7 +184,7 @@ interface LocalInfo {
 
 class BodyReader {
   private locals: Map<string, LocalInfo> | null = null;
-  private conditions: string[] | null = null;
+  private conditions: { condition: string; returned: string[]; assigned: string[] }[] | null = null;
 
   constructor(
     private readonly body: Node,
@@ -191,9 +201,12 @@ class BodyReader {
         let nameNode: Node | null = declarator.type === 'init_declarator' ? declarator.childForFieldName('declarator') : declarator;
         while (nameNode && nameNode.type !== 'identifier') nameNode = nameNode.childForFieldName('declarator');
         if (!nameNode) continue;
-        const info = locals.get(nameNode.text) ?? { sources: [], addressTaken: false, cursor: false };
+        const info = locals.get(nameNode.text) ?? { sources: [], init: null, addressTaken: false, cursor: false };
         const value = declarator.type === 'init_declarator' ? declarator.childForFieldName('value') : null;
-        if (value) info.sources.push(value);
+        if (value) {
+          info.sources.push(value);
+          info.init = value;
+        }
         locals.set(nameNode.text, info);
       }
     }
@@ -203,6 +216,20 @@ class BodyReader {
       const right = assignment.childForFieldName('right');
       if (!left || !right || left.type !== 'identifier') continue;
       locals.get(left.text)?.sources.push(right);
+    }
+    // `T *p = NULL; ... p = f(...);` with the store a statement of the body itself, before any
+    // return: the initialiser never reaches a return.
+    const firstReturn = this.body.descendantsOfType('return_statement')[0]?.startIndex ?? Number.MAX_SAFE_INTEGER;
+    for (const statement of this.body.namedChildren) {
+      if (!statement || statement.type !== 'expression_statement' || statement.startIndex > firstReturn) continue;
+      const expression = statement.namedChild(0);
+      if (expression?.type !== 'assignment_expression' || expression.childForFieldName('operator')?.text !== '=') continue;
+      const left = expression.childForFieldName('left');
+      const info = left?.type === 'identifier' ? locals.get(left.text) : undefined;
+      if (info?.init) {
+        info.sources = info.sources.filter((source) => source.id !== info.init?.id);
+        info.init = null;
+      }
     }
     for (const call of this.body.descendantsOfType('call_expression')) {
       if (!call || !/for_each/.test(calleeOf(call) ?? '')) continue;
@@ -224,12 +251,31 @@ class BodyReader {
     return locals;
   }
 
-  private conditionsOf(): string[] {
+  /**
+   * The tests that end a path: an if whose branch returns something other than the tested
+   * value (`if (!p) return -ENOMEM;`, `if (IS_ERR(p)) return ERR_CAST(p);`), or replaces it
+   * (`if (!p) p = ERR_PTR(-ENODEV);`). A test whose
+   * branch jumps to a label (`goto out`, where `out:` may return p itself) is not one.
+   */
+  private conditionsOf(): { condition: string; returned: string[]; assigned: string[] }[] {
     if (this.conditions) return this.conditions;
     this.conditions = [];
-    for (const statement of this.body.descendantsOfType(['if_statement', 'while_statement', 'conditional_expression'])) {
+    for (const statement of this.body.descendantsOfType('if_statement')) {
       const condition = statement?.childForFieldName('condition');
-      if (condition) this.conditions.push(compact(`(${condition.text})`));
+      const consequence = statement?.childForFieldName('consequence');
+      if (!condition || !consequence) continue;
+      const returns = consequence.type === 'return_statement' ? [consequence] : consequence.descendantsOfType('return_statement');
+      // `if (!chan) chan = ERR_PTR(-ENODEV);`: the branch replaces the value it tested.
+      const assigned = consequence.descendantsOfType('assignment_expression').flatMap((found) => {
+        const left = found?.childForFieldName('left');
+        return left?.type === 'identifier' && found?.childForFieldName('operator')?.text === '=' ? [left.text] : [];
+      });
+      if (returns.length === 0 && assigned.length === 0) continue;
+      this.conditions.push({
+        condition: compact(`(${condition.text})`),
+        returned: returns.map((found) => (found?.namedChild(0) ? compact(stripParens(found.namedChild(0) as Node).text) : '')),
+        assigned,
+      });
     }
     return this.conditions;
   }
@@ -311,14 +357,13 @@ class BodyReader {
     if (local.addressTaken || depth <= 0) return [{ k: 'unknown' }];
     // A loop cursor returned from inside its loop: the entry found. After the loop it would be
     // the head's container, but kernel code returns it from inside (or tests a flag).
-    if (local.cursor && local.sources.length === 0) return at && this.insideLoopOf(at, name) ? [{ k: 'ok' }] : [{ k: 'unknown' }];
-    const conditions = this.conditionsOf();
-    const nullTested = conditions.some((c) => testsNull(c, name));
-    const errTested = conditions.some((c) => testsErr(c, name));
+    if (local.cursor) return at && this.insideLoopOf(at, name) ? [{ k: 'ok' }] : [{ k: 'unknown' }];
+    const conditions = this.conditionsOf().filter((c) => c.assigned.includes(name) || (c.returned.length > 0 && !c.returned.includes(name)));
+    const nullTested = conditions.some((c) => testsNull(c.condition, name));
+    const errTested = conditions.some((c) => testsErr(c.condition, name));
     return this.sourceValues(local, depth).flatMap((value): ReturnValue[] => {
       if (value.k === 'call') return [{ ...value, dropNull: value.dropNull || nullTested, dropErr: value.dropErr || errTested }];
       if (value.k === 'null' && nullTested) return [];
-      if (value.k === 'err' && errTested) return [];
       if ((value.k === 'opaque' || value.k === 'unknown') && nullTested && errTested) return [{ k: 'ok' }];
       if (value.k === 'opaque' && nullTested) return [{ k: 'ok' }];
       return [value];
@@ -416,6 +461,7 @@ function topLevelItems(root: Node): Node[] {
       switch (child.type) {
         case 'function_definition':
         case 'declaration':
+        case 'preproc_function_def':
           items.push(child);
           break;
         case 'preproc_if':
@@ -462,7 +508,14 @@ function headText(node: Node, fd: Node): string {
 export function extractFile(root: Node, file: string): FileFacts {
   const functions: FunctionRecord[] = [];
   const declarations: DeclarationRecord[] = [];
+  const macros: MacroAlias[] = [];
   for (const item of topLevelItems(root)) {
+    if (item.type === 'preproc_function_def') {
+      const name = item.childForFieldName('name')?.text;
+      const target = aliasTarget(item.childForFieldName('value')?.text ?? '');
+      if (name && target && target !== name) macros.push({ name, target });
+      continue;
+    }
     if (item.type === 'declaration') {
       for (const declarator of item.childrenForFieldName('declarator')) {
         const found = functionDeclaratorOf(declarator);
@@ -510,7 +563,28 @@ export function extractFile(root: Node, file: string): FileFacts {
       doc: wantsCalls ? docBefore(item) : '',
     });
   }
-  return { functions, declarations };
+  return { functions, declarations, macros };
+}
+
+/** The callee of a macro body that is one call and nothing else: `f(a, b)`, `(f(a))`. */
+function aliasTarget(body: string): string | null {
+  let text = body.replace(/\\\n/g, ' ').trim();
+  while (text.startsWith('(') && closingParen(text, 0) === text.length - 1) text = text.slice(1, -1).trim();
+  const match = /^([A-Za-z_]\w*)\s*\(/.exec(text);
+  if (!match) return null;
+  return closingParen(text, match[0].length - 1) === text.length - 1 ? match[1] : null;
+}
+
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i += 1) {
+    if (text[i] === '(') depth += 1;
+    else if (text[i] === ')') {
+      depth -= 1;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
 }
 
 /**

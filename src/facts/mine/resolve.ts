@@ -28,6 +28,8 @@ function keyOf(record: FunctionRecord): string {
 interface Index {
   /** Definitions by key. */
   byKey: Map<string, FunctionRecord[]>;
+  /** Macros that are another call by a new name, when every #define of the name agrees. */
+  aliases: Map<string, string>;
   /** Every defined name (any file), to resolve calls. */
   definedNames: Set<string>;
 }
@@ -35,6 +37,16 @@ interface Index {
 function buildIndex(files: FileFacts[]): Index {
   const byKey = new Map<string, FunctionRecord[]>();
   const definedNames = new Set<string>();
+  const targets = new Map<string, Set<string>>();
+  for (const file of files) {
+    for (const macro of file.macros ?? []) {
+      const set = targets.get(macro.name) ?? new Set<string>();
+      set.add(macro.target);
+      targets.set(macro.name, set);
+    }
+  }
+  const aliases = new Map<string, string>();
+  for (const [name, set] of targets) if (set.size === 1) aliases.set(name, [...set][0]);
   for (const file of files) {
     for (const record of file.functions) {
       const key = keyOf(record);
@@ -44,14 +56,21 @@ function buildIndex(files: FileFacts[]): Index {
       definedNames.add(record.name);
     }
   }
-  return { byKey, definedNames };
+  return { byKey, aliases, definedNames };
 }
 
 /** The key a call of `name` from `file` means: the file's own static function first. */
 function calleeKey(index: Index, file: string, name: string): string | null {
-  const local = `${file}#${name}`;
-  if (index.byKey.has(local)) return local;
-  return index.byKey.has(name) ? name : null;
+  let current = name;
+  for (let hops = 0; hops < 5; hops += 1) {
+    const local = `${file}#${current}`;
+    if (index.byKey.has(local)) return local;
+    if (index.byKey.has(current)) return current;
+    const next = index.aliases.get(current);
+    if (next === undefined) return null;
+    current = next;
+  }
+  return null;
 }
 
 /**
@@ -168,32 +187,37 @@ export interface NoreturnFacts {
 
 export function resolveNoreturn(files: FileFacts[]): NoreturnFacts {
   const index = buildIndex(files);
-  const declared = new Set<string>();
+  const declaredSomewhere = new Set<string>();
   for (const file of files) {
-    for (const declaration of file.declarations) if (declaration.declaredNoreturn) declared.add(declaration.name);
-    for (const record of file.functions) if (record.declaredNoreturn && isPublished(record)) declared.add(record.name);
+    for (const declaration of file.declarations) if (declaration.declaredNoreturn) declaredSomewhere.add(declaration.name);
+    for (const record of file.functions) if (record.declaredNoreturn) declaredSomewhere.add(isPublished(record) ? record.name : keyOf(record));
   }
-  const noreturn = new Set<string>([...declared, ...NORETURN_MACROS]);
+  const noreturn = new Set<string>(NORETURN_MACROS);
+  const declared = new Set<string>();
   const derived = new Set<string>();
+  // A name is noreturn when every definition of it is: declared so itself, or ending each path
+  // in a noreturn call. A declaration alone (no definition seen) is taken at its word. So
+  // sparc's noreturn die_if_kernel() does not make mips's, which returns, noreturn.
   let changed = true;
   while (changed) {
     changed = false;
-    for (const [key, records] of index.byKey) {
+    for (const key of new Set([...index.byKey.keys(), ...declaredSomewhere])) {
       if (noreturn.has(key)) continue;
-      // Every definition of the name must end in a noreturn call on every path.
+      const records = index.byKey.get(key) ?? [];
+      const isDeclared = declaredSomewhere.has(key);
       const all = records.every(
         (record) =>
-          record.termination !== null &&
-          evaluate(record.termination, (name) => {
-            const callee = calleeKey(index, record.file, name) ?? name;
-            return noreturn.has(callee);
-          }),
+          (isDeclared && record.declaredNoreturn) ||
+          (record.termination !== null &&
+            evaluate(record.termination, (name) => {
+              const callee = calleeKey(index, record.file, name) ?? name;
+              return noreturn.has(callee);
+            })),
       );
-      if (all) {
-        noreturn.add(key);
-        if (!key.includes('#')) derived.add(key);
-        changed = true;
-      }
+      if (!all || (records.length === 0 && !isDeclared)) continue;
+      noreturn.add(key);
+      if (!key.includes('#')) (isDeclared ? declared : derived).add(key);
+      changed = true;
     }
   }
   return { declared, derived };
@@ -254,8 +278,16 @@ export function resolvePairs(files: FileFacts[]): PairFact[] {
     if (docs.includes(`${releaseName}(`) || (docs !== '' && DOC_PHRASES.test(docs) && /\bReturns?\b|@return|\bReturn:/i.test(docs))) return 'doc';
     const acquireCalls = new Set(acquire.flatMap((record) => record.calls));
     const releaseCalls = new Set(release.flatMap((record) => record.calls));
+    // The bodies do the two halves of one kind: the acquire takes (a reference, memory, a lock)
+    // and the release gives back and takes nothing of that kind. A lock acquire also releases
+    // no lock (it returns holding it). Functions that take and drop a lock, or allocate and free
+    // a buffer, inside each of their bodies (a command sent both ways) are no evidence.
     for (const evidence of BODY_EVIDENCE) {
-      if ([...acquireCalls].some((call) => evidence.acquire.test(call)) && [...releaseCalls].some((call) => evidence.release.test(call))) return evidence.kind;
+      const takes = [...acquireCalls].some((call) => evidence.acquire.test(call));
+      const gives = [...releaseCalls].some((call) => evidence.release.test(call));
+      const releaseTakes = [...releaseCalls].some((call) => evidence.acquire.test(call));
+      const acquireGives = evidence.kind === 'lock' && [...acquireCalls].some((call) => evidence.release.test(call));
+      if (takes && gives && !releaseTakes && !acquireGives) return evidence.kind;
     }
     for (const call of acquireCalls) {
       const inner = keptAcquires.get(call);
