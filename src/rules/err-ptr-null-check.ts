@@ -398,7 +398,7 @@ export const errPtrNullCheck: Rule = {
     example: 'base = devm_ioremap_resource(&pdev->dev, res);\nif (!base)\n\treturn -ENOMEM;',
     useInstead: 'base = devm_ioremap_resource(&pdev->dev, res);\nif (IS_ERR(base))\n\treturn PTR_ERR(base);',
     limits:
-      'Knows the failure style of the APIs in its table (src/analysis/return-styles.ts) and of none else; _optional getters that return NULL when the thing is absent and an ERR_PTR() on error are left alone, as is IS_ERR_OR_NULL(). ' +
+      'Knows the failure style of the APIs in its table (src/analysis/return-styles.ts) and of the functions whose returns in the Linux 6.1 tree show it (data/kernel-facts.json, from `npm run facts`): a function of another release, or one the tree cannot decide (a return through a function pointer, a field next to an ERR_PTR()), is not known. _optional getters that return NULL when the thing is absent and an ERR_PTR() on error are left alone, as is IS_ERR_OR_NULL() (unless PTR_ERR() of a NULL API\'s result follows it). ' +
       'Follows a value stored in a variable or a field (`p = f()`, `T *p = f()`, `priv->base = f()`) within one function, up to the next store to it, and not through copies to other variables or helper functions. ' +
       'Stays quiet when the function also tests the value the right way anywhere. A plain `if (p)` after an ERR_PTR() API is not reported, nor a test through a cast (`!(void *)p`). ' +
       'A file is read only when the lines the patch shows spell a store from the table and a wrong-looking test of the same expression, or a table call tested directly.',

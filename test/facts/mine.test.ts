@@ -48,6 +48,44 @@ struct widget *widget_by_type(int type)
 	return ERR_PTR(-ENODEV);
 }
 
+struct widget *widget_first_busy(struct bus *bus)
+{
+	struct widget *w = NULL;
+
+	if (list_empty(&bus->widgets))
+		goto out;
+	w = list_first_entry(&bus->widgets, struct widget, node);
+out:
+	return w;
+}
+
+struct widget *widget_pick_free(struct bus *bus)
+{
+	struct widget *w = NULL;
+	int i;
+
+	for (i = 0; i < bus->count; i++) {
+		if (w == NULL) {
+			if (bus->slots[i].free)
+				w = &bus->slots[i];
+		}
+	}
+	return w;
+}
+
+struct widget *widget_by_name(const char *name)
+{
+	struct widget *w;
+
+	list_for_each_entry(w, &widgets, node) {
+		if (!strcmp(w->name, name))
+			goto out;
+	}
+	w = NULL;
+out:
+	return w;
+}
+
 struct widget *widget_create(struct device *dev)
 {
 	struct widget *w = kzalloc(sizeof(*w), GFP_KERNEL);
@@ -143,8 +181,14 @@ struct widget *widget_pick(struct device *dev)
     expect(conventions.get('widget_create')).toBe('err');
   });
 
+  it('keeps a NULL initialiser that a goto or a conditional store lets through', () => {
+    expect(conventions.get('widget_first_busy')).toBe('null');
+    expect(conventions.get('widget_pick_free')).toBe('null');
+  });
+
   it('takes a list cursor returned inside its loop for the entry found, whatever it was initialised to', () => {
     expect(conventions.get('widget_by_type')).toBe('err');
+    expect(conventions.has('widget_by_name')).toBe(false);
   });
 
   it('follows calls to a fixpoint, static helpers included', () => {
@@ -175,6 +219,19 @@ struct widget *widget_pick(struct device *dev)
 describe('noreturn functions', () => {
   const files = mine({
     'include/linux/kernel.h': 'void __noreturn panic(const char *fmt, ...);\n',
+    'include/linux/decode.h': `static inline int decode_level(u64 *out, u64 in)
+{
+#define LEVEL(b, v) do { if ((in & b) == v) { *out = in >> b; return b; } } while (0)
+	LEVEL(1, 0);
+	BUG();
+#undef LEVEL
+}
+
+static inline void decode_fail(void)
+{
+	BUG();
+}
+`,
     'kernel/exit.c': `void do_exit_hard(long code)
 {
 	cleanup();
@@ -211,11 +268,13 @@ out:
     expect([...declared]).toEqual(['panic']);
     expect(derived.has('do_exit_hard')).toBe(true);
     expect(derived.has('both_exit')).toBe(true);
+    expect(derived.has('decode_fail')).toBe(true);
   });
 
   it('leaves a function with a path that returns', () => {
     expect(derived.has('maybe_exit')).toBe(false);
     expect(derived.has('skip_exit')).toBe(false);
+    expect(derived.has('decode_level')).toBe(false);
   });
 });
 
@@ -281,6 +340,17 @@ void gadget_bus_unlock(struct gadget *g)
 	mutex_unlock(&g->bus_lock);
 }
 
+int gadget_buf_alloc(struct gadget *g, int size, struct gadget_buf *buf)
+{
+	buf->data = kzalloc(size, GFP_KERNEL);
+	return buf->data ? 0 : -ENOMEM;
+}
+
+void gadget_buf_free(struct gadget *g, struct gadget_buf *buf)
+{
+	kfree(buf->data);
+}
+
 struct gadget *gadget_lookup_get(int id, struct bus *bus)
 {
 	return gadget_get(find(bus, id));
@@ -305,6 +375,10 @@ void gadget_lookup_put(struct gadget *g)
 
   it('drops a name family with no evidence', () => {
     expect(pair('gadget_enable')).toBeUndefined();
+  });
+
+  it('takes the argument of the type the pair is named after as the carrier', () => {
+    expect(pair('gadget_buf_alloc')).toMatchObject({ release: 'gadget_buf_free', carrier: 2, releaseArg: 1, evidence: 'memory' });
   });
 
   it('keeps a lock pair only when the acquire returns holding the lock', () => {

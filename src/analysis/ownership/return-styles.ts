@@ -422,7 +422,6 @@ const EITHER_APIS: ReturnStyle[] = styles('err-ptr-or-null', [
 
 const REGULATOR_STUB = 'the !CONFIG_REGULATOR stubs return NULL, a dummy handle the other regulator calls accept';
 const PINCTRL_STUB = 'the !CONFIG_PINCTRL stubs return NULL, a dummy handle the other pinctrl calls accept';
-const RESET_STUB = "the !CONFIG_RESET_CONTROLLER __reset_control_get() returns NULL only when its optional argument is set, and these getters pass false";
 const NOT_PLACED = 'the miner reports a NULL it could not place (left for a closer look; the table keeps the documented contract)';
 
 /** Why the mined facts see both NULL and ERR_PTR() where the table names one style (see `treeBoth`). */
@@ -441,21 +440,6 @@ const TREE_BOTH: Record<string, string> = {
   get_phy_device: 'the !CONFIG_PHYLIB stub returns NULL; a driver that calls it depends on PHYLIB',
   memremap: NOT_PLACED,
   devm_memremap: NOT_PLACED,
-  ...Object.fromEntries(
-    [
-      'reset_control_get_exclusive',
-      'reset_control_get_shared',
-      'of_reset_control_get',
-      'devm_reset_control_get',
-      'devm_reset_control_get_exclusive',
-      'devm_reset_control_get_shared',
-      'devm_reset_control_get_by_index',
-      'devm_reset_control_get_exclusive_by_index',
-      'devm_reset_control_get_shared_by_index',
-      'devm_reset_control_array_get_exclusive',
-      'devm_reset_control_array_get_shared',
-    ].map((name) => [name, RESET_STUB]),
-  ),
 };
 
 /** Every API of the table; a name appears once (see the test of the table). */

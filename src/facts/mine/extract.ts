@@ -219,7 +219,11 @@ class BodyReader {
     }
     // `T *p = NULL; ... p = f(...);` with the store a statement of the body itself, before any
     // return: the initialiser never reaches a return.
-    const firstReturn = this.body.descendantsOfType('return_statement')[0]?.startIndex ?? Number.MAX_SAFE_INTEGER;
+    // A goto before the store may jump past it to a label that returns: then the initialiser does reach a return.
+    const firstReturn = Math.min(
+      this.body.descendantsOfType('return_statement')[0]?.startIndex ?? Number.MAX_SAFE_INTEGER,
+      this.body.descendantsOfType('goto_statement')[0]?.startIndex ?? Number.MAX_SAFE_INTEGER,
+    );
     for (const statement of this.body.namedChildren) {
       if (!statement || statement.type !== 'expression_statement' || statement.startIndex > firstReturn) continue;
       const expression = statement.namedChild(0);
@@ -266,10 +270,7 @@ class BodyReader {
       if (!condition || !consequence) continue;
       const returns = consequence.type === 'return_statement' ? [consequence] : consequence.descendantsOfType('return_statement');
       // `if (!chan) chan = ERR_PTR(-ENODEV);`: the branch replaces the value it tested.
-      const assigned = consequence.descendantsOfType('assignment_expression').flatMap((found) => {
-        const left = found?.childForFieldName('left');
-        return left?.type === 'identifier' && found?.childForFieldName('operator')?.text === '=' ? [left.text] : [];
-      });
+      const assigned = alwaysAssigned(consequence);
       if (returns.length === 0 && assigned.length === 0) continue;
       this.conditions.push({
         condition: compact(`(${condition.text})`),
@@ -370,14 +371,19 @@ class BodyReader {
     });
   }
 
-  /** Is `at` inside the statement a for_each macro over `cursor` runs? */
+  /**
+   * Is `at` inside the statement a for_each macro over `cursor` runs? tree-sitter reads
+   * `list_for_each_entry(pos, ...) stmt` as a call whose statement follows it: `at` must lie in
+   * that next statement (after the loop the cursor is the list head's container, or NULL).
+   */
   private insideLoopOf(at: Node, cursor: string): boolean {
-    // tree-sitter reads `list_for_each_entry(pos, ...) stmt` as a call followed by stmt, or a
-    // call whose statement follows it in an ERROR: take any for_each call before `at` in the body.
     for (const call of this.body.descendantsOfType('call_expression')) {
       if (!call || call.startIndex > at.startIndex) break;
       if (!/for_each/.test(calleeOf(call) ?? '')) continue;
-      if (call.childForFieldName('arguments')?.namedChild(0)?.text === cursor) return true;
+      if (call.childForFieldName('arguments')?.namedChild(0)?.text !== cursor) continue;
+      const statement = call.parent?.type === 'expression_statement' ? call.parent : call;
+      const loopBody = statement.nextNamedSibling;
+      if (loopBody && loopBody.startIndex <= at.startIndex && at.endIndex <= loopBody.endIndex) return true;
     }
     return false;
   }
@@ -386,6 +392,37 @@ class BodyReader {
     if (local.sources.length === 0) return [{ k: 'unknown' }];
     return local.sources.flatMap((source) => this.valuesOf(source, depth - 1, null));
   }
+}
+
+/**
+ * The locals a statement always stores to: a store of its own, or one made by both branches of
+ * an if/else (`if (!chan) { if (empty) chan = ERR_PTR(-EPROBE_DEFER); else chan = ERR_PTR(-ENODEV); }`).
+ */
+function alwaysAssigned(statement: Node | null): string[] {
+  if (!statement) return [];
+  switch (statement.type) {
+    case 'compound_statement':
+      return statement.namedChildren.flatMap((child) => alwaysAssigned(child));
+    case 'expression_statement': {
+      const found = statement.namedChild(0);
+      const left = found?.type === 'assignment_expression' ? found.childForFieldName('left') : null;
+      return left?.type === 'identifier' && found?.childForFieldName('operator')?.text === '=' ? [left.text] : [];
+    }
+    case 'if_statement': {
+      const alternative = statement.childForFieldName('alternative');
+      if (!alternative) return [];
+      const elseBody = alternative.type === 'else_clause' ? alternative.namedChild(0) : alternative;
+      const inThen = alwaysAssigned(statement.childForFieldName('consequence'));
+      const inElse = new Set(alwaysAssigned(elseBody));
+      return inThen.filter((name) => inElse.has(name));
+    }
+    default:
+      return [];
+  }
+}
+
+function withoutCommentsAndStrings(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, ' ');
 }
 
 /** The termination formula of a statement. */
@@ -558,7 +595,9 @@ export function extractFile(root: Node, file: string): FileFacts {
       params: types,
       returns,
       declaredNoreturn: NORETURN_WORD.test(headText(item, found.fd)),
-      termination: returnStatements.length === 0 ? terminationWithLabels(body) : null,
+      // A `return` the tree does not show as a statement (inside a #define in the body, expanded
+      // by a macro call) still returns: only bodies without the word are read for termination.
+      termination: returnStatements.length === 0 && !/\breturn\b/.test(withoutCommentsAndStrings(body.text)) ? terminationWithLabels(body) : null,
       calls: wantsCalls ? [...new Set(body.descendantsOfType('call_expression').flatMap((call) => (call ? [calleeOf(call) ?? ''] : [])))].filter(Boolean) : [],
       doc: wantsCalls ? docBefore(item) : '',
     });

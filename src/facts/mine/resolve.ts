@@ -326,11 +326,23 @@ function carrierOf(acquire: FunctionRecord, release: FunctionRecord): { carrier:
     const at = releaseTypes.indexOf(returned);
     if (at >= 0 && returned !== 'void') return { carrier: 'return', releaseArg: at };
   }
+  const matches: { carrier: number; releaseArg: number; type: string }[] = [];
   for (let i = 0; i < acquire.params.length; i += 1) {
     const type = pointee(acquire.params[i]);
     if (!acquire.params[i].includes('*') || type === 'void') continue;
     const at = releaseTypes.indexOf(type);
-    if (at >= 0) return { carrier: i, releaseArg: at };
+    if (at >= 0) matches.push({ carrier: i, releaseArg: at, type });
   }
-  return null;
+  if (matches.length === 0) return null;
+  // mlx4_bf_alloc(dev, bf, node) / mlx4_bf_free(dev, bf): the object is the argument of the
+  // type the pair is named after (struct mlx4_bf), else the last one both share (the context,
+  // the device or the driver's private data, comes first).
+  const stem = stemOf(acquire.name);
+  const chosen = matches.find((match) => match.type.replace(/^(?:struct|union) /, '') === stem) ?? matches[matches.length - 1];
+  return { carrier: chosen.carrier, releaseArg: chosen.releaseArg };
+}
+
+function stemOf(name: string): string {
+  for (const [get] of PAIR_SUFFIXES) if (name.endsWith(`_${get}`)) return name.slice(0, -get.length - 1);
+  return name;
 }
