@@ -86,6 +86,31 @@ out:
 	return w;
 }
 
+struct widget *widget_active(struct bus *bus)
+{
+	struct widget *w = NULL;
+
+	if (!bus->up)
+		goto unlock;
+	w = bus->first;
+	if (!w)
+		w = bus->last;
+unlock:
+	return w;
+}
+
+struct widget *widget_named(struct bus *bus, const char *name)
+{
+	struct widget *found = NULL, *w;
+
+	list_for_each_entry(w, &bus->widgets, node)
+		if (!strcmp(w->name, name))
+			found = w;
+	if (!found)
+		return ERR_PTR(-ENOENT);
+	return found;
+}
+
 struct widget *widget_create(struct device *dev)
 {
 	struct widget *w = kzalloc(sizeof(*w), GFP_KERNEL);
@@ -188,6 +213,8 @@ struct widget *widget_pick(struct device *dev)
 
   it('takes a list cursor returned inside its loop for the entry found, whatever it was initialised to', () => {
     expect(conventions.get('widget_by_type')).toBe('err');
+    expect(conventions.get('widget_named')).toBe('err');
+    expect(conventions.get('widget_active')).toBe('null');
     expect(conventions.has('widget_by_name')).toBe(false);
   });
 

@@ -439,6 +439,7 @@ const TREE_BOTH: Record<string, string> = {
   devm_pinctrl_get_select_default: PINCTRL_STUB,
   get_phy_device: 'the !CONFIG_PHYLIB stub returns NULL; a driver that calls it depends on PHYLIB',
   memremap: NOT_PLACED,
+  dma_request_chan: 'its `chan = NULL` reaches `return chan` only through `goto found` after `!IS_ERR_OR_NULL(chan)`, a path the miner does not follow',
   devm_memremap: NOT_PLACED,
 };
 

@@ -364,11 +364,39 @@ class BodyReader {
     const errTested = conditions.some((c) => testsErr(c.condition, name));
     return this.sourceValues(local, depth).flatMap((value): ReturnValue[] => {
       if (value.k === 'call') return [{ ...value, dropNull: value.dropNull || nullTested, dropErr: value.dropErr || errTested }];
-      if (value.k === 'null' && nullTested) return [];
-      if ((value.k === 'opaque' || value.k === 'unknown') && nullTested && errTested) return [{ k: 'ok' }];
-      if (value.k === 'opaque' && nullTested) return [{ k: 'ok' }];
+      // A NULL or an opaque value is known to be gone only when a NULL test that ends the path
+      // lies on the way to this return (see nullTestBefore); a test elsewhere proves nothing.
+      const guarded = at !== null && this.nullTestBefore(name, at);
+      if (value.k === 'null' && guarded) return [];
+      if ((value.k === 'opaque' || value.k === 'unknown') && guarded && errTested) return [{ k: 'ok' }];
+      if (value.k === 'opaque' && guarded) return [{ k: 'ok' }];
       return [value];
     });
+  }
+
+  /**
+   * A NULL test of `name` that every path to `at` passes: an if of the body itself (not nested),
+   * before the statement holding `at`, whose branch returns something else or replaces the value,
+   * with no label between the two (a goto could land past the test).
+   */
+  private nullTestBefore(name: string, at: Node): boolean {
+    let holder: Node | null = at;
+    while (holder && holder.parent && holder.parent.id !== this.body.id) holder = holder.parent;
+    if (!holder || holder.parent?.id !== this.body.id || holder.type === 'labeled_statement') return false;
+    const statements = this.body.namedChildren.filter((child): child is Node => child !== null);
+    const end = statements.findIndex((statement) => statement.id === holder?.id);
+    for (let i = end - 1; i >= 0; i -= 1) {
+      const statement = statements[i];
+      if (statement.type === 'labeled_statement') return false;
+      if (statement.type !== 'if_statement') continue;
+      const condition = statement.childForFieldName('condition');
+      const consequence = statement.childForFieldName('consequence');
+      if (!condition || !consequence || !testsNull(compact(`(${condition.text})`), name)) continue;
+      const returns = consequence.type === 'return_statement' ? [consequence] : consequence.descendantsOfType('return_statement');
+      const returnsOther = returns.length > 0 && returns.every((found) => compact(found?.namedChild(0)?.text ?? '') !== name);
+      if (returnsOther || alwaysAssigned(consequence).includes(name)) return true;
+    }
+    return false;
   }
 
   /**
@@ -390,7 +418,7 @@ class BodyReader {
 
   private sourceValues(local: LocalInfo, depth: number): ReturnValue[] {
     if (local.sources.length === 0) return [{ k: 'unknown' }];
-    return local.sources.flatMap((source) => this.valuesOf(source, depth - 1, null));
+    return local.sources.flatMap((source) => this.valuesOf(source, depth - 1, source));
   }
 }
 
