@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { initTreeSitter } from '../src/parsers/treesitter.js';
 import { bareParse, runBreakdown, runPipeline, type PipelineRun } from './in-process.js';
 import { nativeParse } from './native-parse.js';
+import { factsLoadRows, measureFactsLoad } from './facts-load.js';
 import { corpusCFile, makeStagedRepository, measureStartupPieces } from './precommit.js';
 import { spawnTimed, type TimedRun } from './spawn-timed.js';
 import { megabytes, median, ms, percent, percentile, printRows, seconds, sum } from './stats.js';
@@ -228,6 +229,7 @@ async function main(): Promise<void> {
   const corpusCli = await benchCorpusCli(corpus.patches);
   if (!flags['no-synthetic']) await benchSynthetic(corpusCli, corpus.patches);
   await benchPreCommit();
+  printRows('Kernel facts (read on the first rule question, once per process)', factsLoadRows(measureFactsLoad(repoRoot, Math.max(5, runs))));
   await benchNative(corpus.hunkTexts, corpus.bare);
   printRows('Load average at end', [['1, 5, 15 min', loadavg().map((load) => load.toFixed(2)).join(' ')]]);
 }

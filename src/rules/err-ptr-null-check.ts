@@ -5,7 +5,7 @@
  */
 import type { CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
-import { RETURN_STYLES, returnStyle, type ReturnStyle } from '../analysis/ownership/return-styles.js';
+import { pointerStyle, type ReturnStyle } from '../analysis/ownership/return-styles.js';
 import { functionDefinitionNodes } from '../parsers/c.js';
 import { isNullLiteral } from '../analysis/flow/conditions.js';
 import { callArguments, calleeName, declaredIdentifier, expressionKey, isField, nodesOfType, stripCastsAndParentheses } from '../parsers/c-syntax.js';
@@ -52,49 +52,55 @@ const ERR_TESTS: Record<string, TestKind> = {
 /** Macros whose argument is a condition: `unlikely(p)`, `WARN_ON(!p)` test p's truth. */
 const CONDITION_MACROS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'BUG_ON', 'WARN', 'WARN_ONCE']);
 
-const ERR_PTR_NAMES = RETURN_STYLES.filter((style) => style.failure === 'err-ptr').map((style) => style.name);
-const NULL_NAMES = RETURN_STYLES.filter((style) => style.failure === 'null').map((style) => style.name);
-
+/** An expression as the shown text spells it, whitespace removed: `p`, `priv->base`, `bufs[i]`. */
+const KEY = '[A-Za-z_]\\w*(?:(?:->|\\.)[A-Za-z_]\\w*|\\[[^\\]]*\\])*';
 /**
- * A store of a table call as the shown text spells it: `p = f(`, `priv->base = (void *)f(`,
- * `T *p = f(`. Group 1 is the stored expression, group 2 the API.
+ * A store of a call's result as the shown text spells it: `p = f(`, `priv->base = (void *)f(`,
+ * `T *p = f(`. Group 1 is the stored expression, group 2 the callee.
  */
-const STORE_TEXT = new RegExp(
-  `(?<![\\w$])([A-Za-z_]\\w*(?:\\s*(?:->|\\.)\\s*[A-Za-z_]\\w*|\\s*\\[[^\\]\\n]*\\])*)\\s*=\\s*(?:\\([^()]*\\)\\s*)*(${[...ERR_PTR_NAMES, ...NULL_NAMES].join('|')})\\s*\\(`,
-  'g',
-);
-/** A call of a table API, as the shown text spells it (one pass over the text, most files have none). */
-const ERR_PTR_API_CALL = new RegExp(`(?<![\\w$])(?:${ERR_PTR_NAMES.join('|')})\\s*\\(`);
-const NULL_API_CALL = new RegExp(`(?<![\\w$])(?:${NULL_NAMES.join('|')})\\s*\\(`);
-const ERR_PTR_CALL_TESTED_FOR_NULL = new RegExp(`(?:!|NULL[!=]=)\\(*(?:${ERR_PTR_NAMES.join('|')})\\(|\\)[!=]=NULL`);
-const NULL_CALL_TESTED_WITH_IS_ERR = new RegExp(`(?:IS_ERR|PTR_ERR_OR_ZERO)\\(\\(*(?:${NULL_NAMES.join('|')})\\(`);
+const STORE_TEXT = /(?<![\w$])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\s*\[[^\]\n]*\])*)\s*=\s*(?:\([^()]*\)\s*)*([A-Za-z_]\w*)\s*\(/g;
+/** What the text tests for NULL: `!p`, `p==NULL`, `NULL!=p` (group 1, 2 or 3). */
+const NULL_TESTED = new RegExp(`![(*]*(${KEY})|(?<![\\w.>])(${KEY})[!=]=NULL|NULL[!=]=[(*]*(${KEY})`, 'g');
+/** What the text tests with IS_ERR() or PTR_ERR_OR_ZERO(), or takes PTR_ERR() of. */
+const ERR_TESTED = new RegExp(`(?:IS_ERR|PTR_ERR_OR_ZERO|PTR_ERR)\\([(*]*(${KEY})`, 'g');
+/** A call tested directly: `!f(`, `NULL==f(` (group 1), `IS_ERR(f(` (group 2). */
+const CALL_TESTED = /(?:!|NULL[!=]=)\(*([A-Za-z_]\w*)\(|(?:IS_ERR|PTR_ERR_OR_ZERO)\(\(*([A-Za-z_]\w*)\(/g;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function keysOf(pattern: RegExp, text: string): Set<string> {
+  const keys = new Set<string>();
+  for (const match of text.matchAll(pattern)) {
+    const key = match.slice(1).find((group) => group !== undefined);
+    if (key) keys.add(key);
+  }
+  return keys;
 }
 
 /**
  * Whether the lines the patch shows can hold a mix-up, read on the text alone (before any
- * tree): a table call tested directly the wrong way, or a value stored from one and a
+ * tree): a call tested directly the wrong way, or a value stored from a call and a
  * wrong-looking test of the same expression. Looser than the tree check, never stricter.
+ * The failure style of a callee is asked only for these (the mined facts load on the first).
  */
 function mayHoldMixUp(source: CSource): boolean {
-  const text = source.shownText;
-  const hasErrPtrApi = ERR_PTR_API_CALL.test(text);
-  const hasNullApi = (text.includes('IS_ERR') || text.includes('PTR_ERR_OR_ZERO')) && NULL_API_CALL.test(text);
-  if (!hasErrPtrApi && !hasNullApi) return false;
   // Whitespace removed, so that `! p`, `p == NULL` and `IS_ERR( p )` read as one form.
   const compact = source.shownText.replace(/\s+/g, '');
-  if (hasErrPtrApi && ERR_PTR_CALL_TESTED_FOR_NULL.test(compact)) return true;
-  if (hasNullApi && NULL_CALL_TESTED_WITH_IS_ERR.test(compact)) return true;
+  const hasErrTest = compact.includes('IS_ERR(') || compact.includes('PTR_ERR');
+  if (!hasErrTest && !compact.includes('!') && !compact.includes('NULL')) return false;
+  for (const match of compact.matchAll(CALL_TESTED)) {
+    const [, nullTested, errTested] = match;
+    if (nullTested !== undefined && pointerStyle(nullTested)?.failure === 'err-ptr') return true;
+    if (errTested !== undefined && pointerStyle(errTested)?.failure === 'null') return true;
+  }
+  const nullTestedKeys = keysOf(NULL_TESTED, compact);
+  const errTestedKeys = hasErrTest ? keysOf(ERR_TESTED, compact) : new Set<string>();
   for (const match of source.shownText.matchAll(STORE_TEXT)) {
-    const key = escapeRegExp(match[1].replace(/\s+/g, ''));
-    const end = '(?![\\w.\\[]|->)';
-    const wrongTest =
-      returnStyle(match[2])?.failure === 'err-ptr'
-        ? new RegExp(`![(*]*${key}${end}|(?<![\\w.>])${key}[!=]=NULL|NULL[!=]=[(*]*${key}${end}`)
-        : new RegExp(`(?:IS_ERR|PTR_ERR_OR_ZERO)\\([(*]*${key}${end}`);
-    if (wrongTest.test(compact)) return true;
+    const key = match[1].replace(/\s+/g, '');
+    const callee = match[2];
+    const wanted = nullTestedKeys.has(key) ? 'err-ptr' : null;
+    const wantedNull = errTestedKeys.has(key) ? 'null' : null;
+    if (wanted === null && wantedNull === null) continue;
+    const failure = pointerStyle(callee)?.failure;
+    if (failure !== undefined && (failure === wanted || failure === wantedNull)) return true;
   }
   return false;
 }
@@ -129,7 +135,7 @@ function tableCall(expression: Node): { call: Node; api: ReturnStyle } | null {
   if (!value) return null;
   const call = stripCastsAndParentheses(value);
   if (call.type !== 'call_expression') return null;
-  const api = returnStyle(calleeName(call) ?? '');
+  const api = pointerStyle(calleeName(call) ?? '');
   return api ? { call, api } : null;
 }
 
@@ -268,8 +274,13 @@ function errPtrComment(api: ReturnStyle, test: PointerTest, key: string | null, 
   return `${opening} Please test it with IS_ERR(${subject}) and return PTR_ERR(${subject}).`;
 }
 
-function nullComment(api: ReturnStyle, test: PointerTest, key: string | null, where: string): string {
+function nullComment(api: ReturnStyle, test: PointerTest, key: string | null, where: string, errorOfNull?: PointerTest): string {
   const subject = subjectOf(test, key);
+  if (errorOfNull) {
+    const check = `test \`if (!${subject})\``;
+    const remedy = api.errno ? `Please ${check} and return ${api.errno}.` : `Please ${check} instead, and return an errno of its own.`;
+    return `${api.name}() returns NULL on failure, not an ERR_PTR(): PTR_ERR(${subject}) is 0 for NULL, so the failure is reported as success. ${remedy}`;
+  }
   const testName = calleeName(test.node) ?? 'IS_ERR';
   const miss =
     testName === 'PTR_ERR_OR_ZERO'
@@ -292,6 +303,8 @@ interface Mismatch {
   key: string | null;
   /** Where the value was stored, when not in the test itself. */
   stored: StoredResult | null;
+  /** `return PTR_ERR(p)` of a NULL API's result: the errno it returns (0 for NULL). */
+  errorOfNull?: PointerTest;
 }
 
 /** The mix-ups of one function. */
@@ -324,8 +337,17 @@ function mismatchesIn(definition: Node): Mismatch[] {
         testedKey(test) === stored.key &&
         isWrongTest(test.kind, stored.api),
     );
-    if (!wrong || testedRightly(stored.key, stored.api, tests, definition)) continue;
-    found.push({ api: stored.api, test: wrong, key: stored.key, stored: wrong.node.startIndex <= stored.node.startIndex ? null : stored });
+    const inRange = (test: PointerTest): boolean => test.node.endIndex >= stored.node.endIndex && test.node.startIndex < end && testedKey(test) === stored.key;
+    if (wrong && !testedRightly(stored.key, stored.api, tests, definition)) {
+      found.push({ api: stored.api, test: wrong, key: stored.key, stored: wrong.node.startIndex <= stored.node.startIndex ? null : stored });
+      continue;
+    }
+    // `if (IS_ERR_OR_NULL(p)) return PTR_ERR(p);` after a NULL API: PTR_ERR(NULL) is 0, success.
+    if (stored.api.failure !== 'null') continue;
+    const errorOfNull = tests.find((test) => test.kind === 'err-use' && calleeName(test.node) === 'PTR_ERR' && inRange(test));
+    if (!errorOfNull) continue;
+    const guard = tests.filter((test) => (test.kind === 'both' || test.kind === 'err') && inRange(test) && test.node.startIndex < errorOfNull.node.startIndex).pop();
+    found.push({ api: stored.api, test: guard ?? errorOfNull, key: stored.key, stored, errorOfNull });
   }
   return found;
 }
@@ -342,7 +364,7 @@ function findingOf(mismatch: Mismatch, source: CSource): FindingDraft | null {
   const comment =
     mismatch.api.failure === 'err-ptr'
       ? errPtrComment(mismatch.api, mismatch.test, mismatch.key, where)
-      : nullComment(mismatch.api, mismatch.test, mismatch.key, where);
+      : nullComment(mismatch.api, mismatch.test, mismatch.key, where, mismatch.errorOfNull);
   const related =
     storeLine === null || storeLine === testLine
       ? []
@@ -354,7 +376,9 @@ function findingOf(mismatch: Mismatch, source: CSource): FindingDraft | null {
     file: source.file.path,
     line,
     column: (onStore && mismatch.stored ? mismatch.stored.node : mismatch.test.node).startPosition.column + 1,
-    summary: summaryOf(mismatch.api, mismatch.test),
+    summary: mismatch.errorOfNull
+      ? `PTR_ERR(${mismatch.key ?? 'the result'}) is 0 for the NULL ${mismatch.api.name}() returns on failure`
+      : summaryOf(mismatch.api, mismatch.test),
     comment,
     related,
   };
@@ -374,7 +398,7 @@ export const errPtrNullCheck: Rule = {
     example: 'base = devm_ioremap_resource(&pdev->dev, res);\nif (!base)\n\treturn -ENOMEM;',
     useInstead: 'base = devm_ioremap_resource(&pdev->dev, res);\nif (IS_ERR(base))\n\treturn PTR_ERR(base);',
     limits:
-      'Knows the failure style of the APIs in its table (src/analysis/return-styles.ts) and of none else; _optional getters that return NULL when the thing is absent and an ERR_PTR() on error are left alone, as is IS_ERR_OR_NULL(). ' +
+      'Knows the failure style of the APIs in its table (src/analysis/return-styles.ts) and of the functions whose returns in the Linux 6.1 tree show it (data/kernel-facts.json, from `npm run facts`): a function of another release, or one the tree cannot decide (a return through a function pointer, a field next to an ERR_PTR()), is not known. _optional getters that return NULL when the thing is absent and an ERR_PTR() on error are left alone, as is IS_ERR_OR_NULL() (unless PTR_ERR() of a NULL API\'s result follows it). ' +
       'Follows a value stored in a variable or a field (`p = f()`, `T *p = f()`, `priv->base = f()`) within one function, up to the next store to it, and not through copies to other variables or helper functions. ' +
       'Stays quiet when the function also tests the value the right way anywhere. A plain `if (p)` after an ERR_PTR() API is not reported, nor a test through a cast (`!(void *)p`). ' +
       'A file is read only when the lines the patch shows spell a store from the table and a wrong-looking test of the same expression, or a table call tested directly.',

@@ -29,6 +29,50 @@ describe('return-styles table', () => {
 ruleTester(errPtrNullCheck, {
   valid: [
     {
+      name: 'mined ERR_PTR() getter outside the table tested with IS_ERR',
+      path: 'drivers/iio/adc/example-mux.c',
+      code: `static int example_adc_probe(struct platform_device *pdev)
+{
+	struct example_adc *adc = platform_get_drvdata(pdev);
+
+	adc->mux = devm_mux_control_get(&pdev->dev, NULL);
+	if (IS_ERR(adc->mux))
+		return dev_err_probe(&pdev->dev, PTR_ERR(adc->mux), "no mux\\n");
+	return 0;
+}
+`,
+    },
+    {
+      name: 'mined NULL allocator outside the table tested for NULL',
+      path: 'drivers/usb/host/example-hcd.c',
+      code: `static int example_hcd_probe(struct platform_device *pdev)
+{
+	struct usb_hcd *hcd;
+
+	hcd = usb_create_hcd(&example_hc_driver, &pdev->dev, dev_name(&pdev->dev));
+	if (!hcd)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, hcd);
+	return usb_add_hcd(hcd, 0, 0);
+}
+`,
+    },
+    {
+      name: 'a function the tree cannot decide is left alone',
+      path: 'drivers/misc/example-undecided.c',
+      code: `static int example_probe(struct device *dev)
+{
+	struct example *ex = example_lookup_private(dev);
+
+	if (!ex)
+		return -ENODEV;
+	if (IS_ERR(ex))
+		return PTR_ERR(ex);
+	return 0;
+}
+`,
+    },
+    {
       name: 'IS_ERR and PTR_ERR after devm_platform_ioremap_resource',
       path: 'drivers/i2c/busses/i2c-example.c',
       code: `static int example_i2c_probe(struct platform_device *pdev)
@@ -256,6 +300,63 @@ err_free_tfm:
     },
   ],
   invalid: [
+    {
+      name: 'mined ERR_PTR() getter outside the table tested for NULL',
+      path: 'drivers/iio/adc/example-mux.c',
+      code: `static int example_adc_probe(struct platform_device *pdev)
+{
+	struct example_adc *adc = platform_get_drvdata(pdev);
+
+	adc->mux = devm_mux_control_get(&pdev->dev, NULL);
+	if (!adc->mux) /* expect: err-ptr-null-check error "devm_mux_control_get() returns an ERR_PTR() on failure, not NULL: \`if (!adc->mux)\` does not catch it, and the error pointer goes on as if it were a valid one. Please test it with IS_ERR(adc->mux) and return PTR_ERR(adc->mux)." */
+		return -ENODEV;
+	return mux_control_select(adc->mux, 0);
+}
+`,
+    },
+    {
+      name: 'mined NULL allocator outside the table tested with IS_ERR',
+      path: 'drivers/usb/host/example-hcd.c',
+      code: `static int example_hcd_probe(struct platform_device *pdev)
+{
+	struct usb_hcd *hcd;
+
+	hcd = usb_create_hcd(&example_hc_driver, &pdev->dev, dev_name(&pdev->dev));
+	if (IS_ERR(hcd)) /* expect: err-ptr-null-check error "usb_create_hcd() returns NULL on failure, not an ERR_PTR(): IS_ERR(hcd) is false for NULL, so the failure goes on. Please test \`if (!hcd)\` instead, and return an errno of its own." */
+		return PTR_ERR(hcd);
+	platform_set_drvdata(pdev, hcd);
+	return usb_add_hcd(hcd, 0, 0);
+}
+`,
+    },
+    {
+      name: 'mined NULL allocator tested directly with IS_ERR',
+      path: 'drivers/i2c/muxes/example-mux.c',
+      code: `static int example_mux_probe(struct i2c_client *client)
+{
+	struct i2c_mux_core *muxc;
+
+	if (IS_ERR(muxc = i2c_mux_alloc(client->adapter, &client->dev, 4, 0, 0, example_select, NULL))) /* expect: err-ptr-null-check error */
+		return -ENOMEM;
+	return i2c_mux_add_adapter(muxc, 0, 0, 0);
+}
+`,
+    },
+    {
+      name: 'IS_ERR_OR_NULL then PTR_ERR after a NULL allocator returns 0 on failure',
+      path: 'drivers/rtc/example-groups.c',
+      code: `int example_add_groups(struct rtc_device *rtc, size_t count)
+{
+	const struct attribute_group **groups;
+
+	groups = devm_kcalloc(&rtc->dev, count, sizeof(*groups), GFP_KERNEL);
+	if (IS_ERR_OR_NULL(groups)) /* expect: err-ptr-null-check error "devm_kcalloc() returns NULL on failure, not an ERR_PTR(): PTR_ERR(groups) is 0 for NULL, so the failure is reported as success. Please test \`if (!groups)\` and return -ENOMEM." */
+		return PTR_ERR(groups);
+	rtc->dev.groups = groups;
+	return 0;
+}
+`,
+    },
     {
       name: 'devm_ioremap_resource tested with !base',
       path: 'drivers/gpio/gpio-example.c',

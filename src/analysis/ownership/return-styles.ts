@@ -20,6 +20,7 @@
  *   and callers are not meant to test them at all.
  */
 import { ACQUIRE_APIS, THREAD_STARTER_APIS, type FailureStyle } from './resources.js';
+import { kernelFacts, type PointerConvention } from '../../facts/kernel-facts.js';
 
 /** The failure styles of a returned pointer. */
 export type PointerFailureStyle = Extract<FailureStyle, 'null' | 'err-ptr' | 'err-ptr-or-null'>;
@@ -36,6 +37,12 @@ export interface ReturnStyle {
   errno?: string;
   /** Callers are not meant to test the result at all (debugfs): a comment says drop the test. */
   uncheckedByDesign?: boolean;
+  /**
+   * The mined facts (src/facts) see both NULL and ERR_PTR() returns where the table names one
+   * style: why the table's style is the contract callers test for (a !CONFIG stub whose NULL
+   * is a valid dummy handle, a NULL only for an argument the name rules out).
+   */
+  treeBoth?: string;
 }
 
 function styles(failure: PointerFailureStyle, names: string[], extra: Partial<ReturnStyle> = {}): ReturnStyle[] {
@@ -408,11 +415,57 @@ const EITHER_APIS: ReturnStyle[] = styles('err-ptr-or-null', [
   'debugfs_lookup',
 ]);
 
+const REGULATOR_STUB = 'the !CONFIG_REGULATOR stubs return NULL, a dummy handle the other regulator calls accept';
+const PINCTRL_STUB = 'the !CONFIG_PINCTRL stubs return NULL, a dummy handle the other pinctrl calls accept';
+const NOT_PLACED = 'the miner reports a NULL it could not place (left for a closer look; the table keeps the documented contract)';
+
+/** Why the mined facts see both NULL and ERR_PTR() where the table names one style (see `treeBoth`). */
+const TREE_BOTH: Record<string, string> = {
+  regulator_get: REGULATOR_STUB,
+  devm_regulator_get: REGULATOR_STUB,
+  regulator_get_exclusive: REGULATOR_STUB,
+  devm_regulator_get_exclusive: REGULATOR_STUB,
+  regulator_get_optional: NOT_PLACED,
+  devm_regulator_get_optional: NOT_PLACED,
+  pinctrl_get: PINCTRL_STUB,
+  devm_pinctrl_get: PINCTRL_STUB,
+  pinctrl_lookup_state: PINCTRL_STUB,
+  devm_pinctrl_get_select: PINCTRL_STUB,
+  devm_pinctrl_get_select_default: PINCTRL_STUB,
+  get_phy_device: 'the !CONFIG_PHYLIB stub returns NULL; a driver that calls it depends on PHYLIB',
+  memremap: NOT_PLACED,
+  dma_request_chan: 'its `chan = NULL` reaches `return chan` only through `goto found` after `!IS_ERR_OR_NULL(chan)`, a path the miner does not follow',
+  devm_memremap: NOT_PLACED,
+};
+
 /** Every API of the table; a name appears once (see the test of the table). */
-export const RETURN_STYLES: readonly ReturnStyle[] = [...FROM_ACQUIRE_TABLE, ...FROM_THREAD_STARTERS, ...ERR_PTR_APIS, ...NULL_APIS, ...EITHER_APIS];
+export const RETURN_STYLES: readonly ReturnStyle[] = [...FROM_ACQUIRE_TABLE, ...FROM_THREAD_STARTERS, ...ERR_PTR_APIS, ...NULL_APIS, ...EITHER_APIS].map((style) =>
+  TREE_BOTH[style.name] ? { ...style, treeBoth: TREE_BOTH[style.name] } : style,
+);
 
 const styleByName = new Map(RETURN_STYLES.map((style) => [style.name, style]));
 
 export function returnStyle(name: string): ReturnStyle | undefined {
   return styleByName.get(name);
+}
+
+const MINED_STYLE: Record<PointerConvention, PointerFailureStyle | null> = { err: 'err-ptr', null: 'null', both: 'err-ptr-or-null', ok: null };
+const minedStyles = new Map<string, ReturnStyle | null>();
+
+/**
+ * The failure style of any kernel function: the table's when it has the name (it knows what
+ * the tree cannot tell: errnos, debugfs, NULL as a dummy handle), else the one mined from the
+ * release tree (src/facts). Reads the mined facts on the first name the table lacks.
+ */
+export function pointerStyle(name: string): ReturnStyle | undefined {
+  const known = styleByName.get(name);
+  if (known) return known;
+  let mined = minedStyles.get(name);
+  if (mined === undefined) {
+    const convention = kernelFacts().pointerConvention(name);
+    const failure = convention ? MINED_STYLE[convention] : null;
+    mined = failure ? { name, failure } : null;
+    minedStyles.set(name, mined);
+  }
+  return mined ?? undefined;
 }

@@ -1,0 +1,120 @@
+/**
+ * Facts about the kernel's functions, mined from a release tree by `npm run facts`
+ * (src/facts/mine/) and shipped as data/kernel-facts.json: how a function returning a pointer
+ * fails, which functions never return, and acquire/release pairs with their evidence.
+ *
+ * Loaded on first use, once per process: a review whose rules never ask pays nothing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * - err: fails with an ERR_PTR(), never NULL;
+ * - null: fails with NULL, never an ERR_PTR();
+ * - both: can return either;
+ * - ok: never fails (every return is a valid pointer).
+ */
+export type PointerConvention = 'err' | 'null' | 'both' | 'ok';
+
+/** Why a pair was kept. */
+export type PairEvidence = 'doc' | 'refcount' | 'memory' | 'lock' | 'wraps';
+
+export interface PairFact {
+  acquire: string;
+  release: string;
+  /** What carries the object: the acquire's returned pointer or its argument at this index. */
+  carrier: 'return' | number;
+  /** The release's argument that takes the object. */
+  releaseArg: number;
+  evidence: PairEvidence;
+}
+
+/** The file's layout (version 1): names grouped per convention, space-separated. */
+export interface KernelFactsFile {
+  format: 1;
+  generator: string;
+  kernel: string;
+  /** Per convention, the names, sorted and joined with single spaces. */
+  pointer: Record<PointerConvention, string>;
+  /** noreturn functions: declared so, and found to end every path in one. */
+  noreturn: { declared: string; derived: string };
+  /** [acquire, release, carrier ('r' or the argument index), release argument, evidence]. */
+  pairs: [string, string, 'r' | number, number, PairEvidence][];
+}
+
+export interface KernelFacts {
+  kernel: string;
+  generator: string;
+  pointerConvention(name: string): PointerConvention | undefined;
+  isNoreturn(name: string): boolean;
+  pairOf(acquire: string): PairFact | undefined;
+  /** Every function of the given convention (tests and checks of the hand tables). */
+  namesWith(convention: PointerConvention): readonly string[];
+  readonly pairs: readonly PairFact[];
+  /** How long reading and indexing the file took, in milliseconds. */
+  loadMilliseconds: number;
+}
+
+const DATA_FILE = join('data', 'kernel-facts.json');
+
+/** The data file, found upward from this module (src/facts in a clone, dist/src/facts when built). */
+function dataPath(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(directory, DATA_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error(`${DATA_FILE} not found above ${dirname(fileURLToPath(import.meta.url))}`);
+    directory = parent;
+  }
+}
+
+export function factsFromFile(file: KernelFactsFile, loadMilliseconds = 0): KernelFacts {
+  if (file.format !== 1) throw new Error(`kernel facts: unknown format ${String(file.format)}`);
+  const conventions = new Map<string, PointerConvention>();
+  const lists = {} as Record<PointerConvention, string[]>;
+  for (const convention of ['err', 'null', 'both', 'ok'] as const) {
+    const names = file.pointer[convention] === '' ? [] : file.pointer[convention].split(' ');
+    lists[convention] = names;
+    for (const name of names) conventions.set(name, convention);
+  }
+  const split = (text: string): string[] => (text === '' ? [] : text.split(' '));
+  const noreturn = new Set([...split(file.noreturn.declared), ...split(file.noreturn.derived)]);
+  const pairs: PairFact[] = file.pairs.map(([acquire, release, carrier, releaseArg, evidence]) => ({
+    acquire,
+    release,
+    carrier: carrier === 'r' ? 'return' : carrier,
+    releaseArg,
+    evidence,
+  }));
+  const pairByAcquire = new Map(pairs.map((pair) => [pair.acquire, pair]));
+  return {
+    kernel: file.kernel,
+    generator: file.generator,
+    pointerConvention: (name) => conventions.get(name),
+    isNoreturn: (name) => noreturn.has(name),
+    pairOf: (acquire) => pairByAcquire.get(acquire),
+    namesWith: (convention) => lists[convention],
+    pairs,
+    loadMilliseconds,
+  };
+}
+
+let loaded: KernelFacts | null = null;
+
+/** The shipped facts, read on the first call. */
+export function kernelFacts(): KernelFacts {
+  if (loaded === null) {
+    const start = performance.now();
+    const file = JSON.parse(readFileSync(dataPath(), 'utf8')) as KernelFactsFile;
+    const partial = factsFromFile(file);
+    loaded = { ...partial, loadMilliseconds: performance.now() - start };
+  }
+  return loaded;
+}
+
+/** Whether the facts were read in this process (the pre-commit path must not read them for nothing). */
+export function kernelFactsLoaded(): boolean {
+  return loaded !== null;
+}

@@ -1,0 +1,415 @@
+import { initTreeSitter, parseC } from '../../src/parsers/treesitter.js';
+import { extractFile, type FileFacts } from '../../src/facts/mine/extract.js';
+import { blankAnnotations } from '../../src/facts/mine/mine.js';
+import { resolveConventions, resolveNoreturn, resolvePairs } from '../../src/facts/mine/resolve.js';
+
+await initTreeSitter();
+
+function mine(files: Record<string, string>): FileFacts[] {
+  return Object.entries(files).map(([path, text]) => {
+    const tree = parseC(blankAnnotations(text));
+    try {
+      return extractFile(tree.rootNode, path);
+    } finally {
+      tree.delete();
+    }
+  });
+}
+
+describe('pointer conventions', () => {
+  const files = mine({
+    'mm/slab.c': `void *kzalloc(size_t size, gfp_t flags)
+{
+	void *p = __alloc(size);
+	if (!p)
+		return NULL;
+	return p;
+}
+`,
+    'drivers/base/lookup.c': `struct widget *widget_lookup(const char *name)
+{
+	struct widget *w;
+
+	list_for_each_entry(w, &widgets, node)
+		if (!strcmp(w->name, name))
+			return w;
+	return NULL;
+}
+
+struct widget *widget_by_type(int type)
+{
+	struct widget *w = NULL;
+
+	list_for_each_entry(w, &widgets, node) {
+		if (w->type != type)
+			continue;
+		return w;
+	}
+	return ERR_PTR(-ENODEV);
+}
+
+struct widget *widget_first_busy(struct bus *bus)
+{
+	struct widget *w = NULL;
+
+	if (list_empty(&bus->widgets))
+		goto out;
+	w = list_first_entry(&bus->widgets, struct widget, node);
+out:
+	return w;
+}
+
+struct widget *widget_pick_free(struct bus *bus)
+{
+	struct widget *w = NULL;
+	int i;
+
+	for (i = 0; i < bus->count; i++) {
+		if (w == NULL) {
+			if (bus->slots[i].free)
+				w = &bus->slots[i];
+		}
+	}
+	return w;
+}
+
+struct widget *widget_by_name(const char *name)
+{
+	struct widget *w;
+
+	list_for_each_entry(w, &widgets, node) {
+		if (!strcmp(w->name, name))
+			goto out;
+	}
+	w = NULL;
+out:
+	return w;
+}
+
+struct widget *widget_active(struct bus *bus)
+{
+	struct widget *w = NULL;
+
+	if (!bus->up)
+		goto unlock;
+	w = bus->first;
+	if (!w)
+		w = bus->last;
+unlock:
+	return w;
+}
+
+struct widget *widget_named(struct bus *bus, const char *name)
+{
+	struct widget *found = NULL, *w;
+
+	list_for_each_entry(w, &bus->widgets, node)
+		if (!strcmp(w->name, name))
+			found = w;
+	if (!found)
+		return ERR_PTR(-ENOENT);
+	return found;
+}
+
+struct widget *widget_create(struct device *dev)
+{
+	struct widget *w = kzalloc(sizeof(*w), GFP_KERNEL);
+
+	if (!w)
+		return ERR_PTR(-ENOMEM);
+	w->dev = dev;
+	return w;
+}
+
+struct widget *devm_widget_create(struct device *dev)
+{
+	return widget_create(dev);
+}
+
+static struct widget *widget_first(void)
+{
+	return widget_lookup("first");
+}
+
+struct widget *widget_get_first(void)
+{
+	struct widget *w = widget_first();
+
+	return w;
+}
+
+struct widget *widget_parent(struct widget *w)
+{
+	return &w->parent;
+}
+
+struct widget *widget_field(struct widget *w)
+{
+	if (w->dead)
+		return ERR_PTR(-ENODEV);
+	return w->other;
+}
+`,
+    'include/linux/widget.h': `#ifdef CONFIG_WIDGET
+struct widget *widget_find(int id);
+#else
+static inline struct widget *widget_find(int id)
+{
+	return ERR_PTR(-ENODEV);
+}
+#endif
+`,
+    'include/linux/widget_alias.h': `#define widget_create_named(dev, name) \\
+	widget_create(dev)
+`,
+    'lib/iomap.c': `void __iomem *widget_iomap(struct widget *w)
+{
+	if (!w->res)
+		return IOMEM_ERR_PTR(-EINVAL);
+	return widget_create_named(w->dev, "io");
+}
+`,
+    'fs/widget_open.c': `struct widget *widget_open(struct device *dev)
+{
+	struct widget *w = widget_create(dev);
+
+	if (!IS_ERR(w)) {
+		int error = widget_start(w);
+		if (error)
+			w = ERR_PTR(error);
+	}
+	return w;
+}
+
+struct widget *widget_pick(struct device *dev)
+{
+	struct widget *w = NULL;
+
+	w = widget_create(dev);
+	dev_dbg(dev, "widget %p\\n", w);
+	return w;
+}
+`,
+    'drivers/base/find.c': `struct widget *widget_find(int id)
+{
+	if (id < 0)
+		return NULL;
+	return &widgets[id];
+}
+`,
+  });
+  const conventions = resolveConventions(files);
+
+  it('reads ERR_PTR and NULL returns, and a local tested for NULL as a valid pointer', () => {
+    expect(conventions.get('kzalloc')).toBe('null');
+    expect(conventions.get('widget_lookup')).toBe('null');
+    expect(conventions.get('widget_create')).toBe('err');
+  });
+
+  it('keeps a NULL initialiser that a goto or a conditional store lets through', () => {
+    expect(conventions.get('widget_first_busy')).toBe('null');
+    expect(conventions.get('widget_pick_free')).toBe('null');
+  });
+
+  it('takes a list cursor returned inside its loop for the entry found, whatever it was initialised to', () => {
+    expect(conventions.get('widget_by_type')).toBe('err');
+    expect(conventions.get('widget_named')).toBe('err');
+    expect(conventions.get('widget_active')).toBe('null');
+    expect(conventions.has('widget_by_name')).toBe(false);
+  });
+
+  it('follows calls to a fixpoint, static helpers included', () => {
+    expect(conventions.get('devm_widget_create')).toBe('err');
+    expect(conventions.get('widget_get_first')).toBe('null');
+    expect(conventions.has('widget_first')).toBe(false);
+  });
+
+  it('follows a macro that is a call by another name, and reads IOMEM_ERR_PTR', () => {
+    expect(conventions.get('widget_iomap')).toBe('err');
+  });
+
+  it('does not take a success guard !IS_ERR() for a handled error, nor an overwritten NULL initialiser for a return', () => {
+    expect(conventions.get('widget_open')).toBe('err');
+    expect(conventions.get('widget_pick')).toBe('err');
+  });
+
+  it('counts an address as success and leaves an ERR_PTR next to a field undecided', () => {
+    expect(conventions.get('widget_parent')).toBe('ok');
+    expect(conventions.has('widget_field')).toBe(false);
+  });
+
+  it('merges a stub returning ERR_PTR with a real definition returning NULL into both', () => {
+    expect(conventions.get('widget_find')).toBe('both');
+  });
+});
+
+describe('noreturn functions', () => {
+  const files = mine({
+    'include/linux/kernel.h': 'void __noreturn panic(const char *fmt, ...);\n',
+    'include/linux/decode.h': `static inline int decode_level(u64 *out, u64 in)
+{
+#define LEVEL(b, v) do { if ((in & b) == v) { *out = in >> b; return b; } } while (0)
+	LEVEL(1, 0);
+	BUG();
+#undef LEVEL
+}
+
+static inline void decode_fail(void)
+{
+	BUG();
+}
+`,
+    'kernel/exit.c': `void do_exit_hard(long code)
+{
+	cleanup();
+	panic("exit %ld", code);
+}
+
+void maybe_exit(long code)
+{
+	if (code)
+		panic("exit");
+}
+
+void both_exit(long code)
+{
+	if (code)
+		do_exit_hard(code);
+	else
+		BUG();
+}
+
+void skip_exit(long code)
+{
+	if (code)
+		goto out;
+	panic("no");
+out:
+	cleanup();
+}
+`,
+  });
+  const { declared, derived } = resolveNoreturn(files);
+
+  it('takes __noreturn declarations and derives the functions that end in one on every path', () => {
+    expect([...declared]).toEqual(['panic']);
+    expect(derived.has('do_exit_hard')).toBe(true);
+    expect(derived.has('both_exit')).toBe(true);
+    expect(derived.has('decode_fail')).toBe(true);
+  });
+
+  it('leaves a function with a path that returns', () => {
+    expect(derived.has('maybe_exit')).toBe(false);
+    expect(derived.has('skip_exit')).toBe(false);
+    expect(derived.has('decode_level')).toBe(false);
+  });
+});
+
+describe('acquire/release pairs', () => {
+  const files = mine({
+    'drivers/base/gadget.c': `/**
+ * gadget_find - look a gadget up
+ * Return: the gadget with its refcount incremented; the caller must call gadget_release() on it.
+ */
+struct gadget *gadget_find(int id)
+{
+	return lookup(id);
+}
+
+void gadget_release(struct gadget *g)
+{
+	kfree(g);
+}
+
+struct gadget *gadget_get(struct gadget *g)
+{
+	kref_get(&g->ref);
+	return g;
+}
+
+void gadget_put(struct gadget *g)
+{
+	kref_put(&g->ref, gadget_free);
+}
+
+int gadget_enable(struct gadget *g)
+{
+	return g->ops->on(g);
+}
+
+void gadget_disable(struct gadget *g)
+{
+	g->ops->off(g);
+}
+
+int gadget_cmd_enable(struct gadget *g)
+{
+	mutex_lock(&g->lock);
+	g->on = true;
+	mutex_unlock(&g->lock);
+	return 0;
+}
+
+void gadget_cmd_disable(struct gadget *g)
+{
+	mutex_lock(&g->lock);
+	g->on = false;
+	mutex_unlock(&g->lock);
+}
+
+void gadget_bus_lock(struct gadget *g)
+{
+	mutex_lock(&g->bus_lock);
+}
+
+void gadget_bus_unlock(struct gadget *g)
+{
+	mutex_unlock(&g->bus_lock);
+}
+
+int gadget_buf_alloc(struct gadget *g, int size, struct gadget_buf *buf)
+{
+	buf->data = kzalloc(size, GFP_KERNEL);
+	return buf->data ? 0 : -ENOMEM;
+}
+
+void gadget_buf_free(struct gadget *g, struct gadget_buf *buf)
+{
+	kfree(buf->data);
+}
+
+struct gadget *gadget_lookup_get(int id, struct bus *bus)
+{
+	return gadget_get(find(bus, id));
+}
+
+void gadget_lookup_put(struct gadget *g)
+{
+	gadget_put(g);
+}
+`,
+  });
+  const pairs = resolvePairs(files);
+  const pair = (acquire: string) => pairs.find((p) => p.acquire === acquire);
+
+  it('keeps a pair whose bodies take and drop a reference, with the object returned', () => {
+    expect(pair('gadget_get')).toEqual({ acquire: 'gadget_get', release: 'gadget_put', carrier: 'return', releaseArg: 0, evidence: 'refcount' });
+  });
+
+  it('keeps a wrapper of a kept pair', () => {
+    expect(pair('gadget_lookup_get')?.evidence).toBe('wraps');
+  });
+
+  it('drops a name family with no evidence', () => {
+    expect(pair('gadget_enable')).toBeUndefined();
+  });
+
+  it('takes the argument of the type the pair is named after as the carrier', () => {
+    expect(pair('gadget_buf_alloc')).toMatchObject({ release: 'gadget_buf_free', carrier: 2, releaseArg: 1, evidence: 'memory' });
+  });
+
+  it('keeps a lock pair only when the acquire returns holding the lock', () => {
+    expect(pair('gadget_bus_lock')).toEqual({ acquire: 'gadget_bus_lock', release: 'gadget_bus_unlock', carrier: 0, releaseArg: 0, evidence: 'lock' });
+    expect(pair('gadget_cmd_enable')).toBeUndefined();
+  });
+});
