@@ -346,8 +346,11 @@ function mismatchesIn(definition: Node): Mismatch[] {
     if (stored.api.failure !== 'null') continue;
     const errorOfNull = tests.find((test) => test.kind === 'err-use' && calleeName(test.node) === 'PTR_ERR' && inRange(test));
     if (!errorOfNull) continue;
+    // Only under IS_ERR_OR_NULL() can p be NULL there: under IS_ERR() the PTR_ERR() is dead code
+    // for a NULL API, and the IS_ERR() test itself is what the check above judges.
     const guard = tests.filter((test) => (test.kind === 'both' || test.kind === 'err') && inRange(test) && test.node.startIndex < errorOfNull.node.startIndex).pop();
-    found.push({ api: stored.api, test: guard ?? errorOfNull, key: stored.key, stored, errorOfNull });
+    if (guard?.kind !== 'both') continue;
+    found.push({ api: stored.api, test: guard, key: stored.key, stored, errorOfNull });
   }
   return found;
 }
