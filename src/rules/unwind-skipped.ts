@@ -163,12 +163,11 @@ function findingFor(source: CSource, fn: CFunction, exits: ErrorExit[], index: n
     other !== undefined &&
     (other.parentId === null ? sameDepth(source, other, exit) : other.parentId === exit.parentId) &&
     !stateChangesBetween(source, fn, other.line < exit.line ? other.line : exit.line, other.line < exit.line ? exit.startLine : other.startLine);
-  // A goto is judged against the exit below, in the same block: if the step it guards fails,
-  // what is held is what is held here, so its label is the one to take. The exit above guards an
-  // earlier step, after whose success more may be held: it tells only that something is held,
-  // which a direct return skips.
-  // A direct return is judged against the exit above only: the step the exit below guards may
-  // take something even when it fails (phy_save_page(), pm_runtime_get_sync()).
+  // A goto is judged against the exit below, in the same block: if the step that exit guards
+  // fails, what is held is what is held here, so its label is the one to take. A direct return is
+  // judged against the exit above: after its step succeeded more may be held, so it shows only
+  // that something is held, which the return skips. (Not against the exit below: its step may
+  // take something even when it fails, as phy_save_page() and pm_runtime_get_sync() do.)
   const neighbours = (exit.label === null ? [previous] : [next]).filter(usable);
   // ...unless the exit below releases something its own step was not given (the clock, when the
   // step registers the adapter): that was held before the step, so it is held here.
