@@ -9,7 +9,7 @@ import type { Cfg, CfgNode } from '../flow/cfg.js';
 import type { CallEvent } from '../flow/events.js';
 import type { AcquireSite } from './engine.js';
 import { NEGATIVE, ZERO } from '../flow/facts.js';
-import { acquireApi, handOffApi, nameSuggestsCountRelease, nameWords, releaseApi } from './resources.js';
+import { acquireApi, handOffApi, nameSuggestsCountRelease, nameSuggestsTeardown, releaseApi } from './resources.js';
 import type { OtherEnd } from './leaks.js';
 import type { LeakInSource } from './patch-analysis.js';
 
@@ -300,8 +300,6 @@ function callOnPathToBlame({ leak }: LeakInSource, test: (call: CallEvent) => bo
   return false;
 }
 
-const TEARDOWN_WORDS = new Set(['close', 'release', 'remove', 'deinit', 'cleanup', 'uninit', 'exit', 'fini', 'destroy', 'unregister', 'unbind', 'poweroff']);
-
 /**
  * For a reference or count nothing in the function drops: whether the path to the exit calls a
  * helper that, by its name, tears something down (`imx_keypad_close(dev)`, `foo_power_off(priv)`).
@@ -309,5 +307,5 @@ const TEARDOWN_WORDS = new Set(['close', 'release', 'remove', 'deinit', 'cleanup
  * follow, so the exit is not judged.
  */
 export function mayBeDroppedByHelper(found: LeakInSource): boolean {
-  return callOnPathToBlame(found, (call) => nameSuggestsCountRelease(call.name) || nameWords(call.name).some((word) => TEARDOWN_WORDS.has(word)));
+  return callOnPathToBlame(found, (call) => nameSuggestsTeardown(call.name));
 }

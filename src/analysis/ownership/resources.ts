@@ -693,7 +693,7 @@ const REGISTRATION_WORDS = new Set([
 
 const SETTER_OBJECTS = new Set(['data', 'drvdata', 'priv', 'private', 'clientdata', 'intfdata', 'ctx', 'context', 'userdata', 'cookie', 'owner', 'parent', 'buf', 'buffer', 'node', 'of', 'fwnode']);
 
-export function nameWords(name: string): string[] {
+function nameWords(name: string): string[] {
   const bare = name.replace(/^.*(?:->|\.)/, '');
   return bare.split('_').filter((word) => word !== '').map((word) => word.toLowerCase());
 }
@@ -734,6 +734,16 @@ export function nameSuggestsCountRelease(name: string): boolean {
   // (pm_runtime_disable(), clk_set_rate()) do not.
   if (/^(?:pm_runtime|clk|regulator)_/.test(name)) return false;
   return nameSuggestsRelease(name, 'reference') || nameWords(name).some((word) => COUNT_DROP_WORDS.has(word));
+}
+
+const TEARDOWN_WORDS = new Set(['close', 'release', 'remove', 'deinit', 'cleanup', 'uninit', 'exit', 'fini', 'destroy', 'unregister', 'unbind', 'poweroff']);
+
+/**
+ * A helper that, by its name, tears something down (`imx_keypad_close(dev)`, `foo_power_off(priv)`):
+ * what it drops it may reach through its own arguments or drvdata, which cptlint does not follow.
+ */
+export function nameSuggestsTeardown(name: string): boolean {
+  return nameSuggestsCountRelease(name) || nameWords(name).some((word) => TEARDOWN_WORDS.has(word));
 }
 
 /** An unknown function that, by its name, takes ownership of what it is given: `*_register*`, `*_add*`, `queue_*`. */
