@@ -82,18 +82,30 @@ function errorExitsOf(source: CSource, fn: CFunction): ErrorExit[] {
   return exits.sort((a, b) => a.line - b.line);
 }
 
-/** A label or a release-like call between two lines: the state there is not the state here. */
-function stateChangesBetween(source: CSource, fn: CFunction, from: number, to: number): boolean {
-  const [low, high] = from < to ? [from, to] : [to, from];
-  for (const labeled of nodesOfType(fn.node, 'labeled_statement')) {
-    const line = postLineOf(source, labeled);
-    if (line !== null && line > low && line < high) return true;
-  }
+/** What the exits are compared over, read once per function: its labels and its calls, by line. */
+interface FunctionShape {
+  labelLines: number[];
+  calls: { line: number; isRelease: boolean; arguments: string[] }[];
+}
+
+function shapeOf(source: CSource, fn: CFunction): FunctionShape {
+  const labelLines = nodesOfType(fn.node, 'labeled_statement')
+    .map((labeled) => postLineOf(source, labeled))
+    .filter((line): line is number => line !== null);
+  const calls: FunctionShape['calls'] = [];
   for (const call of nodesOfType(fn.node, 'call_expression')) {
     const line = postLineOf(source, call);
-    if (line !== null && line > low && line < high && isReleaseCall(calleeName(call) ?? '')) return true;
+    if (line === null) continue;
+    calls.push({ line, isRelease: isReleaseCall(calleeName(call) ?? ''), arguments: callArguments(call).map((argument) => argument.text.replace(/^&/, '')) });
   }
-  return false;
+  return { labelLines, calls };
+}
+
+/** A label or a release-like call between two lines: the state there is not the state here. */
+function stateChangesBetween(shape: FunctionShape, from: number, to: number): boolean {
+  const [low, high] = from < to ? [from, to] : [to, from];
+  const between = (line: number): boolean => line > low && line < high;
+  return shape.labelLines.some(between) || shape.calls.some((call) => call.isRelease && between(call.line));
 }
 
 /** Tabs (a tab, or eight spaces) before a line's text. */
@@ -114,14 +126,8 @@ function sameDepth(source: CSource, other: ErrorExit, exit: ErrorExit): boolean 
 }
 
 /** The arguments, as written, of the calls between two lines (exclusive). */
-function callArgumentsBetween(source: CSource, fn: CFunction, from: number, to: number): Set<string> {
-  const found = new Set<string>();
-  for (const call of nodesOfType(fn.node, 'call_expression')) {
-    const line = postLineOf(source, call);
-    if (line === null || line <= from || line >= to) continue;
-    for (const argument of callArguments(call)) found.add(argument.text.replace(/^&/, ''));
-  }
-  return found;
+function callArgumentsBetween(shape: FunctionShape, from: number, to: number): Set<string> {
+  return new Set(shape.calls.filter((call) => call.line > from && call.line < to).flatMap((call) => call.arguments));
 }
 
 function what(exit: ErrorExit): string {
@@ -142,7 +148,7 @@ function releaseRightBelow(source: CSource, exit: ErrorExit): { name: string; li
   return { name, line };
 }
 
-function findingFor(source: CSource, fn: CFunction, exits: ErrorExit[], index: number): FindingDraft | null {
+function findingFor(source: CSource, shape: FunctionShape, exits: ErrorExit[], index: number): FindingDraft | null {
   const exit = exits[index];
   if (exit.releases.length > 0) return null;
   const below = releaseRightBelow(source, exit);
@@ -162,7 +168,7 @@ function findingFor(source: CSource, fn: CFunction, exits: ErrorExit[], index: n
   const usable = (other: ErrorExit | undefined): other is ErrorExit =>
     other !== undefined &&
     (other.parentId === null ? sameDepth(source, other, exit) : other.parentId === exit.parentId) &&
-    !stateChangesBetween(source, fn, other.line < exit.line ? other.line : exit.line, other.line < exit.line ? exit.startLine : other.startLine);
+    !stateChangesBetween(shape, other.line < exit.line ? other.line : exit.line, other.line < exit.line ? exit.startLine : other.startLine);
   // A goto is judged against the exit below, in the same block: if the step that exit guards
   // fails, what is held is what is held here, so its label is the one to take. A direct return is
   // judged against the exit above: after its step succeeded more may be held, so it shows only
@@ -172,7 +178,7 @@ function findingFor(source: CSource, fn: CFunction, exits: ErrorExit[], index: n
   // ...unless the exit below releases something its own step was not given (the clock, when the
   // step registers the adapter): that was held before the step, so it is held here.
   if (exit.label === null && neighbours.length === 0 && usable(next) && next.label === null && next.releases.length > 0) {
-    const stepArguments = callArgumentsBetween(source, fn, exit.line, next.startLine);
+    const stepArguments = callArgumentsBetween(shape, exit.line, next.startLine);
     if (!next.releasedArguments.some((argument) => stepArguments.has(argument))) neighbours.push(next);
   }
   if (neighbours.length === 0) return null;
@@ -236,9 +242,11 @@ export const unwindSkipped: Rule = {
       for (const fn of source.functions) {
         if (fn.name === '' || !hasAddedLine(source, fn) || !shownInPart(source, fn)) continue;
         const exits = errorExitsOf(source, fn);
+        if (!exits.some((exit) => exit.added)) continue;
+        const shape = shapeOf(source, fn);
         exits.forEach((exit, index) => {
           if (!exit.added) return;
-          const finding = findingFor(source, fn, exits, index);
+          const finding = findingFor(source, shape, exits, index);
           if (finding) findings.push(finding);
         });
       }
