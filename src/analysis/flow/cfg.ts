@@ -375,11 +375,21 @@ class CfgBuilder {
     return this.add('switch', node, entries, context, { events });
   }
 
+  /**
+   * Where a pass of a loop goes on: out of the loop (the walk follows one pass). A loop that walks
+   * a cursor (`while ((dev = pci_get_device(v, d, dev)))`) ends only when the cursor comes back
+   * NULL: that pass leaves through the test once more, so that the walk knows it.
+   */
+  private loopBack(node: Node, condition: Node | null, next: number, context: BuildContext): number {
+    if (constantTruth(condition) === true) return this.add('dead', node, [], context);
+    if (condition !== null && advancesCursor(condition, node)) return this.condition(condition, this.add('dead', node, [], context), next, context);
+    return this.add('join', node, [next], context);
+  }
+
   whileStatement(node: Node, next: number, context: BuildContext): number {
     const condition = node.childForFieldName('condition');
     const body = node.childForFieldName('body');
-    const forever = constantTruth(condition) === true;
-    const loopBack = this.add(forever ? 'dead' : 'join', node, forever ? [] : [next], context);
+    const loopBack = this.loopBack(node, condition, next, context);
     const inner: BuildContext = { ...context, breakTarget: next, continueTarget: loopBack, loopDepth: context.loopDepth + 1 };
     const bodyEntry = body === null ? loopBack : this.statement(body, loopBack, inner);
     if (condition === null) return bodyEntry;
@@ -400,8 +410,7 @@ class CfgBuilder {
     const condition = node.childForFieldName('condition');
     const update = node.childForFieldName('update');
     const body = node.childForFieldName('body');
-    const forever = constantTruth(condition) === true;
-    const loopBack = this.add(forever ? 'dead' : 'join', node, forever ? [] : [next], context);
+    const loopBack = this.loopBack(node, condition, next, context);
     const inner: BuildContext = { ...context, loopDepth: context.loopDepth + 1 };
     const updateEntry = update === null ? loopBack : this.plainStatement(update, loopBack, inner);
     const bodyEntry = body === null ? updateEntry : this.statement(body, updateEntry, { ...inner, breakTarget: next, continueTarget: updateEntry });
@@ -593,3 +602,17 @@ export function functionParameters(definition: Node): string[] {
   return parametersOf(definition);
 }
 
+
+/**
+ * `while ((dev = pci_get_device(v, d, dev)))`, `while (np) { ...; np = of_get_next_parent(np); }`:
+ * the loop moves the variable its test reads on by a call given that variable.
+ */
+function advancesCursor(condition: Node, loop: Node): boolean {
+  const atom = conditionAtom(condition);
+  if (atom.kind !== 'test') return false;
+  const events: Event[] = [];
+  collectEvents(loop, events);
+  return events.some(
+    (event) => event.type === 'assign' && event.target.key === atom.key && event.value.kind === 'call' && event.value.call.args.some((argument) => argument.key === atom.key),
+  );
+}

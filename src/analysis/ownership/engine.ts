@@ -17,6 +17,7 @@ import {
   iterationMacro,
   nameSuggestsHandOff,
   nameSuggestsRelease,
+  nameSuggestsTeardown,
   releaseApi,
   threadStarterApi,
   type AcquireApi,
@@ -130,6 +131,8 @@ interface Holding {
   names: readonly string[];
   /** The key whose value tells whether the acquire succeeded; null once known (or when it cannot fail). */
   statusKey: string | null;
+  /** Locals that got the same value as statusKey (`buf = cs = kmalloc()`): a test of either tells. */
+  statusAliases?: readonly string[];
   success: ValueMask;
   released: { row: number; via: string; byMacro: boolean } | null;
   handOff: HandOff | null;
@@ -149,6 +152,18 @@ interface PathState {
   tainted: boolean;
   /** Node id of the last goto taken while something was held. */
   lastGoto: number | null;
+  /**
+   * Counts the path dropped without having taken them (a suspend path's `clk_disable(priv->clk)`):
+   * taking one again (`clk_enable(priv->clk)` when the next step fails) restores the state the
+   * function was entered with, and is no obligation.
+   */
+  dropped?: readonly string[];
+  /**
+   * Objects kept as a device's drvdata, by the device's root (`pdev` for `platform_set_drvdata(pdev,
+   * priv)`): a teardown helper given the device (`foo_remove(pdev)` on probe's error path) reaches
+   * them through dev_get_drvdata() and drops what they hold.
+   */
+  drvdata?: readonly (readonly [holder: string, object: string])[];
 }
 
 const HANDED_OFF_BY_RETURN: ReadonlySet<ResourceKind> = new Set(['memory', 'reference']);
@@ -172,7 +187,8 @@ function computeHoldingSignature(holding: Holding): string {
   const released = holding.released === null ? '' : `r${holding.released.row}`;
   const handOff = holding.handOff === null ? '' : `h${holding.handOff.row}${holding.handOff.statusKey ?? ''}`;
   const skipped = holding.skippedRelease === null ? '' : `s${holding.skippedRelease}`;
-  return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}:${released}:${handOff}${skipped}`;
+  const aliases = holding.statusAliases === undefined ? '' : `=${holding.statusAliases.join('=')}`;
+  return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}${aliases}:${released}:${handOff}${skipped}`;
 }
 
 /** `priv->clk[i]` and `priv->clk[nc]` name elements of one array: an unwind loop releases them all. */
@@ -231,7 +247,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   signature(state: PathState): string {
-    return `${state.tainted ? 't' : ''}${state.lastGoto ?? ''}|${state.facts.signature()}|${state.holdings.map(holdingSignature).join(';')}`;
+    const dropped = `${state.dropped === undefined ? '' : state.dropped.join(',')}${state.drvdata === undefined ? '' : state.drvdata.map((pair) => pair.join('>')).join(',')}`;
+    return `${state.tainted ? 't' : ''}${state.lastGoto ?? ''}|${dropped}|${state.facts.signature()}|${state.holdings.map(holdingSignature).join(';')}`;
   }
 
   step(node: CfgNode, state: PathState): PathState | null {
@@ -327,6 +344,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       return { ...base, state: 'released', row: holding.released.row, via: holding.released.via, byMacro: holding.released.byMacro };
     }
     if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & holding.success) === 0) return null;
+    if (holding.statusAliases?.some((alias) => (state.facts.get(alias) & holding.success) === 0)) return null;
     const kind = this.kindOfSite[holding.site];
     if (HANDED_OFF_BY_RETURN.has(kind) && holding.names.some((name) => returned.includes(name) || returned.includes(rootOfName(name)))) {
       return { ...base, state: 'handed-off', row: node.row, via: 'return' };
@@ -438,7 +456,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const handOff = handOffApi(event.name);
     if (handOff !== undefined) {
       const argument = event.args[handOff.argument];
-      if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true);
+      const holder = event.args[0]?.root;
+      if (handOff.borrowsOnly === true && argument !== undefined && holder !== null && holder !== undefined && handOff.argument !== 0) {
+        const pair = [holder, argument.key] as const;
+        current = { ...current, drvdata: [...(current.drvdata ?? []).filter(([known]) => known !== holder), pair] };
+      }
+      if (argument !== undefined && handOff.undoes !== undefined) current = this.managedAction(current, argument, event, target, handOff.undoes);
+      else if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true);
     }
     if (release === undefined && acquire === undefined && starter === null && handOff === undefined) {
       current = this.otherCall(event, current);
@@ -455,12 +479,19 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     const argument = event.args[api.carrier];
     if (argument === undefined) return state;
-    let exact = this.release(state, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, argument.key));
+    // `regulator_bulk_disable(ARRAY_SIZE(nt->vregs), nt->vregs)` drops what `regulator_enable(nt->vregs[0].consumer)` took.
+    const bulk = /_bulk_/.test(api.name);
+    let exact = this.release(state, event.row, event.name, (holding, kind) =>
+      kind === api.kind && (namesMatch(holding, kind, argument.key) || (bulk && holding.names.some((name) => name.startsWith(`${argument.key}[`)))),
+    );
     // `put_device(&foo->dev)`, `kobject_put(&foo->kobj)`, `kref_put(&foo->ref, foo_release)`: the last put
     // of a counted object embedded in `foo` ends in its release callback, which frees `foo`.
     if (api.kind === 'reference' && argument.addressOfMember && argument.root !== null) {
       const container = argument.root;
       exact = this.release(exact, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.includes(container));
+    }
+    if (exact === state && api.kind === 'reference' && !(state.dropped ?? []).includes(argument.key)) {
+      return { ...state, dropped: [...(state.dropped ?? []), argument.key] };
     }
     if (exact !== state || api.kind !== 'lock') return exact;
     // `mutex_lock(&priv->lock)` ... `mutex_unlock(&dev_priv->lock)`: the same field through another pointer.
@@ -480,6 +511,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (node.uncertain) return current;
     const names = this.acquiredNames(api, event, target);
     if (names.length === 0 || names.some((name) => this.input.cfg.autoManaged.has(rootOfName(name)))) return current;
+    const restored = api.count !== undefined ? names.find((name) => current.dropped?.includes(name)) : undefined;
+    if (restored !== undefined) {
+      const dropped = (current.dropped ?? []).filter((name) => name !== restored);
+      return { ...current, dropped: dropped.length > 0 ? dropped : undefined };
+    }
     // `ret = request_irq(ret, ...)`: the result overwrites the only name of what was taken.
     if (typeof api.carrier === 'number' && target !== null && event.args[api.carrier]?.key === target.key) return current;
     const site = this.newSite(`${event.row}:${event.column}:${event.name}`, {
@@ -493,14 +529,18 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       inherited: null,
       iteration: false,
     });
-    const statusKey = api.failure === 'never' ? null : (target?.key ?? event.valueKey);
+    // `of_node_get(np)`, `get_device(dev)` take nothing when given NULL: the reference exists
+    // where the argument is not NULL, which a later `while (np)` or `if (!dev)` tells.
+    const carrierKey = typeof api.carrier === 'number' ? event.args[api.carrier]?.key : undefined;
+    const byCarrier = (api.failure === 'never' || (api.returnsCarrier === true && target === null)) && carrierKey !== undefined && this.tracked.has(carrierKey) && /^[A-Za-z_]\w*$/.test(carrierKey);
+    const statusKey = byCarrier ? (carrierKey ?? null) : api.failure === 'never' ? null : (target?.key ?? event.valueKey);
     let facts = current.facts;
-    if (statusKey !== null) facts = facts.set(statusKey, resultMask(api.failure));
+    if (statusKey !== null && !byCarrier) facts = facts.set(statusKey, resultMask(api.failure));
     let handOff: HandOff | null = null;
     if (target !== null && !this.isLocalStorage(target) && HANDED_OFF_BY_STORE.has(api.kind)) {
       handOff = { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE };
     }
-    const holding: Holding = { site, names, statusKey, success: successMask(api.failure), released: null, handOff, skippedRelease: null };
+    const holding: Holding = { site, names, statusKey, success: byCarrier ? NEGATIVE | POSITIVE : successMask(api.failure), released: null, handOff, skippedRelease: null };
     const holdings = current.holdings.filter((existing) => existing.site !== site);
     holdings.push(holding);
     holdings.sort((a, b) => a.site - b.site);
@@ -554,6 +594,23 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     });
   }
 
+  /**
+   * `devm_add_action_or_reset(dev, foo_disable, priv)`: the action undoes what `priv` holds (its
+   * clock enable, the reference in `priv->np`) at teardown, or at once if registering fails.
+   * It replaces an earlier store: the action is what drops the stored reference.
+   */
+  private managedAction(state: PathState, argument: ArgumentInfo, event: CallEvent, target: AssignTarget | null, undoes: 'always' | 'on-success'): PathState {
+    const statusKey = undoes === 'always' ? null : (target?.key ?? event.valueKey);
+    const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey, success: ZERO };
+    const facts = statusKey !== null && this.tracked.has(statusKey) ? state.facts.set(statusKey, ZERO | NEGATIVE) : state.facts;
+    const current = facts === state.facts ? state : { ...state, facts };
+    return this.updateHoldings(current, (holding) => {
+      if (holding.released !== null || (holding.handOff !== null && holding.handOff.via !== 'store')) return holding;
+      const passed = holdingPassed(holding, argument, true) || holding.names.some((name) => rootOfName(name) === argument.key);
+      return passed ? { ...holding, handOff } : holding;
+    });
+  }
+
   /** A call the table does not know: a helper of the patch, or a name that says what it does. */
   private otherCall(event: CallEvent, state: PathState): PathState {
     if (state.holdings.length === 0) return state;
@@ -561,7 +618,20 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const summary = this.input.summaries.get(event.name);
     const known = summary !== undefined && summary.fn.complete;
     if (known && summary.releasesModule) current = this.release(current, event.row, event.name, (_holding, kind) => kind === 'module');
+    if (current.drvdata !== undefined && nameSuggestsTeardown(event.name)) {
+      const objects = current.drvdata.filter(([holder]) => event.args.some((argument) => argument.key === holder)).map(([, object]) => object);
+      if (objects.length > 0) {
+        current = this.release(current, event.row, event.name, (holding, kind) => kind !== 'lock' && holding.names.some((name) => objects.includes(name) || objects.includes(rootOfName(name))));
+      }
+    }
     event.args.forEach((argument, index) => {
+      // `foo_put(&obj->base)`, `gfs2_glock_dealloc(&gl->gl_rcu)`: a destructor given a member of a
+      // structure frees the structure (container_of() in the callee); its body, if shown, may
+      // reach the structure through conversions cptlint does not follow.
+      if (argument.addressOfMember && argument.root !== null && nameSuggestsRelease(event.name, 'memory')) {
+        const container = argument.root;
+        current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.includes(container));
+      }
       if (known) {
         const effect = summary.effects[index];
         if (effect === undefined) return;
@@ -569,7 +639,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           current = this.release(current, event.row, event.name, (holding, kind) => {
             if (!effect.releases.has(kind) && !effect.releases.has('any')) return false;
             if (namesMatch(holding, kind, argument.key)) return true;
-            return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => rootOfName(name) === argument.key);
+            // `produce_free_peb(ubi)` drops `ubi->wl_lock`, not `ubi->fm_eba_sem`.
+            return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => name.startsWith(argument.key) && effect.fieldReleases.has(name.slice(argument.key.length)));
           });
         }
         if (effect.handsOff) current = this.handOffArgument(current, argument, event, false);
@@ -625,7 +696,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       if (local) {
         const aliases = value.kind === 'copy' ? aliasNames(holding.names, value.key, target.key) : [target.key];
         const names = [...holding.names, ...aliases.filter((alias) => !holding.names.includes(alias))];
-        return names.length === holding.names.length ? holding : { ...holding, names };
+        const next = names.length === holding.names.length ? holding : { ...holding, names };
+        const sameStatus = value.kind === 'copy' && target.shape === 'variable' && holding.statusKey !== null && (holding.statusKey === value.key || holding.statusAliases?.includes(value.key) === true);
+        return sameStatus ? { ...next, statusAliases: [...(holding.statusAliases ?? []), target.key] } : next;
       }
       if (!HANDED_OFF_BY_STORE.has(kind) || holding.handOff !== null || this.isCount(holding)) return holding;
       return { ...holding, handOff: { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE } };
@@ -651,6 +724,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         if (!inherited && next.statusKey !== null && forgotten.includes(next.statusKey)) {
           if ((facts.get(next.statusKey) & next.success) === 0) return null;
           next = { ...next, statusKey: null };
+        }
+        const aliases = next.statusAliases;
+        if (!inherited && aliases !== undefined && aliases.some((alias) => forgotten.includes(alias))) {
+          if (aliases.some((alias) => forgotten.includes(alias) && (facts.get(alias) & next.success) === 0)) return null;
+          const kept = aliases.filter((alias) => !forgotten.includes(alias));
+          next = { ...next, statusAliases: kept.length > 0 ? kept : undefined };
         }
         const handOff = next.handOff;
         if (handOff !== null && handOff.statusKey !== null && forgotten.includes(handOff.statusKey)) {
@@ -763,6 +842,15 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries): Set<string> {
       if ((acquire !== undefined && acquire.failure !== 'never') || starts) {
         tracked.add(event.type === 'assign' ? event.target.key : call.valueKey);
       }
+      // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.
+      const carrier = acquire !== undefined && (acquire.failure === 'never' || acquire.returnsCarrier === true) && typeof acquire.carrier === 'number' ? call.args[acquire.carrier]?.key : undefined;
+      if (carrier !== undefined && cfg.testedKeys.has(carrier)) tracked.add(carrier);
+    }
+  }
+  // A local copy of an acquire's result (`buf = cs = kmalloc()`) may be what the code tests.
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type === 'assign' && event.value.kind === 'copy' && event.target.shape === 'variable' && tracked.has(event.value.key)) tracked.add(event.target.key);
     }
   }
   // A key tested once still matters when the function sets it to a constant (a flag) or returns it.
@@ -773,6 +861,13 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries): Set<string> {
   }
   for (const [key, count] of cfg.testedKeys) {
     if (count >= 2 || readAgain.has(key)) tracked.add(key);
+  }
+  // What a function returns, when it sets it to a constant (`err = -ENODEV; goto out_unlock;`):
+  // it tells an error exit from a success exit.
+  for (const node of cfg.nodes) {
+    if (node.returnValue?.kind !== 'key') continue;
+    const key = node.returnValue.key;
+    if (cfg.nodes.some((other) => other.events.some((event) => event.type === 'assign' && event.target.key === key && event.value.kind === 'constant'))) tracked.add(key);
   }
   return tracked;
 }

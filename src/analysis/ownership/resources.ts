@@ -97,6 +97,12 @@ export interface HandOffApi {
    * the function then fails, so on an error exit it is still the function's to free.
    */
   borrowsOnly?: boolean;
+  /**
+   * A managed action (`devm_add_action_or_reset(dev, fn, data)`): `fn(data)` runs at teardown, so
+   * what `data` holds is undone for the function, counts and fields included. 'always' when a
+   * failure runs it at once (`*_or_reset`), 'on-success' when it is only registered on success.
+   */
+  undoes?: 'always' | 'on-success';
 }
 
 /** `for_each_child_of_node(parent, child)`: the loop holds a reference on `child` in its body. */
@@ -336,6 +342,7 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
   ...acquires('memory', 'allocation', 'kmem_cache_free()', [
     ['kmem_cache_alloc', 'return', 'null'],
     ['kmem_cache_zalloc', 'return', 'null'],
+    ['__getname', 'return', 'null'],
   ]),
 
   // Locks.
@@ -486,6 +493,8 @@ export const RELEASE_APIS: readonly ReleaseApi[] = [
     ['kfree_rcu_mightsleep', 0],
     ['bitmap_free', 0],
     ['kmem_cache_free', 1],
+    // include/linux/fs.h: kmem_cache_free(names_cachep, ...).
+    ['__putname', 0],
   ]),
   ...releases('lock', [
     ['inode_unlock', 0],
@@ -541,6 +550,13 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'list_add_tail', argument: 0 },
   { name: 'list_add_rcu', argument: 0 },
   { name: 'list_add_tail_rcu', argument: 0 },
+  { name: 'list_replace', argument: 1 },
+  { name: 'list_replace_init', argument: 1 },
+  { name: 'list_replace_rcu', argument: 1 },
+  { name: 'hlist_replace_rcu', argument: 1 },
+  // The card owns the component: its dev_free op frees it when the card goes.
+  { name: 'snd_device_new', argument: 2 },
+  { name: 'pci_scan_root_bus', argument: 3 },
   { name: 'hlist_add_head', argument: 0 },
   { name: 'hlist_add_head_rcu', argument: 0 },
   { name: 'hlist_add_behind', argument: 0 },
@@ -576,10 +592,10 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'request_threaded_irq', argument: 5 },
   { name: 'devm_request_irq', argument: 5 },
   { name: 'devm_request_threaded_irq', argument: 6 },
-  { name: 'devm_add_action', argument: 2 },
-  { name: 'devm_add_action_or_reset', argument: 2 },
-  { name: 'drmm_add_action', argument: 2 },
-  { name: 'drmm_add_action_or_reset', argument: 2 },
+  { name: 'devm_add_action', argument: 2, undoes: 'on-success' },
+  { name: 'devm_add_action_or_reset', argument: 2, undoes: 'always' },
+  { name: 'drmm_add_action', argument: 2, undoes: 'on-success' },
+  { name: 'drmm_add_action_or_reset', argument: 2, undoes: 'always' },
   { name: 'single_open', argument: 2 },
   { name: 'debugfs_create_file', argument: 3 },
   { name: 'proc_create_data', argument: 4 },
@@ -683,7 +699,7 @@ export function waitApi(name: string): WaitApi | undefined {
 }
 
 const DESTRUCTOR_WORDS = new Set([
-  'free', 'put', 'release', 'destroy', 'unref', 'cleanup', 'delete', 'del', 'remove', 'unregister', 'deinit',
+  'free', 'dealloc', 'put', 'release', 'destroy', 'unref', 'cleanup', 'delete', 'del', 'remove', 'unregister', 'deinit',
   'uninit', 'dispose', 'drop', 'kill', 'fini', 'finish', 'close', 'unmap', 'detach', 'exit',
 ]);
 const REGISTRATION_WORDS = new Set([

@@ -26,6 +26,12 @@ export interface ParameterEffect {
   releases: Set<ResourceKind | 'any'>;
   /** The function keeps the parameter beyond the call (a store, a list, a registration). */
   handsOff: boolean;
+  /**
+   * Locks and completions released through the parameter's fields, as the part after the
+   * parameter (`->wl_lock`); one the function takes again (`spin_unlock(); ...; spin_lock();`) is
+   * not released for its caller.
+   */
+  fieldReleases: Set<string>;
 }
 
 /** A function of the patch that starts a thread running the function passed in one of its parameters. */
@@ -66,7 +72,8 @@ function keyIsParameter(key: string, parameter: string): boolean {
 
 function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): FunctionSummary {
   const parameters = functionParameters(fn.node);
-  const effects: ParameterEffect[] = parameters.map(() => ({ releases: new Set(), handsOff: false }));
+  const effects: ParameterEffect[] = parameters.map(() => ({ releases: new Set(), handsOff: false, fieldReleases: new Set() }));
+  const retaken = new Set<string>();
   const body = fn.node.childForFieldName('body');
   let forwarding: ThreadForwarding | null = null;
   let releasesModule = false;
@@ -84,8 +91,13 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         // `spin_unlock(&f->lock)` or `complete(&f->done)` in a helper given `f` releases what its caller holds through `f`.
         const throughField = release.kind === 'lock' || release.kind === 'completion';
         const rootIndex = argument === undefined || !throughField ? -1 : indexOf(rootIdentifier(argument));
-        if (rootIndex >= 0) effects[rootIndex].releases.add(release.kind);
+        if (rootIndex >= 0) {
+          effects[rootIndex].releases.add(release.kind);
+          effects[rootIndex].fieldReleases.add(expressionKey(argument).slice(parameters[rootIndex].length));
+        }
       }
+      const acquire = acquireApi(name);
+      if (acquire?.kind === 'lock' && typeof acquire.carrier === 'number' && args[acquire.carrier] !== undefined) retaken.add(expressionKey(args[acquire.carrier]));
       if (release?.kind === 'module') releasesModule = true;
       const starter = threadStarterApi(name);
       if (starter !== undefined) {
@@ -116,7 +128,10 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         if (callee !== undefined && callee.name !== fn.name) {
           if (callee.releasesModule) releasesModule = true;
           const effect = callee.effects[position];
-          if (effect !== undefined && index >= 0) for (const kind of effect.releases) effects[index].releases.add(kind);
+          if (effect !== undefined && index >= 0) {
+            for (const kind of effect.releases) effects[index].releases.add(kind);
+            for (const field of effect.fieldReleases) effects[index].fieldReleases.add(field);
+          }
           if (effect?.handsOff && rootIndex >= 0) effects[rootIndex].handsOff = true;
           return;
         }
@@ -137,6 +152,13 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
       }
     }
   }
+  effects.forEach((effect, index) => {
+    const fields = [...effect.fieldReleases];
+    if (fields.length === 0) return;
+    const kept = fields.filter((field) => !retaken.has(parameters[index] + field));
+    effect.fieldReleases = new Set(kept);
+    if (kept.length === 0 && !effect.releases.has('any') && [...effect.releases].every((kind) => kind === 'lock' || kind === 'completion')) effect.releases.clear();
+  });
   return { name: fn.name, source, fn, parameters, effects, forwarding, releasesModule };
 }
 

@@ -1,0 +1,537 @@
+/**
+ * The kernel idioms behind false alarms judged on the ownA/ownB/ownC sweeps of Linux 6.1
+ * (bench/precision/), each next to the bug of the same shape that must still be caught: aliases
+ * of one allocation, destructors given a member, devm actions, drvdata teardown helpers, locks
+ * let go and taken again, counts restored after a rollback, cursors that loops move on, and
+ * references stored in a field that another function drops through a local copy.
+ */
+import { lockImbalance } from '../../src/rules/lock-imbalance.js';
+import { memLeak } from '../../src/rules/mem-leak.js';
+import { refLeak } from '../../src/rules/ref-leak.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// fs/ubifs/log.c ubifs_add_bud_to_log(): `buf = cs = kmalloc()`, the test reads the other name.
+const chainedAlias = `static int foo_add_bud(struct foo_info *c, int jhead)
+{
+	void *buf, *cs;
+	int err;
+
+	buf = cs = kmalloc(c->ref_node_alsz, GFP_NOFS);
+	if (!buf)
+		return -ENOMEM;
+	err = foo_write_node(c, buf);
+	if (err)
+		goto out;
+	err = foo_sync(c, jhead);
+out:
+	kfree(buf);
+	return err;
+}
+`;
+
+const chainedAliasLeak = `static int foo_add_bud(struct foo_info *c, int jhead)
+{
+	void *buf, *cs;
+	int err;
+
+	buf = cs = kmalloc(c->ref_node_alsz, GFP_NOFS);
+	if (!buf)
+		return -ENOMEM;
+	err = foo_write_node(c, buf);
+	if (err)
+		return err; /* expect: mem-leak */
+	err = foo_sync(c, jhead);
+	kfree(buf);
+	return err;
+}
+`;
+
+// fs/gfs2/glock.c gfs2_glock_get(): the destructor is given the rcu_head inside the glock.
+const destructorOfMember = `struct foo_glock {
+	struct rcu_head gl_rcu;
+	int gl_state;
+};
+
+static void foo_glock_dealloc(struct rcu_head *rcu)
+{
+	struct foo_glock *gl = container_of(rcu, struct foo_glock, gl_rcu);
+
+	kmem_cache_free(foo_glock_cachep, gl);
+}
+
+static int foo_glock_get(struct foo_sbd *sdp, struct foo_glock **glp)
+{
+	struct foo_glock *gl;
+	int ret;
+
+	gl = kmem_cache_alloc(foo_glock_cachep, GFP_NOFS);
+	if (!gl)
+		return -ENOMEM;
+	ret = foo_glock_setup(sdp, gl);
+	if (ret) {
+		foo_glock_dealloc(&gl->gl_rcu);
+		return ret;
+	}
+	*glp = gl;
+	return 0;
+}
+`;
+
+const destructorOfMemberMissing = `static int foo_glock_get(struct foo_sbd *sdp, struct foo_glock **glp)
+{
+	struct foo_glock *gl;
+	int ret;
+
+	gl = kmem_cache_alloc(foo_glock_cachep, GFP_NOFS);
+	if (!gl)
+		return -ENOMEM;
+	ret = foo_glock_setup(sdp, gl);
+	if (ret) {
+		foo_glock_dealloc(&gl->gl_rcu);
+		return ret;
+	}
+	ret = foo_glock_check(sdp, gl->gl_state);
+	if (ret)
+		return ret; /* expect: mem-leak */
+	*glp = gl;
+	return 0;
+}
+`;
+
+// drivers/nvdimm/core.c devm_nvdimm_memremap(): the action drops the reference, at once if it cannot be registered.
+const devmActionPuts = `static void foo_map_put(void *data)
+{
+	struct foo_map *map = data;
+
+	kref_put(&map->kref, foo_map_release);
+}
+
+void *foo_memremap(struct device *dev, struct foo_map *map)
+{
+	kref_get(&map->kref);
+	if (devm_add_action_or_reset(dev, foo_map_put, map))
+		return NULL;
+	return map->mem;
+}
+`;
+
+// devm_add_action() (no _or_reset) does not run the action when it fails: the caller undoes.
+const devmActionNotRegistered = `static int foo_probe(struct platform_device *pdev)
+{
+	struct foo *priv = platform_get_drvdata(pdev);
+	int ret;
+
+	ret = clk_prepare_enable(priv->clk);
+	if (ret)
+		return ret;
+	ret = devm_add_action(&pdev->dev, foo_clk_off, priv);
+	if (ret)
+		return ret; /* expect: ref-leak "clk_prepare_enable" */
+	ret = foo_hw_init(priv);
+	if (ret)
+		return ret;
+	return 0;
+}
+`;
+
+// drivers/net/xen-netback/xenbus.c netback_probe(): the error path calls remove(), which frees drvdata.
+const removeHelperFreesDrvdata = `static void foo_remove(struct xenbus_device *dev)
+{
+	struct foo_info *be = dev_get_drvdata(&dev->dev);
+
+	foo_disconnect(be);
+	kfree(be);
+	dev_set_drvdata(&dev->dev, NULL);
+}
+
+static int foo_probe(struct xenbus_device *dev, const struct xenbus_device_id *id)
+{
+	struct foo_info *be;
+	int err;
+
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	if (!be)
+		return -ENOMEM;
+	be->dev = dev;
+	dev_set_drvdata(&dev->dev, be);
+	err = foo_switch_state(dev, XenbusStateInitWait);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	foo_remove(dev);
+	return err;
+}
+`;
+
+const drvdataNotFreed = `static int foo_probe(struct xenbus_device *dev, const struct xenbus_device_id *id)
+{
+	struct foo_info *be;
+	int err;
+
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	if (!be)
+		return -ENOMEM;
+	be->dev = dev;
+	dev_set_drvdata(&dev->dev, be);
+	err = foo_switch_state(dev, XenbusStateInitWait);
+	if (err)
+		return err; /* expect: mem-leak */
+	err = foo_watch(dev, be);
+	if (err) {
+		kfree(be);
+		return err;
+	}
+	return 0;
+}
+`;
+
+// fs/ntfs3/inode.c: a name buffer from the names cache goes back with __putname().
+const putnameFrees = `static int foo_link(struct foo_inode *ni, struct dentry *dentry)
+{
+	struct foo_de *de;
+	int err;
+
+	de = kmem_cache_zalloc(names_cachep, GFP_NOFS);
+	if (!de)
+		return -ENOMEM;
+	err = foo_fill_de(ni, dentry, de);
+	if (err)
+		goto out;
+	err = foo_insert_de(ni, de);
+out:
+	__putname(de);
+	return err;
+}
+`;
+
+// sound/core/hwdep.c snd_hwdep_new(): the card owns the component once snd_device_new() took it.
+const sndDeviceNewOwns = `int foo_hwdep_new(struct snd_card *card, char *id, struct foo_hwdep **rhwdep)
+{
+	struct foo_hwdep *hwdep;
+	int err;
+	static const struct snd_device_ops ops = {
+		.dev_free = foo_hwdep_dev_free,
+	};
+
+	hwdep = kzalloc(sizeof(*hwdep), GFP_KERNEL);
+	if (!hwdep)
+		return -ENOMEM;
+	err = foo_hwdep_init(hwdep, card, id);
+	if (err < 0) {
+		kfree(hwdep);
+		return err;
+	}
+	err = snd_device_new(card, SNDRV_DEV_HWDEP, hwdep, &ops);
+	if (err < 0) {
+		foo_hwdep_free(hwdep);
+		return err;
+	}
+	err = foo_hwdep_check(card, hwdep);
+	if (err < 0)
+		return err;
+	if (rhwdep)
+		*rhwdep = hwdep;
+	return 0;
+}
+`;
+
+// drivers/net/wireless/intel/iwlwifi/dvm/calib.c iwl_calib_set(): the new entry takes the old one's place.
+const listReplaceKeeps = `int foo_calib_set(struct foo_priv *priv, const struct foo_calib_hdr *cmd, int len)
+{
+	struct foo_calib_result *res, *tmp;
+
+	res = kmalloc(sizeof(*res) + len, GFP_ATOMIC);
+	if (!res)
+		return -ENOMEM;
+	memcpy(&res->hdr, cmd, len);
+	res->cmd_len = len;
+	list_for_each_entry(tmp, &priv->calib_results, list) {
+		if (tmp->hdr.op_code == res->hdr.op_code) {
+			list_replace(&tmp->list, &res->list);
+			kfree(tmp);
+			return 0;
+		}
+	}
+	list_add_tail(&res->list, &priv->calib_results);
+	return 0;
+}
+`;
+
+// drivers/pwm/pwm-tegra.c tegra_pwm_runtime_suspend(): the clock goes back on when the next step fails.
+const countRestored = `static int foo_runtime_suspend(struct device *dev)
+{
+	struct foo_chip *pc = dev_get_drvdata(dev);
+	int err;
+
+	clk_disable_unprepare(pc->clk);
+	err = pinctrl_pm_select_sleep_state(dev);
+	if (err) {
+		clk_prepare_enable(pc->clk);
+		return err;
+	}
+	return 0;
+}
+`;
+
+const countNotDropped = `static int foo_runtime_resume(struct device *dev)
+{
+	struct foo_chip *pc = dev_get_drvdata(dev);
+	int err;
+
+	err = clk_prepare_enable(pc->clk);
+	if (err)
+		return err;
+	err = pinctrl_pm_select_default_state(dev);
+	if (err)
+		return err; /* expect: ref-leak "clk_prepare_enable" */
+	err = clk_prepare_enable(pc->bus_clk);
+	if (err) {
+		clk_disable_unprepare(pc->clk);
+		return err;
+	}
+	return 0;
+}
+`;
+
+// drivers/gpu/drm/panel/panel-novatek-nt35950.c nt35950_power_up(): the bulk disable covers each enable.
+const bulkDisable = `static int foo_power_up(struct foo_panel *nt)
+{
+	int ret;
+
+	ret = regulator_enable(nt->vregs[0].consumer);
+	if (ret)
+		return ret;
+	ret = regulator_enable(nt->vregs[1].consumer);
+	if (ret)
+		goto end;
+	ret = foo_reset(nt);
+	if (ret)
+		goto end;
+	return 0;
+end:
+	regulator_bulk_disable(ARRAY_SIZE(nt->vregs), nt->vregs);
+	return ret;
+}
+`;
+
+// drivers/ata/pata_cs5530.c, nouveau_acpi.c: each call drops the previous device, the loop ends on NULL.
+const cursorLoops = `static bool foo_detect(void)
+{
+	struct pci_dev *pdev = NULL;
+	int count = 0;
+	bool ret = false;
+
+	while ((pdev = pci_get_class(PCI_CLASS_DISPLAY_VGA << 8, pdev)) != NULL) {
+		count++;
+		foo_probe_one(pdev);
+	}
+	while ((pdev = pci_get_class(PCI_CLASS_DISPLAY_3D << 8, pdev)) != NULL) {
+		count++;
+		foo_probe_one(pdev);
+	}
+	if (count == 2)
+		ret = true;
+	return ret;
+}
+`;
+
+// drivers/bus/vexpress-config.c vexpress_config_find_prop(): of_get_next_parent() drops the child.
+const parentWalk = `static void foo_find_prop(struct device_node *node, const char *name, u32 *val)
+{
+	*val = 0;
+
+	of_node_get(node);
+	while (node) {
+		if (of_property_read_u32(node, name, val) == 0) {
+			of_node_put(node);
+			return;
+		}
+		node = of_get_next_parent(node);
+	}
+}
+`;
+
+const nodeKeptOnError = `static int foo_find_prop(struct device_node *node, const char *name, u32 *val)
+{
+	int ret;
+
+	of_node_get(node);
+	ret = of_property_read_u32(node, name, val);
+	if (ret)
+		return ret; /* expect: ref-leak "of_node_get" */
+	of_node_put(node);
+	return 0;
+}
+`;
+
+// fs/nfsd/nfsfh.c: the dentry stored in ->fh_dentry is dropped by fh_put() through a local copy.
+const storedPutThroughLocal = `static int foo_fh_compose(struct foo_fh *fhp, struct dentry *dentry)
+{
+	fhp->fh_dentry = dget(dentry);
+	return 0;
+}
+
+void foo_fh_put(struct foo_fh *fhp)
+{
+	struct dentry *dentry = fhp->fh_dentry;
+
+	if (dentry) {
+		fhp->fh_dentry = NULL;
+		dput(dentry);
+	}
+}
+`;
+
+const storedNeverPut = `static int foo_fh_compose(struct foo_fh *fhp, struct dentry *dentry)
+{
+	fhp->fh_dentry = dget(dentry); /* expect: ref-leak "fh_dentry" */
+	return 0;
+}
+
+void foo_fh_put(struct foo_fh *fhp)
+{
+	fhp->fh_dentry = NULL;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [
+    { name: 'the NULL test reads the other name of one allocation (ubifs)', path: 'fs/foofs/log.c', code: chainedAlias },
+    { name: 'a destructor given the rcu_head inside the object frees it (gfs2 glock)', path: 'fs/foofs/glock.c', code: destructorOfMember },
+    { name: "probe's error path calls remove(), which frees the drvdata (xen-netback)", path: 'drivers/net/foo/xenbus.c', code: removeHelperFreesDrvdata },
+    { name: '__putname() frees a buffer of the names cache (ntfs3)', path: 'fs/foofs/inode.c', code: putnameFrees },
+    { name: 'snd_device_new() gives the component to the card (hwdep)', path: 'sound/core/foo_hwdep.c', code: sndDeviceNewOwns },
+    { name: 'list_replace() puts the new entry in the list (iwlwifi calib)', path: 'drivers/net/wireless/foo/calib.c', code: listReplaceKeeps },
+  ],
+  invalid: [
+    { name: 'the same alias, an early return that skips the kfree()', path: 'fs/foofs/log.c', code: chainedAliasLeak },
+    { name: 'a later error exit that calls no destructor', path: 'fs/foofs/glock.c', code: destructorOfMemberMissing },
+    { name: 'drvdata is only borrowed: a failed probe without remove() leaks it', path: 'drivers/net/foo/xenbus.c', code: drvdataNotFreed },
+  ],
+});
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'devm_add_action_or_reset() drops the kref_get() reference (nvdimm)', path: 'drivers/foo/core.c', code: devmActionPuts },
+    { name: 'a clock disabled on entry and enabled again when the next step fails (pwm-tegra)', path: 'drivers/pwm/pwm-foo.c', code: countRestored },
+    { name: 'regulator_bulk_disable() drops each regulator_enable() of the array (nt35950)', path: 'drivers/gpu/drm/panel/panel-foo.c', code: bulkDisable },
+    { name: 'pci_get_class() loops end with the cursor NULL (nouveau_acpi)', path: 'drivers/gpu/drm/foo/foo_acpi.c', code: cursorLoops },
+    { name: 'of_get_next_parent() walks up to NULL, dropping each node (vexpress-config)', path: 'drivers/bus/foo-config.c', code: parentWalk },
+    { name: 'a stored dentry dropped through a local copy of the field (nfsd fh_put)', path: 'fs/foofs/fh.c', code: storedPutThroughLocal },
+  ],
+  invalid: [
+    { name: 'devm_add_action() that fails does not run the action', path: 'drivers/misc/foo_clk.c', code: devmActionNotRegistered },
+    { name: 'an enable with no disable on the error exit of resume', path: 'drivers/pwm/pwm-foo.c', code: countNotDropped },
+    { name: 'of_node_get() of a node, an error return before the put', path: 'drivers/bus/foo-config.c', code: nodeKeptOnError },
+    { name: 'a stored dentry that nothing in the file drops', path: 'fs/foofs/fh.c', code: storedNeverPut },
+  ],
+});
+
+// fs/nfs/io.c nfs_start_io_read(): the fast path returns holding the lock, the slow path drops and
+// retakes it: every exit holds it, by design.
+const lockRetaken = `void foo_start_io_read(struct inode *inode)
+{
+	struct foo_inode *nfsi = FOO_I(inode);
+
+	down_read(&inode->i_rwsem);
+	if (test_bit(FOO_INO_ODIRECT, &nfsi->flags) == 0)
+		return;
+	up_read(&inode->i_rwsem);
+	down_write(&inode->i_rwsem);
+	foo_block_o_direct(nfsi, inode);
+	downgrade_write(&inode->i_rwsem);
+}
+`;
+
+// drivers/mtd/ubi/wl.c ubi_wl_get_peb(): the helper drops and retakes ->wl_lock, not ->fm_eba_sem.
+const helperRetakesOtherLock = `static int foo_produce_free_peb(struct foo_device *ubi)
+{
+	int err;
+
+	while (!ubi->free.rb_node && ubi->works_count) {
+		spin_unlock(&ubi->wl_lock);
+		err = foo_do_work(ubi);
+		spin_lock(&ubi->wl_lock);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int foo_wl_get_peb(struct foo_device *ubi)
+{
+	int err;
+
+	down_read(&ubi->fm_eba_sem);
+	spin_lock(&ubi->wl_lock);
+	if (!ubi->works_count) {
+		spin_unlock(&ubi->wl_lock);
+		return -ENOSPC;
+	}
+	err = foo_produce_free_peb(ubi);
+	if (err < 0) {
+		spin_unlock(&ubi->wl_lock);
+		return err;
+	}
+	spin_unlock(&ubi->wl_lock);
+	return foo_pick(ubi);
+}
+`;
+
+// The same helper that only unlocks: the caller's error exit leaves ->wl_lock to it, the other does not.
+const unlockedByHelper = `static void foo_give_back(struct foo_device *ubi)
+{
+	ubi->count--;
+	spin_unlock(&ubi->wl_lock);
+}
+
+int foo_take(struct foo_device *ubi)
+{
+	spin_lock(&ubi->wl_lock);
+	if (!ubi->count) {
+		foo_give_back(ubi);
+		return -ENOSPC;
+	}
+	if (ubi->busy)
+		return -EBUSY; /* expect: lock-imbalance "wl_lock" */
+	spin_unlock(&ubi->wl_lock);
+	return 0;
+}
+`;
+
+// net/ieee802154/nl802154.c nl802154_prepare_wpan_dev_dump(): RTNL kept on success, dropped on the
+// error exits, which set `err` to an errno before the shared unlock.
+const lockKeptOnSuccess = `static int foo_prepare_dump(struct sk_buff *skb, struct netlink_callback *cb, struct foo_dev **wdev)
+{
+	int err;
+
+	rtnl_lock();
+	if (!cb->args[0]) {
+		*wdev = foo_dev_from_attrs(sock_net(skb->sk), cb);
+		if (IS_ERR(*wdev)) {
+			err = PTR_ERR(*wdev);
+			goto out_unlock;
+		}
+	} else {
+		*wdev = foo_dev_lookup(cb->args[0]);
+		if (!*wdev) {
+			err = -ENODEV;
+			goto out_unlock;
+		}
+	}
+	return 0;
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+`;
+
+ruleTester(lockImbalance, {
+  valid: [
+    { name: 'a lock dropped and taken again is held at every exit (nfs_start_io_read)', path: 'fs/foofs/io.c', code: lockRetaken },
+    { name: 'a helper that drops and retakes one lock does not release another (ubi wl)', path: 'drivers/mtd/foo/wl.c', code: helperRetakesOtherLock },
+    { name: 'a lock kept on the success exit, dropped where err is set to an errno (nl802154)', path: 'net/foo/nl.c', code: lockKeptOnSuccess },
+  ],
+  invalid: [{ name: 'a helper that unlocks on one exit, an early return on another', path: 'drivers/mtd/foo/wl.c', code: unlockedByHelper }],
+});
