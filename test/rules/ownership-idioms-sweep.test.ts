@@ -428,6 +428,169 @@ ruleTester(refLeak, {
   ],
 });
 
+// drivers/dma/apple-admac.c admac_probe(): the handler is freed by the number kept in the structure;
+// the dev_id given to request_irq() and free_irq() says it is the same handler.
+const irqFreedByCookie = `static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_dma *ad = platform_get_drvdata(pdev);
+	int irq, err;
+
+	irq = platform_get_irq(pdev, 0);
+	if (irq < 0)
+		return irq;
+	ad->irq = irq;
+	err = request_irq(irq, foo_interrupt, 0, dev_name(&pdev->dev), ad);
+	if (err)
+		return err;
+	err = foo_register(ad);
+	if (err)
+		goto free_irq;
+	return 0;
+free_irq:
+	free_irq(ad->irq, ad);
+	return err;
+}
+`;
+
+const irqNotFreed = `static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_dma *ad = platform_get_drvdata(pdev);
+	int irq, err;
+
+	irq = platform_get_irq(pdev, 0);
+	if (irq < 0)
+		return irq;
+	ad->irq = irq;
+	err = request_irq(irq, foo_interrupt, 0, dev_name(&pdev->dev), ad);
+	if (err)
+		return err;
+	err = foo_reset(ad);
+	if (err)
+		return err; /* expect: ref-leak "free_irq" */
+	err = foo_register(ad);
+	if (err)
+		goto free_irq;
+	return 0;
+free_irq:
+	free_irq(ad->irq, ad);
+	return err;
+}
+`;
+
+// drivers/pcmcia/i82092.c i82092aa_pci_probe(): storing &dev->dev does not hand on dev->irq's handler.
+const memberAddressStored = `static int foo_probe(struct pci_dev *dev, const struct pci_device_id *id)
+{
+	int ret, i;
+
+	ret = request_irq(dev->irq, foo_interrupt, IRQF_SHARED, "foo", foo_interrupt);
+	if (ret)
+		return ret;
+	for (i = 0; i < socket_count; i++) {
+		sockets[i].socket.dev.parent = &dev->dev;
+		ret = foo_register_socket(&sockets[i].socket);
+		if (ret)
+			goto err_free_irq;
+	}
+	return 0;
+err_free_irq:
+	free_irq(dev->irq, foo_interrupt);
+	return ret;
+}
+`;
+
+// drivers/tty/serial/mpc52xx_uart.c: the enabled clock is kept in a global and disabled through it.
+const countThroughGlobal = `static int foo_fifoc_init(struct device_node *np)
+{
+	struct clk *clk;
+	int ret;
+
+	clk = of_clk_get(np, 0);
+	if (IS_ERR(clk))
+		return PTR_ERR(clk);
+	ret = clk_prepare_enable(clk);
+	if (ret) {
+		clk_put(clk);
+		return ret;
+	}
+	foo_fifoc_clk = clk;
+	foo_fifoc = of_iomap(np, 0);
+	if (!foo_fifoc) {
+		ret = -ENODEV;
+		goto out_clk_disable;
+	}
+	return 0;
+out_clk_disable:
+	clk_disable_unprepare(foo_fifoc_clk);
+	clk_put(foo_fifoc_clk);
+	foo_fifoc_clk = NULL;
+	return ret;
+}
+`;
+
+// drivers/media/i2c/ov7251.c ov7251_probe(): the count taken on &client->dev is dropped through ov7251->dev.
+const countThroughFixedAlias = `static int foo_probe(struct i2c_client *client)
+{
+	struct device *dev = &client->dev;
+	struct foo_sensor *sensor;
+	int ret;
+
+	sensor = devm_kzalloc(dev, sizeof(*sensor), GFP_KERNEL);
+	if (!sensor)
+		return -ENOMEM;
+	sensor->dev = dev;
+	pm_runtime_get_noresume(&client->dev);
+	pm_runtime_set_active(&client->dev);
+	pm_runtime_enable(&client->dev);
+	ret = foo_detect(sensor);
+	if (ret < 0)
+		goto err_pm_runtime;
+	pm_runtime_put(&client->dev);
+	return 0;
+err_pm_runtime:
+	pm_runtime_disable(sensor->dev);
+	pm_runtime_put_noidle(sensor->dev);
+	return ret;
+}
+`;
+
+// drivers/usb/isp1760/isp1760-udc.c isp1760_udc_register(): the unwind frees the handler when the
+// number was stored, which the walk cannot decide.
+const storedAndFreedUnderTest = `int foo_udc_register(struct foo_device *isp, int irq)
+{
+	struct foo_udc *udc = &isp->udc;
+	int ret;
+
+	udc->irq = -1;
+	udc->irqname = kasprintf(GFP_KERNEL, "%s (udc)", dev_name(isp->dev));
+	if (!udc->irqname)
+		return -ENOMEM;
+	ret = request_irq(irq, foo_udc_irq, IRQF_SHARED, udc->irqname, udc);
+	if (ret < 0)
+		goto error;
+	udc->irq = irq;
+	ret = usb_add_gadget_udc(isp->dev, &udc->gadget);
+	if (ret < 0)
+		goto error;
+	return 0;
+error:
+	if (udc->irq >= 0)
+		free_irq(udc->irq, udc);
+	kfree(udc->irqname);
+	return ret;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'free_irq() given the same dev_id frees the handler (apple-admac)', path: 'drivers/dma/foo-dma.c', code: irqFreedByCookie },
+    { name: 'storing &dev->dev hands on nothing dev->irq names (i82092)', path: 'drivers/pcmcia/foo.c', code: memberAddressStored },
+    { name: 'a clock kept in a global is disabled through it (mpc52xx_uart)', path: 'drivers/tty/serial/foo_uart.c', code: countThroughGlobal },
+    { name: 'a runtime PM count dropped through the structure field aliasing the device (ov7251)', path: 'drivers/media/i2c/foo.c', code: countThroughFixedAlias },
+    { name: 'a handler freed under a test of the stored number (isp1760)', path: 'drivers/usb/foo/foo-udc.c', code: storedAndFreedUnderTest },
+  ],
+  invalid: [{ name: 'an early return before the free_irq() the other error exit does', path: 'drivers/dma/foo-dma.c', code: irqNotFreed }],
+});
+
 // fs/nfs/io.c nfs_start_io_read(): the fast path returns holding the lock, the slow path drops and
 // retakes it: every exit holds it, by design.
 const lockRetaken = `void foo_start_io_read(struct inode *inode)

@@ -55,7 +55,8 @@ export type AssignedValue =
   | { kind: 'call'; call: CallEvent }
   | { kind: 'constant'; mask: ValueMask }
   | { kind: 'copy'; key: string; root: string | null }
-  | { kind: 'other'; mentions: string[] }
+  /** `memberAddress`: the value is `&x->f` (key `x->f`), which carries `x` but not its other fields. */
+  | { kind: 'other'; mentions: string[]; memberAddress?: string }
   | { kind: 'unknown' };
 
 export interface AssignEvent {
@@ -196,6 +197,8 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
     const left = value.childForFieldName('left');
     if (left !== null) return { kind: 'copy', key: compactText(stripCastsAndParentheses(left).text), root: rootIdentifier(left) };
   }
+  const argument = value.type === 'pointer_expression' ? argumentInfo(value) : null;
+  if (argument !== null && argument.addressOfMember) return { kind: 'other', mentions: carriedIdentifiers(value), memberAddress: argument.key };
   return { kind: 'other', mentions: carriedIdentifiers(value) };
 }
 

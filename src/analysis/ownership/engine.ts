@@ -198,8 +198,53 @@ function elementsOfOneArray(name: string, key: string): boolean {
   return strip(name) === strip(key);
 }
 
-function namesMatch(holding: Holding, kind: ResourceKind, key: string): boolean {
+/**
+ * Names the function makes equal once and for all (`ov7251->dev = &client->dev;`, `dev = &pdev->dev;`,
+ * `query->sm_ah = query->port->sm_ah;`): each name assigned exactly once, from a copy or the address
+ * of a member, read both ways. A release written with one name releases what the other took.
+ */
+function fixedAliases(cfg: Cfg): [string, string][] {
+  const assigned = new Map<string, string | null>();
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type !== 'assign') continue;
+      const { target, value } = event;
+      const source = value.kind === 'copy' ? value.key : value.kind === 'other' ? (value.memberAddress ?? null) : null;
+      const known = assigned.get(target.key);
+      assigned.set(target.key, known === undefined && source !== null && source !== target.key && (target.shape === 'field' || target.shape === 'variable') ? source : null);
+    }
+  }
+  const pairs: [string, string][] = [];
+  for (const [target, source] of assigned) if (source !== null) pairs.push([target, source]);
+  return pairs;
+}
+
+/** `key` written through the aliases: `query->sm_ah->ref` as `query->port->sm_ah->ref`. */
+function aliasedKeys(key: string, aliases: readonly [string, string][]): string[] {
+  const keys = new Set<string>([key]);
+  // `ov7251->dev = dev` after `dev = &client->dev`: a few hops.
+  for (let hop = 0, frontier = [key]; hop < 3 && frontier.length > 0; hop++) {
+    const next: string[] = [];
+    for (const current of frontier) {
+      for (const [a, b] of aliases) {
+        for (const [from, to] of [[a, b], [b, a]]) {
+          const written = current === from ? to : current.startsWith(`${from}->`) || current.startsWith(`${from}.`) ? to + current.slice(from.length) : null;
+          if (written !== null && !keys.has(written)) {
+            keys.add(written);
+            next.push(written);
+          }
+        }
+      }
+    }
+    frontier = next;
+  }
+  keys.delete(key);
+  return [...keys];
+}
+
+function namesMatch(holding: Holding, kind: ResourceKind, key: string, aliases: readonly [string, string][] = []): boolean {
   if (holding.names.includes(key)) return true;
+  if (aliases.length > 0 && aliasedKeys(key, aliases).some((alias) => holding.names.includes(alias))) return true;
   if (holding.names.some((name) => elementsOfOneArray(name, key))) return true;
   if (kind === 'reference') {
     const device = /^(.*?)(?:->|\.)dev$/.exec(key);
@@ -220,8 +265,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   private readonly tracked: Set<string>;
   private readonly kindOfSite: ResourceKind[] = [];
 
+  private readonly aliases: [string, string][];
+
   constructor(private readonly input: EngineInput) {
     this.tracked = trackedKeys(input.cfg, input.summaries);
+    this.aliases = fixedAliases(input.cfg);
     for (const obligation of input.inherited) for (const name of obligation.names) this.tracked.add(name);
   }
 
@@ -350,6 +398,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       return { ...base, state: 'handed-off', row: node.row, via: 'return' };
     }
     const handOff = holding.handOff;
+    // Stored, and released under a test the walk cannot decide (`if (udc->irq >= 0) free_irq(udc->irq, udc)`):
+    // whether the store kept it is what that test is about.
+    if (handOff?.via === 'store' && holding.skippedRelease !== null) return null;
     if (
       handOff !== null &&
       (handOff.statusKey === null || (state.facts.get(handOff.statusKey) & handOff.success) !== 0) &&
@@ -481,8 +532,16 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (argument === undefined) return state;
     // `regulator_bulk_disable(ARRAY_SIZE(nt->vregs), nt->vregs)` drops what `regulator_enable(nt->vregs[0].consumer)` took.
     const bulk = /_bulk_/.test(api.name);
-    let exact = this.release(state, event.row, event.name, (holding, kind) =>
-      kind === api.kind && (namesMatch(holding, kind, argument.key) || (bulk && holding.names.some((name) => name.startsWith(`${argument.key}[`)))),
+    const cookie = api.cookie === undefined ? undefined : event.args[api.cookie]?.key;
+    let exact = this.release(
+      state,
+      event.row,
+      event.name,
+      (holding, kind) =>
+        kind === api.kind &&
+        (namesMatch(holding, kind, argument.key, this.aliases) ||
+          (bulk && holding.names.some((name) => name.startsWith(`${argument.key}[`))) ||
+          (cookie !== undefined && cookie !== 'NULL' && holding.names.some((name) => name.startsWith('#cookie:') && name.endsWith(`:${cookie}`)))),
     );
     // `put_device(&foo->dev)`, `kobject_put(&foo->kobj)`, `kref_put(&foo->ref, foo_release)`: the last put
     // of a counted object embedded in `foo` ends in its release callback, which frees `foo`.
@@ -506,10 +565,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     let current = state;
     if (api.releasesArgument !== undefined) {
       const from = event.args[api.releasesArgument];
-      if (from !== undefined) current = this.release(current, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, from.key));
+      if (from !== undefined) current = this.release(current, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, from.key, this.aliases));
     }
     if (node.uncertain) return current;
-    const names = this.acquiredNames(api, event, target);
+    const acquired = this.acquiredNames(api, event, target);
+    const cookie = api.cookie === undefined ? undefined : event.args[api.cookie]?.key;
+    // The dev_id a handler was registered with names it for free_irq(), last so that comments use the line's name.
+    const names = cookie === undefined || cookie === 'NULL' || acquired.length === 0 ? acquired : [...acquired, cookieName(api.name, cookie)];
     if (names.length === 0 || names.some((name) => this.input.cfg.autoManaged.has(rootOfName(name)))) return current;
     const restored = api.count !== undefined ? names.find((name) => current.dropped?.includes(name)) : undefined;
     if (restored !== undefined) {
@@ -621,7 +683,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (current.drvdata !== undefined && nameSuggestsTeardown(event.name)) {
       const objects = current.drvdata.filter(([holder]) => event.args.some((argument) => argument.key === holder)).map(([, object]) => object);
       if (objects.length > 0) {
-        current = this.release(current, event.row, event.name, (holding, kind) => kind !== 'lock' && holding.names.some((name) => objects.includes(name) || objects.includes(rootOfName(name))));
+        const ownedBy = (name: string): boolean => objects.includes(name) || objects.includes(rootOfName(name)) || objects.some((object) => name.startsWith('#cookie:') && name.endsWith(`:${object}`));
+        current = this.release(current, event.row, event.name, (holding, kind) => kind !== 'lock' && holding.names.some(ownedBy));
       }
     }
     event.args.forEach((argument, index) => {
@@ -638,7 +701,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         if (effect.releases.size > 0) {
           current = this.release(current, event.row, event.name, (holding, kind) => {
             if (!effect.releases.has(kind) && !effect.releases.has('any')) return false;
-            if (namesMatch(holding, kind, argument.key)) return true;
+            if (namesMatch(holding, kind, argument.key, this.aliases)) return true;
             // `produce_free_peb(ubi)` drops `ubi->wl_lock`, not `ubi->fm_eba_sem`.
             return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => name.startsWith(argument.key) && effect.fieldReleases.has(name.slice(argument.key.length)));
           });
@@ -648,7 +711,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       }
       current = this.release(current, event.row, event.name, (holding, kind) => {
         if (!nameSuggestsRelease(event.name, kind)) return false;
-        if (namesMatch(holding, kind, argument.key)) return true;
+        if (namesMatch(holding, kind, argument.key, this.aliases)) return true;
         return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => rootOfName(name) === argument.key);
       });
       if (nameSuggestsHandOff(event.name)) current = this.handOffArgument(current, argument, event, false);
@@ -669,8 +732,14 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         if (holding.names.some((name) => name === value.key || (local && rootOfName(name) === value.key))) carried.add(holding.site);
       }
     } else if (value.kind === 'other') {
+      // `x->parent = &dev->dev` stores dev, not what dev->irq names.
+      const member = value.memberAddress;
+      const carries = (name: string): boolean =>
+        member !== undefined
+          ? name === member || name === rootOfName(member) || member.startsWith(`${name}->`) || member.startsWith(`${name}.`)
+          : value.mentions.includes(name) || value.mentions.includes(rootOfName(name));
       for (const holding of state.holdings) {
-        if (holding.names.some((name) => value.mentions.includes(name) || value.mentions.includes(rootOfName(name)))) carried.add(holding.site);
+        if (holding.names.some(carries)) carried.add(holding.site);
       }
     }
     let current = this.forget(target.key, state, true);
@@ -699,6 +768,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         const next = names.length === holding.names.length ? holding : { ...holding, names };
         const sameStatus = value.kind === 'copy' && target.shape === 'variable' && holding.statusKey !== null && (holding.statusKey === value.key || holding.statusAliases?.includes(value.key) === true);
         return sameStatus ? { ...next, statusAliases: [...(holding.statusAliases ?? []), target.key] } : next;
+      }
+      // A count stays the function's when its object is stored (`psc_fifoc_clk = clk`), but the
+      // stored name may be what releases it (`clk_disable_unprepare(psc_fifoc_clk)`).
+      if (this.isCount(holding) && value.kind === 'copy' && holding.names.includes(value.key) && !holding.names.includes(target.key)) {
+        return { ...holding, names: [...holding.names, target.key] };
       }
       if (!HANDED_OFF_BY_STORE.has(kind) || holding.handOff !== null || this.isCount(holding)) return holding;
       return { ...holding, handOff: { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE } };
@@ -741,13 +815,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     if (!assignment) return current;
     const renamed = (name: string): boolean =>
-      name === key || name.startsWith(`${key}->`) || name.startsWith(`${key}.`) || name.startsWith(`${key}[`);
+      name === key || name.startsWith(`${key}->`) || name.startsWith(`${key}.`) || name.startsWith(`${key}[`) || (name.startsWith('#cookie:') && name.endsWith(`:${key}`));
     return this.updateHoldings(current, (holding) => {
       // An inherited obligation is named by what the function's code calls it (`thr_ctx->complete`), not by a value it holds.
       if (!holding.names.some(renamed) || this.sites[holding.site].inherited !== null) return holding;
       const names = holding.names.filter((name) => !renamed(name));
       // Overwritten while held and nothing else names it: cptlint loses track, and says nothing.
-      if (names.length === 0 && holding.released === null && holding.handOff === null) return null;
+      if (names.every((name) => name.startsWith('#cookie:')) && holding.released === null && holding.handOff === null) return null;
       return { ...holding, names };
     });
   }
@@ -798,6 +872,11 @@ function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = fa
       name === root ||
       (rootOfName(name) === root && ((argument.addressOfVariable && /^\w+\./.test(name)) || (withFields && argument.key !== root))),
   );
+}
+
+/** The name a cookie gives what an API took (`#cookie:request_irq:ad`). */
+function cookieName(api: string, cookie: string): string {
+  return `#cookie:${api}:${cookie}`;
 }
 
 /** The names a copy `target = source` adds: `target` for `source`, `target->ref` for `source->ref`. */

@@ -46,6 +46,12 @@ export interface AcquireApi {
    */
   count?: CountVerbs;
   /**
+   * The argument that also identifies what is taken (request_irq()'s dev_id): a release given the
+   * same cookie (`free_irq(ad->irq, ad)` for `request_irq(irq, ..., ad)`) releases it whatever
+   * the carrier is written as.
+   */
+  cookie?: number;
+  /**
    * The call takes its resource even when it returns an error (pm_runtime_get_sync()): its
    * failure branch must release it too, with `release`; `instead` names the API that does not.
    */
@@ -76,6 +82,8 @@ export interface ReleaseApi {
   carrier: number | 'implicit';
   /** For implicit releases: the resource name released (THIS_MODULE, rcu, rtnl). */
   implicitName?: string;
+  /** The argument that, with the carrier, identifies what is released (free_irq()'s dev_id): see AcquireApi.cookie. */
+  cookie?: number;
 }
 
 /** Calls that start a thread running a function of the patch (threads.ts follows them). */
@@ -278,8 +286,8 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
   ]),
   // The line's number stored where a framework frees it (comedi's dev->irq) hands the handler on.
   ...acquires('reference', 'handler on the interrupt line', 'free_irq()', [
-    ['request_irq', 0, 'errno', { onlyWhereFileReleases: true }],
-    ['request_threaded_irq', 0, 'errno', { onlyWhereFileReleases: true }],
+    ['request_irq', 0, 'errno', { onlyWhereFileReleases: true, cookie: 4 }],
+    ['request_threaded_irq', 0, 'errno', { onlyWhereFileReleases: true, cookie: 5 }],
   ]),
   ...acquires('reference', 'reference on the USB device', 'usb_put_dev()', [['usb_get_dev', 0, 'never', RETURNS_ARGUMENT]]),
   ...acquires('reference', 'DMA engine registration', 'dma_async_device_unregister()', [['dma_async_device_register', 0, 'errno', { count: REGISTER_VERBS }]]),
@@ -442,8 +450,8 @@ export const RELEASE_APIS: readonly ReleaseApi[] = [
     ['module_put_and_kthread_exit', 'implicit', 'THIS_MODULE'],
     ['fops_put', 0],
   ]),
+  { name: 'free_irq', kind: 'reference', carrier: 0, cookie: 1 },
   ...releases('reference', [
-    ['free_irq', 0],
     ['usb_put_dev', 0],
     ['dma_async_device_unregister', 0],
     ['put_task_struct', 0],
