@@ -395,6 +395,95 @@ void foo_fh_put(struct foo_fh *fhp)
 }
 `;
 
+// drivers/hsi/hsi_core.c hsi_alloc_controller(): the put helper ends in the release callback once the
+// embedded device is initialised; drivers/edac/edac_mc.c edac_mc_alloc(): before that it frees nothing.
+const putHelperAfterInit = `static void foo_controller_release(struct device *dev)
+{
+	struct foo_controller *hsi = to_foo_controller(dev);
+
+	kfree(hsi->port);
+	kfree(hsi);
+}
+
+void foo_put_controller(struct foo_controller *hsi)
+{
+	if (!hsi)
+		return;
+	put_device(&hsi->device);
+}
+
+struct foo_controller *foo_alloc_controller(unsigned int n_ports, gfp_t flags)
+{
+	struct foo_controller *hsi;
+
+	hsi = kzalloc(sizeof(*hsi), flags);
+	if (!hsi)
+		return NULL;
+	hsi->device.release = foo_controller_release;
+	device_initialize(&hsi->device);
+	hsi->port = kcalloc(n_ports, sizeof(*hsi->port), flags);
+	if (!hsi->port)
+		goto out;
+	return hsi;
+out:
+	foo_put_controller(hsi);
+	return NULL;
+}
+`;
+
+const putHelperBeforeInit = `static void foo_mc_free(struct foo_mc *mci)
+{
+	put_device(&mci->dev);
+}
+
+struct foo_mc *foo_mc_alloc(unsigned int n_layers)
+{
+	struct foo_mc *mci;
+
+	mci = kzalloc(sizeof(*mci), GFP_KERNEL);
+	if (!mci)
+		return NULL;
+	mci->layers = kcalloc(n_layers, sizeof(*mci->layers), GFP_KERNEL);
+	if (!mci->layers)
+		goto error;
+	mci->dev.release = foo_mc_release;
+	device_initialize(&mci->dev);
+	return mci;
+error:
+	foo_mc_free(mci);
+	return NULL; /* expect: mem-leak "mci" */
+}
+`;
+
+// drivers/gnss/core.c gnss_allocate_device(): put_device() through a local pointing at the embedded device.
+const putThroughLocalMember = `struct foo_device *foo_allocate_device(struct device *parent)
+{
+	struct foo_device *gdev;
+	struct device *dev;
+	int id;
+
+	gdev = kzalloc(sizeof(*gdev), GFP_KERNEL);
+	if (!gdev)
+		return NULL;
+	id = ida_alloc(&foo_minors, GFP_KERNEL);
+	if (id < 0) {
+		kfree(gdev);
+		return NULL;
+	}
+	gdev->id = id;
+	dev = &gdev->dev;
+	device_initialize(dev);
+	dev->release = foo_device_release;
+	gdev->write_buf = kzalloc(FOO_WRITE_BUF_SIZE, GFP_KERNEL);
+	if (!gdev->write_buf)
+		goto err_put_device;
+	return gdev;
+err_put_device:
+	put_device(dev);
+	return NULL;
+}
+`;
+
 ruleTester(memLeak, {
   valid: [
     { name: 'the NULL test reads the other name of one allocation (ubifs)', path: 'fs/foofs/log.c', code: chainedAlias },
@@ -403,11 +492,14 @@ ruleTester(memLeak, {
     { name: '__putname() frees a buffer of the names cache (ntfs3)', path: 'fs/foofs/inode.c', code: putnameFrees },
     { name: 'snd_device_new() gives the component to the card (hwdep)', path: 'sound/core/foo_hwdep.c', code: sndDeviceNewOwns },
     { name: 'list_replace() puts the new entry in the list (iwlwifi calib)', path: 'drivers/net/wireless/foo/calib.c', code: listReplaceKeeps },
+    { name: 'a put helper after device_initialize() frees through the release callback (hsi)', path: 'drivers/foo/foo_core.c', code: putHelperAfterInit },
+    { name: 'put_device() through a local that points at the embedded device (gnss)', path: 'drivers/foo/core.c', code: putThroughLocalMember },
   ],
   invalid: [
     { name: 'the same alias, an early return that skips the kfree()', path: 'fs/foofs/log.c', code: chainedAliasLeak },
     { name: 'a later error exit that calls no destructor', path: 'fs/foofs/glock.c', code: destructorOfMemberMissing },
     { name: 'drvdata is only borrowed: a failed probe without remove() leaks it', path: 'drivers/net/foo/xenbus.c', code: drvdataNotFreed },
+    { name: 'the put helper before device_initialize() frees nothing (edac_mc)', path: 'drivers/edac/foo_mc.c', code: putHelperBeforeInit },
   ],
 });
 
@@ -690,11 +782,41 @@ out_unlock:
 }
 `;
 
+// net/rxrpc/conn_client.c: the callee says `__releases(bundle->channel_lock)` on a line of its own.
+const releasedByAnnotatedCallee = `static void foo_add_conn(struct foo_bundle *bundle, gfp_t gfp)
+	__releases(bundle->channel_lock)
+{
+	bool conflict = bundle->alloc_conn;
+
+	if (!conflict)
+		bundle->alloc_conn = true;
+	spin_unlock(&bundle->channel_lock);
+	if (conflict)
+		return;
+	foo_alloc_conn(bundle, gfp);
+	spin_lock(&bundle->channel_lock);
+	bundle->alloc_conn = false;
+	spin_unlock(&bundle->channel_lock);
+}
+
+static void foo_maybe_add(struct foo_bundle *bundle, gfp_t gfp)
+{
+	spin_lock(&bundle->channel_lock);
+	if (!bundle->usable)
+		goto alloc_conn;
+	spin_unlock(&bundle->channel_lock);
+	return;
+alloc_conn:
+	return foo_add_conn(bundle, gfp);
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
     { name: 'a lock dropped and taken again is held at every exit (nfs_start_io_read)', path: 'fs/foofs/io.c', code: lockRetaken },
     { name: 'a helper that drops and retakes one lock does not release another (ubi wl)', path: 'drivers/mtd/foo/wl.c', code: helperRetakesOtherLock },
     { name: 'a lock kept on the success exit, dropped where err is set to an errno (nl802154)', path: 'net/foo/nl.c', code: lockKeptOnSuccess },
+    { name: 'a callee annotated __releases() on its own line drops the lock (rxrpc)', path: 'net/foo/conn.c', code: releasedByAnnotatedCallee },
   ],
   invalid: [{ name: 'a helper that unlocks on one exit, an early return on another', path: 'drivers/mtd/foo/wl.c', code: unlockedByHelper }],
 });

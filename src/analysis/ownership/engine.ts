@@ -164,7 +164,12 @@ interface PathState {
    * them through dev_get_drvdata() and drops what they hold.
    */
   drvdata?: readonly (readonly [holder: string, object: string])[];
+  /** Structures whose embedded device, kobject or kref the path initialised (`device_initialize(&x->dev)`). */
+  initialized?: readonly string[];
 }
+
+/** Calls that initialise a counted object embedded in a structure: its last put then frees the structure. */
+const EMBEDDED_INIT: ReadonlySet<string> = new Set(['device_initialize', 'device_register', 'kref_init', 'kobject_init', 'kobject_init_and_add']);
 
 const HANDED_OFF_BY_RETURN: ReadonlySet<ResourceKind> = new Set(['memory', 'reference']);
 const HANDED_OFF_BY_STORE: ReadonlySet<ResourceKind> = new Set(['memory', 'reference', 'module']);
@@ -295,7 +300,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   signature(state: PathState): string {
-    const dropped = `${state.dropped === undefined ? '' : state.dropped.join(',')}${state.drvdata === undefined ? '' : state.drvdata.map((pair) => pair.join('>')).join(',')}`;
+    const dropped = `${state.dropped === undefined ? '' : state.dropped.join(',')}${state.drvdata === undefined ? '' : state.drvdata.map((pair) => pair.join('>')).join(',')}${state.initialized === undefined ? '' : `+${state.initialized.join(',')}`}`;
     return `${state.tainted ? 't' : ''}${state.lastGoto ?? ''}|${dropped}|${state.facts.signature()}|${state.holdings.map(holdingSignature).join(';')}`;
   }
 
@@ -498,6 +503,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   private call(event: CallEvent, target: AssignTarget | null, state: PathState, node: CfgNode): PathState {
     let current = state;
+    const embedded = event.args[0];
+    if (EMBEDDED_INIT.has(event.name) && embedded?.addressOfMember && embedded.root !== null && !(state.initialized ?? []).includes(embedded.root)) {
+      current = { ...current, initialized: [...(current.initialized ?? []), embedded.root] };
+    }
     const release = releaseApi(event.name);
     if (release !== undefined) current = this.releaseBy(release, event, current);
     const acquire = acquireApi(event.name);
@@ -545,9 +554,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     );
     // `put_device(&foo->dev)`, `kobject_put(&foo->kobj)`, `kref_put(&foo->ref, foo_release)`: the last put
     // of a counted object embedded in `foo` ends in its release callback, which frees `foo`.
-    if (api.kind === 'reference' && argument.addressOfMember && argument.root !== null) {
-      const container = argument.root;
-      exact = this.release(exact, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.includes(container));
+    if (api.kind === 'reference') {
+      // Also through a fixed alias of the member: `dev = &gdev->dev; ... put_device(dev);`.
+      const containers = aliasedKeys(argument.key, this.aliases)
+        .map((member) => /^([A-Za-z_]\w*)(?:->|\.)\w+$/.exec(member)?.[1])
+        .filter((root): root is string => root !== undefined);
+      if (argument.addressOfMember && argument.root !== null) containers.push(argument.root);
+      if (containers.length > 0) exact = this.release(exact, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.some((name) => containers.includes(name)));
     }
     if (exact === state && api.kind === 'reference' && !(state.dropped ?? []).includes(argument.key)) {
       return { ...state, dropped: [...(state.dropped ?? []), argument.key] };
@@ -698,6 +711,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       if (known) {
         const effect = summary.effects[index];
         if (effect === undefined) return;
+        if (effect.putsEmbedded && current.initialized?.includes(argument.key)) {
+          current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.includes(argument.key));
+        }
         if (effect.releases.size > 0) {
           current = this.release(current, event.row, event.name, (holding, kind) => {
             if (!effect.releases.has(kind) && !effect.releases.has('any')) return false;

@@ -9,7 +9,7 @@ import type { Cfg } from '../flow/cfg.js';
 import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
 import { HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
-import { FunctionSummaries, isNestedDefinition } from './summaries.js';
+import { FunctionSummaries, functionHead, isNestedDefinition } from './summaries.js';
 import { calleeName, callArguments, declaredName, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { findCompletionWaits, findThreadStarts, inheritedObligations, type CompletionWait, type ThreadStart } from './threads.js';
 
@@ -106,12 +106,7 @@ const LOCK_HELPER_NAME = /(?:^|_)(?:un)?lock(?:_|$)|_lock_|lock$/;
 
 /** See LeakJudgement.heldAcrossCalls. */
 function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite): 'annotated' | 'on-success' | null {
-  // The head as the patch shows it: the parser blanks annotations such as __acquires(RCU).
-  const body = fn.node.childForFieldName('body');
-  const bodyLine = body === null ? fn.startLine : (source.postLineOfRow(body.startPosition.row) ?? fn.startLine);
-  const head: string[] = [];
-  for (let line = fn.startLine; line <= bodyLine; line++) head.push(source.lineText(line) ?? '');
-  if (LOCK_ANNOTATION.test(head.join('\n'))) return 'annotated';
+  if (LOCK_ANNOTATION.test(functionHead(source, fn))) return 'annotated';
   if (LOCK_HELPER_NAME.test(fn.name)) return 'on-success';
   if (!/^down/.test(site.api)) return null;
   const field = lastFieldOfKey(site.names[0] ?? '');
