@@ -811,12 +811,97 @@ alloc_conn:
 }
 `;
 
+// drivers/macintosh/via-pmu.c pmu_wait_complete(): `do { } while (1)` leaves only by the break after the unlock.
+const foreverLoopBreaks = `void
+foo_suspend(void)
+{
+	unsigned long flags;
+
+	if (foo_state == uninitialized)
+		return;
+	
+	spin_lock_irqsave(&foo_lock, flags);
+	foo_suspended++;
+	if (foo_suspended > 1) {
+		spin_unlock_irqrestore(&foo_lock, flags);
+		return;
+	}
+
+	do {
+		spin_unlock_irqrestore(&foo_lock, flags);
+		if (foo_awaiting_reply)
+			foo_int_pending = 1;
+		via_foo_interrupt(0, NULL);
+		spin_lock_irqsave(&foo_lock, flags);
+		if (!foo_int_pending && foo_state == idle && !foo_awaiting_reply) {
+			if (gpio_irq >= 0)
+				disable_irq_nosync(gpio_irq);
+			out_8(&via1[IER], CB1_INT | IER_CLR);
+			spin_unlock_irqrestore(&foo_lock, flags);
+			break;
+		}
+	} while (1);
+}
+
+`;
+
+// drivers/net/ethernet/microchip/sparx5/sparx5_ptp.c: the break leaves skb_queue_walk_safe(), not the outer loop.
+const breakLeavesMacroLoop = `static irqreturn_t foo_ptp_irq(int irq, void *args)
+{
+	struct foo_port *port = args;
+	struct sk_buff *skb, *skb_tmp, *skb_match;
+	unsigned long flags;
+	u32 id;
+
+	while (foo_ts_pending(port)) {
+		id = foo_read_id(port);
+		skb_match = NULL;
+		spin_lock_irqsave(&port->tx_skbs.lock, flags);
+		skb_queue_walk_safe(&port->tx_skbs, skb, skb_tmp) {
+			if (FOO_SKB_CB(skb)->ts_id != id)
+				continue;
+			__skb_unlink(skb, &port->tx_skbs);
+			skb_match = skb;
+			break;
+		}
+		spin_unlock_irqrestore(&port->tx_skbs.lock, flags);
+		if (!skb_match)
+			continue;
+		dev_kfree_skb_any(skb_match);
+	}
+	return IRQ_HANDLED;
+}
+`;
+
+// The same walk with a return inside it: that exit keeps the lock.
+const returnInsideMacroLoop = `static int foo_find_ts(struct foo_port *port, u32 id)
+{
+	struct sk_buff *skb, *skb_tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&port->tx_skbs.lock, flags);
+	skb_queue_walk_safe(&port->tx_skbs, skb, skb_tmp) {
+		if (FOO_SKB_CB(skb)->ts_id == id)
+			return -EBUSY; /* expect: lock-imbalance "tx_skbs.lock" */
+		if (FOO_SKB_CB(skb)->ts_id > id)
+			break;
+	}
+	spin_unlock_irqrestore(&port->tx_skbs.lock, flags);
+	return 0;
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
     { name: 'a lock dropped and taken again is held at every exit (nfs_start_io_read)', path: 'fs/foofs/io.c', code: lockRetaken },
     { name: 'a helper that drops and retakes one lock does not release another (ubi wl)', path: 'drivers/mtd/foo/wl.c', code: helperRetakesOtherLock },
     { name: 'a lock kept on the success exit, dropped where err is set to an errno (nl802154)', path: 'net/foo/nl.c', code: lockKeptOnSuccess },
     { name: 'a callee annotated __releases() on its own line drops the lock (rxrpc)', path: 'net/foo/conn.c', code: releasedByAnnotatedCallee },
+    { name: 'do { } while (1) leaves only by the break after the unlock (via-pmu)', path: 'drivers/macintosh/foo-pmu.c', code: foreverLoopBreaks },
+    { name: 'a break leaves the walk macro, not the loop around it (sparx5 ptp)', path: 'drivers/net/ethernet/foo/foo_ptp.c', code: breakLeavesMacroLoop },
   ],
-  invalid: [{ name: 'a helper that unlocks on one exit, an early return on another', path: 'drivers/mtd/foo/wl.c', code: unlockedByHelper }],
+  invalid: [
+    { name: 'a helper that unlocks on one exit, an early return on another', path: 'drivers/mtd/foo/wl.c', code: unlockedByHelper },
+    { name: 'a return inside a walk macro keeps the lock', path: 'drivers/net/ethernet/foo/foo_ptp.c', code: returnInsideMacroLoop },
+  ],
 });

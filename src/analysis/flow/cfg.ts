@@ -399,8 +399,9 @@ class CfgBuilder {
   doStatement(node: Node, next: number, context: BuildContext): number {
     const condition = node.childForFieldName('condition');
     const body = node.childForFieldName('body');
-    // The back edge leaves the loop: after one pass, both outcomes of the test go on.
-    const conditionEntry = condition === null ? next : this.condition(condition, next, next, context);
+    // The back edge leaves the loop: after one pass, both outcomes of the test go on; `while (1)` only by a break.
+    const conditionEntry =
+      condition === null ? next : constantTruth(condition) === true ? this.add('dead', node, [], context) : this.condition(condition, next, next, context);
     const inner: BuildContext = { ...context, breakTarget: next, continueTarget: conditionEntry, loopDepth: context.loopDepth + 1 };
     return body === null ? conditionEntry : this.statement(body, conditionEntry, inner);
   }
@@ -467,7 +468,8 @@ class CfgBuilder {
       const bodyEntry = this.statement(body, next, context);
       return headerEvents.length === 0 ? bodyEntry : this.add('statement', header, [bodyEntry], context, { events: headerEvents });
     }
-    if (!LOOP_MACRO.test(name)) return this.optionalBlock(header, body, next, context, false);
+    // A `break` or `continue` of its own says the block is a loop body (`skb_queue_walk_safe(...) { ... break; }`).
+    if (!LOOP_MACRO.test(name) && !hasOwnLoopJump(body)) return this.optionalBlock(header, body, next, context, false);
 
     const cursorArgument = this.options.iterationCursor?.(name);
     const variableArgument = cursorArgument === undefined ? undefined : callArguments(call)[cursorArgument];
@@ -615,4 +617,14 @@ function advancesCursor(condition: Node, loop: Node): boolean {
   return events.some(
     (event) => event.type === 'assign' && event.target.key === atom.key && event.value.kind === 'call' && event.value.call.args.some((argument) => argument.key === atom.key),
   );
+}
+
+/** A `break` or `continue` in the block that no loop or switch inside it takes. */
+function hasOwnLoopJump(block: Node): boolean {
+  for (const child of namedChildrenOf(block)) {
+    if (child.type === 'break_statement' || child.type === 'continue_statement') return true;
+    if (['for_statement', 'while_statement', 'do_statement', 'switch_statement', 'function_definition'].includes(child.type)) continue;
+    if (hasOwnLoopJump(child)) return true;
+  }
+  return false;
 }
