@@ -484,6 +484,59 @@ err_put_device:
 }
 `;
 
+// drivers/clk/clk-npcm7xx.c npcm7xx_clk_init(): an init that returns nothing keeps the mapping on the
+// `return;` above its unwind labels, and unmaps it on the error paths.
+const voidInitKeepsMapping = `static void __init foo_clk_init(struct device_node *np)
+{
+	void __iomem *clk_base;
+	int ret;
+
+	clk_base = ioremap(foo_base_res.start, resource_size(&foo_base_res));
+	if (!clk_base)
+		goto foo_init_error;
+	foo_clk_data = kzalloc(struct_size(foo_clk_data, hws, FOO_NUM_CLOCKS), GFP_KERNEL);
+	if (!foo_clk_data)
+		goto foo_init_np_err;
+	ret = foo_setup_plls(clk_base);
+	if (ret)
+		goto foo_init_fail;
+	ret = of_clk_add_hw_provider(np, of_clk_hw_onecell_get, foo_clk_data);
+	if (ret)
+		goto foo_init_fail;
+	return;
+
+foo_init_fail:
+	kfree(foo_clk_data);
+foo_init_np_err:
+	iounmap(clk_base);
+foo_init_error:
+	pr_err("foo: clocks not registered\n");
+}
+`;
+
+const voidInitLeaksMapping = `static void __init foo_clk_init(struct device_node *np)
+{
+	void __iomem *clk_base;
+	int ret;
+
+	clk_base = ioremap(foo_base_res.start, resource_size(&foo_base_res));
+	if (!clk_base)
+		goto foo_init_error;
+	ret = foo_setup_plls(clk_base);
+	if (ret)
+		return; /* expect: mem-leak "clk_base" */
+	ret = of_clk_add_hw_provider(np, of_clk_hw_onecell_get, foo_clk_data);
+	if (ret)
+		goto foo_init_fail;
+	return;
+
+foo_init_fail:
+	iounmap(clk_base);
+foo_init_error:
+	pr_err("foo: clocks not registered\n");
+}
+`;
+
 ruleTester(memLeak, {
   valid: [
     { name: 'the NULL test reads the other name of one allocation (ubifs)', path: 'fs/foofs/log.c', code: chainedAlias },
@@ -494,12 +547,14 @@ ruleTester(memLeak, {
     { name: 'list_replace() puts the new entry in the list (iwlwifi calib)', path: 'drivers/net/wireless/foo/calib.c', code: listReplaceKeeps },
     { name: 'a put helper after device_initialize() frees through the release callback (hsi)', path: 'drivers/foo/foo_core.c', code: putHelperAfterInit },
     { name: 'put_device() through a local that points at the embedded device (gnss)', path: 'drivers/foo/core.c', code: putThroughLocalMember },
+    { name: 'a void init keeps its mapping on the return above the unwind labels (npcm7xx)', path: 'drivers/clk/clk-foo.c', code: voidInitKeepsMapping },
   ],
   invalid: [
     { name: 'the same alias, an early return that skips the kfree()', path: 'fs/foofs/log.c', code: chainedAliasLeak },
     { name: 'a later error exit that calls no destructor', path: 'fs/foofs/glock.c', code: destructorOfMemberMissing },
     { name: 'drvdata is only borrowed: a failed probe without remove() leaks it', path: 'drivers/net/foo/xenbus.c', code: drvdataNotFreed },
     { name: 'the put helper before device_initialize() frees nothing (edac_mc)', path: 'drivers/edac/foo_mc.c', code: putHelperBeforeInit },
+    { name: 'a void init that returns early instead of unmapping', path: 'drivers/clk/clk-foo.c', code: voidInitLeaksMapping },
   ],
 });
 

@@ -76,6 +76,8 @@ export interface CfgNode {
   guard: Guard | null;
   /** Built from text cptlint could not read (a parse error hiding control flow). */
   uncertain: boolean;
+  /** A `return` that the unwind labels follow (`return; err_free: ...`): a function's way out when all went well. */
+  beforeLabels?: boolean;
 }
 
 export interface Cfg {
@@ -429,6 +431,7 @@ class CfgBuilder {
     return this.add('return', node, [], context, {
       events,
       returnValue: returnValueOf(expression ?? null),
+      beforeLabels: node.nextNamedSibling?.type === 'labeled_statement' && node.parent?.parent?.type === 'function_definition',
       uncertain: node.hasError && CONTROL_KEYWORDS.test(expression?.text ?? ''),
     });
   }

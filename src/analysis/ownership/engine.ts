@@ -419,6 +419,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   private categoryOf(node: CfgNode, state: PathState): ExitCategory {
     const value = node.returnValue;
+    // In a function that returns nothing, the `return;` just above the unwind labels is its success.
+    if (node.kind === 'return' && this.input.returnKind === 'void' && node.beforeLabels === true) return 'success';
     if (node.kind !== 'return' || value === null || value.kind === 'none') return 'none';
     let mask: ValueMask;
     if (value.kind === 'constant') {
