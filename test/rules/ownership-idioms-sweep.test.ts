@@ -575,6 +575,110 @@ ruleTester(refLeak, {
   ],
 });
 
+// drivers/firmware/tegra/bpmp.c tegra_bpmp_get(): the device reference is kept for the bpmp returned;
+// the path that drops it returns ERR_PTR(-EPROBE_DEFER), an error.
+const keptForReturnedObject = `struct foo_bpmp *foo_bpmp_get(struct device *dev)
+{
+	struct platform_device *pdev;
+	struct foo_bpmp *bpmp;
+	struct device_node *np;
+
+	np = of_parse_phandle(dev->of_node, "foo,bpmp", 0);
+	if (!np)
+		return ERR_PTR(-ENOENT);
+	pdev = of_find_device_by_node(np);
+	if (!pdev) {
+		bpmp = ERR_PTR(-ENODEV);
+		goto put;
+	}
+	bpmp = platform_get_drvdata(pdev);
+	if (!bpmp) {
+		bpmp = ERR_PTR(-EPROBE_DEFER);
+		put_device(&pdev->dev);
+		goto put;
+	}
+put:
+	of_node_put(np);
+	return bpmp;
+}
+`;
+
+// drivers/media/pci/ngene/ngene-core.c ngene_start(): the line is freed and requested again for MSI.
+const irqRequestedAgain = `static int foo_start(struct foo_dev *dev)
+{
+	int stat;
+
+	stat = request_irq(dev->pci_dev->irq, foo_irq_handler, IRQF_SHARED, "foo", dev);
+	if (stat < 0)
+		return stat;
+	stat = foo_setup(dev);
+	if (stat < 0)
+		goto fail;
+	if (dev->msi_enabled) {
+		free_irq(dev->pci_dev->irq, dev);
+		stat = pci_enable_msi(dev->pci_dev);
+		if (stat)
+			goto fail2;
+		stat = request_irq(dev->pci_dev->irq, foo_irq_handler, IRQF_SHARED, "foo", dev);
+		if (stat < 0)
+			goto fail2;
+	}
+	return 0;
+fail:
+	free_irq(dev->pci_dev->irq, dev);
+fail2:
+	foo_teardown(dev);
+	return stat;
+}
+`;
+
+// drivers/mfd/adp5520.c adp5520_probe(): registering children with chip->dev as their parent hands
+// on nothing chip holds; the handler stays requested on success.
+const parentDevicePassed = `static int foo_probe(struct i2c_client *client)
+{
+	struct foo_chip *chip = i2c_get_clientdata(client);
+	struct platform_device *pdev;
+	int ret;
+
+	ret = request_threaded_irq(chip->irq, NULL, foo_irq_thread, IRQF_ONESHOT, "foo", chip);
+	if (ret)
+		return ret;
+	if (chip->pdata->keys) {
+		pdev = platform_device_register_data(chip->dev, "foo-keys", chip->id, chip->pdata->keys, sizeof(*chip->pdata->keys));
+		if (IS_ERR(pdev)) {
+			ret = PTR_ERR(pdev);
+			goto out_free_irq;
+		}
+	}
+	return 0;
+out_free_irq:
+	free_irq(chip->irq, chip);
+	return ret;
+}
+`;
+
+const parentDevicePassedEarlyReturn = `static int foo_probe(struct i2c_client *client)
+{
+	struct foo_chip *chip = i2c_get_clientdata(client);
+	struct platform_device *pdev;
+	int ret;
+
+	ret = request_threaded_irq(chip->irq, NULL, foo_irq_thread, IRQF_ONESHOT, "foo", chip);
+	if (ret)
+		return ret;
+	pdev = platform_device_register_data(chip->dev, "foo-keys", chip->id, NULL, 0);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev); /* expect: ref-leak "free_irq" */
+	ret = foo_setup(chip);
+	if (ret)
+		goto out_free_irq;
+	return 0;
+out_free_irq:
+	free_irq(chip->irq, chip);
+	return ret;
+}
+`;
+
 // drivers/dma/apple-admac.c admac_probe(): the handler is freed by the number kept in the structure;
 // the dev_id given to request_irq() and free_irq() says it is the same handler.
 const irqFreedByCookie = `static int foo_probe(struct platform_device *pdev)
@@ -734,8 +838,14 @@ ruleTester(refLeak, {
     { name: 'a clock kept in a global is disabled through it (mpc52xx_uart)', path: 'drivers/tty/serial/foo_uart.c', code: countThroughGlobal },
     { name: 'a runtime PM count dropped through the structure field aliasing the device (ov7251)', path: 'drivers/media/i2c/foo.c', code: countThroughFixedAlias },
     { name: 'a handler freed under a test of the stored number (isp1760)', path: 'drivers/usb/foo/foo-udc.c', code: storedAndFreedUnderTest },
+    { name: 'the reference kept for the object returned; the dropping path returns ERR_PTR() (tegra bpmp)', path: 'drivers/firmware/foo/bpmp.c', code: keptForReturnedObject },
+    { name: 'a line freed and requested again is held at the success return (ngene)', path: 'drivers/media/pci/foo/foo-core.c', code: irqRequestedAgain },
+    { name: 'children registered with chip->dev as parent take nothing of chip (adp5520)', path: 'drivers/mfd/foo.c', code: parentDevicePassed },
   ],
-  invalid: [{ name: 'an early return before the free_irq() the other error exit does', path: 'drivers/dma/foo-dma.c', code: irqNotFreed }],
+  invalid: [
+    { name: 'an early return before the free_irq() the other error exit does', path: 'drivers/dma/foo-dma.c', code: irqNotFreed },
+    { name: 'an error return after registering a child with chip->dev as parent', path: 'drivers/mfd/foo.c', code: parentDevicePassedEarlyReturn },
+  ],
 });
 
 // fs/nfs/io.c nfs_start_io_read(): the fast path returns holding the lock, the slow path drops and

@@ -182,8 +182,8 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
     const name = calleeName(value);
     if (name !== null && !SKIPPED_CALLEES.has(name) && !CONVERSION_CALLS.test(name)) {
       for (const argument of callArguments(value)) collectEvents(argument, out);
-      // `ret = PTR_ERR(p)` is an error code by construction.
-      if (name === 'PTR_ERR') return { kind: 'constant', mask: NEGATIVE };
+      // `ret = PTR_ERR(p)`, `p = ERR_PTR(-ENODEV)` are errors by construction.
+      if (name === 'PTR_ERR' || name === 'ERR_PTR' || name === 'ERR_CAST') return { kind: 'constant', mask: NEGATIVE };
       return { kind: 'call', call: callEvent(value, name) };
     }
   }

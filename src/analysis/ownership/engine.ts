@@ -878,8 +878,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
 /**
  * The holding is what the argument passes: `p`, `&p->list` (p), `&info` (what `info.np`
- * keeps); with `withFields`, also what the object keeps in its fields (`&obj->node` put on a
- * list takes the kref in `obj->ref` along).
+ * keeps); with `withFields`, also what the object keeps in its fields when a member of it is
+ * passed (`&obj->node` put on a list takes the kref in `obj->ref` along); a field's value
+ * (`chip->dev` given as a parent device) is another object and takes nothing of `chip` along.
  */
 function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = false): boolean {
   if (holding.names.includes(argument.key)) return true;
@@ -888,7 +889,7 @@ function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = fa
   return holding.names.some(
     (name) =>
       name === root ||
-      (rootOfName(name) === root && ((argument.addressOfVariable && /^\w+\./.test(name)) || (withFields && argument.key !== root))),
+      (rootOfName(name) === root && ((argument.addressOfVariable && /^\w+\./.test(name)) || (withFields && argument.addressOfMember))),
   );
 }
 
