@@ -250,9 +250,12 @@ async function streamReview(
   onPatch: (review: PatchReview) => Promise<void> | void,
 ): Promise<InputError[]> {
   const options = buildReviewOptions(args, config);
+  const treePath = args.tree ?? config.tree;
+  // Inside a repository that holds the patches' pre-image blobs, whole functions come from there.
+  // Asked now, so that its git runs while --staged's git questions do (the hook waits on both).
+  const blobContext = !treePath && args.repoBlobs !== false ? openBlobContext(process.cwd()) : null;
   const { inputs, errors } = await resolveInputs(args);
   errors.forEach(reportInputError);
-  const treePath = args.tree ?? config.tree;
   let tree = null;
   if (treePath) {
     // A range's patches apply to the parent of its first commit, not to HEAD (where they are already).
@@ -265,9 +268,8 @@ async function streamReview(
       tree = opened;
       options.tree = opened;
     }
-  } else if (args.repoBlobs !== false) {
-    // Inside a repository that holds the patches' pre-image blobs, whole functions come from there.
-    options.tree = (await openBlobContext(process.cwd())) ?? undefined;
+  } else if (blobContext) {
+    options.tree = (await blobContext) ?? undefined;
   }
   const progress = startProgress(args, inputs);
   if (progress) options.onRead = (source, bytesRead) => progress.read(source, bytesRead);
