@@ -37,8 +37,8 @@ export function findCheckpatch(cache = benchCacheDirectory()): Checkpatch {
   for (const command of ['apt-get', 'dpkg-deb', 'tar', 'xz']) {
     if (!has('sh', ['-c', `command -v ${command}`])) return { missing: `no ${command} on PATH to fetch ${PACKAGE}` };
   }
-  mkdirSync(cache, { recursive: true });
   try {
+    mkdirSync(cache, { recursive: true });
     execFileSync('apt-get', ['download', '-q', PACKAGE], { cwd: cache, stdio: ['ignore', 'ignore', 'pipe'] });
     const deb = readdirSync(cache).find((name) => name.startsWith(`${PACKAGE}_`) && name.endsWith('.deb'));
     if (!deb) return { missing: `apt-get download ${PACKAGE} left no .deb in ${cache}` };
