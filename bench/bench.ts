@@ -210,7 +210,11 @@ async function benchCheckpatchCorpus(checkpatch: Checkpatch, corpusCli: { jobs1:
     .filter((name) => name.endsWith('.patch'))
     .sort()
     .map((name) => join(directory, name));
-  const run = await spawnTimed('perl', [checkpatch.script, '--no-tree', '-q', ...files]);
+  // In a scratch directory: inside a git checkout checkpatch.pl leaves a .checkpatch-camelcase.git.* cache file behind.
+  const scratch = mkdtempSync(join(tmpdir(), 'cptlint-bench-checkpatch-'));
+  const run = await spawnTimed('perl', [checkpatch.script, '--no-tree', '-q', ...files], { cwd: scratch }).finally(() =>
+    rmSync(scratch, { recursive: true, force: true }),
+  );
   if (run.exitCode !== 0 && run.exitCode !== 1) throw new Error(`checkpatch.pl exited with ${run.exitCode}:\n${run.stderr.slice(0, 2000)}`);
   printRows(`checkpatch.pl (${checkpatch.version}) --no-tree -q, one process, the corpus's ${files.length} patch files`, [
     ['process start to exit', seconds(run.wallMilliseconds)],
