@@ -575,6 +575,64 @@ ruleTester(refLeak, {
   ],
 });
 
+// sound/soc/codecs/sta350.c sta350_probe(): sta350_startup_sequence() only ever returns 0, so the
+// error return after it cannot run.
+const calleeNeverFails = `static int foo_startup_sequence(struct foo_priv *foo)
+{
+	if (foo->gpiod_nreset)
+		gpiod_set_value(foo->gpiod_nreset, 1);
+	return 0;
+}
+
+static int foo_probe(struct snd_soc_component *component)
+{
+	struct foo_priv *foo = snd_soc_component_get_drvdata(component);
+	int ret;
+
+	ret = regulator_bulk_enable(ARRAY_SIZE(foo->supplies), foo->supplies);
+	if (ret)
+		return ret;
+	ret = foo_startup_sequence(foo);
+	if (ret)
+		return ret;
+	ret = foo_init_regs(foo);
+	if (ret) {
+		regulator_bulk_disable(ARRAY_SIZE(foo->supplies), foo->supplies);
+		return ret;
+	}
+	return 0;
+}
+`;
+
+// The same probe when the step can fail: the early return leaks the enable.
+const calleeMayFail = `static int foo_startup_sequence(struct foo_priv *foo)
+{
+	if (!foo->gpiod_nreset)
+		return -ENODEV;
+	gpiod_set_value(foo->gpiod_nreset, 1);
+	return 0;
+}
+
+static int foo_probe(struct snd_soc_component *component)
+{
+	struct foo_priv *foo = snd_soc_component_get_drvdata(component);
+	int ret;
+
+	ret = regulator_bulk_enable(ARRAY_SIZE(foo->supplies), foo->supplies);
+	if (ret)
+		return ret;
+	ret = foo_startup_sequence(foo);
+	if (ret)
+		return ret; /* expect: ref-leak "regulator_bulk_enable" */
+	ret = foo_init_regs(foo);
+	if (ret) {
+		regulator_bulk_disable(ARRAY_SIZE(foo->supplies), foo->supplies);
+		return ret;
+	}
+	return 0;
+}
+`;
+
 // drivers/firmware/tegra/bpmp.c tegra_bpmp_get(): the device reference is kept for the bpmp returned;
 // the path that drops it returns ERR_PTR(-EPROBE_DEFER), an error.
 const keptForReturnedObject = `struct foo_bpmp *foo_bpmp_get(struct device *dev)
@@ -841,10 +899,12 @@ ruleTester(refLeak, {
     { name: 'the reference kept for the object returned; the dropping path returns ERR_PTR() (tegra bpmp)', path: 'drivers/firmware/foo/bpmp.c', code: keptForReturnedObject },
     { name: 'a line freed and requested again is held at the success return (ngene)', path: 'drivers/media/pci/foo/foo-core.c', code: irqRequestedAgain },
     { name: 'children registered with chip->dev as parent take nothing of chip (adp5520)', path: 'drivers/mfd/foo.c', code: parentDevicePassed },
+    { name: 'a step of the file that only returns 0 cannot take the error return (sta350)', path: 'sound/soc/codecs/foo.c', code: calleeNeverFails },
   ],
   invalid: [
     { name: 'an early return before the free_irq() the other error exit does', path: 'drivers/dma/foo-dma.c', code: irqNotFreed },
     { name: 'an error return after registering a child with chip->dev as parent', path: 'drivers/mfd/foo.c', code: parentDevicePassedEarlyReturn },
+    { name: 'the same step when it can fail', path: 'sound/soc/codecs/foo.c', code: calleeMayFail },
   ],
 });
 

@@ -762,9 +762,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     let current = this.forget(target.key, state, true);
     switch (value.kind) {
-      case 'call':
+      case 'call': {
         current = this.call(value.call, target, current, node);
+        // `ret = foo_startup(priv)` where every return of foo_startup() is `return 0;`: `if (ret)` is never taken.
+        const returns = this.tracked.has(target.key) && acquireApi(value.call.name) === undefined ? this.input.summaries.get(value.call.name)?.returns : undefined;
+        if (returns !== undefined && returns !== null) current = { ...current, facts: current.facts.set(target.key, returns) };
         break;
+      }
       case 'constant':
         if (this.tracked.has(target.key)) current = { ...current, facts: current.facts.set(target.key, value.mask) };
         break;

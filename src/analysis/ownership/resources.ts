@@ -760,7 +760,7 @@ export function nameSuggestsCountRelease(name: string): boolean {
   return nameSuggestsRelease(name, 'reference') || nameWords(name).some((word) => COUNT_DROP_WORDS.has(word));
 }
 
-const TEARDOWN_WORDS = new Set(['close', 'release', 'remove', 'deinit', 'cleanup', 'uninit', 'exit', 'fini', 'destroy', 'unregister', 'unbind', 'poweroff']);
+const TEARDOWN_WORDS = new Set(['close', 'release', 'remove', 'deinit', 'cleanup', 'uninit', 'exit', 'fini', 'destroy', 'unregister', 'unbind', 'poweroff', 'terminate']);
 
 /**
  * A helper that, by its name, tears something down (`imx_keypad_close(dev)`, `foo_power_off(priv)`):

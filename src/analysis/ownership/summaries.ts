@@ -6,6 +6,8 @@
  */
 import type { CFunction, CSource, Node } from '../../model/source.js';
 import { assignTarget, carriedIdentifiers } from '../flow/events.js';
+import { constantMask } from '../flow/conditions.js';
+import type { ValueMask } from '../flow/facts.js';
 import { functionParameters } from '../flow/cfg.js';
 import {
   THREAD_STARTER_APIS,
@@ -18,7 +20,7 @@ import {
   type FailureStyle,
   type ResourceKind,
 } from './resources.js';
-import { calleeName, callArguments, expressionKey, rootIdentifier, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, expressionKey, namedChildrenOf, rootIdentifier, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { wordsOf } from '../words.js';
 
 export interface ParameterEffect {
@@ -58,6 +60,11 @@ export interface FunctionSummary {
   forwarding: ThreadForwarding | null;
   /** The function drops a module reference (module_put(THIS_MODULE), module_put_and_kthread_exit()). */
   releasesModule: boolean;
+  /**
+   * What every `return` of the function gives back when each returns a constant (`return 0;` only:
+   * ZERO), so a caller's `if (ret)` after it cannot be taken; null when any return computes its value.
+   */
+  returns: ValueMask | null;
 }
 
 
@@ -69,6 +76,22 @@ function callsIn(node: Node): Node[] {
 
 function assignmentsIn(node: Node): Node[] {
   return node.descendantsOfType('assignment_expression').filter((assignment): assignment is Node => assignment !== null);
+}
+
+/** The union of the constants a function returns, or null (see FunctionSummary.returns). */
+function constantReturns(fn: CFunction): ValueMask | null {
+  const body = fn.node.childForFieldName('body');
+  const type = fn.node.childForFieldName('type')?.text ?? '';
+  if (body === null || type === 'void' || fn.node.childForFieldName('declarator')?.type === 'pointer_declarator') return null;
+  let mask: ValueMask = 0;
+  for (const statement of body.descendantsOfType('return_statement')) {
+    if (statement === null) continue;
+    const value = namedChildrenOf(statement)[0];
+    const constant = value === undefined ? null : constantMask(value);
+    if (constant === null) return null;
+    mask |= constant;
+  }
+  return mask === 0 ? null : mask;
 }
 
 /** A function's head as the patch shows it, annotations included (the parser's text blanks `__acquires(RCU)`). */
@@ -196,7 +219,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
     effect.fieldReleases = new Set(kept);
     if (kept.length === 0 && !effect.releases.has('any') && [...effect.releases].every((kind) => kind === 'lock' || kind === 'completion')) effect.releases.clear();
   });
-  return { name: fn.name, source, fn, parameters, effects, forwarding, releasesModule };
+  return { name: fn.name, source, fn, parameters, effects, forwarding, releasesModule, returns: constantReturns(fn) };
 }
 
 const functionsByNameBySource = new WeakMap<CSource, Map<string, CFunction[]>>();
