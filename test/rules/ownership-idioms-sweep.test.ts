@@ -980,6 +980,43 @@ int foo_take(struct foo_device *ubi)
 }
 `;
 
+// drivers/gpu/drm/drm_gem.c drm_gem_open_ioctl(): drm_gem_handle_create_tail() drops
+// dev->object_name_lock, reached in it as obj->dev.
+const calleeDropsLockThroughField = `static int foo_handle_create_tail(struct drm_file *file_priv, struct foo_gem_object *obj, u32 *handlep)
+{
+	struct drm_device *dev = obj->dev;
+	int ret;
+
+	ret = idr_alloc(&file_priv->object_idr, obj, 1, 0, GFP_NOWAIT);
+	mutex_unlock(&dev->object_name_lock);
+	if (ret < 0)
+		return ret;
+	*handlep = ret;
+	return 0;
+}
+
+int foo_gem_open_ioctl(struct drm_device *dev, void *data, struct drm_file *file_priv)
+{
+	struct foo_gem_open *args = data;
+	struct foo_gem_object *obj;
+	u32 handle;
+	int ret;
+
+	mutex_lock(&dev->object_name_lock);
+	obj = idr_find(&dev->object_name_idr, (int)args->name);
+	if (!obj) {
+		mutex_unlock(&dev->object_name_lock);
+		return -ENOENT;
+	}
+	ret = foo_handle_create_tail(file_priv, obj, &handle);
+	if (ret)
+		return ret;
+	args->handle = handle;
+	return 0;
+}
+`;
+
+
 // net/ieee802154/nl802154.c nl802154_prepare_wpan_dev_dump(): RTNL kept on success, dropped on the
 // error exits, which set `err` to an errno before the shared unlock.
 const lockKeptOnSuccess = `static int foo_prepare_dump(struct sk_buff *skb, struct netlink_callback *cb, struct foo_dev **wdev)
@@ -1122,6 +1159,7 @@ ruleTester(lockImbalance, {
     { name: 'a helper that drops and retakes one lock does not release another (ubi wl)', path: 'drivers/mtd/foo/wl.c', code: helperRetakesOtherLock },
     { name: 'a lock kept on the success exit, dropped where err is set to an errno (nl802154)', path: 'net/foo/nl.c', code: lockKeptOnSuccess },
     { name: 'a callee annotated __releases() on its own line drops the lock (rxrpc)', path: 'net/foo/conn.c', code: releasedByAnnotatedCallee },
+    { name: 'a helper given obj unlocks the same lock reached as obj->dev (drm_gem)', path: 'drivers/gpu/drm/foo_gem.c', code: calleeDropsLockThroughField },
     { name: 'do { } while (1) leaves only by the break after the unlock (via-pmu)', path: 'drivers/macintosh/foo-pmu.c', code: foreverLoopBreaks },
     { name: 'a break leaves the walk macro, not the loop around it (sparx5 ptp)', path: 'drivers/net/ethernet/foo/foo_ptp.c', code: breakLeavesMacroLoop },
   ],

@@ -570,10 +570,14 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (exact !== state || api.kind !== 'lock') return exact;
     // `mutex_lock(&priv->lock)` ... `mutex_unlock(&dev_priv->lock)`: the same field through another pointer.
     const field = /(?:->|\.)(\w+)$/.exec(argument.key)?.[1];
-    if (field === undefined) return state;
-    return this.release(state, event.row, event.name, (holding, kind) =>
-      kind === 'lock' && holding.names.some((name) => name.endsWith(`->${field}`) || name.endsWith(`.${field}`)),
-    );
+    const sameField =
+      field === undefined
+        ? state
+        : this.release(state, event.row, event.name, (holding, kind) => kind === 'lock' && holding.names.some((name) => name.endsWith(`->${field}`) || name.endsWith(`.${field}`)));
+    // A lock the function was called with, let go for a while (`spin_unlock_irq(&nullb->lock); ...;
+    // spin_lock_irq(&nullb->lock);`): taking it again restores what the caller holds.
+    if (sameField === state && !(state.dropped ?? []).includes(argument.key)) return { ...state, dropped: [...(state.dropped ?? []), argument.key] };
+    return sameField;
   }
 
   private acquire(api: AcquireApi, event: CallEvent, target: AssignTarget | null, state: PathState, node: CfgNode): PathState {
@@ -588,7 +592,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // The dev_id a handler was registered with names it for free_irq(), last so that comments use the line's name.
     const names = cookie === undefined || cookie === 'NULL' || acquired.length === 0 ? acquired : [...acquired, cookieName(api.name, cookie)];
     if (names.length === 0 || names.some((name) => this.input.cfg.autoManaged.has(rootOfName(name)))) return current;
-    const restored = api.count !== undefined ? names.find((name) => current.dropped?.includes(name)) : undefined;
+    const restored = api.count !== undefined || api.kind === 'lock' ? names.find((name) => current.dropped?.includes(name)) : undefined;
     if (restored !== undefined) {
       const dropped = (current.dropped ?? []).filter((name) => name !== restored);
       return { ...current, dropped: dropped.length > 0 ? dropped : undefined };
@@ -717,12 +721,24 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.includes(argument.key));
         }
         if (effect.releases.size > 0) {
+          const before = current;
           current = this.release(current, event.row, event.name, (holding, kind) => {
             if (!effect.releases.has(kind) && !effect.releases.has('any')) return false;
             if (namesMatch(holding, kind, argument.key, this.aliases)) return true;
             // `produce_free_peb(ubi)` drops `ubi->wl_lock`, not `ubi->fm_eba_sem`.
-            return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => name.startsWith(argument.key) && effect.fieldReleases.has(name.slice(argument.key.length)));
+            if (!RELEASED_THROUGH_FIELDS.has(kind)) return false;
+            const released = (name: string): boolean => name.startsWith(argument.key) && effect.fieldReleases.has(name.slice(argument.key.length));
+            // The caller's `dev->object_name_lock` where `dev = obj->dev` is the callee's `obj->dev->object_name_lock`.
+            return holding.names.some((name) => released(name) || aliasedKeys(name, this.aliases).some(released));
           });
+          // `mutex_lock(&dev->object_name_lock)`, then a helper given obj that unlocks `obj->dev->object_name_lock`:
+          // the same field through another pointer, as for a direct unlock (releaseBy).
+          const lastFields = new Set([...effect.fieldReleases].map((field) => /(?:->|\.)(\w+)$/.exec(field)?.[1]).filter((field) => field !== undefined));
+          if (lastFields.size > 0 && current === before) {
+            current = this.release(current, event.row, event.name, (holding, kind) =>
+              kind === 'lock' && holding.names.some((name) => lastFields.has(/(?:->|\.)(\w+)$/.exec(name)?.[1] ?? '')),
+            );
+          }
         }
         if (effect.handsOff) current = this.handOffArgument(current, argument, event, false);
         return;

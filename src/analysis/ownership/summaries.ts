@@ -20,7 +20,7 @@ import {
   type FailureStyle,
   type ResourceKind,
 } from './resources.js';
-import { calleeName, callArguments, expressionKey, namedChildrenOf, rootIdentifier, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, declaredName, expressionKey, namedChildrenOf, rootIdentifier, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { wordsOf } from '../words.js';
 
 export interface ParameterEffect {
@@ -94,6 +94,26 @@ function constantReturns(fn: CFunction): ValueMask | null {
   return mask === 0 ? null : mask;
 }
 
+/** Locals set once, from a parameter or a field path of one (`dev = obj->dev`): local -> that path. */
+function parameterOrigins(body: Node, parameters: readonly string[]): Map<string, string> {
+  const origins = new Map<string, string | null>();
+  for (const node of body.descendantsOfType(['init_declarator', 'assignment_expression'])) {
+    if (node === null) continue;
+    const declaration = node.type === 'init_declarator';
+    const left = node.childForFieldName(declaration ? 'declarator' : 'left');
+    const right = node.childForFieldName(declaration ? 'value' : 'right');
+    const name = left === null ? null : declaration ? declaredName(left) : left.type === 'identifier' ? left.text : null;
+    if (name === null || right === null || parameters.includes(name)) continue;
+    const value = stripCastsAndParentheses(right);
+    const key = value.type === 'identifier' || value.type === 'field_expression' ? expressionKey(value) : null;
+    const root = key === null ? null : (/^[A-Za-z_]\w*/.exec(key)?.[0] ?? null);
+    origins.set(name, origins.has(name) || key === null || root === null || !parameters.includes(root) || /[[(]/.test(key) ? null : key);
+  }
+  const found = new Map<string, string>();
+  for (const [name, origin] of origins) if (origin !== null) found.set(name, origin);
+  return found;
+}
+
 /** A function's head as the patch shows it, annotations included (the parser's text blanks `__acquires(RCU)`). */
 export function functionHead(source: CSource, fn: CFunction): string {
   const body = fn.node.childForFieldName('body');
@@ -124,6 +144,13 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   let forwarding: ThreadForwarding | null = null;
   let releasesModule = false;
   const indexOf = (name: string | null): number => (name === null ? -1 : parameters.indexOf(name));
+  // `struct drm_device *dev = obj->dev;`: a local set once from a parameter names what it reaches.
+  const origins = body === null ? new Map<string, string>() : parameterOrigins(body, parameters);
+  const throughParameter = (key: string): string => {
+    const root = /^[A-Za-z_]\w*/.exec(key)?.[0];
+    const origin = root === undefined ? undefined : origins.get(root);
+    return origin === undefined ? key : origin + key.slice((root ?? '').length);
+  };
   if (body !== null) {
     for (const call of callsIn(body)) {
       const name = calleeName(call);
@@ -139,14 +166,15 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         if (container !== null && indexOf(container) >= 0) effects[indexOf(container)].putsEmbedded = true;
         // `spin_unlock(&f->lock)` or `complete(&f->done)` in a helper given `f` releases what its caller holds through `f`.
         const throughField = release.kind === 'lock' || release.kind === 'completion';
-        const rootIndex = argument === undefined || !throughField ? -1 : indexOf(rootIdentifier(argument));
+        const releasedKey = argument === undefined ? '' : throughParameter(expressionKey(argument));
+        const rootIndex = argument === undefined || !throughField ? -1 : indexOf(/^[A-Za-z_]\w*/.exec(releasedKey)?.[0] ?? null);
         if (rootIndex >= 0) {
           effects[rootIndex].releases.add(release.kind);
-          effects[rootIndex].fieldReleases.add(expressionKey(argument).slice(parameters[rootIndex].length));
+          effects[rootIndex].fieldReleases.add(releasedKey.slice(parameters[rootIndex].length));
         }
       }
       const acquire = acquireApi(name);
-      if (acquire?.kind === 'lock' && typeof acquire.carrier === 'number' && args[acquire.carrier] !== undefined) retaken.add(expressionKey(args[acquire.carrier]));
+      if (acquire?.kind === 'lock' && typeof acquire.carrier === 'number' && args[acquire.carrier] !== undefined) retaken.add(throughParameter(expressionKey(args[acquire.carrier])));
       if (release?.kind === 'module') releasesModule = true;
       const starter = threadStarterApi(name);
       if (starter !== undefined) {
