@@ -182,6 +182,28 @@ static int foo_set_power(struct foo *foo, int on)
   ],
   invalid: [
     {
+      name: 'request_irq() keeps the dev_id it is given, but the irq it takes stays the caller\'s to free',
+      code: `static int foo_probe(struct platform_device *pdev)
+{
+	struct foo *priv = platform_get_drvdata(pdev);
+	int ret;
+
+	ret = request_irq(priv->irq, foo_isr, 0, "foo", priv);
+	if (ret)
+		return ret;
+	ret = foo_hw_init(priv);
+	if (ret)
+		return ret; /* expect: ref-leak "free_irq(priv->irq)" */
+	ret = foo_register(priv);
+	if (ret) {
+		free_irq(priv->irq, priv);
+		return ret;
+	}
+	return 0;
+}
+`,
+    },
+    {
       name: 'an error return between a get wrapper and the put wrapper',
       code: `${krefHelpers}
 int foo_use(struct foo *f)

@@ -561,8 +561,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return this.handOff(state, handOff, (holding, kind) => {
       if (!HANDED_OFF_BY_STORE.has(kind) || this.isCount(holding)) return false;
       // `get_parallel(bio->bi_private); submit_bio(bio);`: a reference taken on an object the
-      // handed-on one points to goes with it, for whoever finishes with it.
-      if (!addressOnly && kind === 'reference' && argument.key === argument.root && holding.names.some((name) => name.startsWith(`${argument.key}->`))) return true;
+      // handed-on one points to goes with it, for whoever finishes with it (not an interrupt
+      // line whose number it keeps: request_irq(priv->irq, ..., priv) hands on priv, not the irq).
+      const numbered = acquireOfSite(this.sites[holding.site])?.numbered === true;
+      if (!addressOnly && !numbered && kind === 'reference' && argument.key === argument.root && holding.names.some((name) => name.startsWith(`${argument.key}->`))) return true;
       if (!addressOnly) return holdingPassed(holding, argument, true);
       return holding.names.some((name) => name === argument.key || (rootOfName(name) === argument.key && /^\w+\./.test(name)));
     });
