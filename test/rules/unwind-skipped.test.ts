@@ -187,6 +187,79 @@ index 1111111..2222222 100644
  	usb_free_urb(foo->rx_urb);
 `,
     },
+    {
+      name: 'a return that tests what the label below frees: there is nothing to free yet',
+      diff: hunk('static void foo_reg_in_cb(struct urb *urb)', ` 	struct sk_buff *skb = rx_buf->skb;
+ 	int ret;
+ 
++	if (!skb)
++		return;
++
+ 	if (!hif_dev)
+ 		goto free_skb;
+ 
+`),
+    },
+    {
+      name: 'a label named for the step that failed (nla_put_failure) says nothing of what it releases',
+      diff: hunk('static int foo_dump_info(struct foo_map *map, struct sk_buff *skb)', ` 	void *hdr;
+ 
+ 	hdr = genlmsg_put(skb, portid, seq, &foo_nl_family, flags, cmd);
++	if (!hdr)
++		return -ENOMEM;
++
+ 	if (foo_fill_info(map, skb) < 0)
+ 		goto nla_put_failure;
+`),
+    },
+    {
+      name: 'a return that is the failure of a step that adds something: the label below may undo that step',
+      diff: hunk('static int foo_i2c_probe(struct i2c_client *client)', ` 		if (!st->muxc)
+ 			return -ENOMEM;
+ 		st->muxc->priv = dev_get_drvdata(&client->dev);
++		result = i2c_mux_add_adapter(st->muxc, 0, 0, 0);
++		if (result)
++			return result;
+ 		result = foo_create_mux_client(client);
+ 		if (result)
+ 			goto out_del_mux;
+`),
+    },
+    {
+      name: 'the exit below is taken when its call succeeds (== 0): not an error path to compare with',
+      diff: hunk('static int foo_lock(struct foo_rqst *req, struct file_lock *fl)', ` 	 * and exit
+ 	 */
+ 	if (resp->status == foo_lck_blocked) {
++		if (!req->a_args.block)
++			goto out_unlock;
+ 		if (foo_cancel(host, req->a_args.block, fl) == 0)
+ 			goto out_unblock;
+ 	}
+`),
+    },
+    {
+      name: 'a function that trades one lock for another hands them on by its own rules',
+      diff: hunk('static void *foo_iter_advance(struct foo_iter *it, struct foo_entry *c)', ` 	rcu_read_unlock();
+ 	it->cache = &foo_unres_queue;
+ 
+ 	spin_lock_bh(it->lock);
++	if (!list_empty(it->cache))
++		return list_first_entry(it->cache, struct foo_entry, list);
+ 
+ end_of_list:
+ 	spin_unlock_bh(it->lock);
+`),
+    },
+    {
+      name: 'a seq_file iterator returns holding the lock its stop() releases',
+      diff: hunk('static void *foo_seq_next(struct seq_file *seq, void *v, loff_t *pos)', ` 	++*pos;
+ 	spin_lock_bh(&foo_table_lock);
+ 	entry = foo_next_entry(v);
++	if (entry)
++		return entry;
+ 	return NULL;
+`),
+    },
   ],
   invalid: [
     {
