@@ -282,7 +282,10 @@ function findingFor(source: CSource, fn: CFunction, shape: FunctionShape, exits:
   if (exit.label === null && neighbours.length === 0 && usable(next) && next.label === null && next.releases.length > 0) {
     const operands = stepOperands(shape, exit.line, next.startLine);
     const takenBelow = next.releasedArguments.some((argument) => operands.has(argument.replace(/^&/, '')));
-    if (!takenBelow && !guardsStepOn(exit, next.releasedArguments)) neighbours.push(next);
+    // `return dentry;` above `dput(dentry); return ERR_PTR(-EINVAL);`: it hands the thing to its caller.
+    const value = exit.node.type === 'return_statement' ? exit.node.namedChildren.find((child): child is Node => child !== null && child.type !== 'comment') : undefined;
+    const returnsIt = value !== undefined && next.releasedArguments.some((argument) => mentions(value, argument));
+    if (!takenBelow && !returnsIt && !guardsStepOn(exit, next.releasedArguments)) neighbours.push(next);
   }
   // A return right before a step whose error path goes to a label named for a release
   // (`goto error_disable_vref`): that label undoes what was held before the step, so it is
@@ -303,7 +306,10 @@ function findingFor(source: CSource, fn: CFunction, shape: FunctionShape, exits:
   if (exit.label !== null && neighbours.length === 0 && usable(previous) && previous.label !== null && previous.label !== exit.label) {
     const condition = guardingBlock(exit.node)?.ifStatement.childForFieldName('condition') ?? null;
     const testsOnly = condition !== null && nodesOfType(condition, 'call_expression').length === 0;
-    if (testsOnly && labelWords(previous.label).includes('unlock') && !labelNamesRelease(exit.label) && adjacent(previous, exit)) neighbours.push(previous);
+    // Only a label that says nothing but "error" (`error:`, `out:`), which a ladder keeps at its
+    // bottom: one with a name of its own (`queue_ack:`) may sit above the unlock and fall into it.
+    const generic = labelWords(exit.label).every((word) => GENERIC_LABEL_WORDS.has(word));
+    if (testsOnly && generic && labelWords(previous.label).includes('unlock') && adjacent(previous, exit)) neighbours.push(previous);
   }
   if (neighbours.length === 0) return null;
   // The neighbours must agree with each other, and disagree with the new exit.
@@ -350,10 +356,6 @@ function labelWords(label: string): string[] {
     .split('_')
     .map((word) => word.replace(/\d+$/, ''))
     .filter((word) => word !== '');
-}
-
-function labelNamesRelease(label: string): boolean {
-  return labelWords(label).some((word) => RELEASE_LABEL_WORDS.has(word));
 }
 
 const FAILURE_WORDS = new Set(['fail', 'failed', 'failure', 'err', 'error']);
@@ -427,6 +429,8 @@ function heldFromView(source: CSource, fn: CFunction, shape: FunctionShape, exit
     const statement = call.parent;
     if (api === undefined || statement?.type !== 'expression_statement' || (api.kind !== 'lock' && api.count === undefined)) continue;
     if (api.failure !== 'never' && api.count === undefined) continue;
+    // A count may be kept on success on purpose (taken in prepare(), dropped in complete()); a lock is not.
+    if (api.kind !== 'lock' && exit.success) continue;
     const line = postLineOf(source, call);
     if (line === null || line >= exit.startLine || (found !== null && found.line > line)) continue;
     // The block the acquire stands in holds the exit: every path to the exit passed it.

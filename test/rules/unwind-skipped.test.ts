@@ -260,6 +260,43 @@ index 1111111..2222222 100644
  	return NULL;
 `),
     },
+    {
+      name: 'a return that hands its caller what the error path below puts',
+      diff: hunk('struct dentry *foo_node_dentry(struct foo_node *kn)', ` 		struct dentry *dtmp;
+ 		struct foo_node *kntmp;
+ 
++		if (kn == knparent)
++			return dentry;
+ 		kntmp = foo_next_ancestor(kn, knparent);
+ 		if (WARN_ON(!kntmp)) {
+ 			dput(dentry);
+`),
+    },
+    {
+      name: 'a goto right after a goto unlock, to a label with a name of its own: it may fall into the unlock',
+      diff: hunk('void foo_send_rc_ack(struct foo_qp *qp)', ` 	spin_lock_irqsave(&qp->s_lock, flags);
+ 
+ 	if (!(foo_state_ops[qp->state] & FOO_PROCESS_RECV_OK))
+ 		goto unlock;
++
++	if ((qp->s_flags & FOO_S_RESP_PENDING) || qp->s_rdma_ack_cnt)
++		goto queue_ack;
+ 
+ 	ohdr = &hdr.u.oth;
+`),
+    },
+    {
+      name: 'a count kept on a success return: taken in prepare(), dropped in complete()',
+      diff: hunk('static int foo_device_prepare(struct device *dev, pm_message_t state)', ` 	 * it again during the complete phase.
+ 	 */
+ 	pm_runtime_get_noresume(dev);
++
++	if (dev->power.syscore)
++		return 0;
+ 
+ 	device_lock(dev);
+`),
+    },
   ],
   invalid: [
     {
