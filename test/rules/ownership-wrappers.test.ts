@@ -4,6 +4,7 @@
  * `foo_alloc()` around kzalloc() takes what the wrapped call takes, and its
  * `foo_put()`/`foo_disable_clk()` releases it.
  */
+import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { memLeak } from '../../src/rules/mem-leak.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
@@ -293,6 +294,82 @@ static int foo_send(struct foo_priv *priv, size_t len)
 	ret = foo_xmit(priv, b);
 	foo_buf_put(b);
 	return ret;
+}
+`,
+    },
+  ],
+});
+
+const lockHelpers = `static void foo_lock(struct foo *f)
+{
+	mutex_lock(&f->lock);
+}
+
+static void foo_unlock(struct foo *f)
+{
+	mutex_unlock(&f->lock);
+}
+`;
+
+ruleTester(lockImbalance, {
+  valid: [
+    {
+      name: 'a lock taken through a wrapper and released through the other on every path',
+      code: `${lockHelpers}
+int foo_set(struct foo *f, int v)
+{
+	foo_lock(f);
+	if (v < 0) {
+		foo_unlock(f);
+		return -EINVAL;
+	}
+	f->v = v;
+	foo_unlock(f);
+	return 0;
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'an error return with the lock a wrapper took',
+      code: `${lockHelpers}
+int foo_set(struct foo *f, int v)
+{
+	foo_lock(f);
+	if (v < 0)
+		return -EINVAL; /* expect: lock-imbalance "foo_lock()" */
+	f->v = v;
+	foo_unlock(f);
+	return 0;
+}
+`,
+    },
+  ],
+});
+
+ruleTester(refLeak, {
+  valid: [],
+  invalid: [
+    {
+      name: 'a runtime PM count taken through a wrapper of pm_runtime_resume_and_get()',
+      code: `static int foo_pm_get(struct foo *f)
+{
+	return pm_runtime_resume_and_get(f->dev);
+}
+
+int foo_read(struct foo *f, u32 *out)
+{
+	int ret;
+
+	ret = foo_pm_get(f);
+	if (ret)
+		return ret;
+	if (!f->regs)
+		return -ENODEV; /* expect: ref-leak "pm_runtime_put(f->dev)" */
+	*out = readl(f->regs);
+	pm_runtime_put(f->dev);
+	return 0;
 }
 `,
     },
