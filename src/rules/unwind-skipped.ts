@@ -9,7 +9,7 @@ import type { FindingDraft, Rule, RuleContext } from './rule.js';
 import { callArguments, calleeName, nodesOfType } from '../parsers/c-syntax.js';
 import { FRAGMENT_FUNCTION } from '../parsers/c-context.js';
 import { postLineOf } from '../parsers/source-lines.js';
-import { hasAddedLine, shownInPart } from '../analysis/ownership/patch-analysis.js';
+import { analysePatch, hasAddedLine, shownInPart } from '../analysis/ownership/patch-analysis.js';
 import { acquireApi, nameSuggestsCountRelease, nameSuggestsRelease, releaseApi, type AcquireApi } from '../analysis/ownership/resources.js';
 
 const ID = 'unwind-skipped';
@@ -486,6 +486,16 @@ function inRetryLoop(source: CSource, fn: CFunction): boolean {
   return label !== undefined && BACKWARD_LABEL.test(label);
 }
 
+/**
+ * The ownership analysis walked the function (its head may be cut, but no line inside it is
+ * missing) and found a leak at this exit: its rules say so, with the acquire in hand.
+ */
+function judgedByOwnership(context: RuleContext, source: CSource, line: number): boolean {
+  return analysePatch(context.current, context.series).leaks.some(
+    (found) => found.source === source && found.leak.exit !== null && source.postLineOfRow(found.leak.exit.row) === line,
+  );
+}
+
 /** The patch adds a line with a `goto` or a `return` (checked before any tree is read). */
 function addsAnExit(source: CSource): boolean {
   return source.file.hunks.some((hunk) => hunk.lines.some((line) => line.kind === 'added' && /\b(?:goto|return)\b/.test(line.text)));
@@ -521,7 +531,7 @@ export const unwindSkipped: Rule = {
         for (const exit of allExits) {
           if (!exit.added) continue;
           const finding = exit.success ? heldFindingFor(source, fn, shape, exit) : findingFor(source, fn, shape, exits, exits.indexOf(exit));
-          if (finding) findings.push(finding);
+          if (finding && !judgedByOwnership(context, source, finding.line)) findings.push(finding);
         }
       }
     }
