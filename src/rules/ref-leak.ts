@@ -7,7 +7,8 @@
  */
 import type { LeakInSource } from '../analysis/ownership/patch-analysis.js';
 import { failureReach, mayBeDroppedByHelper, mayBeDroppedThroughContainer, otherEndsPhrase, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
-import { acquireApi, type CountVerbs } from '../analysis/ownership/resources.js';
+import { releaseApi, type CountVerbs } from '../analysis/ownership/resources.js';
+import { acquireOfSite } from '../analysis/ownership/engine.js';
 import type { Rule } from './rule.js';
 import { leakFindings } from './support/leak-rule.js';
 
@@ -15,6 +16,19 @@ const ID = 'ref-leak';
 
 function callOf(release: string, name: string): string {
   return release.replace(/\(\)$/, `(${name.replace(/`/g, '')})`);
+}
+
+/**
+ * The release to suggest: the table's (`clk_disable_unprepare(priv->clk)`), or, for what a
+ * wrapper of the patch took, the wrapper the other paths release it with (`foo_put()`).
+ */
+function releaseToCall(found: LeakInSource, story: LeakStory): string {
+  const { leak } = found;
+  if (leak.site.wraps !== undefined) {
+    const helpers = [...new Set(splitEnds(leak.otherEnds).released.map((end) => end.via).filter((via) => releaseApi(via) === undefined))];
+    if (helpers.length === 1) return `${helpers[0]}()`;
+  }
+  return callOf(leak.site.release, story.name);
 }
 
 function iterationComment(found: LeakInSource, story: LeakStory): string {
@@ -28,7 +42,7 @@ function iterationComment(found: LeakInSource, story: LeakStory): string {
 
 /** "`clk`" (still enabled), "the runtime PM usage count on `dev`", "the reference on the device node (`np`)". */
 function heldThing(found: LeakInSource, story: LeakStory): string {
-  const count = acquireApi(found.leak.site.api)?.count;
+  const count = acquireOfSite(found.leak.site)?.count;
   // "`priv->clk` still enabled" says it all; a usage count is named.
   if (count?.state === 'enabled') return story.name;
   return count ? `the ${found.leak.site.noun} on ${story.name}` : `the ${found.leak.site.noun} (${story.name})`;
@@ -55,7 +69,7 @@ function countComment(found: LeakInSource, story: LeakStory, verbs: CountVerbs):
   const problem =
     `${story.exitClause} ${story.leaves} with ${heldThing(found, story)} still ${verbs.state} (${takenBy(found, story, 'taken')}); ` +
     `the other paths have it ${otherPaths(found, verbs.dropped)}.`;
-  const kept = acquireApi(leak.site.api)?.heldOnFailure;
+  const kept = acquireOfSite(leak.site)?.heldOnFailure;
   const reach = kept === undefined ? 'no' : failureReach(found);
   const instead = kept?.instead === undefined ? '' : `, or use ${kept.instead}`;
   if (kept !== undefined && reach === 'only') {
@@ -63,23 +77,23 @@ function countComment(found: LeakInSource, story: LeakStory, verbs: CountVerbs):
   }
   const unlike = kept?.instead === undefined ? '' : `, unlike ${kept.instead}`;
   const alsoOnFailure = kept !== undefined && reach === 'also' ? `, also on its failure branch: ${leak.site.api}() takes it even when it fails${unlike}` : '';
-  return `${problem} Shouldn't this path call ${callOf(leak.site.release, story.name)} too${alsoOnFailure}?`;
+  return `${problem} Shouldn't this path call ${releaseToCall(found, story)} too${alsoOnFailure}?`;
 }
 
 function inconsistentComment(found: LeakInSource, story: LeakStory): string {
   const { leak } = found;
-  const verbs = acquireApi(leak.site.api)?.count;
+  const verbs = acquireOfSite(leak.site)?.count;
   if (verbs !== undefined) return countComment(found, story, verbs);
   return (
     `${story.exitClause} ${story.leaves} with ${heldThing(found, story)} still held (${takenBy(found, story, 'taken')}); ` +
-    `the other paths have it ${otherPaths(found, 'put')}. Shouldn't this path call ${callOf(leak.site.release, story.name)} too?`
+    `the other paths have it ${otherPaths(found, 'put')}. Shouldn't this path call ${releaseToCall(found, story)} too?`
   );
 }
 
 /** Nothing in the function drops it, and this error exit leaves with it. */
 function neverComment(found: LeakInSource, story: LeakStory): string {
   const { leak } = found;
-  const count = acquireApi(leak.site.api)?.count;
+  const count = acquireOfSite(leak.site)?.count;
   const state = count ? count.state : 'held';
   return (
     `${story.exitClause} ${story.leaves} with ${heldThing(found, story)} still ${state} (${takenBy(found, story, 'taken')}), and nothing in ${story.functionName}() ${count ? count.drop : 'drops'} it. ` +
@@ -130,12 +144,12 @@ export const refLeak: Rule = {
         found.leak.site.kind === 'reference' &&
         // A count on a device, clock or regulator: storing the pointer says nothing about who drops
         // it, and a devm action or helper given the structure that keeps it may have dropped it.
-        !(acquireApi(found.leak.site.api)?.count !== undefined && (found.leak.reason === 'stored-never-put' || mayBeDroppedThroughContainer(found))) &&
-        !((found.leak.reason === 'never-released' || acquireApi(found.leak.site.api)?.onlyWhereFileReleases) && mayBeDroppedByHelper(found)) &&
-        !(acquireApi(found.leak.site.api)?.onlyWhereFileReleases && !found.source.shownText.includes(found.leak.site.release.replace(/\(\)$/, ''))),
+        !(acquireOfSite(found.leak.site)?.count !== undefined && (found.leak.reason === 'stored-never-put' || mayBeDroppedThroughContainer(found))) &&
+        !((found.leak.reason === 'never-released' || acquireOfSite(found.leak.site)?.onlyWhereFileReleases) && mayBeDroppedByHelper(found)) &&
+        !(acquireOfSite(found.leak.site)?.onlyWhereFileReleases && !found.source.shownText.includes(found.leak.site.release.replace(/\(\)$/, ''))),
       word: (found, story) => {
         const { leak } = found;
-        const count = acquireApi(leak.site.api)?.count;
+        const count = acquireOfSite(leak.site)?.count;
         return {
           summary:
             leak.reason === 'never-released'

@@ -7,9 +7,10 @@
 import type { CFunction, CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
 import { callArguments, calleeName, nodesOfType } from '../parsers/c-syntax.js';
+import { FRAGMENT_FUNCTION } from '../parsers/c-context.js';
 import { postLineOf } from '../parsers/source-lines.js';
-import { hasAddedLine, shownInPart } from '../analysis/ownership/patch-analysis.js';
-import { nameSuggestsCountRelease, nameSuggestsRelease, releaseApi } from '../analysis/ownership/resources.js';
+import { analysePatch, hasAddedLine, shownInPart } from '../analysis/ownership/patch-analysis.js';
+import { acquireApi, nameSuggestsCountRelease, nameSuggestsRelease, releaseApi, type AcquireApi } from '../analysis/ownership/resources.js';
 
 const ID = 'unwind-skipped';
 
@@ -27,6 +28,8 @@ interface ErrorExit {
   /** The block the exit's if (or the exit, when its if is not shown) stands in. */
   parentId: number | null;
   added: boolean;
+  /** A `return 0;`: not an error exit, but it must not leave a lock held either. */
+  success: boolean;
 }
 
 const RELEASE_KINDS = ['reference', 'memory', 'lock', 'module', 'completion'] as const;
@@ -61,12 +64,13 @@ function guardingBlock(statement: Node): { ifStatement: Node; before: Node[] } |
   return { ifStatement: parent, before };
 }
 
-function errorExitsOf(source: CSource, fn: CFunction): ErrorExit[] {
+/** The function's exits the patch shows: gotos, and returns inside an if (a success return is marked). */
+function exitsOf(source: CSource, fn: CFunction): ErrorExit[] {
   const exits: ErrorExit[] = [];
   for (const statement of nodesOfType(fn.node, ['goto_statement', 'return_statement'])) {
     const line = postLineOf(source, statement);
     if (line === null) continue;
-    if (statement.type === 'return_statement' && !returnsError(statement)) continue;
+    const success = statement.type === 'return_statement' && !returnsError(statement);
     const label = statement.type === 'goto_statement' ? (statement.childForFieldName('label')?.text ?? null) : null;
     if (label !== null && BACKWARD_LABEL.test(label)) continue;
     const block = guardingBlock(statement);
@@ -77,15 +81,96 @@ function errorExitsOf(source: CSource, fn: CFunction): ErrorExit[] {
     const releasedArguments = releaseCalls.flatMap((call) => callArguments(call).map((argument) => argument.text));
     const startLine = (block && postLineOf(source, block.ifStatement)) ?? line;
     const parentId = (block?.ifStatement ?? statement).parent?.id ?? null;
-    exits.push({ node: statement, line, startLine, label, releases, releasedArguments, parentId: block === null ? null : parentId, added: source.isAdded(line) });
+    exits.push({ node: statement, line, startLine, label, releases, releasedArguments, parentId: block === null ? null : parentId, added: source.isAdded(line), success });
   }
+  exits.push(...cutErrorBlocks(source, fn));
   return exits.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * An if block the hunk cuts before its exit, that starts by releasing something
+ * (`if (ret) {` / `clk_disable_unprepare(priv->clk);` and no more lines): the error path of
+ * the step above it, whose goto or return the patch does not show. What it releases is held
+ * before that step.
+ */
+function cutErrorBlocks(source: CSource, fn: CFunction): ErrorExit[] {
+  const blocks: ErrorExit[] = [];
+  for (const ifStatement of nodesOfType(fn.node, 'if_statement')) {
+    const consequence = ifStatement.childForFieldName('consequence');
+    const startLine = postLineOf(source, ifStatement);
+    if (consequence?.type !== 'compound_statement' || startLine === null || source.postLineOfRow(consequence.endPosition.row) !== null) continue;
+    if (ifStatement.childForFieldName('alternative') !== null) continue;
+    if (nodesOfType(consequence, ['goto_statement', 'return_statement', 'if_statement']).length > 0) continue;
+    // The error branch of the step right above it: its condition tests what that step set (`ret = foo(); if (ret) {`).
+    const step = statementBefore(ifStatement);
+    const condition = ifStatement.childForFieldName('condition');
+    const stepResult = step?.type === 'expression_statement' && step.namedChildren[0]?.type === 'assignment_expression' ? step.namedChildren[0].childForFieldName('left') : null;
+    if (stepResult == null || condition === null || !mentions(condition, stepResult.text)) continue;
+    const statements = consequence.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+    const first = statements[0]?.type === 'expression_statement' ? statements[0].namedChildren[0] : undefined;
+    if (first?.type !== 'call_expression') continue;
+    const releaseCalls = statements
+      .map((statement) => (statement.type === 'expression_statement' ? statement.namedChildren[0] : null))
+      .filter((call): call is Node => call?.type === 'call_expression' && isReleaseCall(calleeName(call) ?? ''));
+    if (releaseCalls.length === 0 || releaseCalls[0].id !== first.id) continue;
+    const line = postLineOf(source, first);
+    if (line === null || source.isAdded(line)) continue;
+    blocks.push({
+      node: consequence,
+      line,
+      startLine,
+      label: null,
+      releases: releaseCalls.map((call) => calleeName(call) ?? ''),
+      releasedArguments: releaseCalls.flatMap((call) => callArguments(call).map((argument) => argument.text)),
+      parentId: ifStatement.parent?.id ?? null,
+      added: false,
+      success: false,
+    });
+  }
+  return blocks;
+}
+
+/** The statement before `statement` in its block, skipping comments: the step an if right after it tests. */
+function statementBefore(statement: Node): Node | null {
+  let before = statement.previousNamedSibling;
+  while (before !== null && before.type === 'comment') before = before.previousNamedSibling;
+  return before;
+}
+
+/** The expression `key` (`n`, `bridge->mutex`, written without `&` and blanks) appears in `node`. */
+function mentions(node: Node, key: string): boolean {
+  const bare = key.replace(/^&/, '').replace(/\s+/g, '');
+  return nodesOfType(node, ['identifier', 'field_expression', 'subscript_expression']).some((part) => part.text.replace(/\s+/g, '') === bare) || node.text.replace(/\s+/g, '') === bare;
+}
+
+/**
+ * The exit is the failure path of what it tests (`if (!n) return -ENOMEM;` after `n = kvmalloc()`,
+ * `if (ret) return ret;` after `ret = foo_init(dev)`): what that step took or was given is not
+ * held on it, so an exit below that releases it says nothing about this one.
+ */
+function guardsStepOn(exit: ErrorExit, keys: string[]): boolean {
+  const ifStatement = guardingBlock(exit.node)?.ifStatement;
+  if (ifStatement === undefined) return false;
+  const condition = ifStatement.childForFieldName('condition');
+  const step = statementBefore(ifStatement);
+  return keys.some((key) => (condition !== null && mentions(condition, key)) || (step?.type === 'expression_statement' && mentions(step, key)));
+}
+
+/** The exit is taken when a call succeeds (`if (foo_cancel(...) == 0) goto out_unblock;`): not an error path to compare with. */
+function onSuccess(exit: ErrorExit): boolean {
+  if (exit.node.type === 'compound_statement') return false;
+  const condition = guardingBlock(exit.node)?.ifStatement.childForFieldName('condition');
+  const test = condition?.namedChildren.find((child) => child !== null && child.type !== 'comment');
+  if (test?.type !== 'binary_expression' || test.childForFieldName('operator')?.text !== '==') return false;
+  return test.childForFieldName('left')?.type === 'call_expression' && test.childForFieldName('right')?.text === '0';
 }
 
 /** What the exits are compared over, read once per function: its labels and its calls, by line. */
 interface FunctionShape {
   labelLines: number[];
-  calls: { line: number; isRelease: boolean; arguments: string[] }[];
+  calls: { line: number; name: string; isRelease: boolean; arguments: string[] }[];
+  /** What assignments store to (`buf` of `buf = kmalloc(...)`), by line. */
+  assignments: { line: number; target: string }[];
 }
 
 function shapeOf(source: CSource, fn: CFunction): FunctionShape {
@@ -96,9 +181,16 @@ function shapeOf(source: CSource, fn: CFunction): FunctionShape {
   for (const call of nodesOfType(fn.node, 'call_expression')) {
     const line = postLineOf(source, call);
     if (line === null) continue;
-    calls.push({ line, isRelease: isReleaseCall(calleeName(call) ?? ''), arguments: callArguments(call).map((argument) => argument.text.replace(/^&/, '')) });
+    const name = calleeName(call) ?? '';
+    calls.push({ line, name, isRelease: isReleaseCall(name), arguments: callArguments(call).map((argument) => argument.text.replace(/^&/, '')) });
   }
-  return { labelLines, calls };
+  const assignments: FunctionShape['assignments'] = [];
+  for (const assignment of nodesOfType(fn.node, 'assignment_expression')) {
+    const line = postLineOf(source, assignment);
+    const target = assignment.childForFieldName('left')?.text;
+    if (line !== null && target !== undefined) assignments.push({ line, target });
+  }
+  return { labelLines, calls, assignments };
 }
 
 /** A label or a release-like call between two lines: the state there is not the state here. */
@@ -125,9 +217,16 @@ function sameDepth(source: CSource, other: ErrorExit, exit: ErrorExit): boolean 
   return depthOf(otherText) - 1 === depthOf(exitText);
 }
 
-/** The arguments, as written, of the calls between two lines (exclusive). */
-function callArgumentsBetween(shape: FunctionShape, from: number, to: number): Set<string> {
-  return new Set(shape.calls.filter((call) => call.line > from && call.line < to).flatMap((call) => call.arguments));
+/**
+ * What the step between two lines (exclusive) is given or sets: the arguments of its calls, as
+ * written, and what it assigns (`buf = kmalloc(...)` takes `buf` there, not before).
+ */
+function stepOperands(shape: FunctionShape, from: number, to: number): Set<string> {
+  const between = (line: number): boolean => line > from && line < to;
+  return new Set([
+    ...shape.calls.filter((call) => between(call.line)).flatMap((call) => call.arguments),
+    ...shape.assignments.filter((assignment) => between(assignment.line)).map((assignment) => assignment.target),
+  ]);
 }
 
 function what(exit: ErrorExit): string {
@@ -148,7 +247,7 @@ function releaseRightBelow(source: CSource, exit: ErrorExit): { name: string; li
   return { name, line };
 }
 
-function findingFor(source: CSource, shape: FunctionShape, exits: ErrorExit[], index: number): FindingDraft | null {
+function findingFor(source: CSource, fn: CFunction, shape: FunctionShape, exits: ErrorExit[], index: number): FindingDraft | null {
   const exit = exits[index];
   if (exit.releases.length > 0) return null;
   const below = releaseRightBelow(source, exit);
@@ -163,10 +262,13 @@ function findingFor(source: CSource, shape: FunctionShape, exits: ErrorExit[], i
       related: [{ file: source.file.path, line: below.line, note: `${below.name}() here` }],
     };
   }
+  const held = heldFindingFor(source, fn, shape, exit);
+  if (held !== null) return held;
   const previous = exits.slice(0, index).reverse().find((other) => !other.added);
   const next = exits.slice(index + 1).find((other) => !other.added);
   const usable = (other: ErrorExit | undefined): other is ErrorExit =>
     other !== undefined &&
+    !onSuccess(other) &&
     (other.parentId === null ? sameDepth(source, other, exit) : other.parentId === exit.parentId) &&
     !stateChangesBetween(shape, other.line < exit.line ? other.line : exit.line, other.line < exit.line ? exit.startLine : other.startLine);
   // A goto is judged against the exit below, in the same block: if the step that exit guards
@@ -178,8 +280,36 @@ function findingFor(source: CSource, shape: FunctionShape, exits: ErrorExit[], i
   // ...unless the exit below releases something its own step was not given (the clock, when the
   // step registers the adapter): that was held before the step, so it is held here.
   if (exit.label === null && neighbours.length === 0 && usable(next) && next.label === null && next.releases.length > 0) {
-    const stepArguments = callArgumentsBetween(shape, exit.line, next.startLine);
-    if (!next.releasedArguments.some((argument) => stepArguments.has(argument))) neighbours.push(next);
+    const operands = stepOperands(shape, exit.line, next.startLine);
+    const takenBelow = next.releasedArguments.some((argument) => operands.has(argument.replace(/^&/, '')));
+    // `return dentry;` above `dput(dentry); return ERR_PTR(-EINVAL);`: it hands the thing to its caller.
+    const value = exit.node.type === 'return_statement' ? exit.node.namedChildren.find((child): child is Node => child !== null && child.type !== 'comment') : undefined;
+    const returnsIt = value !== undefined && next.releasedArguments.some((argument) => mentions(value, argument));
+    if (!takenBelow && !returnsIt && !guardsStepOn(exit, next.releasedArguments)) neighbours.push(next);
+  }
+  // A return right before a step whose error path goes to a label named for a release
+  // (`goto error_disable_vref`): that label undoes what was held before the step, so it is
+  // held here too, unless the step takes something itself even when it fails. Not when this
+  // return is the failure of a step that takes something (`result = i2c_mux_add_adapter(...)`:
+  // the label may undo that), nor when it tests what the label releases (`if (!skb) return;`
+  // before `goto free_skb`: there is nothing to free yet).
+  if (exit.label === null && neighbours.length === 0 && usable(next) && next.label !== null && labelNamesWhatItReleases(next.label) && !stepTakes(shape, exit.line, next.line)) {
+    const ifStatement = guardingBlock(exit.node)?.ifStatement;
+    const step = ifStatement === undefined ? null : statementBefore(ifStatement);
+    const stepLine = step?.type === 'expression_statement' ? postLineOf(source, step) : null;
+    const failureOfTakingStep = stepLine !== null && stepTakes(shape, stepLine - 1, exit.startLine);
+    if (!failureOfTakingStep && !guardsStepOn(exit, labelObjects(next.label))) neighbours.push(next);
+  }
+  // A goto right after an exit that goes to an unlock label (`goto unlock;`), with nothing
+  // between them: the same lock is held, but this one jumps to a label that says nothing of
+  // releasing anything (`error:`, `out:`), which in a ladder sits below the unlock.
+  if (exit.label !== null && neighbours.length === 0 && usable(previous) && previous.label !== null && previous.label !== exit.label) {
+    const condition = guardingBlock(exit.node)?.ifStatement.childForFieldName('condition') ?? null;
+    const testsOnly = condition !== null && nodesOfType(condition, 'call_expression').length === 0;
+    // Only a label that says nothing but "error" (`error:`, `out:`), which a ladder keeps at its
+    // bottom: one with a name of its own (`queue_ack:`) may sit above the unlock and fall into it.
+    const generic = labelWords(exit.label).every((word) => GENERIC_LABEL_WORDS.has(word));
+    if (testsOnly && generic && labelWords(previous.label).includes('unlock') && adjacent(previous, exit)) neighbours.push(previous);
   }
   if (neighbours.length === 0) return null;
   // The neighbours must agree with each other, and disagree with the new exit.
@@ -195,22 +325,175 @@ function findingFor(source: CSource, shape: FunctionShape, exits: ErrorExit[], i
       comment:
         exit.label === null
           ? `This return skips the unwind: the error path at line ${where} goes to ${first.label}. Shouldn't this one go there too?`
-          : `This goto jumps to ${exit.label}, but the error path at line ${where}, right after it, goes to ${first.label}. Doesn't it skip what ${first.label} undoes?`,
+          : `This goto jumps to ${exit.label}, but the error path at line ${where}, right ${first.line < exit.line ? 'before' : 'after'} it, goes to ${first.label}. Doesn't it skip what ${first.label} undoes?`,
       related: neighbours.map((other) => ({ file: source.file.path, line: other.line, note: `goes to ${first.label}` })),
     };
   }
   if (first.label === null && first.releases.length > 0 && exit.label === null) {
     const calls = first.releases.map((name) => `${name}()`).join(', ');
+    const written = releaseCallsText(source, first);
     return {
       rule: ID,
       file: source.file.path,
       line: exit.line,
       summary: `this error return skips the ${calls} the error path at line ${first.line} makes`,
-      comment: `The error path at line ${first.line} calls ${calls} before returning; this return does not. Is that needed here too?`,
+      comment: `The error path at line ${first.line} calls ${written}; this return does not. Isn't that needed here too?`,
       related: [{ file: source.file.path, line: first.line, note: `calls ${calls} before returning` }],
     };
   }
   return null;
+}
+
+/** Words of a label that say what it undoes (`err_disable_clk`, `out_unlock`, `free_irq`). */
+const RELEASE_LABEL_WORDS = new Set([
+  'unlock', 'put', 'free', 'kfree', 'vfree', 'disable', 'unprepare', 'release', 'unmap', 'iounmap', 'unregister', 'unreg',
+  'destroy', 'dealloc', 'deinit', 'uninit', 'del', 'delete', 'remove', 'detach', 'assert', 'unpin', 'close', 'poweroff',
+]);
+
+function labelWords(label: string): string[] {
+  return label
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.replace(/\d+$/, ''))
+    .filter((word) => word !== '');
+}
+
+const FAILURE_WORDS = new Set(['fail', 'failed', 'failure', 'err', 'error']);
+
+/** The words of a label that name what it releases (`skb` of `free_skb`, `vref` of `error_disable_vref`). */
+function labelObjects(label: string): string[] {
+  return labelWords(label).filter((word) => !RELEASE_LABEL_WORDS.has(word) && !GENERIC_LABEL_WORDS.has(word));
+}
+
+const GENERIC_LABEL_WORDS = new Set(['err', 'error', 'out', 'fail', 'failed', 'exit', 'bail', 'done', 'end', 'cleanup', 'abort']);
+
+/**
+ * The label says what it releases: `error_disable_vref`, `err_put_node`, `out_unlock` (a bare
+ * `disable:` may turn a feature off rather than release anything).
+ */
+function labelNamesWhatItReleases(label: string): boolean {
+  const words = labelWords(label);
+  // `nla_put_failure`, `put_failed`: named for the step that failed, not for a release.
+  if (FAILURE_WORDS.has(words[words.length - 1] ?? '')) return false;
+  if (words.includes('unlock')) return true;
+  return words.some((word) => RELEASE_LABEL_WORDS.has(word)) && words.some((word) => !RELEASE_LABEL_WORDS.has(word) && !GENERIC_LABEL_WORDS.has(word));
+}
+
+/** Words of a call that may take something even when it fails, or that takes what the label below undoes. */
+const TAKING_WORDS = new Set([
+  'get', 'lock', 'trylock', 'save', 'enable', 'resume', 'acquire', 'hold', 'grab', 'claim', 'request', 'begin', 'enter', 'start',
+  'prepare', 'alloc', 'map', 'register', 'add', 'create', 'attach', 'install',
+]);
+
+/** The calls between two lines (exclusive) take something (`pm_runtime_get_sync()`, `phy_save_page()`). */
+function stepTakes(shape: FunctionShape, from: number, to: number): boolean {
+  return shape.calls.some(
+    (call) => call.line > from && call.line < to && (acquireApi(call.name) !== undefined || call.name.toLowerCase().split('_').some((word) => TAKING_WORDS.has(word))),
+  );
+}
+
+/** Nothing stands between the statement holding one exit and the if of the next: the same things are held at both. */
+function adjacent(earlier: ErrorExit, later: ErrorExit): boolean {
+  const laterStatement = guardingBlock(later.node)?.ifStatement ?? later.node;
+  const block = laterStatement.parent;
+  if (block === null) return false;
+  let top: Node | null = earlier.node;
+  while (top !== null && top.parent?.id !== block.id) top = top.parent;
+  if (top === null) return false;
+  let after = top.nextNamedSibling;
+  while (after !== null && after.type === 'comment') after = after.nextNamedSibling;
+  return after?.id === laterStatement.id;
+}
+
+interface HeldInView {
+  api: AcquireApi;
+  text: string;
+  line: number;
+  /** The argument naming what it takes, as written without `&` (null for rcu_read_lock()). */
+  carrierKey: string | null;
+}
+
+/** Function names that take something for their caller (`foo_lock()`, `foo_get_sync()`): they return holding it. */
+const TAKES_FOR_CALLER = /(?:^|_)lock(?:_|$)|lock$|_seq_(?:start|next)$|(?:^|_)(?:get|hold|grab|acquire|enable|begin|start|enter)(?:_(?:sync|irq|irqsave|bh|nested|shared|read|write|ref|noresume))?$/;
+
+/**
+ * A lock or a count the hunk shows being taken above a return, in a block the return stands in,
+ * with no release and no label between (`inode_lock_shared(inode);` ... `return 0;`): the
+ * return leaves with it held, whatever it returns.
+ */
+function heldFromView(source: CSource, fn: CFunction, shape: FunctionShape, exit: ErrorExit): HeldInView | null {
+  if (exit.releases.length > 0 || TAKES_FOR_CALLER.test(fn.name)) return null;
+  let found: HeldInView | null = null;
+  for (const call of nodesOfType(fn.node, 'call_expression')) {
+    const api = acquireApi(calleeName(call) ?? '');
+    const statement = call.parent;
+    if (api === undefined || statement?.type !== 'expression_statement' || (api.kind !== 'lock' && api.count === undefined)) continue;
+    if (api.failure !== 'never' && api.count === undefined) continue;
+    // A count may be kept on success on purpose (taken in prepare(), dropped in complete()); a lock is not.
+    if (api.kind !== 'lock' && exit.success) continue;
+    const line = postLineOf(source, call);
+    if (line === null || line >= exit.startLine || (found !== null && found.line > line)) continue;
+    // The block the acquire stands in holds the exit: every path to the exit passed it.
+    const block = statement.parent;
+    if (block === null || !(exit.node.startIndex >= block.startIndex && exit.node.endIndex <= block.endIndex)) continue;
+    const carrierNode = typeof api.carrier === 'number' ? callArguments(call)[api.carrier] : undefined;
+    found = { api, text: call.text.replace(/\s+/g, ' '), line, carrierKey: carrierNode?.text.replace(/^&/, '') ?? null };
+  }
+  if (found === null) return null;
+  const acquiredAt = found.line;
+  // `spin_unlock(&b->lock); p = kzalloc(...); spin_lock(&b->lock);`: the function is entered holding it.
+  const carrier = typeof found.api.carrier === 'number' ? found.carrierKey : null;
+  if (carrier !== null && shape.calls.some((call) => call.isRelease && call.line < acquiredAt && call.arguments.includes(carrier))) return null;
+  // `rcu_read_unlock(); ... spin_lock_bh(it->lock); ... return entry;`: a function that trades
+  // one lock for another hands them on by its own rules (a seq_file iterator does).
+  if (shape.calls.some((call) => call.line < acquiredAt && releaseApi(call.name)?.kind === 'lock')) return null;
+  if (shape.labelLines.some((line) => line > acquiredAt && line < exit.line)) return null;
+  if (shape.calls.some((call) => call.isRelease && call.line > acquiredAt && call.line <= exit.line)) return null;
+  return found;
+}
+
+function heldFindingFor(source: CSource, fn: CFunction, shape: FunctionShape, exit: ErrorExit): FindingDraft | null {
+  const held = exit.label === null ? heldFromView(source, fn, shape, exit) : null;
+  if (held === null) return null;
+  return {
+    rule: ID,
+    file: source.file.path,
+    line: exit.line,
+    summary: `this return leaves with the ${held.api.noun} from ${held.text} at line ${held.line} still held`,
+    comment: `${held.text} at line ${held.line} is not undone on this path: it returns with the ${held.api.noun} still held. Shouldn't it call ${held.api.release} first?`,
+    related: [{ file: source.file.path, line: held.line, note: `${held.api.name}() here` }],
+  };
+}
+
+/** The release calls of an exit's block as written (`clk_disable_unprepare(idev->i2c_clk)`). */
+function releaseCallsText(source: CSource, exit: ErrorExit): string {
+  const block = exit.node.type === 'compound_statement' ? exit.node : (guardingBlock(exit.node)?.ifStatement ?? exit.node);
+  const texts = nodesOfType(block, 'call_expression')
+    .filter((call) => isReleaseCall(calleeName(call) ?? '') && (postLineOf(source, call) ?? Infinity) <= exit.line)
+    .map((call) => call.text.replace(/\s+/g, ' '));
+  return texts.length > 0 ? texts.join(', ') : exit.releases.map((name) => `${name}()`).join(', ');
+}
+
+/**
+ * A hunk whose heading names no function but a loop-back label (`@@ ... @@ retry:`) is read as a
+ * fragment of a function: the body of a retry loop, above the unwind ladder. One below another
+ * label (`err_fw:`) may be in the ladder itself, where exits unwind on purpose.
+ */
+function inRetryLoop(source: CSource, fn: CFunction): boolean {
+  if (fn.node.childForFieldName('declarator')?.text.startsWith(FRAGMENT_FUNCTION) !== true) return false;
+  const hunk = source.file.hunks.find((candidate) => candidate.newStart <= fn.endLine && candidate.newStart + candidate.newLines > fn.startLine);
+  const label = /^\s*(\w+):\s*$/.exec(hunk?.sectionHeading ?? '')?.[1];
+  return label !== undefined && BACKWARD_LABEL.test(label);
+}
+
+/**
+ * The ownership analysis walked the function (its head may be cut, but no line inside it is
+ * missing) and found a leak at this exit: its rules say so, with the acquire in hand.
+ */
+function judgedByOwnership(context: RuleContext, source: CSource, line: number): boolean {
+  return analysePatch(context.current, context.series).leaks.some(
+    (found) => found.source === source && found.leak.exit !== null && source.postLineOfRow(found.leak.exit.row) === line,
+  );
 }
 
 /** The patch adds a line with a `goto` or a `return` (checked before any tree is read). */
@@ -240,15 +523,16 @@ export const unwindSkipped: Rule = {
       // A file shown whole shows its functions whole: the ownership rules judge them.
       if (source.kind !== 'c' || source.file.postImage?.wholeFile || !addsAnExit(source)) continue;
       for (const fn of source.functions) {
-        if (fn.name === '' || !hasAddedLine(source, fn) || !shownInPart(source, fn)) continue;
-        const exits = errorExitsOf(source, fn);
-        if (!exits.some((exit) => exit.added)) continue;
+        if ((fn.name === '' && !inRetryLoop(source, fn)) || !hasAddedLine(source, fn) || !shownInPart(source, fn)) continue;
+        const allExits = exitsOf(source, fn);
+        if (!allExits.some((exit) => exit.added)) continue;
         const shape = shapeOf(source, fn);
-        exits.forEach((exit, index) => {
-          if (!exit.added) return;
-          const finding = findingFor(source, shape, exits, index);
-          if (finding) findings.push(finding);
-        });
+        const exits = allExits.filter((exit) => !exit.success);
+        for (const exit of allExits) {
+          if (!exit.added) continue;
+          const finding = exit.success ? heldFindingFor(source, fn, shape, exit) : findingFor(source, fn, shape, exits, exits.indexOf(exit));
+          if (finding && !judgedByOwnership(context, source, finding.line)) findings.push(finding);
+        }
       }
     }
     return findings;

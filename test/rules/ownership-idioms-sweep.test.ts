@@ -737,6 +737,66 @@ out_free_irq:
 }
 `;
 
+// drivers/scsi/scsi_scan.c scsi_alloc_sdev(): a helper of the file that keeps sdev somewhere does not
+// take the tagset reference sdev->host carries; drivers/mailbox/mtk-cmdq-mailbox.c: a helper that
+// disables the clocks does not unprepare them.
+const helperKeepsPointerOnly = `static int foo_realloc_budget_map(struct foo_sdev *sdev, unsigned int depth)
+{
+	sdev->budget_map = kcalloc(depth, sizeof(long), GFP_KERNEL);
+	if (!sdev->budget_map)
+		return -ENOMEM;
+	sdev->budget_owner = sdev;
+	return 0;
+}
+
+static struct foo_sdev *foo_alloc_sdev(struct foo_host *host, unsigned int depth)
+{
+	struct foo_sdev *sdev = foo_sdev_new(host);
+
+	if (!sdev)
+		return NULL;
+	kref_get(&sdev->host->tagset_refcnt);
+	if (foo_realloc_budget_map(sdev, depth))
+		goto out_destroy;
+	if (foo_configure(sdev))
+		goto out_put;
+	return sdev;
+out_put:
+	kref_put(&sdev->host->tagset_refcnt, foo_tagset_release);
+out_destroy:
+	kfree(sdev->budget_map);
+	return NULL;
+}
+`;
+
+const helperDisablesNotUnprepares = `static void foo_init(struct foo_cmdq *cmdq)
+{
+	WARN_ON(clk_bulk_enable(cmdq->gce_num, cmdq->clocks));
+	writel(FOO_THR_ACTIVE_SLOT_CYCLES, cmdq->base + FOO_THR_SLOT_CYCLES);
+	clk_bulk_disable(cmdq->gce_num, cmdq->clocks);
+}
+
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_cmdq *cmdq = platform_get_drvdata(pdev);
+	int err;
+
+	err = clk_bulk_prepare(cmdq->gce_num, cmdq->clocks);
+	if (err)
+		return err;
+	foo_init(cmdq);
+	err = devm_mbox_controller_register(&pdev->dev, &cmdq->mbox);
+	if (err < 0)
+		return err; /* expect: ref-leak "clk_bulk_prepare" */
+	err = foo_start(cmdq);
+	if (err) {
+		clk_bulk_unprepare(cmdq->gce_num, cmdq->clocks);
+		return err;
+	}
+	return 0;
+}
+`;
+
 // drivers/dma/apple-admac.c admac_probe(): the handler is freed by the number kept in the structure;
 // the dev_id given to request_irq() and free_irq() says it is the same handler.
 const irqFreedByCookie = `static int foo_probe(struct platform_device *pdev)
@@ -904,6 +964,8 @@ ruleTester(refLeak, {
   invalid: [
     { name: 'an early return before the free_irq() the other error exit does', path: 'drivers/dma/foo-dma.c', code: irqNotFreed },
     { name: 'an error return after registering a child with chip->dev as parent', path: 'drivers/mfd/foo.c', code: parentDevicePassedEarlyReturn },
+    { name: 'a helper that only keeps the pointer takes no reference its fields carry (scsi_scan)', path: 'drivers/scsi/foo_scan.c', code: helperKeepsPointerOnly.replace('\t\tgoto out_destroy;', '\t\tgoto out_destroy; /* expect: ref-leak "kref_get" */') },
+    { name: 'a helper that disables the clocks does not unprepare them (mtk-cmdq)', path: 'drivers/mailbox/foo-cmdq.c', code: helperDisablesNotUnprepares },
     { name: 'the same step when it can fail', path: 'sound/soc/codecs/foo.c', code: calleeMayFail },
   ],
 });

@@ -25,7 +25,7 @@ import {
   type ReleaseApi,
   type ResourceKind,
 } from './resources.js';
-import type { FunctionSummaries } from './summaries.js';
+import type { FunctionSummaries, ReturnKind, WrappedAcquire } from './summaries.js';
 import { keyMentions } from '../../parsers/c-syntax.js';
 
 /** Where an inherited obligation comes from, for comments. */
@@ -63,6 +63,13 @@ export interface AcquireSite {
   inherited: InheritedObligation | null;
   /** Taken by a for_each_*() loop for its iteration variable. */
   iteration: boolean;
+  /** Taken through a wrapper of the patch (`api` is the wrapper): the call it wraps (kref_get). */
+  wraps?: string;
+}
+
+/** The table's row for what a site took: its API's, or the one its wrapper wraps. */
+export function acquireOfSite(site: Pick<AcquireSite, 'api' | 'wraps'>): AcquireApi | undefined {
+  return acquireApi(site.wraps ?? site.api);
 }
 
 export type ExitCategory = 'error' | 'success' | 'unknown' | 'none';
@@ -90,7 +97,7 @@ export interface ExitRecord {
   outcomes: SiteOutcome[];
 }
 
-export type ReturnKind = 'void' | 'pointer' | 'bool' | 'int';
+export type { ReturnKind };
 
 export interface FunctionAnalysis {
   name: string;
@@ -513,6 +520,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (release !== undefined) current = this.releaseBy(release, event, current);
     const acquire = acquireApi(event.name);
     if (acquire !== undefined) current = this.acquire(acquire, event, target, current, node);
+    const wrapped = acquire === undefined && release === undefined ? this.input.summaries.acquireOf(event.name) : null;
+    if (wrapped !== null) current = this.acquire(wrapperApi(wrapped), event, target, current, node, wrapped);
     const starter = this.starterOf(event.name);
     if (starter !== null) current = this.startThread(starter, event, target, current);
     const handOff = handOffApi(event.name);
@@ -526,7 +535,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       if (argument !== undefined && handOff.undoes !== undefined) current = this.managedAction(current, argument, event, target, handOff.undoes);
       else if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true);
     }
-    if (release === undefined && acquire === undefined && starter === null && handOff === undefined) {
+    if (release === undefined && acquire === undefined && wrapped === null && starter === null && handOff === undefined) {
       current = this.otherCall(event, current);
     }
     return current;
@@ -580,15 +589,15 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return sameField;
   }
 
-  private acquire(api: AcquireApi, event: CallEvent, target: AssignTarget | null, state: PathState, node: CfgNode): PathState {
+  private acquire(api: AcquireApi, event: CallEvent, target: AssignTarget | null, state: PathState, node: CfgNode, wrapped: WrappedAcquire | null = null): PathState {
     let current = state;
     if (api.releasesArgument !== undefined) {
       const from = event.args[api.releasesArgument];
       if (from !== undefined) current = this.release(current, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, from.key, this.aliases));
     }
     if (node.uncertain) return current;
-    const acquired = this.acquiredNames(api, event, target);
-    const cookie = api.cookie === undefined ? undefined : event.args[api.cookie]?.key;
+    const acquired = this.acquiredNames(api, event, target, wrapped?.path ?? '');
+    const cookie = api.cookie === undefined || wrapped !== null ? undefined : event.args[api.cookie]?.key;
     // The dev_id a handler was registered with names it for free_irq(), last so that comments use the line's name.
     const names = cookie === undefined || cookie === 'NULL' || acquired.length === 0 ? acquired : [...acquired, cookieName(api.name, cookie)];
     if (names.length === 0 || names.some((name) => this.input.cfg.autoManaged.has(rootOfName(name)))) return current;
@@ -601,7 +610,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (typeof api.carrier === 'number' && target !== null && event.args[api.carrier]?.key === target.key) return current;
     const site = this.newSite(`${event.row}:${event.column}:${event.name}`, {
       kind: api.kind,
-      api: api.name,
+      api: wrapped === null ? api.name : event.name,
+      ...(wrapped === null ? {} : { wraps: api.name }),
       noun: api.noun,
       release: api.release,
       row: event.row,
@@ -628,14 +638,15 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return { ...current, facts, holdings };
   }
 
-  private acquiredNames(api: AcquireApi, event: CallEvent, target: AssignTarget | null): string[] {
+  /** `path` leads from the carrier to what is taken, for a wrapper (`->clk` of `foo_enable_clk(priv)`). */
+  private acquiredNames(api: AcquireApi, event: CallEvent, target: AssignTarget | null, path = ''): string[] {
     if (api.carrier === 'implicit') return [IMPLICIT_RESOURCE_NAMES[api.name] ?? api.name];
     if (api.carrier === 'return') return target === null ? [] : [target.key];
     const argument = event.args[api.carrier];
     if (argument === undefined) return [];
-    const names = [argument.key];
+    const names = [throughPath(argument, path)];
     // The variable the result lands in names it best (`partitions_np`, not `ddev->of_node`).
-    if (api.returnsCarrier && target !== null && target.key !== argument.key) names.unshift(target.key);
+    if (api.returnsCarrier && target !== null && target.key !== argument.key) names.unshift(path === '' ? target.key : `${target.key}${path}`);
     return names;
   }
 
@@ -663,13 +674,23 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   /** A count kept on an object (a clock's enable count): passing or storing the object does not hand the count on. */
   private isCount(holding: Holding): boolean {
-    return acquireApi(this.sites[holding.site].api)?.count !== undefined;
+    return acquireOfSite(this.sites[holding.site])?.count !== undefined;
   }
 
-  private handOffArgument(state: PathState, argument: ArgumentInfo, event: CallEvent, addressOnly: boolean, borrowsOnly = false): PathState {
+  /**
+   * `throughPointers`: the receiver is one that takes objects over (a table API, a name that says
+   * so), so what the object points to goes along; a helper of the file that merely keeps the
+   * pointer somewhere (its summary's handsOff) does not take the references its fields hold.
+   */
+  private handOffArgument(state: PathState, argument: ArgumentInfo, event: CallEvent, addressOnly: boolean, borrowsOnly = false, throughPointers = true): PathState {
     const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE, notOnError: borrowsOnly };
     return this.handOff(state, handOff, (holding, kind) => {
       if (!HANDED_OFF_BY_STORE.has(kind) || this.isCount(holding)) return false;
+      // `get_parallel(bio->bi_private); submit_bio(bio);`: a reference taken on an object the
+      // handed-on one points to goes with it, for whoever finishes with it (not an interrupt
+      // line whose number it keeps: request_irq(priv->irq, ..., priv) hands on priv, not the irq).
+      const numbered = acquireOfSite(this.sites[holding.site])?.numbered === true;
+      if (throughPointers && !addressOnly && !numbered && kind === 'reference' && argument.key === argument.root && holding.names.some((name) => name.startsWith(`${argument.key}->`))) return true;
       if (!addressOnly) return holdingPassed(holding, argument, true);
       return holding.names.some((name) => name === argument.key || (rootOfName(name) === argument.key && /^\w+\./.test(name)));
     });
@@ -720,6 +741,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         if (effect.putsEmbedded && current.initialized?.includes(argument.key)) {
           current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.includes(argument.key));
         }
+        for (const { kind: released, path, api } of effect.releasesFields) {
+          const key = throughPath(argument, path);
+          // A count is dropped by its own release (clk_bulk_disable() does not undo clk_bulk_prepare()).
+          const family = (holding: Holding): boolean => !this.isCount(holding) || this.sites[holding.site].release.startsWith(`${api}(`);
+          current = this.release(current, event.row, event.name, (holding, kind) => kind === released && family(holding) && namesMatch(holding, kind, key, this.aliases));
+        }
         if (effect.releases.size > 0) {
           const before = current;
           current = this.release(current, event.row, event.name, (holding, kind) => {
@@ -740,12 +767,15 @@ export class ResourceEngine implements PathAnalysis<PathState> {
             );
           }
         }
-        if (effect.handsOff) current = this.handOffArgument(current, argument, event, false);
+        if (effect.handsOff) current = this.handOffArgument(current, argument, event, false, false, false);
         return;
       }
       current = this.release(current, event.row, event.name, (holding, kind) => {
         if (!nameSuggestsRelease(event.name, kind)) return false;
         if (namesMatch(holding, kind, argument.key, this.aliases)) return true;
+        // `kref_get(&req->wb_kref)` ... `nfs_release_request(req)`: a helper named for releasing the
+        // object it is given drops the reference that object embeds.
+        if (kind === 'reference' && argument.key === argument.root && namesItsArgument(event.name, argument.key) && holding.names.some((name) => name.startsWith(`${argument.key}->`))) return true;
         return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => rootOfName(name) === argument.key);
       });
       if (nameSuggestsHandOff(event.name)) current = this.handOffArgument(current, argument, event, false);
@@ -902,6 +932,27 @@ export class ResourceEngine implements PathAnalysis<PathState> {
  * passed (`&obj->node` put on a list takes the kref in `obj->ref` along); a field's value
  * (`chip->dev` given as a parent device) is another object and takes nothing of `chip` along.
  */
+/** The function's name names the variable it is given (`nfs_release_request(req)`, `foo_put(foo)`). */
+function namesItsArgument(name: string, variable: string): boolean {
+  if (variable.length < 3) return false;
+  const lower = variable.toLowerCase();
+  return name
+    .toLowerCase()
+    .split('_')
+    .some((word) => word.length >= 3 && (word.startsWith(lower) || lower.startsWith(word)));
+}
+
+/** The caller's name for what a helper reaches through its parameter: `priv` and `->clk` give `priv->clk`, `&ctx` gives `ctx.clk`. */
+function throughPath(argument: ArgumentInfo, path: string): string {
+  if (path === '') return argument.key;
+  return argument.addressOfVariable || argument.addressOfMember ? `${argument.key}.${path.replace(/^(?:->|\.)/, '')}` : `${argument.key}${path}`;
+}
+
+/** A wrapper's acquire as its callers see it: the wrapped row, carried and failing the wrapper's way. */
+function wrapperApi(wrapped: WrappedAcquire): AcquireApi {
+  return { ...wrapped.api, carrier: wrapped.carrier, failure: wrapped.failure, returnsCarrier: wrapped.returnsCarrier };
+}
+
 function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = false): boolean {
   if (holding.names.includes(argument.key)) return true;
   const root = argument.root;
@@ -956,8 +1007,9 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries): Set<string> {
       const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
       if (call === null) continue;
       const acquire = acquireApi(call.name);
+      const wrapped = acquire === undefined ? summaries.acquireOf(call.name) : null;
       const starts = threadStarterApi(call.name) !== undefined || summaries.forwardingOf(call.name) !== null;
-      if ((acquire !== undefined && acquire.failure !== 'never') || starts) {
+      if ((acquire !== undefined && acquire.failure !== 'never') || (wrapped !== null && wrapped.failure !== 'never') || starts) {
         tracked.add(event.type === 'assign' ? event.target.key : call.valueKey);
       }
       // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.
@@ -997,7 +1049,7 @@ function mayHold(input: EngineInput): boolean {
     for (const event of node.events) {
       if (event.type === 'iterate') return true;
       const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
-      if (call !== null && acquireApi(call.name) !== undefined) return true;
+      if (call !== null && (acquireApi(call.name) !== undefined || input.summaries.acquireOf(call.name) !== null)) return true;
     }
   }
   return false;

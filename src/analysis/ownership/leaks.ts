@@ -9,8 +9,8 @@
  * that field's reference somewhere, or does not show the whole file.
  */
 import type { CfgNode } from '../flow/cfg.js';
-import type { AcquireSite, ExitRecord, FunctionAnalysis, SiteOutcome } from './engine.js';
-import { acquireApi, type ResourceKind } from './resources.js';
+import { acquireOfSite, type AcquireSite, type ExitRecord, type FunctionAnalysis, type SiteOutcome } from './engine.js';
+import type { ResourceKind } from './resources.js';
 
 export type LeakReason =
   /** Held at this exit, released or handed off at another. */
@@ -70,7 +70,7 @@ interface SiteRecord {
  * on exactly when the caller asked for it on. An early exit that skips the drop still counts.
  */
 function switchedCount(site: AcquireSite, held: ExitRecord, other: ExitRecord): boolean {
-  return acquireApi(site.api)?.count !== undefined && held.node.id === other.node.id && held.category !== 'error' && held.lastGoto === null;
+  return acquireOfSite(site)?.count !== undefined && held.node.id === other.node.id && held.category !== 'error' && held.lastGoto === null;
 }
 
 function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord, judgement: LeakJudgement): boolean {
@@ -149,6 +149,9 @@ function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, record
 
 function storedNeverPut(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[], judgement: LeakJudgement): Leak[] {
   if (site.kind !== 'reference' || site.inherited !== null || site.iteration || !judgement.wholeFileShown) return [];
+  // A driver's own get() (a wrapper of the patch) pairs with its own put(), called wherever the
+  // object's holder lets go, often in another file: "never put in this patch" would be a guess.
+  if (site.wraps !== undefined) return [];
   if (records.some(({ outcome }) => outcome.state === 'released')) return [];
   const stores = records.filter(({ outcome }) => outcome.state === 'handed-off' && outcome.via === 'store' && outcome.storedField !== null);
   if (stores.length === 0 || stores.length !== records.filter(({ outcome }) => outcome.state === 'handed-off').length) return [];

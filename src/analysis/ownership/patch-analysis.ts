@@ -9,7 +9,7 @@ import type { Cfg } from '../flow/cfg.js';
 import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
 import { HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
-import { FunctionSummaries, functionHead, isNestedDefinition } from './summaries.js';
+import { FunctionSummaries, functionHead, isNestedDefinition, returnKindOfDefinition } from './summaries.js';
 import { calleeName, callArguments, declaredName, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { findCompletionWaits, findThreadStarts, inheritedObligations, type CompletionWait, type ThreadStart } from './threads.js';
 
@@ -74,12 +74,7 @@ export function hasAddedLine(source: CSource, fn: CFunction): boolean {
 }
 
 export function returnKindOf(fn: CFunction): ReturnKind {
-  const declarator = fn.node.childForFieldName('declarator');
-  if (declarator?.type === 'pointer_declarator') return 'pointer';
-  const type = fn.node.childForFieldName('type')?.text ?? 'int';
-  if (type === 'void') return 'void';
-  if (type === 'bool' || type === '_Bool') return 'bool';
-  return 'int';
+  return returnKindOfDefinition(fn.node);
 }
 
 /** Completions a CFG completes outside any loop (a handshake done once). */
@@ -108,7 +103,7 @@ const LOCK_HELPER_NAME = /(?:^|_)(?:un)?lock(?:_|$)|_lock_|lock$/;
 function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite): 'annotated' | 'on-success' | null {
   if (LOCK_ANNOTATION.test(functionHead(source, fn))) return 'annotated';
   if (LOCK_HELPER_NAME.test(fn.name)) return 'on-success';
-  if (!/^down/.test(site.api)) return null;
+  if (!/^down/.test(site.wraps ?? site.api)) return null;
   const field = lastFieldOfKey(site.names[0] ?? '');
   if (field === null) return null;
   const upOfField = new RegExp(`\\bup\\s*\\([^;]*(?:->|\\.)${field}\\s*\\)`);
@@ -186,16 +181,20 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
   const leaks: LeakInSource[] = [];
   const lineOf = (file: string, row: number): number | null => sources.find((source) => source.file.path === file)?.postLineOfRow(row) ?? null;
 
+  // Calls of the patch's own wrappers around an acquire (`foo_get()` around kref_get()) hold too.
+  const wrapperNames = [...summaries.acquireWrappers().keys()];
+  const wrapperCall = wrapperNames.length === 0 ? null : new RegExp(`(?<![\\w$])(?:${wrapperNames.join('|')})\\s*\\(`);
+  const holds = (text: string): boolean => HOLDING_CALL.test(text) || (wrapperCall?.test(text) ?? false);
   for (const source of sources) {
     // A function is walked only for what its text shows (below): a file whose text shows
     // none of it needs no tree.
     const fileText = source.shownText;
-    if (!HOLDING_CALL.test(fileText) && !COMPLETE_CALL.test(fileText) && ![...threadFunctions].some((name) => fileText.includes(name))) continue;
+    if (!holds(fileText) && !COMPLETE_CALL.test(fileText) && ![...threadFunctions].some((name) => fileText.includes(name))) continue;
     for (const fn of source.functions) {
       if (fn.name === '' || !hasAddedLine(source, fn)) continue;
       const text = fn.node.text;
       const completes = COMPLETE_CALL.test(text) && (waits.length > 0 || threadFunctions.has(fn.name));
-      if (!HOLDING_CALL.test(text) && !threadFunctions.has(fn.name) && !completes) continue;
+      if (!holds(text) && !threadFunctions.has(fn.name) && !completes) continue;
       if (isNestedDefinition(fn.node) || hasGap(source, fn) || fn.node.childForFieldName('body') === null) continue;
       const cfg = cfgOf(current, source, fn, source.postLineOfRow(fn.node.startPosition.row) === null);
       const inherited = inheritedObligations({ functionName: fn.name, starts: threadStarts, waits, completed: completedOnce(cfg), lineOf });

@@ -62,6 +62,11 @@ export interface AcquireApi {
    * calls it leaves it to them.
    */
   onlyWhereFileReleases?: boolean;
+  /**
+   * The carrier is a number naming the resource (an interrupt line), not a pointer to an object
+   * holding it: handing on the structure the number is kept in does not hand the resource on.
+   */
+  numbered?: boolean;
 }
 
 export interface CountVerbs {
@@ -286,8 +291,8 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
   ]),
   // The line's number stored where a framework frees it (comedi's dev->irq) hands the handler on.
   ...acquires('reference', 'handler on the interrupt line', 'free_irq()', [
-    ['request_irq', 0, 'errno', { onlyWhereFileReleases: true, cookie: 4 }],
-    ['request_threaded_irq', 0, 'errno', { onlyWhereFileReleases: true, cookie: 5 }],
+    ['request_irq', 0, 'errno', { onlyWhereFileReleases: true, cookie: 4, numbered: true }],
+    ['request_threaded_irq', 0, 'errno', { onlyWhereFileReleases: true, cookie: 5, numbered: true }],
   ]),
   ...acquires('reference', 'reference on the USB device', 'usb_put_dev()', [['usb_get_dev', 0, 'never', RETURNS_ARGUMENT]]),
   ...acquires('reference', 'DMA engine registration', 'dma_async_device_unregister()', [['dma_async_device_register', 0, 'errno', { count: REGISTER_VERBS }]]),

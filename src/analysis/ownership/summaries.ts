@@ -10,6 +10,7 @@ import { constantMask } from '../flow/conditions.js';
 import type { ValueMask } from '../flow/facts.js';
 import { functionParameters } from '../flow/cfg.js';
 import {
+  HOLDING_CALL,
   THREAD_STARTER_APIS,
   acquireApi,
   handOffApi,
@@ -17,15 +18,21 @@ import {
   nameSuggestsRelease,
   releaseApi,
   threadStarterApi,
+  type AcquireApi,
   type FailureStyle,
   type ResourceKind,
 } from './resources.js';
-import { calleeName, callArguments, declaredName, expressionKey, namedChildrenOf, rootIdentifier, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, declaredName, expressionKey, isAddressOf, namedChildrenOf, rootIdentifier, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { wordsOf } from '../words.js';
 
 export interface ParameterEffect {
   /** Kinds of resources the function releases through this parameter ('any' for a destructor-like name). */
   releases: Set<ResourceKind | 'any'>;
+  /**
+   * What it releases in a field reached through the parameter: `clk_disable_unprepare(priv->clk)`
+   * in `foo_disable_clk(priv)` releases the caller's `<argument>->clk`.
+   */
+  releasesFields: { kind: ResourceKind; path: string; api: string }[];
   /** The function keeps the parameter beyond the call (a store, a list, a registration). */
   handsOff: boolean;
   /**
@@ -65,6 +72,158 @@ export interface FunctionSummary {
    * ZERO), so a caller's `if (ret)` after it cannot be taken; null when any return computes its value.
    */
   returns: ValueMask | null;
+  /** The function wraps an acquire for its callers (`foo_get()` around kref_get(), `foo_enable_clk()` around clk_prepare_enable()). */
+  acquires: WrappedAcquire | null;
+}
+
+/**
+ * A small function of the patch that takes something for its caller and does nothing else
+ * with it: `static inline struct foo *foo_get(struct foo *f) { kref_get(&f->ref); return f; }`,
+ * `static int foo_enable(struct foo *priv) { return clk_prepare_enable(priv->clk); }`, or one
+ * that returns what kzalloc() gave it. A call to it acquires what the wrapped call acquires.
+ */
+export interface WrappedAcquire {
+  /** The wrapped call's row of the table. */
+  api: AcquireApi;
+  /** Where the wrapper's caller finds it: the returned value, a parameter, or nothing it passes (rcu_read_lock()). */
+  carrier: 'return' | 'implicit' | number;
+  /** From that parameter to what is taken: `->clk` for `clk_prepare_enable(priv->clk)`, `` for the parameter itself. */
+  path: string;
+  /** The wrapper returns its carrier parameter (`return f;`). */
+  returnsCarrier: boolean;
+  /** How the wrapper's caller tells that it failed (and took nothing). */
+  failure: FailureStyle;
+}
+
+/** `priv->clk` of a function with parameter `priv`: parameter 0, path `->clk`. */
+function fieldOfParameter(key: string, parameters: readonly string[]): { index: number; path: string } | null {
+  const root = /^[A-Za-z_]\w*/.exec(key)?.[0];
+  const index = root === undefined ? -1 : parameters.indexOf(root);
+  if (index < 0 || root === undefined) return null;
+  const path = key.slice(root.length);
+  return path === '' || /^(?:->|\.)[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/.test(path) ? { index, path } : null;
+}
+
+/** What a function returns, as far as its exits are judged. */
+export type ReturnKind = 'void' | 'pointer' | 'bool' | 'int';
+
+/** What a function definition returns, by its declared type. */
+export function returnKindOfDefinition(definition: Node): ReturnKind {
+  const declarator = definition.childForFieldName('declarator');
+  if (declarator?.type === 'pointer_declarator') return 'pointer';
+  const type = definition.childForFieldName('type')?.text ?? 'int';
+  if (type === 'void') return 'void';
+  if (type === 'bool' || type === '_Bool') return 'bool';
+  return 'int';
+}
+
+const NOT_A_WRAPPER = ['goto_statement', 'for_statement', 'while_statement', 'do_statement', 'switch_statement', 'labeled_statement'];
+const WRAPPER_MAX_STATEMENTS = 8;
+const WRAPPER_MAX_LINES = 24;
+
+/** An error value a wrapper returns before or instead of taking anything: `-EINVAL`, `NULL`, `ERR_PTR(-ENOMEM)`. */
+function isErrorValue(value: Node): boolean {
+  const text = value.text.replace(/\s+/g, '');
+  return /^-[A-Z][A-Z0-9_]*$/.test(text) || /^-\d+$/.test(text) || text === 'NULL' || /^ERR_PTR\(/.test(text) || /^ERR_CAST\(/.test(text);
+}
+
+/** The one statement of the body the call stands in, when it stands at the top of the body. */
+function topStatementOf(call: Node, body: Node): Node | null {
+  let current: Node | null = call;
+  while (current !== null && current.parent?.id !== body.id) current = current.parent;
+  return current;
+}
+
+function wrappedAcquireOf(fn: CFunction, parameters: readonly string[]): WrappedAcquire | null {
+  const body = fn.node.childForFieldName('body');
+  if (body === null || !fn.complete) return null;
+  const statements = body.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+  if (statements.length === 0 || statements.length > WRAPPER_MAX_STATEMENTS || body.descendantsOfType(NOT_A_WRAPPER).some((node) => node !== null)) return null;
+  const calls = callsIn(body);
+  const acquireCalls = calls.filter((call) => acquireApi(calleeName(call) ?? '') !== undefined);
+  if (acquireCalls.length !== 1) return null;
+  const [call] = acquireCalls;
+  const api = acquireApi(calleeName(call) ?? '');
+  const top = topStatementOf(call, body);
+  if (api === undefined || top === null || api.releasesArgument !== undefined) return null;
+  // It must not undo what it takes (a helper that takes and drops is no wrapper).
+  if (calls.some((other) => releaseApi(calleeName(other) ?? '')?.kind === api.kind)) return null;
+  // The call is the statement (`kref_get(&f->ref);`), its value (`return clk_prepare_enable(c);`) or an assignment's (`p = kzalloc(...);`).
+  let resultName: string | null = null;
+  const parent = call.parent;
+  if (parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.id === call.id && parent.parent?.id === top.id) {
+    resultName = parent.childForFieldName('left')?.text ?? null;
+  } else if (parent?.type === 'init_declarator' && parent.childForFieldName('value')?.id === call.id) {
+    resultName = declaredName(parent.childForFieldName('declarator'));
+  } else if (parent?.id !== top.id) {
+    return null;
+  }
+  if (resultName !== null && !/^[A-Za-z_]\w*$/.test(resultName)) return null;
+  // What it returns is the acquire's result only if nothing else is stored there (`ret = s_power(1)`).
+  const assignedAgain = assignmentsIn(body).some((assignment) => assignment.parent?.id !== top.id && assignment.childForFieldName('left')?.text === resultName);
+  if (resultName !== null && assignedAgain) return null;
+  const returnType = returnKindOfDefinition(fn.node);
+  const returns = body.descendantsOfType('return_statement').filter((node): node is Node => node !== null);
+  const returnValues = returns.map((statement) => statement.namedChildren.find((child) => child !== null && child.type !== 'comment') ?? null);
+  const callRow = call.startPosition.row;
+  const before = (statement: Node): boolean => statement.startPosition.row < callRow;
+
+  if (api.carrier === 'return') {
+    if (returnType !== 'pointer' || (resultName === null && top.type !== 'return_statement')) return null;
+    if (resultName !== null) {
+      // The result goes nowhere but back to the caller.
+      const stored = assignmentsIn(body).some((assignment) => carriedIdentifiers(assignment.childForFieldName('right') ?? assignment).includes(resultName ?? ''));
+      const passedOn = calls.some((other) => other.id !== call.id && callArguments(other).some((argument) => rootIdentifier(argument) === resultName) && (handOffApi(calleeName(other) ?? '') !== undefined || nameSuggestsHandOff(calleeName(other) ?? '')));
+      if (stored || passedOn) return null;
+    }
+    let nullOnFailure = false;
+    let errPtrOnFailure = api.failure === 'err-ptr' || api.failure === 'err-ptr-or-null';
+    for (const value of returnValues) {
+      if (value === null) return null;
+      if (value.id === call.id || value.text === resultName) continue;
+      if (!isErrorValue(value)) return null;
+      if (value.text === 'NULL') nullOnFailure = true;
+      else errPtrOnFailure = true;
+    }
+    if (api.failure === 'null' && resultName !== null && !nullOnFailure) nullOnFailure = returnValues.some((value) => value?.text === resultName);
+    const failure: FailureStyle = errPtrOnFailure ? (nullOnFailure || api.failure === 'null' ? 'err-ptr-or-null' : 'err-ptr') : 'null';
+    return { api, carrier: 'return', path: '', returnsCarrier: false, failure };
+  }
+
+  let carrier: WrappedAcquire['carrier'] = 'implicit';
+  let path = '';
+  if (typeof api.carrier === 'number') {
+    const argument = callArguments(call)[api.carrier];
+    const field = argument === undefined ? null : fieldOfParameter(expressionKey(argument), parameters);
+    if (field === null) return null;
+    carrier = field.index;
+    path = field.path;
+  }
+  // What the wrapper returns tells its caller whether it took it.
+  if (returnType === 'void') {
+    return api.failure === 'never' ? { api, carrier, path, returnsCarrier: false, failure: 'never' } : null;
+  }
+  const carrierName = typeof carrier === 'number' ? parameters[carrier] : null;
+  if (returnType === 'pointer') {
+    if (api.failure !== 'never' || carrierName === null) return null;
+    if (returnValues.some((value) => value?.text !== carrierName && value?.text !== 'NULL')) return null;
+    // Like get_device(): the caller tests what it gets back, NULL when there was nothing to take.
+    return { api, carrier, path, returnsCarrier: true, failure: 'null' };
+  }
+  if (returnType !== 'int') return null;
+  let failure: FailureStyle = api.failure;
+  for (const [index, value] of returnValues.entries()) {
+    if (value === null) return null;
+    if (value.id === call.id || (resultName !== null && value.text === resultName)) continue;
+    if (value.text === '0' && !before(returns[index]) && api.failure === 'never') continue;
+    if (isErrorValue(value) && before(returns[index])) {
+      if (failure === 'never') failure = 'errno';
+      continue;
+    }
+    return null;
+  }
+  if (failure !== 'never' && failure !== 'errno' && failure !== 'negative') return null;
+  return { api, carrier, path, returnsCarrier: false, failure };
 }
 
 
@@ -138,7 +297,7 @@ function keyIsParameter(key: string, parameter: string): boolean {
 
 function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): FunctionSummary {
   const parameters = functionParameters(fn.node);
-  const effects: ParameterEffect[] = parameters.map(() => ({ releases: new Set(), handsOff: false, fieldReleases: new Set(), putsEmbedded: false }));
+  const effects: ParameterEffect[] = parameters.map(() => ({ releases: new Set(), releasesFields: [], handsOff: false, fieldReleases: new Set(), putsEmbedded: false }));
   const retaken = new Set<string>();
   const body = fn.node.childForFieldName('body');
   let forwarding: ThreadForwarding | null = null;
@@ -164,6 +323,11 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         // `put_device(&hsi->device)`: the last put of a counted object embedded in the parameter frees it.
         const container = release.kind === 'reference' && argument !== undefined ? embeddedIn(argument) : null;
         if (container !== null && indexOf(container) >= 0) effects[indexOf(container)].putsEmbedded = true;
+        const field = argument === undefined || index >= 0 ? null : fieldOfParameter(expressionKey(argument), parameters);
+        if (field !== null) effects[field.index].releasesFields.push({ kind: release.kind, path: field.path, api: name });
+        // `kref_put(&p->ref, p_release)`: the last put frees `p`, as the engine reads it in the caller;
+        // put_device()/kobject_put() only once the object was initialised: putsEmbedded above.
+        if (field !== null && name === 'kref_put' && argument !== undefined && isAddressOf(stripCastsAndParentheses(argument))) effects[field.index].releases.add('memory');
         // `spin_unlock(&f->lock)` or `complete(&f->done)` in a helper given `f` releases what its caller holds through `f`.
         const throughField = release.kind === 'lock' || release.kind === 'completion';
         const releasedKey = argument === undefined ? '' : throughParameter(expressionKey(argument));
@@ -247,7 +411,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
     effect.fieldReleases = new Set(kept);
     if (kept.length === 0 && !effect.releases.has('any') && [...effect.releases].every((kind) => kind === 'lock' || kind === 'completion')) effect.releases.clear();
   });
-  return { name: fn.name, source, fn, parameters, effects, forwarding, releasesModule, returns: constantReturns(fn) };
+  return { name: fn.name, source, fn, parameters, effects, forwarding, releasesModule, returns: constantReturns(fn), acquires: wrappedAcquireOf(fn, parameters) };
 }
 
 const functionsByNameBySource = new WeakMap<CSource, Map<string, CFunction[]>>();
@@ -307,6 +471,28 @@ export class FunctionSummaries {
     const summary = summarize(definition.source, definition.fn, this);
     this.computed.set(name, summary);
     return summary;
+  }
+
+  /** The acquire a function of the patch wraps for its callers, if it is such a wrapper. */
+  acquireOf(name: string): WrappedAcquire | null {
+    return this.acquireWrappers().get(name) ?? null;
+  }
+
+  private wrappers: Map<string, WrappedAcquire> | null = null;
+
+  /** The patch's functions that wrap an acquire, by name (looked for once: small functions that call one). */
+  acquireWrappers(): ReadonlyMap<string, WrappedAcquire> {
+    if (this.wrappers !== null) return this.wrappers;
+    this.wrappers = new Map();
+    for (const source of this.sources) {
+      if (!HOLDING_CALL.test(source.shownText)) continue;
+      for (const fn of source.functions) {
+        if (fn.name === '' || this.wrappers.has(fn.name) || fn.endLine - fn.startLine > WRAPPER_MAX_LINES || !HOLDING_CALL.test(fn.node.text)) continue;
+        const acquires = this.get(fn.name)?.acquires ?? null;
+        if (acquires !== null) this.wrappers.set(fn.name, acquires);
+      }
+    }
+    return this.wrappers;
   }
 
   /** The thread start a function of the patch forwards its function-pointer parameter to, if any. */
