@@ -25,6 +25,7 @@ import {
   type ResourceKind,
 } from './resources.js';
 import type { FunctionSummaries } from './summaries.js';
+import type { MinedApis } from './mined-pairs.js';
 import { keyMentions } from '../../parsers/c-syntax.js';
 
 /** Where an inherited obligation comes from, for comments. */
@@ -62,6 +63,8 @@ export interface AcquireSite {
   inherited: InheritedObligation | null;
   /** Taken by a for_each_*() loop for its iteration variable. */
   iteration: boolean;
+  /** Taken by the acquire of a pair mined from the tree (mined-pairs.ts): owed only where released elsewhere. */
+  mined?: true;
 }
 
 export type ExitCategory = 'error' | 'success' | 'unknown' | 'none';
@@ -108,6 +111,8 @@ export interface EngineInput {
   inherited: readonly InheritedObligation[];
   /** Rows the patch does not show or cptlint synthesised: evidence cannot stand on them. */
   isUnseenRow(row: number): boolean;
+  /** Pairs mined from the kernel tree that this function calls both halves of (the table wins). */
+  mined?: MinedApis | null;
   budget?: number;
 }
 
@@ -205,7 +210,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   private readonly kindOfSite: ResourceKind[] = [];
 
   constructor(private readonly input: EngineInput) {
-    this.tracked = trackedKeys(input.cfg, input.summaries);
+    this.tracked = trackedKeys(input.cfg, input.summaries, input.mined);
     for (const obligation of input.inherited) for (const name of obligation.names) this.tracked.add(name);
   }
 
@@ -327,6 +332,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       return { ...base, state: 'released', row: holding.released.row, via: holding.released.via, byMacro: holding.released.byMacro };
     }
     if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & holding.success) === 0) return null;
+    // A pointer from a mined pair's acquire counts only once the path has tested it (mined-pairs.ts).
+    if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & ~holding.success) !== 0 && this.minedPointer(holding)) return null;
     const kind = this.kindOfSite[holding.site];
     if (HANDED_OFF_BY_RETURN.has(kind) && holding.names.some((name) => returned.includes(name) || returned.includes(rootOfName(name)))) {
       return { ...base, state: 'handed-off', row: node.row, via: 'return' };
@@ -442,6 +449,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     if (release === undefined && acquire === undefined && starter === null && handOff === undefined) {
       current = this.otherCall(event, current);
+      // A pair mined from the tree adds to what the call's name already did (mined-pairs.ts).
+      const minedRelease = this.input.mined?.release(event.name);
+      if (minedRelease !== undefined) current = this.releaseBy(minedRelease, event, current);
+      const minedAcquire = this.input.mined?.acquire(event.name);
+      if (minedAcquire !== undefined) current = this.acquire(minedAcquire, event, target, current, node);
     }
     return current;
   }
@@ -492,6 +504,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       names,
       inherited: null,
       iteration: false,
+      ...(api.mined ? { mined: true as const } : {}),
     });
     const statusKey = api.failure === 'never' ? null : (target?.key ?? event.valueKey);
     let facts = current.facts;
@@ -538,6 +551,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     );
     const facts = this.tracked.has(statusKey) ? current.facts.set(statusKey, resultMask(starter.failure)) : current.facts;
     return facts === current.facts ? current : { ...current, facts };
+  }
+
+  private minedPointer(holding: Holding): boolean {
+    const site = this.sites[holding.site];
+    return site.mined === true && this.input.mined?.acquire(site.api)?.carrier === 'return';
   }
 
   /** A count kept on an object (a clock's enable count): passing or storing the object does not hand the count on. */
@@ -751,14 +769,14 @@ export function categoryOfMask(mask: ValueMask, returnKind: ReturnKind): ExitCat
  * tests are about), keys tested by a branch and read again later (a return, another test),
  * and loop iteration variables. Others would only multiply states.
  */
-function trackedKeys(cfg: Cfg, summaries: FunctionSummaries): Set<string> {
+function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis | null): Set<string> {
   const tracked = new Set<string>();
   for (const node of cfg.nodes) {
     for (const event of node.events) {
       if (event.type === 'iterate') tracked.add(event.variable);
       const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
       if (call === null) continue;
-      const acquire = acquireApi(call.name);
+      const acquire = acquireApi(call.name) ?? mined?.acquire(call.name);
       const starts = threadStarterApi(call.name) !== undefined || summaries.forwardingOf(call.name) !== null;
       if ((acquire !== undefined && acquire.failure !== 'never') || starts) {
         tracked.add(event.type === 'assign' ? event.target.key : call.valueKey);
@@ -784,7 +802,7 @@ function mayHold(input: EngineInput): boolean {
     for (const event of node.events) {
       if (event.type === 'iterate') return true;
       const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
-      if (call !== null && acquireApi(call.name) !== undefined) return true;
+      if (call !== null && (acquireApi(call.name) ?? input.mined?.acquire(call.name)) !== undefined) return true;
     }
   }
   return false;

@@ -8,6 +8,7 @@ import type { CFunction, CSource } from '../../model/source.js';
 import type { Cfg } from '../flow/cfg.js';
 import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
+import { mayCallMinedPair, minedApisIn } from './mined-pairs.js';
 import { HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, isNestedDefinition } from './summaries.js';
 import { calleeName, callArguments, expressionKey, lastFieldOfKey } from '../../parsers/c-syntax.js';
@@ -168,12 +169,16 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
     // A function is walked only for what its text shows (below): a file whose text shows
     // none of it needs no tree.
     const fileText = source.shownText;
-    if (!HOLDING_CALL.test(fileText) && !COMPLETE_CALL.test(fileText) && ![...threadFunctions].some((name) => fileText.includes(name))) continue;
+    if (!HOLDING_CALL.test(fileText) && !COMPLETE_CALL.test(fileText) && ![...threadFunctions].some((name) => fileText.includes(name)) && !mayCallMinedPair(fileText)) {
+      continue;
+    }
     for (const fn of source.functions) {
       if (fn.name === '' || !hasAddedLine(source, fn)) continue;
       const text = fn.node.text;
       const completes = COMPLETE_CALL.test(text) && (waits.length > 0 || threadFunctions.has(fn.name));
-      if (!HOLDING_CALL.test(text) && !threadFunctions.has(fn.name) && !completes) continue;
+      // Pairs mined from the tree count where the function calls both halves (the facts are read only then).
+      const mined = minedApisIn(fn.node.childForFieldName('body')?.text ?? '');
+      if (!HOLDING_CALL.test(text) && !threadFunctions.has(fn.name) && !completes && mined === null) continue;
       if (isNestedDefinition(fn.node) || hasGap(source, fn) || fn.node.childForFieldName('body') === null) continue;
       const cfg = cfgOf(current, source, fn, source.postLineOfRow(fn.node.startPosition.row) === null);
       const inherited = inheritedObligations({ functionName: fn.name, starts: threadStarts, waits, completed: completedOnce(cfg), lineOf });
@@ -183,6 +188,7 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
         summaries,
         inherited,
         isUnseenRow: (row) => source.postLineOfRow(row) === null,
+        mined,
       });
       functions.push({ source, fn, analysis });
       const judged = judgeLeaks(analysis, {

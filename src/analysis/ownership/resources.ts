@@ -56,6 +56,8 @@ export interface AcquireApi {
    * calls it leaves it to them.
    */
   onlyWhereFileReleases?: boolean;
+  /** A pair mined from the kernel tree (mined-pairs.ts), not an entry of this table. */
+  mined?: true;
 }
 
 export interface CountVerbs {
