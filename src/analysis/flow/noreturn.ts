@@ -22,6 +22,9 @@ const TASK_EXITS = new Set([
 
 const CRASHES = new Set(['panic', 'BUG', 'unreachable', '__builtin_unreachable', 'machine_halt', 'machine_power_off', 'emergency_restart']);
 
+/** The hand lists' names (a test holds them against the mined facts). */
+export const HAND_NORETURN: readonly string[] = [...TASK_EXITS, ...CRASHES];
+
 /**
  * Names a patch declares `__noreturn` (definitions and prototypes), across its C sources.
  * Read from the lines as the patch shows them: the parser blanks the annotation.
