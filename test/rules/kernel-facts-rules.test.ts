@@ -4,6 +4,7 @@
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { memLeak } from '../../src/rules/mem-leak.js';
+import { missingErrorCode } from '../../src/rules/missing-error-code.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
@@ -409,4 +410,97 @@ ruleTester(memLeak, {
     },
   ],
   invalid: [],
+});
+
+// of_hte_req_count() returns the count or a negative errno (mined: an errno comes out of it);
+// its failure jumps to the error exit with ret still 0 from request_irq(). (b7c3ca3553d1)
+const countFailureReturnsZero = `static int tegra_hte_test_probe(struct platform_device *pdev)
+{
+	int ret = 0;
+	int cnt;
+
+	ret = request_irq(hte.gpio_in_irq, tegra_hte_test_gpio_isr, IRQF_TRIGGER_RISING, "tegra_hte_gpio_test_isr", &hte);
+	if (ret) {
+		dev_err(&pdev->dev, "failed to acquire IRQ\n");
+		ret = -ENXIO;
+		goto out;
+	}
+
+	cnt = of_hte_req_count(hte.pdev);
+	if (cnt < 0) /* expect: missing-error-code "ret = cnt" */
+		goto free_irq;
+
+	hte.desc = devm_kzalloc(hte.pdev, sizeof(*hte.desc) * cnt, GFP_KERNEL);
+	if (!hte.desc) {
+		ret = -ENOMEM;
+		goto free_irq;
+	}
+	return 0;
+
+free_irq:
+	free_irq(hte.gpio_in_irq, &hte);
+out:
+	return ret;
+}
+`;
+
+const countFailureFixed = countFailureReturnsZero.replace(
+  '\tif (cnt < 0) /* expect: missing-error-code "ret = cnt" */\n\t\tgoto free_irq;',
+  '\tif (cnt < 0) {\n\t\tret = cnt;\n\t\tgoto free_irq;\n\t}',
+);
+
+// platform_get_irq_optional(): a negative value means "no interrupt", and polling is the fallback.
+const optionalIrqSkipped = `static int foo_keys_probe(struct platform_device *pdev)
+{
+	struct foo_keys *keys = platform_get_drvdata(pdev);
+	int ret;
+
+	ret = foo_keys_hw_init(keys);
+	if (ret)
+		return ret;
+
+	keys->irq = platform_get_irq_optional(pdev, 0);
+	if (keys->irq < 0)
+		goto out;
+
+	ret = foo_keys_request_irq(keys);
+	if (ret)
+		foo_keys_hw_exit(keys);
+out:
+	return ret;
+}
+`;
+
+// A difference tested < 0 comes from no call: nothing says it is an errno.
+const negativeValueNotAnErrno = `static int foo_adjust(struct foo *foo, int target)
+{
+	int ret, delta;
+
+	ret = foo_read(foo);
+	if (ret)
+		return ret;
+
+	delta = target - foo->level;
+	if (delta < 0)
+		goto out;
+
+	ret = foo_step_up(foo, delta);
+out:
+	return ret;
+}
+`;
+
+ruleTester(missingErrorCode, {
+  valid: [
+    { name: 'the posted fix: ret = cnt before the goto', path: 'drivers/hte/hte-tegra194-test.c', code: countFailureFixed },
+    { name: 'an optional getter tested < 0 may return 0 on purpose', path: 'drivers/input/keyboard/foo-keys.c', code: optionalIrqSkipped },
+    { name: 'a value tested < 0 that no call gave is not an errno', path: 'drivers/misc/foo-level.c', code: negativeValueNotAnErrno },
+  ],
+  invalid: [
+    {
+      name: 'a mined errno-returning count (of_hte_req_count) tested < 0 jumps out with ret still 0',
+      path: 'drivers/hte/hte-tegra194-test.c',
+      code: countFailureReturnsZero,
+    },
+  ],
 });
