@@ -67,14 +67,10 @@ function releaseCandidates(text: string): string[] {
   return [...names];
 }
 
-/** Whether `text` may call both halves of a mined pair (a cheap test: the facts are not read). */
-export function mayCallMinedPair(text: string): boolean {
-  return releaseCandidates(text).length > 0;
-}
-
 /**
- * The mined pairs whose acquire and release `text` (a function's) both call, the hand table's
- * acquires left out; null when there are none.
+ * The mined pairs whose acquire and release `text` (a function's, or a file's shown lines) both
+ * call, the hand table's acquires left out; null when there are none. The facts are read only
+ * when `text` calls a name of a release's form the hand table does not know.
  */
 export function minedApisIn(text: string): MinedApis | null {
   const candidates = releaseCandidates(text);

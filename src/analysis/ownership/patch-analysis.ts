@@ -8,7 +8,7 @@ import type { CFunction, CSource } from '../../model/source.js';
 import type { Cfg } from '../flow/cfg.js';
 import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
-import { mayCallMinedPair, minedApisIn } from './mined-pairs.js';
+import { minedApisIn } from './mined-pairs.js';
 import { HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, isNestedDefinition } from './summaries.js';
 import { calleeName, callArguments, expressionKey, lastFieldOfKey } from '../../parsers/c-syntax.js';
@@ -169,15 +169,16 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
     // A function is walked only for what its text shows (below): a file whose text shows
     // none of it needs no tree.
     const fileText = source.shownText;
-    if (!HOLDING_CALL.test(fileText) && !COMPLETE_CALL.test(fileText) && ![...threadFunctions].some((name) => fileText.includes(name)) && !mayCallMinedPair(fileText)) {
+    // Pairs mined from the tree count where a function calls both halves: the file must show both first.
+    const fileMayHoldMined = minedApisIn(fileText) !== null;
+    if (!HOLDING_CALL.test(fileText) && !COMPLETE_CALL.test(fileText) && ![...threadFunctions].some((name) => fileText.includes(name)) && !fileMayHoldMined) {
       continue;
     }
     for (const fn of source.functions) {
       if (fn.name === '' || !hasAddedLine(source, fn)) continue;
       const text = fn.node.text;
       const completes = COMPLETE_CALL.test(text) && (waits.length > 0 || threadFunctions.has(fn.name));
-      // Pairs mined from the tree count where the function calls both halves (the facts are read only then).
-      const mined = minedApisIn(fn.node.childForFieldName('body')?.text ?? '');
+      const mined = fileMayHoldMined ? minedApisIn(fn.node.childForFieldName('body')?.text ?? '') : null;
       if (!HOLDING_CALL.test(text) && !threadFunctions.has(fn.name) && !completes && mined === null) continue;
       if (isNestedDefinition(fn.node) || hasGap(source, fn) || fn.node.childForFieldName('body') === null) continue;
       const cfg = cfgOf(current, source, fn, source.postLineOfRow(fn.node.startPosition.row) === null);
