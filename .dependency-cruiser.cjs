@@ -22,10 +22,10 @@ module.exports = {
     },
     {
       name: 'no-public-face-inside',
-      comment: 'src/index.ts is the library\'s public face and src/cli.ts the command: nothing in src/ imports them.',
+      comment: 'src/index.ts is the library\'s public face and src/cli.ts (with cli-main.ts, which only it loads) the command: nothing else in src/ imports them.',
       severity: 'error',
-      from: { path: '^src/' },
-      to: { path: '^src/(index|cli)\\.ts$' },
+      from: { path: '^src/', pathNot: '^src/cli\\.ts$' },
+      to: { path: '^src/(index|cli|cli-main)\\.ts$' },
     },
     stage('model', ['model']),
     stage('parsers', ['model', 'parsers']),

@@ -9,19 +9,24 @@
  * 2. The CLI on the corpus, process start to exit, with its peak RSS.
  * 3. A synthetic mailbox of about 10,000 patches (the corpus repeated with fresh Message-Ids,
  *    written under os.tmpdir() and removed afterwards): throughput and peak RSS.
- * 4. The pre-commit path: `cptlint --staged` in a temp repository with one staged .c change,
- *    and the pieces of its start-up.
- * 5. Optionally (CPTLINT_BENCH_NATIVE_DIR=a folder where `tree-sitter` and `tree-sitter-c` are
+ * 4. The pre-commit path: `cptlint --staged` and the installed hook in a temp repository with
+ *    one staged .c change, checkpatch.pl on the same diff, and the pieces of its start-up.
+ * 5. The goals of issue 15, each as a ratio against its reference measured in this run:
+ *    checkpatch.pl (fetched from Debian's linux-source-6.1, bench/checkpatch.ts), `node -e 0`,
+ *    and a cold process that only parses the corpus's C hunks (bench/parse-floor.ts).
+ * 6. Optionally (CPTLINT_BENCH_NATIVE_DIR=a folder where `tree-sitter` and `tree-sitter-c` are
  *    installed), the native binding's parse of the same hunks.
  *
  * bench/README.md records the figures and what was decided from them.
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initTreeSitter } from '../src/parsers/treesitter.js';
+import { findCheckpatch, type Checkpatch } from './checkpatch.js';
 import { bareParse, runBreakdown, runPipeline, type PipelineRun } from './in-process.js';
 import { nativeParse } from './native-parse.js';
 import { factsLoadRows, measureFactsLoad } from './facts-load.js';
@@ -30,11 +35,20 @@ import { spawnTimed, type TimedRun } from './spawn-timed.js';
 import { megabytes, median, ms, percent, percentile, printRows, seconds, sum } from './stats.js';
 import { writeSyntheticMbox } from './synthetic-mbox.js';
 
-/** checkpatch.pl over the 480-patch corpus (issue 7), the figure the target is set against. */
-const CHECKPATCH_CORPUS_SECONDS = 236;
-
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = join(repoRoot, 'dist/src/cli.js');
+/** What `cptlint` runs: the launcher, which loads the bundle (dist/bundle/cli.js). */
+const launcher = join(repoRoot, 'bin/cptlint.cjs');
+const parseFloorScript = fileURLToPath(new URL('./parse-floor.js', import.meta.url));
+
+/** One goal of issue 15: a figure, its reference measured in the same run, and whether it is met. */
+interface Goal {
+  goal: string;
+  figure: string;
+  reference: string;
+  ratio: string;
+  met: boolean | null;
+}
+const goals: Goal[] = [];
 
 const { values: flags } = parseArgs({
   options: {
@@ -128,7 +142,7 @@ async function benchCorpusInProcess(): Promise<{ pipelineJobs1: number; bare: nu
 }
 
 async function cliRun(args: readonly string[]): Promise<TimedRun> {
-  const run = await spawnTimed(process.execPath, [cli, ...args], { measureRss: true });
+  const run = await spawnTimed(process.execPath, [launcher, ...args], { measureRss: true });
   if (run.exitCode !== 0 && run.exitCode !== 1) {
     throw new Error(`cptlint ${args.join(' ')} exited with ${run.exitCode}:\n${run.stderr.slice(0, 2000)}`);
   }
@@ -140,18 +154,80 @@ function medianRun(results: readonly TimedRun[]): TimedRun {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-async function benchCorpusCli(patches: number): Promise<{ jobs1: TimedRun; jobsN: TimedRun }> {
+/**
+ * The CLI on the corpus with one job and with one per core, each run followed by a run of the
+ * cold parse floor (a fresh process that only loads tree-sitter-c and parses the corpus's C
+ * hunks), so that both see the same load on a shared machine.
+ */
+async function benchCorpusCli(patches: number, hunkTexts: readonly string[]): Promise<{ jobs1: TimedRun; jobsN: TimedRun }> {
   const bytes = statSync(corpusMbox).size;
-  const jobs1 = medianRun(await repeat(runs, () => cliRun(['--format', 'json', '--jobs', '1', corpusMbox])));
+  const scratch = mkdtempSync(join(tmpdir(), 'cptlint-bench-floor-'));
+  const hunksFile = join(scratch, 'hunks.json');
+  writeFileSync(hunksFile, JSON.stringify(hunkTexts));
+  const jobs1Runs: TimedRun[] = [];
+  const floorRuns: TimedRun[] = [];
+  try {
+    for (let run = 0; run < runs; run++) {
+      jobs1Runs.push(await cliRun(['--format', 'json', '--jobs', '1', corpusMbox]));
+      const floor = await spawnTimed(process.execPath, [parseFloorScript, hunksFile]);
+      if (floor.exitCode !== 0) throw new Error(`parse floor exited with ${floor.exitCode}:\n${floor.stderr.slice(0, 2000)}`);
+      floorRuns.push(floor);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const jobs1 = medianRun(jobs1Runs);
+  const floor = medianRun(floorRuns);
   const jobsN = medianRun(await repeat(runs, () => cliRun(['--format', 'json', '--jobs', String(cores), corpusMbox])));
-  printRows(`CLI on the corpus, process start to exit (median of ${runs})`, [
+  printRows(`CLI on the corpus (cptlint --format json), process start to exit (median of ${runs})`, [
     ...throughputRows('--jobs 1', jobs1.wallMilliseconds, patches, bytes),
     ['--jobs 1 peak RSS', megabytes(jobs1.peakRssBytes ?? Number.NaN)],
     ...throughputRows(`--jobs ${cores}`, jobsN.wallMilliseconds, patches, bytes),
     [`--jobs ${cores} peak RSS`, megabytes(jobsN.peakRssBytes ?? Number.NaN)],
-    ['speed-up over checkpatch.pl (236 s), best', `${(CHECKPATCH_CORPUS_SECONDS * 1000 / Math.min(jobs1.wallMilliseconds, jobsN.wallMilliseconds)).toFixed(0)}x`],
+    [`cold parse floor (${hunkTexts.length} C hunk texts, ${megabytes(sum(hunkTexts.map((text) => text.length)))})`, seconds(floor.wallMilliseconds)],
+    ['--jobs 1 / cold parse floor', `${(jobs1.wallMilliseconds / floor.wallMilliseconds).toFixed(2)}x`],
   ]);
+  goals.push({
+    goal: 'corpus, --jobs 1: at most 1.5x the cold parse floor',
+    figure: seconds(jobs1.wallMilliseconds),
+    reference: `cold parse floor ${seconds(floor.wallMilliseconds)}`,
+    ratio: `${(jobs1.wallMilliseconds / floor.wallMilliseconds).toFixed(2)}x`,
+    met: jobs1.wallMilliseconds <= 1.5 * floor.wallMilliseconds,
+  });
   return { jobs1, jobsN };
+}
+
+/** One checkpatch.pl process given every patch file of the corpus, once (it takes a minute or more). */
+async function benchCheckpatchCorpus(checkpatch: Checkpatch, corpusCli: { jobs1: TimedRun; jobsN: TimedRun }): Promise<void> {
+  const directory = join(flags.corpus, 'kernel-patches');
+  const best = Math.min(corpusCli.jobs1.wallMilliseconds, corpusCli.jobsN.wallMilliseconds);
+  if ('missing' in checkpatch || !existsSync(directory)) {
+    const why = 'missing' in checkpatch ? checkpatch.missing : `no ${directory}`;
+    goals.push({ goal: 'corpus: at least 50x faster than one checkpatch.pl process', figure: seconds(best), reference: `not measured: ${why}`, ratio: '-', met: null });
+    return;
+  }
+  const files = readdirSync(directory)
+    .filter((name) => name.endsWith('.patch'))
+    .sort()
+    .map((name) => join(directory, name));
+  // In a scratch directory: inside a git checkout checkpatch.pl leaves a .checkpatch-camelcase.git.* cache file behind.
+  const scratch = mkdtempSync(join(tmpdir(), 'cptlint-bench-checkpatch-'));
+  const run = await spawnTimed('perl', [checkpatch.script, '--no-tree', '-q', ...files], { cwd: scratch }).finally(() =>
+    rmSync(scratch, { recursive: true, force: true }),
+  );
+  if (run.exitCode !== 0 && run.exitCode !== 1) throw new Error(`checkpatch.pl exited with ${run.exitCode}:\n${run.stderr.slice(0, 2000)}`);
+  printRows(`checkpatch.pl (${checkpatch.version}) --no-tree -q, one process, the corpus's ${files.length} patch files`, [
+    ['process start to exit', seconds(run.wallMilliseconds)],
+    ['cptlint on the corpus, best of --jobs 1 and 2 (above)', seconds(best)],
+    ['speed-up', `${(run.wallMilliseconds / best).toFixed(0)}x`],
+  ]);
+  goals.push({
+    goal: 'corpus: at least 50x faster than one checkpatch.pl process',
+    figure: seconds(best),
+    reference: `checkpatch.pl on ${files.length} files ${seconds(run.wallMilliseconds)}`,
+    ratio: `${(run.wallMilliseconds / best).toFixed(0)}x faster`,
+    met: run.wallMilliseconds >= 50 * best,
+  });
 }
 
 async function benchSynthetic(corpusCli: { jobs1: TimedRun; jobsN: TimedRun }, corpusPatches: number): Promise<void> {
@@ -162,6 +238,14 @@ async function benchSynthetic(corpusCli: { jobs1: TimedRun; jobsN: TimedRun }, c
     const jobsN = await cliRun(['--format', 'json', '--jobs', String(cores), made.path]);
     const rate = (run: TimedRun, patches: number) => patches / (run.wallMilliseconds / 1000);
     const corpusBytes = statSync(corpusMbox).size;
+    const peak = Math.max(jobs1.peakRssBytes ?? Number.NaN, jobsN.peakRssBytes ?? Number.NaN);
+    goals.push({
+      goal: `memory: a ${made.messages}-patch mbox under 500 MB peak RSS`,
+      figure: `${megabytes(jobs1.peakRssBytes ?? Number.NaN)} (--jobs 1), ${megabytes(jobsN.peakRssBytes ?? Number.NaN)} (--jobs ${cores})`,
+      reference: '500 MB',
+      ratio: `${((100 * peak) / (500 << 20)).toFixed(0)}% of it`,
+      met: peak < 500 << 20,
+    });
     printRows(`Synthetic mailbox (${made.messages} patches, ${made.copies} copies, ${megabytes(made.bytes)}, in ${made.directory})`, [
       ...throughputRows('--jobs 1', jobs1.wallMilliseconds, made.messages, made.bytes),
       ['--jobs 1 peak RSS', megabytes(jobs1.peakRssBytes ?? Number.NaN)],
@@ -177,22 +261,69 @@ async function benchSynthetic(corpusCli: { jobs1: TimedRun; jobsN: TimedRun }, c
   }
 }
 
-async function benchPreCommit(): Promise<void> {
+/**
+ * The pre-commit path, three ways in turn on the same staged change (so that all see the same
+ * load): `cptlint --staged`, the pre-commit hook `cptlint hook install` wrote (run as git runs
+ * it), and `git diff --cached | checkpatch.pl --no-tree -q -`. Then `node -e 0` and
+ * `cptlint --version` in turn.
+ */
+async function benchPreCommit(checkpatch: Checkpatch): Promise<void> {
   const file = await corpusCFile(corpusMbox, 1500);
   const repository = makeStagedRepository(file);
   try {
-    const hook = () => spawnTimed(process.execPath, [cli, '--staged'], { cwd: repository.directory });
-    await repeat(2, hook);
-    const timed = await repeat(Math.max(10, runs), hook);
-    const bad = timed.find((run) => run.exitCode !== 0 && run.exitCode !== 1);
-    if (bad) throw new Error(`cptlint --staged exited with ${bad.exitCode}:\n${bad.stderr}`);
-    const walls = timed.map((run) => run.wallMilliseconds);
+    const cwd = repository.directory;
+    execFileSync(process.execPath, [launcher, 'hook', 'install'], { cwd, stdio: 'ignore' });
+    const diff = execFileSync('git', ['diff', '--cached'], { cwd, encoding: 'utf8' });
+    const expectExit = (what: string, run: TimedRun, allowed: readonly number[]) => {
+      if (!allowed.includes(run.exitCode ?? -1)) throw new Error(`${what} exited with ${run.exitCode}:\n${run.stderr.slice(0, 2000)}`);
+      return run;
+    };
+    const steps: [string, () => Promise<TimedRun>][] = [
+      ['cptlint --staged', async () => expectExit('cptlint --staged', await spawnTimed(process.execPath, [launcher, '--staged'], { cwd }), [0, 1])],
+      ['the installed pre-commit hook', async () => expectExit('the pre-commit hook', await spawnTimed('sh', [join(cwd, '.git', 'hooks', 'pre-commit')], { cwd }), [0, 1])],
+    ];
+    if ('script' in checkpatch) {
+      const script = checkpatch.script;
+      steps.push(['checkpatch.pl --no-tree -q - (same diff)', async () => expectExit('checkpatch.pl', await spawnTimed('perl', [script, '--no-tree', '-q', '-'], { cwd, input: diff }), [0, 1])]);
+    }
+    const times = await interleaved(steps, Math.max(10, runs));
+    const [staged, hook] = [times[0], times[1]];
     const pieces = await measureStartupPieces(repository, 5);
-    printRows(`Pre-commit path: cptlint --staged, one staged line in ${repository.file} (${repository.lines} lines), ${walls.length} runs`, [
-      ['process start to exit, median', ms(median(walls))],
-      ['process start to exit, p95', ms(percentile(walls, 95))],
-      ['process start to exit, min', ms(Math.min(...walls))],
+    printRows(`Pre-commit path: one staged line in ${repository.file} (${repository.lines} lines), ${staged.length} runs each, in turn`, [
+      ...steps.map(([name], index): [string, string] => [`${name}: median / p95 / min`, `${ms(median(times[index]))} / ${ms(percentile(times[index], 95))} / ${ms(Math.min(...times[index]))}`]),
     ]);
+    if ('script' in checkpatch) {
+      const reference = median(times[2]);
+      for (const [name, walls] of [['cptlint --staged', staged], ['installed pre-commit hook', hook]] as const) {
+        goals.push({
+          goal: `pre-commit, ${name}: at most 0.75x checkpatch.pl on the same diff`,
+          figure: ms(median(walls)),
+          reference: `checkpatch.pl ${ms(reference)}`,
+          ratio: `${(median(walls) / reference).toFixed(2)}x`,
+          met: median(walls) <= 0.75 * reference,
+        });
+      }
+    } else {
+      goals.push({ goal: 'pre-commit: at most 0.75x checkpatch.pl on the same diff', figure: ms(median(staged)), reference: `not measured: ${checkpatch.missing}`, ratio: '-', met: null });
+    }
+    const [nodeStart, version] = await interleaved(
+      [
+        ['node -e 0', () => spawnTimed(process.execPath, ['-e', '0'])],
+        ['cptlint --version', async () => expectExit('cptlint --version', await spawnTimed(process.execPath, [launcher, '--version']), [0])],
+      ],
+      Math.max(10, runs),
+    );
+    printRows(`Start-up: node -e 0 and cptlint --version, ${nodeStart.length} runs each, in turn`, [
+      ['node -e 0: median / min', `${ms(median(nodeStart))} / ${ms(Math.min(...nodeStart))}`],
+      ['cptlint --version: median / min', `${ms(median(version))} / ${ms(Math.min(...version))}`],
+    ]);
+    goals.push({
+      goal: 'cptlint --version within 30 ms of node -e 0',
+      figure: ms(median(version)),
+      reference: `node -e 0 ${ms(median(nodeStart))}`,
+      ratio: `+${ms(median(version) - median(nodeStart))}`,
+      met: median(version) - median(nodeStart) <= 30,
+    });
     printRows('Pieces of the start-up (each in a fresh process, median of 5)', [
       ['node -e 0 (process start to exit)', ms(median(pieces.nodeStart))],
       ...Object.entries(pieces.importMilliseconds).map(([name, values]): [string, string] => [`import ${name}`, ms(median(values))]),
@@ -201,6 +332,26 @@ async function benchPreCommit(): Promise<void> {
   } finally {
     repository.remove();
   }
+}
+
+/** Runs the steps in turn, `times` rounds after one untimed warm-up round; the wall times per step. */
+async function interleaved(steps: readonly (readonly [string, () => Promise<TimedRun>])[], times: number): Promise<number[][]> {
+  const walls = steps.map((): number[] => []);
+  for (let round = 0; round <= times; round++) {
+    for (const [index, [, step]] of steps.entries()) {
+      const run = await step();
+      if (round > 0) walls[index].push(run.wallMilliseconds);
+    }
+  }
+  return walls;
+}
+
+function printGoals(): void {
+  console.log('\nGoals (issue 15), each against its reference measured in this run');
+  const rows = goals.map((goal) => [goal.goal, goal.figure, goal.reference, goal.ratio, goal.met === null ? 'not measured' : goal.met ? 'met' : 'NOT met']);
+  const header = ['goal', 'figure', 'reference', 'ratio', ''];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  for (const row of [header, ...rows]) console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}`);
 }
 
 async function benchNative(hunkTexts: readonly string[], wasm: number): Promise<void> {
@@ -225,12 +376,16 @@ async function main(): Promise<void> {
     return;
   }
   printMachine();
+  const checkpatch = findCheckpatch();
+  printRows('checkpatch.pl (the reference)', [['checkpatch.pl', 'script' in checkpatch ? `${checkpatch.script} (linux-source-6.1 ${checkpatch.version})` : `not available: ${checkpatch.missing}; the figures against it are left out`]]);
   const corpus = await benchCorpusInProcess();
-  const corpusCli = await benchCorpusCli(corpus.patches);
+  const corpusCli = await benchCorpusCli(corpus.patches, corpus.hunkTexts);
+  await benchCheckpatchCorpus(checkpatch, corpusCli);
   if (!flags['no-synthetic']) await benchSynthetic(corpusCli, corpus.patches);
-  await benchPreCommit();
+  await benchPreCommit(checkpatch);
   printRows('Kernel facts (read on the first rule question, once per process)', factsLoadRows(measureFactsLoad(repoRoot, Math.max(5, runs))));
   await benchNative(corpus.hunkTexts, corpus.bare);
+  printGoals();
   printRows('Load average at end', [['1, 5, 15 min', loadavg().map((load) => load.toFixed(2)).join(' ')]]);
 }
 

@@ -20,6 +20,8 @@ export interface SpawnTimedOptions {
   /** Preload rss-report.js to learn the peak RSS (adds ~1 ms of start-up). */
   measureRss?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Written to the process's standard input (else it is empty). */
+  input?: string;
 }
 
 const rssReporter = fileURLToPath(new URL('./rss-report.js', import.meta.url));
@@ -31,7 +33,9 @@ export function spawnTimed(command: string, args: readonly string[], options: Sp
   const env = { ...process.env, ...options.env, ...(rssFile ? { CPTLINT_BENCH_RSS_FILE: rssFile } : {}) };
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, fullArgs, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, fullArgs, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.on('error', () => undefined); // a process that exits without reading its input
+    child.stdin.end(options.input ?? '');
     let stdoutBytes = 0;
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdoutBytes += chunk.length));

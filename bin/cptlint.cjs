@@ -29,8 +29,8 @@ var path = require('path');
 var url = require('url');
 // import() is newer syntax than ES5: built at run time, where the version is known to have it.
 var importModule = new Function('specifier', 'return import(specifier)');
-importModule(url.pathToFileURL(path.join(__dirname, '..', 'dist', 'src', 'cli.js')).href).catch(function (error) {
-  process.stderr.write('cptlint: cannot load ' + path.join(__dirname, '..', 'dist', 'src', 'cli.js') + ': ' +
+importModule(url.pathToFileURL(path.join(__dirname, '..', 'dist', 'bundle', 'cli.js')).href).catch(function (error) {
+  process.stderr.write('cptlint: cannot load ' + path.join(__dirname, '..', 'dist', 'bundle', 'cli.js') + ': ' +
     ((error && error.message) || error) + '\n');
   process.exit(2);
 });

@@ -77,3 +77,5 @@ execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 
   cwd: root,
   stdio: ['ignore', 2, 2],
 });
+// The launcher runs the bundle (scripts/bundle.js): the same steps as `npm run build`.
+execFileSync(process.execPath, [join(root, 'scripts', 'bundle.js')], { cwd: root, stdio: ['ignore', 2, 2] });

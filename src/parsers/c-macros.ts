@@ -204,7 +204,8 @@ export function rewriteKernelMacros(lines: readonly string[], masked: readonly M
     const code = masked[index].code;
     if (!/\S/.test(code)) continue;
     const start = STATEMENT_START.exec(code);
-    if (start !== null && !KEYWORDS.has(start[2]) && isStatementStart(previousCode)) {
+    // An annotation on its own line after a function's head (`\t__releases(lock)`) was blanked above: not a statement.
+    if (start !== null && !KEYWORDS.has(start[2]) && !ANNOTATION_CALL_SET.has(start[2]) && isStatementStart(previousCode)) {
       const open = { line: index, column: start[0].length - 1 };
       const close = matchingParen(masked, open);
       if (close !== null) rewriteMacroStatement(result, masked, start, close, index, typeRowBefore);

@@ -4,7 +4,6 @@
  * the parts (quoted-printable, base64); it gives no positions, and the positions are what
  * lets a finding point at the input line of a diff line.
  */
-import PostalMime from 'postal-mime';
 import { headerValue, isGitSpace } from './mail-header.js';
 import { decodeText, decodeUtf8OrLatin1 } from './text-decoding.js';
 
@@ -235,6 +234,8 @@ async function transferDecodedBody(raw: Buffer, leaf: MimeLeaf): Promise<Uint8Ar
   // A one-part message that postal-mime hands back as an attachment, that is as bytes: the
   // charset is applied afterwards, with the UTF-8-or-Latin-1 rule when none is declared.
   const header = Buffer.from(`Content-Type: application/octet-stream\nContent-Disposition: attachment\nContent-Transfer-Encoding: ${leaf.transferEncoding}\n\n`);
+  // Loaded here, on the first such body: most patches are plain text, and the whole of postal-mime takes ~20 ms to load.
+  const { default: PostalMime } = await import('postal-mime');
   const email = await PostalMime.parse(Buffer.concat([header, body]), { attachmentEncoding: 'arraybuffer' });
   const content = email.attachments[0]?.content;
   if (content instanceof ArrayBuffer) return new Uint8Array(content);

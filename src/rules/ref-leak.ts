@@ -118,7 +118,9 @@ export const refLeak: Rule = {
       'A reference is reported when another path of the same function puts it or hands it on and this one, returning the same kind of value or an error, does not; or when it is stored in a structure field that nothing in the patch ever puts (only for files the patch shows whole). ' +
       'Storing it, returning it, adding it to a list or passing it to a function whose name says it registers or takes ownership counts as handing it on. ' +
       'cptlint cannot see the callers: a function that returns with a reference held on purpose is trusted when its return value tells the cases apart (a probe that leaves its clock enabled on success). ' +
-      'A runtime PM, clock or regulator count is not reported on a path that passes the structure keeping it to a devm action or to a helper whose name says it disables or tears down; devm_ forms (devm_clk_get_enabled()) are never tracked. ' +
+      'A runtime PM, clock or regulator count is not reported on a path that passes the structure keeping it to a helper whose name says it disables or tears down; devm_add_action_or_reset() undoes what its data holds (devm_add_action() only when it succeeds); devm_ forms (devm_clk_get_enabled()) are never tracked. ' +
+      'A count the function drops without having taken it and then takes again (a suspend step rolled back) restores the state it was entered with, and is not reported. ' +
+      'free_irq() releases the handler request_irq() registered with the same dev_id; a name assigned once in the function (`priv->dev = &pdev->dev`) is the same object for releases. ' +
       'Such a count dropped under a test on one path and kept on another that leaves through the same exit with the same kind of value is taken as switched on purpose (`if (!state->enabled) clk_disable(clk); return 0;`).',
   },
   check: (context) =>

@@ -28,6 +28,35 @@ describe('the shipped kernel facts', () => {
     expect(facts.isNoreturn('printk')).toBe(false);
   });
 
+  it('find every name of every convention, and no other name', () => {
+    const file = JSON.parse(readFileSync('data/kernel-facts.json', 'utf8')) as KernelFactsFile;
+    const facts = factsFromFile(file);
+    const conventions = ['err', 'null', 'both', 'ok'] as const;
+    const all = new Set<string>();
+    for (const convention of conventions) {
+      const names = file.pointer[convention].split(' ');
+      expect(facts.namesWith(convention)).toEqual(names);
+      for (const name of names) {
+        expect([name, facts.pointerConvention(name)]).toEqual([name, convention]);
+        all.add(name);
+      }
+    }
+    // Neighbours of real names: longer, shorter, in between, and past both ends of each list.
+    const near = [...all].flatMap((name) => [`${name}_`, name.slice(0, -1), `${name.slice(0, -1)}~`, `!${name}`]);
+    for (const name of [...near, '', ' ', 'zzzz', 'A', '~']) {
+      if (!all.has(name)) expect([name, facts.pointerConvention(name)]).toEqual([name, undefined]);
+    }
+  });
+
+  it('look names up at the edges of short lists', () => {
+    const file = JSON.parse(readFileSync('data/kernel-facts.json', 'utf8')) as KernelFactsFile;
+    const facts = factsFromFile({ ...file, pointer: { err: 'b', null: '', both: 'a c', ok: 'a b c d e' } });
+    expect(['a', 'b', 'c', 'd', 'e', '', 'aa', 'f', ' '].map((name) => facts.pointerConvention(name))).toEqual(['both', 'err', 'both', 'ok', 'ok', undefined, undefined, undefined, undefined]);
+    expect(facts.namesWith('null')).toEqual([]);
+    expect(facts.pairOf(file.pairs[0][0])?.release).toBe(file.pairs[0][1]);
+    expect(facts.pairs).toHaveLength(file.pairs.length);
+  });
+
   it('reject a file of another format', () => {
     const file = JSON.parse(readFileSync('data/kernel-facts.json', 'utf8')) as KernelFactsFile;
     expect(() => factsFromFile({ ...file, format: 2 as 1 })).toThrow(/format/);

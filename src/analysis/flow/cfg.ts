@@ -76,6 +76,8 @@ export interface CfgNode {
   guard: Guard | null;
   /** Built from text cptlint could not read (a parse error hiding control flow). */
   uncertain: boolean;
+  /** A `return` that the unwind labels follow (`return; err_free: ...`): a function's way out when all went well. */
+  beforeLabels?: boolean;
 }
 
 export interface Cfg {
@@ -375,11 +377,21 @@ class CfgBuilder {
     return this.add('switch', node, entries, context, { events });
   }
 
+  /**
+   * Where a pass of a loop goes on: out of the loop (the walk follows one pass). A loop that walks
+   * a cursor (`while ((dev = pci_get_device(v, d, dev)))`) ends only when the cursor comes back
+   * NULL: that pass leaves through the test once more, so that the walk knows it.
+   */
+  private loopBack(node: Node, condition: Node | null, next: number, context: BuildContext): number {
+    if (constantTruth(condition) === true) return this.add('dead', node, [], context);
+    if (condition !== null && advancesCursor(condition, node)) return this.condition(condition, this.add('dead', node, [], context), next, context);
+    return this.add('join', node, [next], context);
+  }
+
   whileStatement(node: Node, next: number, context: BuildContext): number {
     const condition = node.childForFieldName('condition');
     const body = node.childForFieldName('body');
-    const forever = constantTruth(condition) === true;
-    const loopBack = this.add(forever ? 'dead' : 'join', node, forever ? [] : [next], context);
+    const loopBack = this.loopBack(node, condition, next, context);
     const inner: BuildContext = { ...context, breakTarget: next, continueTarget: loopBack, loopDepth: context.loopDepth + 1 };
     const bodyEntry = body === null ? loopBack : this.statement(body, loopBack, inner);
     if (condition === null) return bodyEntry;
@@ -389,8 +401,9 @@ class CfgBuilder {
   doStatement(node: Node, next: number, context: BuildContext): number {
     const condition = node.childForFieldName('condition');
     const body = node.childForFieldName('body');
-    // The back edge leaves the loop: after one pass, both outcomes of the test go on.
-    const conditionEntry = condition === null ? next : this.condition(condition, next, next, context);
+    // The back edge leaves the loop: after one pass, both outcomes of the test go on; `while (1)` only by a break.
+    const conditionEntry =
+      condition === null ? next : constantTruth(condition) === true ? this.add('dead', node, [], context) : this.condition(condition, next, next, context);
     const inner: BuildContext = { ...context, breakTarget: next, continueTarget: conditionEntry, loopDepth: context.loopDepth + 1 };
     return body === null ? conditionEntry : this.statement(body, conditionEntry, inner);
   }
@@ -400,8 +413,7 @@ class CfgBuilder {
     const condition = node.childForFieldName('condition');
     const update = node.childForFieldName('update');
     const body = node.childForFieldName('body');
-    const forever = constantTruth(condition) === true;
-    const loopBack = this.add(forever ? 'dead' : 'join', node, forever ? [] : [next], context);
+    const loopBack = this.loopBack(node, condition, next, context);
     const inner: BuildContext = { ...context, loopDepth: context.loopDepth + 1 };
     const updateEntry = update === null ? loopBack : this.plainStatement(update, loopBack, inner);
     const bodyEntry = body === null ? updateEntry : this.statement(body, updateEntry, { ...inner, breakTarget: next, continueTarget: updateEntry });
@@ -419,6 +431,7 @@ class CfgBuilder {
     return this.add('return', node, [], context, {
       events,
       returnValue: returnValueOf(expression ?? null),
+      beforeLabels: node.nextNamedSibling?.type === 'labeled_statement' && node.parent?.parent?.type === 'function_definition',
       uncertain: node.hasError && CONTROL_KEYWORDS.test(expression?.text ?? ''),
     });
   }
@@ -458,7 +471,8 @@ class CfgBuilder {
       const bodyEntry = this.statement(body, next, context);
       return headerEvents.length === 0 ? bodyEntry : this.add('statement', header, [bodyEntry], context, { events: headerEvents });
     }
-    if (!LOOP_MACRO.test(name)) return this.optionalBlock(header, body, next, context, false);
+    // A `break` or `continue` of its own says the block is a loop body (`skb_queue_walk_safe(...) { ... break; }`).
+    if (!LOOP_MACRO.test(name) && !hasOwnLoopJump(body)) return this.optionalBlock(header, body, next, context, false);
 
     const cursorArgument = this.options.iterationCursor?.(name);
     const variableArgument = cursorArgument === undefined ? undefined : callArguments(call)[cursorArgument];
@@ -593,3 +607,27 @@ export function functionParameters(definition: Node): string[] {
   return parametersOf(definition);
 }
 
+
+/**
+ * `while ((dev = pci_get_device(v, d, dev)))`, `while (np) { ...; np = of_get_next_parent(np); }`:
+ * the loop moves the variable its test reads on by a call given that variable.
+ */
+function advancesCursor(condition: Node, loop: Node): boolean {
+  const atom = conditionAtom(condition);
+  if (atom.kind !== 'test') return false;
+  const events: Event[] = [];
+  collectEvents(loop, events);
+  return events.some(
+    (event) => event.type === 'assign' && event.target.key === atom.key && event.value.kind === 'call' && event.value.call.args.some((argument) => argument.key === atom.key),
+  );
+}
+
+/** A `break` or `continue` in the block that no loop or switch inside it takes. */
+function hasOwnLoopJump(block: Node): boolean {
+  for (const child of namedChildrenOf(block)) {
+    if (child.type === 'break_statement' || child.type === 'continue_statement') return true;
+    if (['for_statement', 'while_statement', 'do_statement', 'switch_statement', 'function_definition'].includes(child.type)) continue;
+    if (hasOwnLoopJump(child)) return true;
+  }
+  return false;
+}

@@ -55,7 +55,8 @@ export type AssignedValue =
   | { kind: 'call'; call: CallEvent }
   | { kind: 'constant'; mask: ValueMask }
   | { kind: 'copy'; key: string; root: string | null }
-  | { kind: 'other'; mentions: string[] }
+  /** `memberAddress`: the value is `&x->f` (key `x->f`), which carries `x` but not its other fields. */
+  | { kind: 'other'; mentions: string[]; memberAddress?: string }
   | { kind: 'unknown' };
 
 export interface AssignEvent {
@@ -181,8 +182,8 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
     const name = calleeName(value);
     if (name !== null && !SKIPPED_CALLEES.has(name) && !CONVERSION_CALLS.test(name)) {
       for (const argument of callArguments(value)) collectEvents(argument, out);
-      // `ret = PTR_ERR(p)` is an error code by construction.
-      if (name === 'PTR_ERR') return { kind: 'constant', mask: NEGATIVE };
+      // `ret = PTR_ERR(p)`, `p = ERR_PTR(-ENODEV)` are errors by construction.
+      if (name === 'PTR_ERR' || name === 'ERR_PTR' || name === 'ERR_CAST') return { kind: 'constant', mask: NEGATIVE };
       return { kind: 'call', call: callEvent(value, name) };
     }
   }
@@ -196,6 +197,8 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
     const left = value.childForFieldName('left');
     if (left !== null) return { kind: 'copy', key: compactText(stripCastsAndParentheses(left).text), root: rootIdentifier(left) };
   }
+  const argument = value.type === 'pointer_expression' ? argumentInfo(value) : null;
+  if (argument !== null && argument.addressOfMember) return { kind: 'other', mentions: carriedIdentifiers(value), memberAddress: argument.key };
   return { kind: 'other', mentions: carriedIdentifiers(value) };
 }
 

@@ -17,6 +17,7 @@ import {
   iterationMacro,
   nameSuggestsHandOff,
   nameSuggestsRelease,
+  nameSuggestsTeardown,
   releaseApi,
   threadStarterApi,
   type AcquireApi,
@@ -135,6 +136,8 @@ interface Holding {
   names: readonly string[];
   /** The key whose value tells whether the acquire succeeded; null once known (or when it cannot fail). */
   statusKey: string | null;
+  /** Locals that got the same value as statusKey (`buf = cs = kmalloc()`): a test of either tells. */
+  statusAliases?: readonly string[];
   success: ValueMask;
   released: { row: number; via: string; byMacro: boolean } | null;
   handOff: HandOff | null;
@@ -154,7 +157,24 @@ interface PathState {
   tainted: boolean;
   /** Node id of the last goto taken while something was held. */
   lastGoto: number | null;
+  /**
+   * Counts the path dropped without having taken them (a suspend path's `clk_disable(priv->clk)`):
+   * taking one again (`clk_enable(priv->clk)` when the next step fails) restores the state the
+   * function was entered with, and is no obligation.
+   */
+  dropped?: readonly string[];
+  /**
+   * Objects kept as a device's drvdata, by the device's root (`pdev` for `platform_set_drvdata(pdev,
+   * priv)`): a teardown helper given the device (`foo_remove(pdev)` on probe's error path) reaches
+   * them through dev_get_drvdata() and drops what they hold.
+   */
+  drvdata?: readonly (readonly [holder: string, object: string])[];
+  /** Structures whose embedded device, kobject or kref the path initialised (`device_initialize(&x->dev)`). */
+  initialized?: readonly string[];
 }
+
+/** Calls that initialise a counted object embedded in a structure: its last put then frees the structure. */
+const EMBEDDED_INIT: ReadonlySet<string> = new Set(['device_initialize', 'device_register', 'kref_init', 'kobject_init', 'kobject_init_and_add']);
 
 const HANDED_OFF_BY_RETURN: ReadonlySet<ResourceKind> = new Set(['memory', 'reference']);
 const HANDED_OFF_BY_STORE: ReadonlySet<ResourceKind> = new Set(['memory', 'reference', 'module']);
@@ -177,7 +197,8 @@ function computeHoldingSignature(holding: Holding): string {
   const released = holding.released === null ? '' : `r${holding.released.row}`;
   const handOff = holding.handOff === null ? '' : `h${holding.handOff.row}${holding.handOff.statusKey ?? ''}`;
   const skipped = holding.skippedRelease === null ? '' : `s${holding.skippedRelease}`;
-  return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}:${released}:${handOff}${skipped}`;
+  const aliases = holding.statusAliases === undefined ? '' : `=${holding.statusAliases.join('=')}`;
+  return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}${aliases}:${released}:${handOff}${skipped}`;
 }
 
 /** `priv->clk[i]` and `priv->clk[nc]` name elements of one array: an unwind loop releases them all. */
@@ -187,8 +208,53 @@ function elementsOfOneArray(name: string, key: string): boolean {
   return strip(name) === strip(key);
 }
 
-function namesMatch(holding: Holding, kind: ResourceKind, key: string): boolean {
+/**
+ * Names the function makes equal once and for all (`ov7251->dev = &client->dev;`, `dev = &pdev->dev;`,
+ * `query->sm_ah = query->port->sm_ah;`): each name assigned exactly once, from a copy or the address
+ * of a member, read both ways. A release written with one name releases what the other took.
+ */
+function fixedAliases(cfg: Cfg): [string, string][] {
+  const assigned = new Map<string, string | null>();
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type !== 'assign') continue;
+      const { target, value } = event;
+      const source = value.kind === 'copy' ? value.key : value.kind === 'other' ? (value.memberAddress ?? null) : null;
+      const known = assigned.get(target.key);
+      assigned.set(target.key, known === undefined && source !== null && source !== target.key && (target.shape === 'field' || target.shape === 'variable') ? source : null);
+    }
+  }
+  const pairs: [string, string][] = [];
+  for (const [target, source] of assigned) if (source !== null) pairs.push([target, source]);
+  return pairs;
+}
+
+/** `key` written through the aliases: `query->sm_ah->ref` as `query->port->sm_ah->ref`. */
+function aliasedKeys(key: string, aliases: readonly [string, string][]): string[] {
+  const keys = new Set<string>([key]);
+  // `ov7251->dev = dev` after `dev = &client->dev`: a few hops.
+  for (let hop = 0, frontier = [key]; hop < 3 && frontier.length > 0; hop++) {
+    const next: string[] = [];
+    for (const current of frontier) {
+      for (const [a, b] of aliases) {
+        for (const [from, to] of [[a, b], [b, a]]) {
+          const written = current === from ? to : current.startsWith(`${from}->`) || current.startsWith(`${from}.`) ? to + current.slice(from.length) : null;
+          if (written !== null && !keys.has(written)) {
+            keys.add(written);
+            next.push(written);
+          }
+        }
+      }
+    }
+    frontier = next;
+  }
+  keys.delete(key);
+  return [...keys];
+}
+
+function namesMatch(holding: Holding, kind: ResourceKind, key: string, aliases: readonly [string, string][] = []): boolean {
   if (holding.names.includes(key)) return true;
+  if (aliases.length > 0 && aliasedKeys(key, aliases).some((alias) => holding.names.includes(alias))) return true;
   if (holding.names.some((name) => elementsOfOneArray(name, key))) return true;
   if (kind === 'reference') {
     const device = /^(.*?)(?:->|\.)dev$/.exec(key);
@@ -209,8 +275,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   private readonly tracked: Set<string>;
   private readonly kindOfSite: ResourceKind[] = [];
 
+  private readonly aliases: [string, string][];
+
   constructor(private readonly input: EngineInput) {
     this.tracked = trackedKeys(input.cfg, input.summaries, input.mined);
+    this.aliases = fixedAliases(input.cfg);
     for (const obligation of input.inherited) for (const name of obligation.names) this.tracked.add(name);
   }
 
@@ -236,7 +305,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   signature(state: PathState): string {
-    return `${state.tainted ? 't' : ''}${state.lastGoto ?? ''}|${state.facts.signature()}|${state.holdings.map(holdingSignature).join(';')}`;
+    const dropped = `${state.dropped === undefined ? '' : state.dropped.join(',')}${state.drvdata === undefined ? '' : state.drvdata.map((pair) => pair.join('>')).join(',')}${state.initialized === undefined ? '' : `+${state.initialized.join(',')}`}`;
+    return `${state.tainted ? 't' : ''}${state.lastGoto ?? ''}|${dropped}|${state.facts.signature()}|${state.holdings.map(holdingSignature).join(';')}`;
   }
 
   step(node: CfgNode, state: PathState): PathState | null {
@@ -332,6 +402,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       return { ...base, state: 'released', row: holding.released.row, via: holding.released.via, byMacro: holding.released.byMacro };
     }
     if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & holding.success) === 0) return null;
+    if (holding.statusAliases?.some((alias) => (state.facts.get(alias) & holding.success) === 0)) return null;
     // A pointer from a mined pair's acquire counts only once the path has tested it (mined-pairs.ts).
     if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & ~holding.success) !== 0 && this.minedPointer(holding)) return null;
     const kind = this.kindOfSite[holding.site];
@@ -339,6 +410,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       return { ...base, state: 'handed-off', row: node.row, via: 'return' };
     }
     const handOff = holding.handOff;
+    // Stored, and released under a test the walk cannot decide (`if (udc->irq >= 0) free_irq(udc->irq, udc)`):
+    // whether the store kept it is what that test is about.
+    if (handOff?.via === 'store' && holding.skippedRelease !== null) return null;
     if (
       handOff !== null &&
       (handOff.statusKey === null || (state.facts.get(handOff.statusKey) & handOff.success) !== 0) &&
@@ -352,6 +426,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   private categoryOf(node: CfgNode, state: PathState): ExitCategory {
     const value = node.returnValue;
+    // In a function that returns nothing, the `return;` just above the unwind labels is its success.
+    if (node.kind === 'return' && this.input.returnKind === 'void' && node.beforeLabels === true) return 'success';
     if (node.kind !== 'return' || value === null || value.kind === 'none') return 'none';
     let mask: ValueMask;
     if (value.kind === 'constant') {
@@ -436,6 +512,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   private call(event: CallEvent, target: AssignTarget | null, state: PathState, node: CfgNode): PathState {
     let current = state;
+    const embedded = event.args[0];
+    if (EMBEDDED_INIT.has(event.name) && embedded?.addressOfMember && embedded.root !== null && !(state.initialized ?? []).includes(embedded.root)) {
+      current = { ...current, initialized: [...(current.initialized ?? []), embedded.root] };
+    }
     const release = releaseApi(event.name);
     if (release !== undefined) current = this.releaseBy(release, event, current);
     const acquire = acquireApi(event.name);
@@ -445,7 +525,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const handOff = handOffApi(event.name);
     if (handOff !== undefined) {
       const argument = event.args[handOff.argument];
-      if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true);
+      const holder = event.args[0]?.root;
+      if (handOff.borrowsOnly === true && argument !== undefined && holder !== null && holder !== undefined && handOff.argument !== 0) {
+        const pair = [holder, argument.key] as const;
+        current = { ...current, drvdata: [...(current.drvdata ?? []).filter(([known]) => known !== holder), pair] };
+      }
+      if (argument !== undefined && handOff.undoes !== undefined) current = this.managedAction(current, argument, event, target, handOff.undoes);
+      else if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true);
     }
     if (release === undefined && acquire === undefined && starter === null && handOff === undefined) {
       current = this.otherCall(event, current);
@@ -467,12 +553,31 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     const argument = event.args[api.carrier];
     if (argument === undefined) return state;
-    let exact = this.release(state, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, argument.key));
+    // `regulator_bulk_disable(ARRAY_SIZE(nt->vregs), nt->vregs)` drops what `regulator_enable(nt->vregs[0].consumer)` took.
+    const bulk = /_bulk_/.test(api.name);
+    const cookie = api.cookie === undefined ? undefined : event.args[api.cookie]?.key;
+    let exact = this.release(
+      state,
+      event.row,
+      event.name,
+      (holding, kind) =>
+        kind === api.kind &&
+        (namesMatch(holding, kind, argument.key, this.aliases) ||
+          (bulk && holding.names.some((name) => name.startsWith(`${argument.key}[`))) ||
+          (cookie !== undefined && cookie !== 'NULL' && holding.names.some((name) => name.startsWith('#cookie:') && name.endsWith(`:${cookie}`)))),
+    );
     // `put_device(&foo->dev)`, `kobject_put(&foo->kobj)`, `kref_put(&foo->ref, foo_release)`: the last put
     // of a counted object embedded in `foo` ends in its release callback, which frees `foo`.
-    if (api.kind === 'reference' && argument.addressOfMember && argument.root !== null) {
-      const container = argument.root;
-      exact = this.release(exact, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.includes(container));
+    if (api.kind === 'reference') {
+      // Also through a fixed alias of the member: `dev = &gdev->dev; ... put_device(dev);`.
+      const containers = aliasedKeys(argument.key, this.aliases)
+        .map((member) => /^([A-Za-z_]\w*)(?:->|\.)\w+$/.exec(member)?.[1])
+        .filter((root): root is string => root !== undefined);
+      if (argument.addressOfMember && argument.root !== null) containers.push(argument.root);
+      if (containers.length > 0) exact = this.release(exact, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.some((name) => containers.includes(name)));
+    }
+    if (exact === state && api.kind === 'reference' && !(state.dropped ?? []).includes(argument.key)) {
+      return { ...state, dropped: [...(state.dropped ?? []), argument.key] };
     }
     if (exact !== state || api.kind !== 'lock') return exact;
     // `mutex_lock(&priv->lock)` ... `mutex_unlock(&dev_priv->lock)`: the same field through another pointer.
@@ -487,11 +592,19 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     let current = state;
     if (api.releasesArgument !== undefined) {
       const from = event.args[api.releasesArgument];
-      if (from !== undefined) current = this.release(current, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, from.key));
+      if (from !== undefined) current = this.release(current, event.row, event.name, (holding, kind) => kind === api.kind && namesMatch(holding, kind, from.key, this.aliases));
     }
     if (node.uncertain) return current;
-    const names = this.acquiredNames(api, event, target);
+    const acquired = this.acquiredNames(api, event, target);
+    const cookie = api.cookie === undefined ? undefined : event.args[api.cookie]?.key;
+    // The dev_id a handler was registered with names it for free_irq(), last so that comments use the line's name.
+    const names = cookie === undefined || cookie === 'NULL' || acquired.length === 0 ? acquired : [...acquired, cookieName(api.name, cookie)];
     if (names.length === 0 || names.some((name) => this.input.cfg.autoManaged.has(rootOfName(name)))) return current;
+    const restored = api.count !== undefined ? names.find((name) => current.dropped?.includes(name)) : undefined;
+    if (restored !== undefined) {
+      const dropped = (current.dropped ?? []).filter((name) => name !== restored);
+      return { ...current, dropped: dropped.length > 0 ? dropped : undefined };
+    }
     // `ret = request_irq(ret, ...)`: the result overwrites the only name of what was taken.
     if (typeof api.carrier === 'number' && target !== null && event.args[api.carrier]?.key === target.key) return current;
     const site = this.newSite(`${event.row}:${event.column}:${event.name}`, {
@@ -506,14 +619,18 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       iteration: false,
       ...(api.mined ? { mined: true as const } : {}),
     });
-    const statusKey = api.failure === 'never' ? null : (target?.key ?? event.valueKey);
+    // `of_node_get(np)`, `get_device(dev)` take nothing when given NULL: the reference exists
+    // where the argument is not NULL, which a later `while (np)` or `if (!dev)` tells.
+    const carrierKey = typeof api.carrier === 'number' ? event.args[api.carrier]?.key : undefined;
+    const byCarrier = (api.failure === 'never' || (api.returnsCarrier === true && target === null)) && carrierKey !== undefined && this.tracked.has(carrierKey) && /^[A-Za-z_]\w*$/.test(carrierKey);
+    const statusKey = byCarrier ? (carrierKey ?? null) : api.failure === 'never' ? null : (target?.key ?? event.valueKey);
     let facts = current.facts;
-    if (statusKey !== null) facts = facts.set(statusKey, resultMask(api.failure));
+    if (statusKey !== null && !byCarrier) facts = facts.set(statusKey, resultMask(api.failure));
     let handOff: HandOff | null = null;
     if (target !== null && !this.isLocalStorage(target) && HANDED_OFF_BY_STORE.has(api.kind)) {
       handOff = { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE };
     }
-    const holding: Holding = { site, names, statusKey, success: successMask(api.failure), released: null, handOff, skippedRelease: null };
+    const holding: Holding = { site, names, statusKey, success: byCarrier ? NEGATIVE | POSITIVE : successMask(api.failure), released: null, handOff, skippedRelease: null };
     const holdings = current.holdings.filter((existing) => existing.site !== site);
     holdings.push(holding);
     holdings.sort((a, b) => a.site - b.site);
@@ -572,6 +689,23 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     });
   }
 
+  /**
+   * `devm_add_action_or_reset(dev, foo_disable, priv)`: the action undoes what `priv` holds (its
+   * clock enable, the reference in `priv->np`) at teardown, or at once if registering fails.
+   * It replaces an earlier store: the action is what drops the stored reference.
+   */
+  private managedAction(state: PathState, argument: ArgumentInfo, event: CallEvent, target: AssignTarget | null, undoes: 'always' | 'on-success'): PathState {
+    const statusKey = undoes === 'always' ? null : (target?.key ?? event.valueKey);
+    const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey, success: ZERO };
+    const facts = statusKey !== null && this.tracked.has(statusKey) ? state.facts.set(statusKey, ZERO | NEGATIVE) : state.facts;
+    const current = facts === state.facts ? state : { ...state, facts };
+    return this.updateHoldings(current, (holding) => {
+      if (holding.released !== null || (holding.handOff !== null && holding.handOff.via !== 'store')) return holding;
+      const passed = holdingPassed(holding, argument, true) || holding.names.some((name) => rootOfName(name) === argument.key);
+      return passed ? { ...holding, handOff } : holding;
+    });
+  }
+
   /** A call the table does not know: a helper of the patch, or a name that says what it does. */
   private otherCall(event: CallEvent, state: PathState): PathState {
     if (state.holdings.length === 0) return state;
@@ -579,15 +713,33 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const summary = this.input.summaries.get(event.name);
     const known = summary !== undefined && summary.fn.complete;
     if (known && summary.releasesModule) current = this.release(current, event.row, event.name, (_holding, kind) => kind === 'module');
+    if (current.drvdata !== undefined && nameSuggestsTeardown(event.name)) {
+      const objects = current.drvdata.filter(([holder]) => event.args.some((argument) => argument.key === holder)).map(([, object]) => object);
+      if (objects.length > 0) {
+        const ownedBy = (name: string): boolean => objects.includes(name) || objects.includes(rootOfName(name)) || objects.some((object) => name.startsWith('#cookie:') && name.endsWith(`:${object}`));
+        current = this.release(current, event.row, event.name, (holding, kind) => kind !== 'lock' && holding.names.some(ownedBy));
+      }
+    }
     event.args.forEach((argument, index) => {
+      // `foo_put(&obj->base)`, `gfs2_glock_dealloc(&gl->gl_rcu)`: a destructor given a member of a
+      // structure frees the structure (container_of() in the callee); its body, if shown, may
+      // reach the structure through conversions cptlint does not follow.
+      if (argument.addressOfMember && argument.root !== null && nameSuggestsRelease(event.name, 'memory')) {
+        const container = argument.root;
+        current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.includes(container));
+      }
       if (known) {
         const effect = summary.effects[index];
         if (effect === undefined) return;
+        if (effect.putsEmbedded && current.initialized?.includes(argument.key)) {
+          current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.includes(argument.key));
+        }
         if (effect.releases.size > 0) {
           current = this.release(current, event.row, event.name, (holding, kind) => {
             if (!effect.releases.has(kind) && !effect.releases.has('any')) return false;
-            if (namesMatch(holding, kind, argument.key)) return true;
-            return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => rootOfName(name) === argument.key);
+            if (namesMatch(holding, kind, argument.key, this.aliases)) return true;
+            // `produce_free_peb(ubi)` drops `ubi->wl_lock`, not `ubi->fm_eba_sem`.
+            return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => name.startsWith(argument.key) && effect.fieldReleases.has(name.slice(argument.key.length)));
           });
         }
         if (effect.handsOff) current = this.handOffArgument(current, argument, event, false);
@@ -595,7 +747,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       }
       current = this.release(current, event.row, event.name, (holding, kind) => {
         if (!nameSuggestsRelease(event.name, kind)) return false;
-        if (namesMatch(holding, kind, argument.key)) return true;
+        if (namesMatch(holding, kind, argument.key, this.aliases)) return true;
         return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => rootOfName(name) === argument.key);
       });
       if (nameSuggestsHandOff(event.name)) current = this.handOffArgument(current, argument, event, false);
@@ -616,8 +768,14 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         if (holding.names.some((name) => name === value.key || (local && rootOfName(name) === value.key))) carried.add(holding.site);
       }
     } else if (value.kind === 'other') {
+      // `x->parent = &dev->dev` stores dev, not what dev->irq names.
+      const member = value.memberAddress;
+      const carries = (name: string): boolean =>
+        member !== undefined
+          ? name === member || name === rootOfName(member) || member.startsWith(`${name}->`) || member.startsWith(`${name}.`)
+          : value.mentions.includes(name) || value.mentions.includes(rootOfName(name));
       for (const holding of state.holdings) {
-        if (holding.names.some((name) => value.mentions.includes(name) || value.mentions.includes(rootOfName(name)))) carried.add(holding.site);
+        if (holding.names.some(carries)) carried.add(holding.site);
       }
     }
     let current = this.forget(target.key, state, true);
@@ -643,7 +801,14 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       if (local) {
         const aliases = value.kind === 'copy' ? aliasNames(holding.names, value.key, target.key) : [target.key];
         const names = [...holding.names, ...aliases.filter((alias) => !holding.names.includes(alias))];
-        return names.length === holding.names.length ? holding : { ...holding, names };
+        const next = names.length === holding.names.length ? holding : { ...holding, names };
+        const sameStatus = value.kind === 'copy' && target.shape === 'variable' && holding.statusKey !== null && (holding.statusKey === value.key || holding.statusAliases?.includes(value.key) === true);
+        return sameStatus ? { ...next, statusAliases: [...(holding.statusAliases ?? []), target.key] } : next;
+      }
+      // A count stays the function's when its object is stored (`psc_fifoc_clk = clk`), but the
+      // stored name may be what releases it (`clk_disable_unprepare(psc_fifoc_clk)`).
+      if (this.isCount(holding) && value.kind === 'copy' && holding.names.includes(value.key) && !holding.names.includes(target.key)) {
+        return { ...holding, names: [...holding.names, target.key] };
       }
       if (!HANDED_OFF_BY_STORE.has(kind) || holding.handOff !== null || this.isCount(holding)) return holding;
       return { ...holding, handOff: { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE } };
@@ -670,6 +835,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           if ((facts.get(next.statusKey) & next.success) === 0) return null;
           next = { ...next, statusKey: null };
         }
+        const aliases = next.statusAliases;
+        if (!inherited && aliases !== undefined && aliases.some((alias) => forgotten.includes(alias))) {
+          if (aliases.some((alias) => forgotten.includes(alias) && (facts.get(alias) & next.success) === 0)) return null;
+          const kept = aliases.filter((alias) => !forgotten.includes(alias));
+          next = { ...next, statusAliases: kept.length > 0 ? kept : undefined };
+        }
         const handOff = next.handOff;
         if (handOff !== null && handOff.statusKey !== null && forgotten.includes(handOff.statusKey)) {
           next = { ...next, handOff: (facts.get(handOff.statusKey) & handOff.success) === 0 ? null : { ...handOff, statusKey: null } };
@@ -680,13 +851,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     if (!assignment) return current;
     const renamed = (name: string): boolean =>
-      name === key || name.startsWith(`${key}->`) || name.startsWith(`${key}.`) || name.startsWith(`${key}[`);
+      name === key || name.startsWith(`${key}->`) || name.startsWith(`${key}.`) || name.startsWith(`${key}[`) || (name.startsWith('#cookie:') && name.endsWith(`:${key}`));
     return this.updateHoldings(current, (holding) => {
       // An inherited obligation is named by what the function's code calls it (`thr_ctx->complete`), not by a value it holds.
       if (!holding.names.some(renamed) || this.sites[holding.site].inherited !== null) return holding;
       const names = holding.names.filter((name) => !renamed(name));
       // Overwritten while held and nothing else names it: cptlint loses track, and says nothing.
-      if (names.length === 0 && holding.released === null && holding.handOff === null) return null;
+      if (names.every((name) => name.startsWith('#cookie:')) && holding.released === null && holding.handOff === null) return null;
       return { ...holding, names };
     });
   }
@@ -725,8 +896,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
 /**
  * The holding is what the argument passes: `p`, `&p->list` (p), `&info` (what `info.np`
- * keeps); with `withFields`, also what the object keeps in its fields (`&obj->node` put on a
- * list takes the kref in `obj->ref` along).
+ * keeps); with `withFields`, also what the object keeps in its fields when a member of it is
+ * passed (`&obj->node` put on a list takes the kref in `obj->ref` along); a field's value
+ * (`chip->dev` given as a parent device) is another object and takes nothing of `chip` along.
  */
 function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = false): boolean {
   if (holding.names.includes(argument.key)) return true;
@@ -735,8 +907,13 @@ function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = fa
   return holding.names.some(
     (name) =>
       name === root ||
-      (rootOfName(name) === root && ((argument.addressOfVariable && /^\w+\./.test(name)) || (withFields && argument.key !== root))),
+      (rootOfName(name) === root && ((argument.addressOfVariable && /^\w+\./.test(name)) || (withFields && argument.addressOfMember))),
   );
+}
+
+/** The name a cookie gives what an API took (`#cookie:request_irq:ad`). */
+function cookieName(api: string, cookie: string): string {
+  return `#cookie:${api}:${cookie}`;
 }
 
 /** The names a copy `target = source` adds: `target` for `source`, `target->ref` for `source->ref`. */
@@ -781,6 +958,15 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       if ((acquire !== undefined && acquire.failure !== 'never') || starts) {
         tracked.add(event.type === 'assign' ? event.target.key : call.valueKey);
       }
+      // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.
+      const carrier = acquire !== undefined && (acquire.failure === 'never' || acquire.returnsCarrier === true) && typeof acquire.carrier === 'number' ? call.args[acquire.carrier]?.key : undefined;
+      if (carrier !== undefined && cfg.testedKeys.has(carrier)) tracked.add(carrier);
+    }
+  }
+  // A local copy of an acquire's result (`buf = cs = kmalloc()`) may be what the code tests.
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type === 'assign' && event.value.kind === 'copy' && event.target.shape === 'variable' && tracked.has(event.value.key)) tracked.add(event.target.key);
     }
   }
   // A key tested once still matters when the function sets it to a constant (a flag) or returns it.
@@ -791,6 +977,13 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
   }
   for (const [key, count] of cfg.testedKeys) {
     if (count >= 2 || readAgain.has(key)) tracked.add(key);
+  }
+  // What a function returns, when it sets it to a constant (`err = -ENODEV; goto out_unlock;`):
+  // it tells an error exit from a success exit.
+  for (const node of cfg.nodes) {
+    if (node.returnValue?.kind !== 'key') continue;
+    const key = node.returnValue.key;
+    if (cfg.nodes.some((other) => other.events.some((event) => event.type === 'assign' && event.target.key === key && event.value.kind === 'constant'))) tracked.add(key);
   }
   return tracked;
 }

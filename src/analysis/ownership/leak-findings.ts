@@ -268,8 +268,8 @@ export function mayBeDroppedThroughContainer(found: LeakInSource): boolean {
   const names = found.leak.site.names;
   return callOnPathToBlame(found, (call) => {
     const handOff = handOffApi(call.name);
-    // A drvdata setter only keeps a pointer: it drops nothing.
-    if (handOff?.borrowsOnly) return false;
+    // A drvdata setter only keeps a pointer: it drops nothing. The engine follows devm actions itself.
+    if (handOff?.borrowsOnly || handOff?.undoes !== undefined) return false;
     if (handOff !== undefined) {
       const argument = call.args[handOff.argument];
       return argument !== undefined && names.some((name) => holds(argument.key, name));

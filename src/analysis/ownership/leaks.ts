@@ -101,6 +101,15 @@ function uniqueEnds(records: SiteRecord[]): OtherEnd[] {
   return [...ends.values()].sort((a, b) => a.row - b.row);
 }
 
+/** Whether the exit holds another acquire of what `site` takes (the same kind and name). */
+function holdsSameObject(analysis: FunctionAnalysis, site: AcquireSite, exit: ExitRecord): boolean {
+  return exit.outcomes.some((outcome) => {
+    if (outcome.site === site.id || outcome.state !== 'held') return false;
+    const other = analysis.sites[outcome.site];
+    return other.kind === site.kind && (site.kind === 'lock' || other.release === site.release) && other.names.some((name) => site.names.includes(name));
+  });
+}
+
 function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[], judgement: LeakJudgement): Leak[] {
   // Where other error exits drop a reference (`err_put: of_node_put(dma_spec->np)`), storing it
   // into the structure being set up hands nothing on: an error exit that only stored it still
@@ -108,7 +117,11 @@ function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, record
   const releasedOnError = records.some(({ outcome, exit }) => outcome.state === 'released' && exit.category === 'error');
   const storedOnly = ({ outcome, exit }: SiteRecord): boolean =>
     site.kind === 'reference' && releasedOnError && exit.category === 'error' && outcome.state === 'handed-off' && outcome.via === 'store';
-  const resolved = records.filter((record) => record.outcome.state !== 'held' && !storedOnly(record));
+  // Let go and taken again (`up_read(); down_write(); downgrade_write()`, free_irq() and a new
+  // request_irq() of the same line, a retry loop): still held where the path leaves, so that exit
+  // keeps it like the others.
+  const retaken = ({ exit }: SiteRecord): boolean => holdsSameObject(analysis, site, exit);
+  const resolved = records.filter((record) => record.outcome.state !== 'held' && !storedOnly(record) && !retaken(record));
   const held = records.filter((record) => (record.outcome.state === 'held' || storedOnly(record)) && !record.exit.tainted);
   if (resolved.length === 0 || held.length === 0) return [];
   const resolvedExits = new Set(resolved.map(({ exit }) => exit.node.id));

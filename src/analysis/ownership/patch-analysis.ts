@@ -4,14 +4,14 @@
  * with an added line gets its CFG walked, with what it inherits as a thread or a completer.
  */
 import { cfgOf, type PatchFiles } from '../function-cfg.js';
-import type { CFunction, CSource } from '../../model/source.js';
+import type { CFunction, CSource, Node } from '../../model/source.js';
 import type { Cfg } from '../flow/cfg.js';
 import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
 import { minedApisIn } from './mined-pairs.js';
 import { HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
-import { FunctionSummaries, isNestedDefinition } from './summaries.js';
-import { calleeName, callArguments, expressionKey, lastFieldOfKey } from '../../parsers/c-syntax.js';
+import { FunctionSummaries, functionHead, isNestedDefinition } from './summaries.js';
+import { calleeName, callArguments, declaredName, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { findCompletionWaits, findThreadStarts, inheritedObligations, type CompletionWait, type ThreadStart } from './threads.js';
 
 export interface AnalysedFunction {
@@ -107,18 +107,39 @@ const LOCK_HELPER_NAME = /(?:^|_)(?:un)?lock(?:_|$)|_lock_|lock$/;
 
 /** See LeakJudgement.heldAcrossCalls. */
 function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite): 'annotated' | 'on-success' | null {
-  // The head as the patch shows it: the parser blanks annotations such as __acquires(RCU).
-  const body = fn.node.childForFieldName('body');
-  const bodyLine = body === null ? fn.startLine : (source.postLineOfRow(body.startPosition.row) ?? fn.startLine);
-  const head: string[] = [];
-  for (let line = fn.startLine; line <= bodyLine; line++) head.push(source.lineText(line) ?? '');
-  if (LOCK_ANNOTATION.test(head.join('\n'))) return 'annotated';
+  if (LOCK_ANNOTATION.test(functionHead(source, fn))) return 'annotated';
   if (LOCK_HELPER_NAME.test(fn.name)) return 'on-success';
   if (!/^down/.test(site.api)) return null;
   const field = lastFieldOfKey(site.names[0] ?? '');
   if (field === null) return null;
   const upOfField = new RegExp(`\\bup\\s*\\([^;]*(?:->|\\.)${field}\\s*\\)`);
   return source.functions.some((other) => other !== fn && upOfField.test(other.node.text)) ? 'on-success' : null;
+}
+
+/**
+ * What a release's argument names: itself, what a conversion inside it names
+ * (`of_node_put(to_of_node(priv->fwnode))`), and what a local it is was loaded from in the same
+ * function (`dentry = fhp->fh_dentry; ... dput(dentry);`).
+ */
+function releasedKeys(call: Node, argument: Node): string[] {
+  let inner = stripCastsAndParentheses(argument);
+  while (inner.type === 'call_expression' && callArguments(inner).length === 1) inner = stripCastsAndParentheses(callArguments(inner)[0]);
+  const keys = [expressionKey(argument), expressionKey(inner)];
+  if (inner.type !== 'identifier') return keys;
+  let body: Node | null = call.parent;
+  while (body !== null && body.type !== 'function_definition') body = body.parent;
+  if (body === null) return keys;
+  const name = inner.text;
+  for (const assignment of body.descendantsOfType(['assignment_expression', 'init_declarator'])) {
+    if (assignment === null) continue;
+    const left = assignment.childForFieldName(assignment.type === 'init_declarator' ? 'declarator' : 'left');
+    const right = assignment.childForFieldName(assignment.type === 'init_declarator' ? 'value' : 'right');
+    if (left === null || right === null) continue;
+    const assigned = assignment.type === 'init_declarator' ? declaredName(left) : left.type === 'identifier' ? left.text : null;
+    if (assigned !== name) continue;
+    keys.push(expressionKey(stripCastsAndParentheses(right)));
+  }
+  return keys;
 }
 
 /** Fields (`x->tsk`) whose resource the patch releases somewhere, per kind. */
@@ -141,12 +162,13 @@ function fieldReleases(reviews: readonly PatchSources[]): Map<ResourceKind, Set<
           const argument = args[api.carrier];
           if (argument === undefined) continue;
           // `put_device(x->dev)` puts the field `dev`; `put_device(&x->pdev->dev)` puts `pdev`.
-          const key = expressionKey(argument);
-          add(api.kind, lastFieldOfKey(key));
-          add(api.kind, lastFieldOfKey(key.replace(/(->|\.)dev$/, '')));
+          for (const key of releasedKeys(call, argument)) {
+            add(api.kind, lastFieldOfKey(key));
+            add(api.kind, lastFieldOfKey(key.replace(/(->|\.)dev$/, '')));
+          }
           continue;
         }
-        if (nameSuggestsRelease(name, 'reference')) for (const argument of args) add('reference', lastFieldOfKey(expressionKey(argument)));
+        if (nameSuggestsRelease(name, 'reference')) for (const argument of args) for (const key of releasedKeys(call, argument)) add('reference', lastFieldOfKey(key));
       }
     }
   }

@@ -46,6 +46,12 @@ export interface AcquireApi {
    */
   count?: CountVerbs;
   /**
+   * The argument that also identifies what is taken (request_irq()'s dev_id): a release given the
+   * same cookie (`free_irq(ad->irq, ad)` for `request_irq(irq, ..., ad)`) releases it whatever
+   * the carrier is written as.
+   */
+  cookie?: number;
+  /**
    * The call takes its resource even when it returns an error (pm_runtime_get_sync()): its
    * failure branch must release it too, with `release`; `instead` names the API that does not.
    */
@@ -78,6 +84,8 @@ export interface ReleaseApi {
   carrier: number | 'implicit';
   /** For implicit releases: the resource name released (THIS_MODULE, rcu, rtnl). */
   implicitName?: string;
+  /** The argument that, with the carrier, identifies what is released (free_irq()'s dev_id): see AcquireApi.cookie. */
+  cookie?: number;
 }
 
 /** Calls that start a thread running a function of the patch (threads.ts follows them). */
@@ -99,6 +107,12 @@ export interface HandOffApi {
    * the function then fails, so on an error exit it is still the function's to free.
    */
   borrowsOnly?: boolean;
+  /**
+   * A managed action (`devm_add_action_or_reset(dev, fn, data)`): `fn(data)` runs at teardown, so
+   * what `data` holds is undone for the function, counts and fields included. 'always' when a
+   * failure runs it at once (`*_or_reset`), 'on-success' when it is only registered on success.
+   */
+  undoes?: 'always' | 'on-success';
 }
 
 /** `for_each_child_of_node(parent, child)`: the loop holds a reference on `child` in its body. */
@@ -274,8 +288,8 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
   ]),
   // The line's number stored where a framework frees it (comedi's dev->irq) hands the handler on.
   ...acquires('reference', 'handler on the interrupt line', 'free_irq()', [
-    ['request_irq', 0, 'errno', { onlyWhereFileReleases: true }],
-    ['request_threaded_irq', 0, 'errno', { onlyWhereFileReleases: true }],
+    ['request_irq', 0, 'errno', { onlyWhereFileReleases: true, cookie: 4 }],
+    ['request_threaded_irq', 0, 'errno', { onlyWhereFileReleases: true, cookie: 5 }],
   ]),
   ...acquires('reference', 'reference on the USB device', 'usb_put_dev()', [['usb_get_dev', 0, 'never', RETURNS_ARGUMENT]]),
   ...acquires('reference', 'DMA engine registration', 'dma_async_device_unregister()', [['dma_async_device_register', 0, 'errno', { count: REGISTER_VERBS }]]),
@@ -338,6 +352,7 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
   ...acquires('memory', 'allocation', 'kmem_cache_free()', [
     ['kmem_cache_alloc', 'return', 'null'],
     ['kmem_cache_zalloc', 'return', 'null'],
+    ['__getname', 'return', 'null'],
   ]),
 
   // Locks.
@@ -437,8 +452,8 @@ export const RELEASE_APIS: readonly ReleaseApi[] = [
     ['module_put_and_kthread_exit', 'implicit', 'THIS_MODULE'],
     ['fops_put', 0],
   ]),
+  { name: 'free_irq', kind: 'reference', carrier: 0, cookie: 1 },
   ...releases('reference', [
-    ['free_irq', 0],
     ['usb_put_dev', 0],
     ['dma_async_device_unregister', 0],
     ['put_task_struct', 0],
@@ -488,6 +503,8 @@ export const RELEASE_APIS: readonly ReleaseApi[] = [
     ['kfree_rcu_mightsleep', 0],
     ['bitmap_free', 0],
     ['kmem_cache_free', 1],
+    // include/linux/fs.h: kmem_cache_free(names_cachep, ...).
+    ['__putname', 0],
   ]),
   ...releases('lock', [
     ['inode_unlock', 0],
@@ -543,6 +560,13 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'list_add_tail', argument: 0 },
   { name: 'list_add_rcu', argument: 0 },
   { name: 'list_add_tail_rcu', argument: 0 },
+  { name: 'list_replace', argument: 1 },
+  { name: 'list_replace_init', argument: 1 },
+  { name: 'list_replace_rcu', argument: 1 },
+  { name: 'hlist_replace_rcu', argument: 1 },
+  // The card owns the component: its dev_free op frees it when the card goes.
+  { name: 'snd_device_new', argument: 2 },
+  { name: 'pci_scan_root_bus', argument: 3 },
   { name: 'hlist_add_head', argument: 0 },
   { name: 'hlist_add_head_rcu', argument: 0 },
   { name: 'hlist_add_behind', argument: 0 },
@@ -578,10 +602,10 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'request_threaded_irq', argument: 5 },
   { name: 'devm_request_irq', argument: 5 },
   { name: 'devm_request_threaded_irq', argument: 6 },
-  { name: 'devm_add_action', argument: 2 },
-  { name: 'devm_add_action_or_reset', argument: 2 },
-  { name: 'drmm_add_action', argument: 2 },
-  { name: 'drmm_add_action_or_reset', argument: 2 },
+  { name: 'devm_add_action', argument: 2, undoes: 'on-success' },
+  { name: 'devm_add_action_or_reset', argument: 2, undoes: 'always' },
+  { name: 'drmm_add_action', argument: 2, undoes: 'on-success' },
+  { name: 'drmm_add_action_or_reset', argument: 2, undoes: 'always' },
   { name: 'single_open', argument: 2 },
   { name: 'debugfs_create_file', argument: 3 },
   { name: 'proc_create_data', argument: 4 },
@@ -685,7 +709,7 @@ export function waitApi(name: string): WaitApi | undefined {
 }
 
 const DESTRUCTOR_WORDS = new Set([
-  'free', 'put', 'release', 'destroy', 'unref', 'cleanup', 'delete', 'del', 'remove', 'unregister', 'deinit',
+  'free', 'dealloc', 'put', 'release', 'destroy', 'unref', 'cleanup', 'delete', 'del', 'remove', 'unregister', 'deinit',
   'uninit', 'dispose', 'drop', 'kill', 'fini', 'finish', 'close', 'unmap', 'detach', 'exit',
 ]);
 const REGISTRATION_WORDS = new Set([

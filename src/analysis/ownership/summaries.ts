@@ -26,6 +26,17 @@ export interface ParameterEffect {
   releases: Set<ResourceKind | 'any'>;
   /** The function keeps the parameter beyond the call (a store, a list, a registration). */
   handsOff: boolean;
+  /**
+   * Locks and completions released through the parameter's fields, as the part after the
+   * parameter (`->wl_lock`); one the function takes again (`spin_unlock(); ...; spin_lock();`) is
+   * not released for its caller.
+   */
+  fieldReleases: Set<string>;
+  /**
+   * The function puts a counted object embedded in the parameter (`put_device(&hsi->device)`): once
+   * that object was initialised, the last put frees the parameter through its release callback.
+   */
+  putsEmbedded: boolean;
 }
 
 /** A function of the patch that starts a thread running the function passed in one of its parameters. */
@@ -60,13 +71,32 @@ function assignmentsIn(node: Node): Node[] {
   return node.descendantsOfType('assignment_expression').filter((assignment): assignment is Node => assignment !== null);
 }
 
+/** A function's head as the patch shows it, annotations included (the parser's text blanks `__acquires(RCU)`). */
+export function functionHead(source: CSource, fn: CFunction): string {
+  const body = fn.node.childForFieldName('body');
+  const bodyLine = body === null ? fn.startLine : (source.postLineOfRow(body.startPosition.row) ?? fn.startLine);
+  const head: string[] = [];
+  for (let line = fn.startLine; line <= bodyLine; line++) head.push(source.lineText(line) ?? '');
+  return head.join('\n');
+}
+
+/** `&x->dev` (x): the structure whose member's address the argument is. */
+function embeddedIn(argument: Node): string | null {
+  const stripped = stripCastsAndParentheses(argument);
+  if (stripped.type !== 'pointer_expression' || !stripped.text.startsWith('&')) return null;
+  const inner = stripped.childForFieldName('argument');
+  if (inner === null || stripCastsAndParentheses(inner).type !== 'field_expression') return null;
+  return rootIdentifier(inner);
+}
+
 function keyIsParameter(key: string, parameter: string): boolean {
   return key === parameter || key === `${parameter}->dev` || key === `${parameter}.dev`;
 }
 
 function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): FunctionSummary {
   const parameters = functionParameters(fn.node);
-  const effects: ParameterEffect[] = parameters.map(() => ({ releases: new Set(), handsOff: false }));
+  const effects: ParameterEffect[] = parameters.map(() => ({ releases: new Set(), handsOff: false, fieldReleases: new Set(), putsEmbedded: false }));
+  const retaken = new Set<string>();
   const body = fn.node.childForFieldName('body');
   let forwarding: ThreadForwarding | null = null;
   let releasesModule = false;
@@ -81,11 +111,19 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         const argument = args[release.carrier];
         const index = argument === undefined ? -1 : parameters.findIndex((parameter) => keyIsParameter(expressionKey(argument), parameter));
         if (index >= 0) effects[index].releases.add(release.kind);
+        // `put_device(&hsi->device)`: the last put of a counted object embedded in the parameter frees it.
+        const container = release.kind === 'reference' && argument !== undefined ? embeddedIn(argument) : null;
+        if (container !== null && indexOf(container) >= 0) effects[indexOf(container)].putsEmbedded = true;
         // `spin_unlock(&f->lock)` or `complete(&f->done)` in a helper given `f` releases what its caller holds through `f`.
         const throughField = release.kind === 'lock' || release.kind === 'completion';
         const rootIndex = argument === undefined || !throughField ? -1 : indexOf(rootIdentifier(argument));
-        if (rootIndex >= 0) effects[rootIndex].releases.add(release.kind);
+        if (rootIndex >= 0) {
+          effects[rootIndex].releases.add(release.kind);
+          effects[rootIndex].fieldReleases.add(expressionKey(argument).slice(parameters[rootIndex].length));
+        }
       }
+      const acquire = acquireApi(name);
+      if (acquire?.kind === 'lock' && typeof acquire.carrier === 'number' && args[acquire.carrier] !== undefined) retaken.add(expressionKey(args[acquire.carrier]));
       if (release?.kind === 'module') releasesModule = true;
       const starter = threadStarterApi(name);
       if (starter !== undefined) {
@@ -116,7 +154,11 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         if (callee !== undefined && callee.name !== fn.name) {
           if (callee.releasesModule) releasesModule = true;
           const effect = callee.effects[position];
-          if (effect !== undefined && index >= 0) for (const kind of effect.releases) effects[index].releases.add(kind);
+          if (effect !== undefined && index >= 0) {
+            for (const kind of effect.releases) effects[index].releases.add(kind);
+            for (const field of effect.fieldReleases) effects[index].fieldReleases.add(field);
+            if (effect.putsEmbedded) effects[index].putsEmbedded = true;
+          }
           if (effect?.handsOff && rootIndex >= 0) effects[rootIndex].handsOff = true;
           return;
         }
@@ -137,6 +179,23 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
       }
     }
   }
+  // `__releases(bundle->channel_lock)` says what the function lets go, whatever its body does on the way.
+  const annotated = new Set<string>();
+  for (const match of functionHead(source, fn).matchAll(/\b__releases\s*\(\s*([^()]*?)\s*\)/g)) {
+    const released = match[1].replace(/\s+/g, '').replace(/^&/, '');
+    const index = parameters.findIndex((parameter) => released.startsWith(`${parameter}->`) || released.startsWith(`${parameter}.`));
+    if (index < 0) continue;
+    effects[index].releases.add('lock');
+    effects[index].fieldReleases.add(released.slice(parameters[index].length));
+    annotated.add(released);
+  }
+  effects.forEach((effect, index) => {
+    const fields = [...effect.fieldReleases];
+    if (fields.length === 0) return;
+    const kept = fields.filter((field) => annotated.has(parameters[index] + field) || !retaken.has(parameters[index] + field));
+    effect.fieldReleases = new Set(kept);
+    if (kept.length === 0 && !effect.releases.has('any') && [...effect.releases].every((kind) => kind === 'lock' || kind === 'completion')) effect.releases.clear();
+  });
   return { name: fn.name, source, fn, parameters, effects, forwarding, releasesModule };
 }
 

@@ -82,6 +82,7 @@ export function factsFile(files: FileFacts[], kernel: string): KernelFactsFile {
   const conventions = resolveConventions(files);
   const grouped: Record<PointerConvention, string[]> = { err: [], null: [], both: [], ok: [] };
   for (const [name, convention] of conventions) grouped[convention].push(name);
+  // Sorted in code-unit order (the default sort): kernel-facts.ts looks names up by binary search on this text.
   const join = (names: Iterable<string>): string => [...names].sort().join(' ');
   const noreturn = resolveNoreturn(files);
   return {
