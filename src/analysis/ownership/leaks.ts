@@ -178,12 +178,14 @@ function neverReleased(analysis: FunctionAnalysis, site: AcquireSite, records: S
 
 /**
  * A pair mined from the tree (mined-pairs.ts) is owed only where this function releases it
- * itself on some exit, and judged only at exits that return an error (a success exit may keep
- * it for the caller by design) and for a plain variable or field (an array's elements are
- * released by loops the paths do not count).
+ * itself, with the pair's release, on some exit (not through a helper whose name says it may),
+ * and judged only at exits that return an error (a success exit may keep it for the caller by
+ * design) and for a plain variable or field (an array's elements are released by loops the
+ * paths do not count).
  */
 function minedLeaks(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[], judgement: LeakJudgement): Leak[] {
-  if (!records.some(({ outcome }) => outcome.state === 'released') || site.names.some((name) => name.includes('['))) return [];
+  const releasedByPair = records.some(({ outcome }) => outcome.state === 'released' && `${outcome.via ?? ''}()` === site.release);
+  if (!releasedByPair || site.names.some((name) => name.includes('['))) return [];
   const judged = records.filter(({ outcome, exit }) => outcome.state !== 'held' || exit.category === 'error');
   return inconsistentLeaks(analysis, site, judged, judgement);
 }
