@@ -176,11 +176,10 @@ export interface IntegerFacts {
 
 export function integerFactsFromFile(file: IntegerFactsFile, loadMilliseconds = 0): IntegerFacts {
   if (file.format !== 1) throw new Error(`kernel integer facts: unknown format ${String(file.format)}`);
-  const conventions = new Map<string, IntegerConvention>();
-  for (const convention of ['bool', 'errno'] as const) {
-    if (file.integer[convention] !== '') for (const name of file.integer[convention].split(' ')) conventions.set(name, convention);
-  }
-  return { kernel: file.kernel, generator: file.generator, integerConvention: (name) => conventions.get(name), loadMilliseconds };
+  // 44,000 names: searched in the sorted text as the pointer conventions are, no index built.
+  const integerConvention = (name: string): IntegerConvention | undefined =>
+    inSortedList(file.integer.errno, name) ? 'errno' : inSortedList(file.integer.bool, name) ? 'bool' : undefined;
+  return { kernel: file.kernel, generator: file.generator, integerConvention, loadMilliseconds };
 }
 
 let integerLoaded: IntegerFacts | null = null;
