@@ -1,11 +1,12 @@
 /**
  * One control-flow graph per function and entry assumption, per review: the leak engine and
  * missing-error-code ask for the same functions, and a graph is built once. The calls that
- * never return are those the patch's own C files declare so, with the kernel's known ones.
+ * never return are those the patch's own C files declare so, with the kernel's known ones and
+ * those mined from the tree (src/facts), unless the patch defines a function of that name.
  */
 import type { CFunction, CSource, ParsedSource } from '../model/source.js';
 import { buildCfg, type Cfg } from './flow/cfg.js';
-import { NoreturnCalls, declaredNoreturn } from './flow/noreturn.js';
+import { NoreturnCalls, declaredNoreturn, definedInPatch } from './flow/noreturn.js';
 import { iterationMacro } from './ownership/resources.js';
 import { memoized } from './memo.js';
 
@@ -25,7 +26,8 @@ function cSourcesOf(patch: PatchFiles): CSource[] {
 export function noreturnOf(patch: PatchFiles): NoreturnCalls {
   let noreturn = noreturnByPatch.get(patch);
   if (noreturn === undefined) {
-    noreturn = new NoreturnCalls(declaredNoreturn(cSourcesOf(patch)));
+    const sources = cSourcesOf(patch);
+    noreturn = new NoreturnCalls(declaredNoreturn(sources), (name) => definedInPatch(sources, name));
     noreturnByPatch.set(patch, noreturn);
   }
   return noreturn;

@@ -43,6 +43,24 @@ export interface KernelFactsFile {
   pairs: [string, string, 'r' | number, number, PairEvidence][];
 }
 
+/**
+ * - errno: a negative errno can come out of it (0/-errno, or a count/-errno): `< 0` is failure;
+ * - bool: it returns only 0/1/true/false.
+ */
+export type IntegerConvention = 'errno' | 'bool';
+
+/**
+ * The integer conventions, in a file of their own (data/kernel-facts-integer.json, generator
+ * facts-2 on): 44,000 names, five times the rest, read only by the rule that asks.
+ */
+export interface IntegerFactsFile {
+  format: 1;
+  generator: string;
+  kernel: string;
+  /** Per convention, the names, sorted and joined with single spaces. */
+  integer: Record<IntegerConvention, string>;
+}
+
 export interface KernelFacts {
   kernel: string;
   generator: string;
@@ -57,15 +75,16 @@ export interface KernelFacts {
 }
 
 const DATA_FILE = join('data', 'kernel-facts.json');
+const INTEGER_DATA_FILE = join('data', 'kernel-facts-integer.json');
 
-/** The data file, found upward from this module (src/facts in a clone, dist/src/facts when built). */
-function dataPath(): string {
+/** A data file, found upward from this module (src/facts in a clone, dist/src/facts when built). */
+function dataPath(file = DATA_FILE): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = join(directory, DATA_FILE);
+    const candidate = join(directory, file);
     if (existsSync(candidate)) return candidate;
     const parent = dirname(directory);
-    if (parent === directory) throw new Error(`${DATA_FILE} not found above ${dirname(fileURLToPath(import.meta.url))}`);
+    if (parent === directory) throw new Error(`${file} not found above ${dirname(fileURLToPath(import.meta.url))}`);
     directory = parent;
   }
 }
@@ -145,4 +164,33 @@ export function kernelFacts(): KernelFacts {
 /** Whether the facts were read in this process (the pre-commit path must not read them for nothing). */
 export function kernelFactsLoaded(): boolean {
   return loaded !== null;
+}
+
+export interface IntegerFacts {
+  kernel: string;
+  generator: string;
+  integerConvention(name: string): IntegerConvention | undefined;
+  /** How long reading and indexing the file took, in milliseconds. */
+  loadMilliseconds: number;
+}
+
+export function integerFactsFromFile(file: IntegerFactsFile, loadMilliseconds = 0): IntegerFacts {
+  if (file.format !== 1) throw new Error(`kernel integer facts: unknown format ${String(file.format)}`);
+  // 44,000 names: searched in the sorted text as the pointer conventions are, no index built.
+  const integerConvention = (name: string): IntegerConvention | undefined =>
+    inSortedList(file.integer.errno, name) ? 'errno' : inSortedList(file.integer.bool, name) ? 'bool' : undefined;
+  return { kernel: file.kernel, generator: file.generator, integerConvention, loadMilliseconds };
+}
+
+let integerLoaded: IntegerFacts | null = null;
+
+/** The shipped integer conventions, read on the first call (apart from the other facts). */
+export function kernelIntegerFacts(): IntegerFacts {
+  if (integerLoaded === null) {
+    const start = performance.now();
+    const file = JSON.parse(readFileSync(dataPath(INTEGER_DATA_FILE), 'utf8')) as IntegerFactsFile;
+    integerLoaded = integerFactsFromFile(file, 0);
+    integerLoaded = { ...integerLoaded, loadMilliseconds: performance.now() - start };
+  }
+  return integerLoaded;
 }

@@ -20,6 +20,7 @@ export const lockImbalance: Rule = {
     example: 'mutex_lock(&dev->lock);\nif (!dev->ready)\n\treturn -ENODEV;\t/* returns with dev->lock held */\n...\nmutex_unlock(&dev->lock);',
     useInstead: 'guard(mutex)(&dev->lock);\nif (!dev->ready)\n\treturn -ENODEV;\n...',
     limits:
+      'Beyond the table, the acquire/release pairs mined from the kernel tree (data/kernel-facts.json: amdgpu_mes_lock()/amdgpu_mes_unlock(), adis_dev_lock()/adis_dev_unlock()) count only in a function that calls the release itself, only at exits that return an error, and only once the path has tested a returned pointer. ' +
       'A lock is reported only when another path of the same function releases it and this one, returning an error or the same kind of value, does not: helpers that return with the lock held on success and release it on failure stay quiet. ' +
       'Conditional locking is followed when the lock and the unlock test the same expression; trylock results are followed through the test that checks them. ' +
       'A lock let go and taken again before the exit (`up_read(); down_write(); downgrade_write();`) counts as held there like on the other exits. A helper of the file that unlocks a field of its argument releases that lock for its caller, unless it takes it again; `__releases()` on the helper says so whatever its body does. ' +

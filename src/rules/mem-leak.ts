@@ -19,6 +19,7 @@ export const memLeak: Rule = {
     example: 'buf = kmalloc(len, GFP_KERNEL);\nif (!buf)\n\treturn -ENOMEM;\nif (copy_from_user(buf, ubuf, len))\n\treturn -EFAULT;\t/* buf leaks */\n...\nkfree(buf);',
     useInstead: 'buf = memdup_user(ubuf, len);\nif (IS_ERR(buf))\n\treturn PTR_ERR(buf);\n...\nkfree(buf);\n\n/* or: char *buf __free(kfree) = kmalloc(len, GFP_KERNEL); */',
     limits:
+      'Beyond the table, the acquire/release pairs mined from the kernel tree (data/kernel-facts.json: nfp_app_alloc()/nfp_app_free(), lynx_pcs_create()/lynx_pcs_destroy()) count only in a function that calls the release itself, only at exits that return an error, and only once the path has tested a returned pointer. ' +
       'An allocation is reported only when another path of the same function frees it or hands it on and this one, returning an error or the same kind of value, does neither: functions that keep an allocation on success and free it on failure stay quiet. ' +
       'Storing the pointer anywhere but a local variable, returning it, or passing it to a function whose name says it adds, registers or queues counts as handing it on; other calls are taken to borrow it. ' +
       'A destructor-named call given the structure or a member of it (`foo_put(&obj->base)`) frees it, and so does a teardown helper given the device whose drvdata it is (`foo_remove(pdev)` on probe\'s error path); a put of an embedded device or kref ends in its release callback only after the path initialised it. ' +

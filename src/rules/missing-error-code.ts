@@ -30,6 +30,7 @@ import { callArguments, calleeName, compactText, declarationOf, isField, nodesOf
 import { postLineOf } from '../parsers/source-lines.js';
 import { isNullLiteral, valueKey } from '../analysis/flow/conditions.js';
 import { edgeShown, sameState, shownTogether, solveForward, type Flow, type ShownFunction } from '../analysis/flow/dataflow.js';
+import { kernelIntegerFacts } from '../facts/kernel-facts.js';
 
 const ID = 'missing-error-code';
 
@@ -59,6 +60,7 @@ const TRANSPARENT_CALLS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONC
 
 const ALLOCATOR_CALL = new RegExp(`(?<![\\w$])(?:${[...ALLOCATORS].join('|')})\\s*\\(`);
 const RETURN_OF_VARIABLE = /\breturn\s+[A-Za-z_]\w*\s*;/;
+const NEGATIVE_TEST = /[\w\]]\s*<\s*0\s*\)/;
 /** Node visits allowed when following an error path. */
 const ERROR_PATH_STEPS = 4000;
 
@@ -82,7 +84,8 @@ interface StoredPointer {
 
 interface FailureTest {
   branch: CfgNode;
-  kind: 'null' | 'is-err';
+  /** `!p` / `p == NULL`, `IS_ERR(p)`, or `n < 0` of an integer a negative errno can come out of. */
+  kind: 'null' | 'is-err' | 'negative';
   /** The test as written: `!priv->buf`'s operand, `p == NULL`, `IS_ERR(clk)`. */
   node: Node;
   /** What is tested: `priv->buf`. */
@@ -255,16 +258,35 @@ function blockTakenWhen(test: Node, truth: boolean): Node | null {
   }
 }
 
+/** `n < 0` written at a branch's position. */
+function negativeTestAt(definition: Node, branch: CfgNode, key: string): Node | null {
+  let node: Node | null = definition.descendantForPosition({ row: branch.row, column: branch.column });
+  while (node !== null && node.startPosition.row === branch.row && node.startPosition.column === branch.column) {
+    if (node.type === 'binary_expression' && node.childForFieldName('operator')?.text === '<') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (left !== null && right?.text === '0' && valueKey(left) === key) return node;
+    }
+    if (node.id === definition.id) break;
+    node = node.parent;
+  }
+  return null;
+}
+
 function failureTestOf(definition: Node, branch: CfgNode): FailureTest | null {
   const atom = branch.atom;
   if (branch.kind !== 'branch' || atom?.kind !== 'test') return null;
   const isErr = atom.whenTrue === NEGATIVE && atom.whenFalse === (ZERO | POSITIVE);
   const nullIndex = atom.whenTrue === ZERO ? 0 : atom.whenFalse === ZERO ? 1 : -1;
-  const kind = isErr ? 'is-err' : nullIndex >= 0 ? 'null' : null;
+  let kind: FailureTest['kind'] | null = isErr ? 'is-err' : nullIndex >= 0 ? 'null' : null;
   if (kind === null) return null;
-  const node = testNodeAt(definition, branch, atom.key, kind === 'is-err');
-  if (node === null || (kind === 'is-err' && node.type !== 'call_expression')) return null;
-  const failureSuccessor = kind === 'is-err' ? 0 : nullIndex;
+  let node = testNodeAt(definition, branch, atom.key, kind === 'is-err');
+  if (kind === 'is-err' && node?.type !== 'call_expression') {
+    node = negativeTestAt(definition, branch, atom.key);
+    kind = 'negative';
+  }
+  if (node === null) return null;
+  const failureSuccessor = kind === 'null' ? nullIndex : 0;
   // successors[0] is taken when the tested expression is true.
   const block = blockTakenWhen(node, failureSuccessor === 0);
   return block === null ? null : { branch, kind, node, key: atom.key, block, failureSuccessor };
@@ -372,6 +394,16 @@ function allocatedKeys(cfg: Cfg): Set<string> {
   return keys;
 }
 
+/**
+ * An integer API a negative errno comes out of, by the facts mined from the tree: `n < 0` of its
+ * value is a failure. Optional lookups and property reads are left out: their -ENOENT or -EINVAL
+ * often means "absent", and returning 0 for it may be deliberate.
+ */
+function failsWithErrno(api: string): boolean {
+  if (/_optional\b|property/.test(api)) return false;
+  return kernelIntegerFacts().integerConvention(api) === 'errno';
+}
+
 /** `&ret` anywhere (a pointer to it kept, not only passed): its value cannot be followed. */
 function addressTaken(definition: Node, name: string): boolean {
   return new RegExp(`(?<!&)&\\s*${name}(?![\\w\\[.]|->)`).test(definition.text);
@@ -434,6 +466,7 @@ function missingCodesIn(patch: PatchUnderReview, source: CSource, fn: CFunction,
     const stored = storedFlow.get(branch.id) ?? null;
     if (test.kind === 'null' && (stored === null || !ALLOCATORS.has(stored.api))) continue;
     if (test.kind === 'is-err' && stored !== null && ABSENCE_ERR_PTR_APIS.has(stored.api)) continue;
+    if (test.kind === 'negative' && (stored === null || !failsWithErrno(stored.api))) continue;
     const path = errorPathOf(cfg, shown, test);
     if (path === null || !isLocalInteger(cfg, fn.node, body, source, path.variable) || addressTaken(fn.node, path.variable)) continue;
     const { variable } = path;
@@ -484,6 +517,7 @@ function zeroText(source: CSource, reason: ZeroReason, variable: string): string
 function failureText(missing: MissingCode): string {
   const api = missing.stored?.api;
   if (missing.test.kind === 'null') return `When ${api ?? 'the allocation'}() fails here`;
+  if (missing.test.kind === 'negative') return `When ${api ?? 'the call'}() fails here`;
   const subject = compactText(callArguments(missing.test.node)[0]?.text ?? 'the pointer');
   return api === undefined ? `When \`${subject}\` is an error pointer here` : `When ${api}() fails here`;
 }
@@ -493,7 +527,9 @@ function remedyText(missing: MissingCode): string {
   const value =
     missing.test.kind === 'is-err'
       ? `PTR_ERR(${compactText(callArguments(missing.test.node)[0]?.text ?? '')})`
-      : (returnStyle(missing.stored?.api ?? '')?.errno ?? '-ENOMEM');
+      : missing.test.kind === 'negative'
+        ? compactText(missing.test.node.childForFieldName('left')?.text ?? missing.test.key)
+        : (returnStyle(missing.stored?.api ?? '')?.errno ?? '-ENOMEM');
   return jump.kind === 'goto' ? `Please set \`${variable} = ${value};\` before the goto.` : `Please return ${value} here.`;
 }
 
@@ -510,7 +546,7 @@ function findingOf(source: CSource, fn: CFunction, missing: MissingCode): Findin
   const line = [testLine, jumpLine, storeLine, ...exitLines].find((candidate): candidate is number => candidate !== null && source.isAdded(candidate));
   if (line === undefined || testLine === null) return null;
   const comment = `${failureText(missing)}, ${jumpText(path.jump, path.variable)}, ${zeroText(source, reason, path.variable)}: ${callerText(fn.name)}. ${remedyText(missing)}`;
-  const what = missing.test.kind === 'null' ? `${missing.stored?.api ?? 'the allocation'}() fails` : `${compactText(test.node.text)} holds`;
+  const what = missing.test.kind === 'is-err' ? `${compactText(test.node.text)} holds` : `${missing.stored?.api ?? 'the allocation'}() fails`;
   const related: FindingDraft['related'] = [];
   if (line !== testLine) related.push({ file: source.file.path, line: testLine, note: `the failure test` });
   for (const single of singleReasons(reason)) {
@@ -531,7 +567,7 @@ function findingOf(source: CSource, fn: CFunction, missing: MissingCode): Findin
 
 /** Whether a text can hold the bug: a failure test's call and a returned variable. */
 function mayHoldMissingCodeText(text: string): boolean {
-  return RETURN_OF_VARIABLE.test(text) && (text.includes('IS_ERR') || ALLOCATOR_CALL.test(text));
+  return RETURN_OF_VARIABLE.test(text) && (text.includes('IS_ERR') || ALLOCATOR_CALL.test(text) || NEGATIVE_TEST.test(text));
 }
 
 /** Whether the lines the patch shows can hold the bug (read before the file is parsed). */
@@ -552,7 +588,8 @@ export const missingErrorCode: Rule = {
     example: 'ret = foo_init(priv);\nif (ret)\n\treturn ret;\npriv->buf = kzalloc(size, GFP_KERNEL);\nif (!priv->buf)\n\tgoto err_free;\n...\nerr_free:\n\tkfree(priv);\n\treturn ret;',
     useInstead: 'priv->buf = kzalloc(size, GFP_KERNEL);\nif (!priv->buf) {\n\tret = -ENOMEM;\n\tgoto err_free;\n}',
     limits:
-      'Only functions returning int, long or ssize_t, whose error exit returns a plain local (`return ret;`), and only two failure tests: a NULL test of a pointer that holds, on every way in, the result of an allocator of the table (kmalloc(), devm_kzalloc(), ioremap()... in src/analysis/return-styles.ts with -ENOMEM), and IS_ERR() of anything but the getters whose error pointer often means "absent" (regulator_get_optional(), nvmem cells, debugfs). ' +
+      'Only functions returning int, long or ssize_t, whose error exit returns a plain local (`return ret;`), and only three failure tests: a NULL test of a pointer that holds, on every way in, the result of an allocator of the table (kmalloc(), devm_kzalloc(), ioremap()... in src/analysis/return-styles.ts with -ENOMEM), and IS_ERR() of anything but the getters whose error pointer often means "absent" (regulator_get_optional(), nvmem cells, debugfs). ' +
+      'A third: `n < 0` of a value that holds, on every way in, the result of a call the facts mined from the kernel tree say a negative errno comes out of (data/kernel-facts-integer.json), but not optional lookups or property reads. ' +
       'NULL from a lookup (of_get_child_by_name(), platform_get_resource()) is left alone: an absent optional thing often returns 0 on purpose. ' +
       'The variable must be 0 on every way into the test (set to 0, or tested `if (ret)` and found 0); a value from a call tested only with `< 0` may be positive and is not judged. ' +
       'The failure side must leave its if block by goto or return (break, continue and falling through are recovery, not an error exit), and every path from it must return the variable without assigning it or passing its address or passing it to a macro. ' +

@@ -128,6 +128,7 @@ export const refLeak: Rule = {
     useInstead:
       'for_each_child_of_node(np, child) {\n\tif (of_device_is_compatible(child, "foo")) {\n\t\tret = foo_setup(child);\n\t\tof_node_put(child);\n\t\treturn ret;\n\t}\n}',
     limits:
+      'Beyond the table, the acquire/release pairs mined from the kernel tree (data/kernel-facts.json: nvmem_cell_get()/nvmem_cell_put(), power_supply_register()/power_supply_unregister(); not a get/put taken on an argument) count only in a function that calls the release itself, only at exits that return an error, and only once the path has tested a returned pointer. ' +
       'A reference is reported when another path of the same function puts it or hands it on and this one, returning the same kind of value or an error, does not; or when it is stored in a structure field that nothing in the patch ever puts (only for files the patch shows whole). ' +
       'Storing it, returning it, adding it to a list or passing it to a function whose name says it registers or takes ownership counts as handing it on. ' +
       'cptlint cannot see the callers: a function that returns with a reference held on purpose is trusted when its return value tells the cases apart (a probe that leaves its clock enabled on success). ' +

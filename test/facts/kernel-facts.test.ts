@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { kernelFacts, kernelFactsLoaded, factsFromFile, type KernelFactsFile } from '../../src/facts/kernel-facts.js';
 import { RETURN_STYLES, type ReturnStyle } from '../../src/analysis/ownership/return-styles.js';
+import { ACQUIRE_APIS, RELEASE_APIS, acquireApi, releaseApi, type AcquireApi } from '../../src/analysis/ownership/resources.js';
+import { HAND_NORETURN } from '../../src/analysis/flow/noreturn.js';
+import type { FailureStyle } from '../../src/analysis/flow/facts.js';
 import { factsLoadRows, measureFactsLoad } from '../../bench/facts-load.js';
 
 describe('the shipped kernel facts', () => {
@@ -84,6 +87,76 @@ describe('the hand table and the mined facts', () => {
     const marked = RETURN_STYLES.filter((style) => style.treeBoth !== undefined);
     expect(marked.length).toBeGreaterThan(0);
     for (const style of marked) expect([style.name, kernelFacts().pointerConvention(style.name)]).toEqual([style.name, 'both']);
+  });
+});
+
+/** How the tree's pointer conventions read as the acquire table's failure styles. */
+const FAILURE_OF_CONVENTION: Record<string, FailureStyle> = { err: 'err-ptr', null: 'null', both: 'err-ptr-or-null', ok: 'never' };
+
+/** An acquire of the hand table (resources.ts) against the tree: its returned pointer's failure, and its pair. */
+function acquireContradictions(api: AcquireApi): string[] {
+  const found: string[] = [];
+  const mined = kernelFacts().pointerConvention(api.name);
+  if (api.carrier === 'return' && mined !== undefined && FAILURE_OF_CONVENTION[mined] !== api.failure) {
+    found.push(`${api.name}: table fails ${api.failure}, tree ${mined}`);
+  }
+  const pair = kernelFacts().pairOf(api.name);
+  if (pair !== undefined) {
+    // The table writes a family's releases as one phrase: 'read_unlock()/write_unlock()'.
+    const releases = api.release.split('/').map((release) => release.replace(/\(\)$/, ''));
+    if (!releases.includes(pair.release)) found.push(`${api.name}: table releases with ${api.release}, tree with ${pair.release}()`);
+    // of_node_get(np) returns np: the tree sees the returned pointer carry it, the table the argument it returns.
+    const carrierAgrees = pair.carrier === api.carrier || (pair.carrier === 'return' && api.returnsCarrier === true);
+    if (!carrierAgrees) found.push(`${api.name}: table carrier ${String(api.carrier)}, tree ${String(pair.carrier)}`);
+  }
+  return found;
+}
+
+describe('the acquire/release tables and the mined facts', () => {
+  it('agree on how a hand-table acquire fails and what releases it', () => {
+    expect(ACQUIRE_APIS.flatMap(acquireContradictions)).toEqual([]);
+    // Both questions compare something: the tree knows many of the table's acquires.
+    expect(ACQUIRE_APIS.filter((api) => api.carrier === 'return' && kernelFacts().pointerConvention(api.name) !== undefined).length).toBeGreaterThan(20);
+    expect(ACQUIRE_APIS.filter((api) => kernelFacts().pairOf(api.name) !== undefined).length).toBeGreaterThan(5);
+  });
+
+  it('agree on which argument a release takes and which way a pair goes', () => {
+    const found: string[] = [];
+    for (const pair of kernelFacts().pairs) {
+      const release = releaseApi(pair.release);
+      if (release !== undefined && typeof release.carrier === 'number' && release.carrier !== pair.releaseArg) {
+        found.push(`${pair.release}: table releases argument ${release.carrier}, tree ${pair.releaseArg}`);
+      }
+      if (releaseApi(pair.acquire) !== undefined) found.push(`${pair.acquire}: a release in the table, an acquire in the tree`);
+      if (acquireApi(pair.release) !== undefined) found.push(`${pair.release}: an acquire in the table, a release in the tree`);
+    }
+    expect(found).toEqual([]);
+    // The check compares something: the tables and the tree share pairs.
+    expect(kernelFacts().pairs.filter((pair) => acquireApi(pair.acquire) !== undefined).length).toBeGreaterThan(5);
+    expect(RELEASE_APIS.filter((api) => kernelFacts().pairs.some((pair) => pair.release === api.name)).length).toBeGreaterThan(5);
+  });
+
+  /**
+   * The calls the CFG's hand lists end a path with, that the tree does not find noreturn. None
+   * is a contradiction the tree makes clear: each is kept, for the reason given.
+   */
+  const KEPT_NORETURN: Record<string, string> = {
+    BUG: 'a macro (an endless loop or __builtin_trap() once expanded): the miner counts it as noreturn but lists functions only',
+    unreachable: 'a macro around __builtin_unreachable()',
+    __builtin_unreachable: 'a compiler builtin, defined nowhere in the tree',
+    complete_and_exit: 'renamed kthread_complete_and_exit() in 5.17: patches from older trees (the seed is from 2008) still call it',
+    module_put_and_exit: 'renamed module_put_and_kthread_exit() in 5.17: patches from older trees still call it',
+    module_put_and_kthread_exit: 'a macro for __module_put_and_kthread_exit() or kthread_exit(), both noreturn in the tree',
+    machine_halt: 'ends in a machine_ops function pointer on x86 and in a loop or firmware call elsewhere: the tree cannot show it does not return',
+    machine_power_off: 'as machine_halt()',
+    emergency_restart: 'ends in machine_emergency_restart(), a machine_ops function pointer on x86',
+  };
+
+  it('keep only explained noreturn names the tree does not find', () => {
+    const unexplained = HAND_NORETURN.filter((name) => !kernelFacts().isNoreturn(name) && !(name in KEPT_NORETURN));
+    expect(unexplained).toEqual([]);
+    // A kept name the tree learns to find noreturn is no longer kept: the list stays true.
+    expect(Object.keys(KEPT_NORETURN).filter((name) => kernelFacts().isNoreturn(name) || !HAND_NORETURN.includes(name))).toEqual([]);
   });
 });
 

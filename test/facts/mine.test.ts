@@ -1,7 +1,7 @@
 import { initTreeSitter, parseC } from '../../src/parsers/treesitter.js';
 import { extractFile, type FileFacts } from '../../src/facts/mine/extract.js';
 import { blankAnnotations } from '../../src/facts/mine/mine.js';
-import { resolveConventions, resolveNoreturn, resolvePairs } from '../../src/facts/mine/resolve.js';
+import { resolveConventions, resolveIntegers, resolveNoreturn, resolvePairs } from '../../src/facts/mine/resolve.js';
 
 await initTreeSitter();
 
@@ -411,5 +411,63 @@ void gadget_lookup_put(struct gadget *g)
   it('keeps a lock pair only when the acquire returns holding the lock', () => {
     expect(pair('gadget_bus_lock')).toEqual({ acquire: 'gadget_bus_lock', release: 'gadget_bus_unlock', carrier: 0, releaseArg: 0, evidence: 'lock' });
     expect(pair('gadget_cmd_enable')).toBeUndefined();
+  });
+});
+
+describe('integer conventions', () => {
+  const files = mine({
+    'drivers/hte/hte.c': `int of_hte_req_count(struct device *dev)
+{
+	int count;
+
+	if (!dev || !dev->of_node)
+		return -EINVAL;
+	count = of_count_phandle_with_args(dev->of_node, "timestamps", "#timestamp-cells");
+	return count ? count : -ENOENT;
+}
+
+static int hte_lookup(struct hte_chip *chip)
+{
+	int ret = -ENODEV;
+
+	if (chip->ops)
+		ret = 0;
+	return ret;
+}
+
+int hte_wrapped(struct hte_chip *chip)
+{
+	return hte_lookup(chip);
+}
+
+int hte_count_via_var(struct device *dev)
+{
+	int n = of_hte_req_count(dev);
+
+	return n;
+}
+
+bool hte_is_ready(struct hte_chip *chip)
+{
+	if (!chip->ready)
+		return false;
+	return true;
+}
+
+int hte_level(struct hte_chip *chip)
+{
+	return chip->level;
+}
+`,
+  });
+  const { errno, bool } = resolveIntegers(files);
+
+  it('finds a negative errno returned, stored in the returned variable, or passed on from a call', () => {
+    expect([...errno].sort()).toEqual(['hte_count_via_var', 'hte_wrapped', 'of_hte_req_count']);
+  });
+
+  it('finds functions that return only true or false, and leaves a plain value alone', () => {
+    expect([...bool]).toEqual(['hte_is_ready']);
+    expect(errno.has('hte_level') || bool.has('hte_level')).toBe(false);
   });
 });

@@ -22,7 +22,6 @@ interface Meta {
 
 /** Bugs cptlint does not catch today, and why (the issue 12 closing note has the details). */
 const OUT_OF_REACH: Record<string, string> = {
-  '01-hte-tegra-test-probe-bug': 'the failure is an int getter tested < 0; missing-error-code knows allocation and ERR_PTR failures only',
   '03-fsl-rcpm-copy-ippdexpcr1-bug': 'the node is leaked on the success path; a never-dropped reference is judged on error exits only',
   '05-imx-gpc-remove-bug': 'the node is leaked on the success path of a remove function',
   '15-qcom-cpufreq-krait-name-version-bug': 'nvmem_cell_read() returns kmalloc()ed memory: not in the tables',

@@ -5,6 +5,7 @@
  */
 import type { CSource, Node } from '../../model/source.js';
 import { namedChildrenOf } from '../../parsers/c-syntax.js';
+import { kernelFacts } from '../../facts/kernel-facts.js';
 
 export type NoreturnSort = 'exit' | 'crash';
 
@@ -20,6 +21,9 @@ const TASK_EXITS = new Set([
 ]);
 
 const CRASHES = new Set(['panic', 'BUG', 'unreachable', '__builtin_unreachable', 'machine_halt', 'machine_power_off', 'emergency_restart']);
+
+/** The hand lists' names (a test holds them against the mined facts). */
+export const HAND_NORETURN: readonly string[] = [...TASK_EXITS, ...CRASHES];
 
 /**
  * Names a patch declares `__noreturn` (definitions and prototypes), across its C sources.
@@ -51,14 +55,49 @@ export function declaredNoreturn(sources: readonly CSource[]): Set<string> {
 const NORETURN_WORD = /(?<![\w$])(?:__noreturn|_Noreturn|noreturn)(?![\w$])/;
 const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', '__attribute__', 'typeof']);
 
+/**
+ * Whether the patch's C files define a function `name` themselves (a definition's head starts
+ * its line, as kernel style writes it): the patch's own function wins over a kernel one of the
+ * same name (the tree's `stop()` or `exit()` are not a driver's).
+ */
+export function definedInPatch(sources: readonly CSource[], name: string): boolean {
+  const head = new RegExp(`^[A-Za-z_][^;=(\\n]*(?<![\\w$])${name}\\s*\\(`, 'm');
+  return sources.some((source) => source.shownText.includes(name) && head.test(source.shownText));
+}
+
 export class NoreturnCalls {
-  constructor(private readonly patchNoreturn: ReadonlySet<string> = new Set()) {}
+  /**
+   * @param patchNoreturn what the patch declares `__noreturn`
+   * @param definedByPatch whether the patch defines a function of this name (asked only of names
+   *   the mined facts call noreturn)
+   */
+  constructor(
+    private readonly patchNoreturn: ReadonlySet<string> = new Set(),
+    private readonly definedByPatch: (name: string) => boolean = () => false,
+  ) {}
+
+  private readonly mined = new Map<string, boolean>();
 
   sortOf(name: string): NoreturnSort | null {
     if (TASK_EXITS.has(name)) return 'exit';
     if (CRASHES.has(name)) return 'crash';
     if (this.patchNoreturn.has(name)) return 'exit';
-    return null;
+    return this.minedNoreturn(name) ? 'crash' : null;
+  }
+
+  /**
+   * The kernel's other noreturn functions, mined from the tree (a restart, a panic helper, a CPU
+   * parked for good): read on the first call the lists above do not know. They end the path as a
+   * crash does: which of them end only the task the tree does not say, and a crash judges nothing
+   * on the path (an exit would).
+   */
+  private minedNoreturn(name: string): boolean {
+    let known = this.mined.get(name);
+    if (known === undefined) {
+      known = kernelFacts().isNoreturn(name) && !this.definedByPatch(name);
+      this.mined.set(name, known);
+    }
+    return known;
   }
 
   /** The noreturn call an expression statement consists of (`do_exit(code);`, `(void)panic(...)`). */

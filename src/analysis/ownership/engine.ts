@@ -26,6 +26,7 @@ import {
   type ResourceKind,
 } from './resources.js';
 import type { FunctionSummaries, ReturnKind, WrappedAcquire } from './summaries.js';
+import type { MinedApis } from './mined-pairs.js';
 import { keyMentions } from '../../parsers/c-syntax.js';
 
 /** Where an inherited obligation comes from, for comments. */
@@ -63,6 +64,8 @@ export interface AcquireSite {
   inherited: InheritedObligation | null;
   /** Taken by a for_each_*() loop for its iteration variable. */
   iteration: boolean;
+  /** Taken by the acquire of a pair mined from the tree (mined-pairs.ts): owed only where released elsewhere. */
+  mined?: true;
   /** Taken through a wrapper of the patch (`api` is the wrapper): the call it wraps (kref_get). */
   wraps?: string;
 }
@@ -116,6 +119,8 @@ export interface EngineInput {
   inherited: readonly InheritedObligation[];
   /** Rows the patch does not show or cptlint synthesised: evidence cannot stand on them. */
   isUnseenRow(row: number): boolean;
+  /** Pairs mined from the kernel tree that this function calls both halves of (the table wins). */
+  mined?: MinedApis | null;
   budget?: number;
 }
 
@@ -280,7 +285,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   private readonly aliases: [string, string][];
 
   constructor(private readonly input: EngineInput) {
-    this.tracked = trackedKeys(input.cfg, input.summaries);
+    this.tracked = trackedKeys(input.cfg, input.summaries, input.mined);
     this.aliases = fixedAliases(input.cfg);
     for (const obligation of input.inherited) for (const name of obligation.names) this.tracked.add(name);
   }
@@ -405,6 +410,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & holding.success) === 0) return null;
     if (holding.statusAliases?.some((alias) => (state.facts.get(alias) & holding.success) === 0)) return null;
+    // A pointer from a mined pair's acquire counts only once the path has tested it (mined-pairs.ts).
+    if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & ~holding.success) !== 0 && this.minedPointer(holding)) return null;
     const kind = this.kindOfSite[holding.site];
     if (HANDED_OFF_BY_RETURN.has(kind) && holding.names.some((name) => returned.includes(name) || returned.includes(rootOfName(name)))) {
       return { ...base, state: 'handed-off', row: node.row, via: 'return' };
@@ -537,6 +544,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     if (release === undefined && acquire === undefined && wrapped === null && starter === null && handOff === undefined) {
       current = this.otherCall(event, current);
+      // A pair mined from the tree adds to what the call's name already did (mined-pairs.ts).
+      const minedRelease = this.input.mined?.release(event.name);
+      if (minedRelease !== undefined) current = this.releaseBy(minedRelease, event, current);
+      const minedAcquire = this.input.mined?.acquire(event.name);
+      if (minedAcquire !== undefined) current = this.acquire(minedAcquire, event, target, current, node);
     }
     return current;
   }
@@ -619,6 +631,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       names,
       inherited: null,
       iteration: false,
+      ...(api.mined ? { mined: true as const } : {}),
     });
     // `of_node_get(np)`, `get_device(dev)` take nothing when given NULL: the reference exists
     // where the argument is not NULL, which a later `while (np)` or `if (!dev)` tells.
@@ -670,6 +683,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     );
     const facts = this.tracked.has(statusKey) ? current.facts.set(statusKey, resultMask(starter.failure)) : current.facts;
     return facts === current.facts ? current : { ...current, facts };
+  }
+
+  private minedPointer(holding: Holding): boolean {
+    const site = this.sites[holding.site];
+    return site.mined === true && this.input.mined?.acquire(site.api)?.carrier === 'return';
   }
 
   /** A count kept on an object (a clock's enable count): passing or storing the object does not hand the count on. */
@@ -999,14 +1017,14 @@ export function categoryOfMask(mask: ValueMask, returnKind: ReturnKind): ExitCat
  * tests are about), keys tested by a branch and read again later (a return, another test),
  * and loop iteration variables. Others would only multiply states.
  */
-function trackedKeys(cfg: Cfg, summaries: FunctionSummaries): Set<string> {
+function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis | null): Set<string> {
   const tracked = new Set<string>();
   for (const node of cfg.nodes) {
     for (const event of node.events) {
       if (event.type === 'iterate') tracked.add(event.variable);
       const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
       if (call === null) continue;
-      const acquire = acquireApi(call.name);
+      const acquire = acquireApi(call.name) ?? mined?.acquire(call.name);
       const wrapped = acquire === undefined ? summaries.acquireOf(call.name) : null;
       const starts = threadStarterApi(call.name) !== undefined || summaries.forwardingOf(call.name) !== null;
       if ((acquire !== undefined && acquire.failure !== 'never') || (wrapped !== null && wrapped.failure !== 'never') || starts) {
@@ -1049,7 +1067,7 @@ function mayHold(input: EngineInput): boolean {
     for (const event of node.events) {
       if (event.type === 'iterate') return true;
       const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
-      if (call !== null && (acquireApi(call.name) !== undefined || input.summaries.acquireOf(call.name) !== null)) return true;
+      if (call !== null && ((acquireApi(call.name) ?? input.mined?.acquire(call.name)) !== undefined || input.summaries.acquireOf(call.name) !== null)) return true;
     }
   }
   return false;

@@ -179,6 +179,20 @@ function neverReleased(analysis: FunctionAnalysis, site: AcquireSite, records: S
   return [...places.values()];
 }
 
+/**
+ * A pair mined from the tree (mined-pairs.ts) is owed only where this function releases it
+ * itself, with the pair's release, on some exit (not through a helper whose name says it may),
+ * and judged only at exits that return an error (a success exit may keep it for the caller by
+ * design) and for a plain variable or field (an array's elements are released by loops the
+ * paths do not count).
+ */
+function minedLeaks(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[], judgement: LeakJudgement): Leak[] {
+  const releasedByPair = records.some(({ outcome }) => outcome.state === 'released' && `${outcome.via ?? ''}()` === site.release);
+  if (!releasedByPair || site.names.some((name) => name.includes('['))) return [];
+  const judged = records.filter(({ outcome, exit }) => outcome.state !== 'held' || exit.category === 'error');
+  return inconsistentLeaks(analysis, site, judged, judgement);
+}
+
 /** The leaks of one analysed function. */
 export function judgeLeaks(analysis: FunctionAnalysis, judgement: LeakJudgement): Leak[] {
   if (!analysis.complete) return [];
@@ -187,6 +201,10 @@ export function judgeLeaks(analysis: FunctionAnalysis, judgement: LeakJudgement)
     const records: SiteRecord[] = [];
     for (const exit of analysis.exits) {
       for (const outcome of exit.outcomes) if (outcome.site === site.id) records.push({ exit, outcome });
+    }
+    if (site.mined) {
+      leaks.push(...minedLeaks(analysis, site, records, judgement));
+      continue;
     }
     leaks.push(...inconsistentLeaks(analysis, site, records, judgement), ...storedNeverPut(analysis, site, records, judgement), ...neverReleased(analysis, site, records));
   }

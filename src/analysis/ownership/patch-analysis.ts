@@ -8,6 +8,7 @@ import type { CFunction, CSource, Node } from '../../model/source.js';
 import type { Cfg } from '../flow/cfg.js';
 import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
+import { minedApisIn } from './mined-pairs.js';
 import { HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, functionHead, isNestedDefinition, returnKindOfDefinition } from './summaries.js';
 import { calleeName, callArguments, declaredName, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
@@ -189,12 +190,15 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
     // A function is walked only for what its text shows (below): a file whose text shows
     // none of it needs no tree.
     const fileText = source.shownText;
-    if (!holds(fileText) && !COMPLETE_CALL.test(fileText) && ![...threadFunctions].some((name) => fileText.includes(name))) continue;
+    // Pairs mined from the tree count where a function calls both halves: the file must show both first.
+    const fileMayHoldMined = minedApisIn(fileText) !== null;
+    if (!holds(fileText) && !COMPLETE_CALL.test(fileText) && ![...threadFunctions].some((name) => fileText.includes(name)) && !fileMayHoldMined) continue;
     for (const fn of source.functions) {
       if (fn.name === '' || !hasAddedLine(source, fn)) continue;
       const text = fn.node.text;
       const completes = COMPLETE_CALL.test(text) && (waits.length > 0 || threadFunctions.has(fn.name));
-      if (!holds(text) && !threadFunctions.has(fn.name) && !completes) continue;
+      const mined = fileMayHoldMined ? minedApisIn(fn.node.childForFieldName('body')?.text ?? '') : null;
+      if (!holds(text) && !threadFunctions.has(fn.name) && !completes && mined === null) continue;
       if (isNestedDefinition(fn.node) || hasGap(source, fn) || fn.node.childForFieldName('body') === null) continue;
       const cfg = cfgOf(current, source, fn, source.postLineOfRow(fn.node.startPosition.row) === null);
       const inherited = inheritedObligations({ functionName: fn.name, starts: threadStarts, waits, completed: completedOnce(cfg), lineOf });
@@ -204,6 +208,7 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
         summaries,
         inherited,
         isUnseenRow: (row) => source.postLineOfRow(row) === null,
+        mined,
       });
       functions.push({ source, fn, analysis });
       const judged = judgeLeaks(analysis, {

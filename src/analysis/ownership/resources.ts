@@ -67,6 +67,8 @@ export interface AcquireApi {
    * holding it: handing on the structure the number is kept in does not hand the resource on.
    */
   numbered?: boolean;
+  /** A pair mined from the kernel tree (mined-pairs.ts), not an entry of this table. */
+  mined?: true;
 }
 
 export interface CountVerbs {

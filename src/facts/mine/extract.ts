@@ -42,6 +42,56 @@ export interface FunctionRecord {
   calls: string[];
   /** The kernel-doc comment just before the definition, if any. */
   doc: string;
+  /** For a function returning an integer: how its returns fail (resolve.ts follows the calls). */
+  integer?: IntegerReturns;
+}
+
+/** What the returns of an integer function show. */
+export interface IntegerReturns {
+  /** A negative errno reaches a return: `return -EINVAL;`, `ret = -ENOMEM; ... return ret;`, `return PTR_ERR(p);`. */
+  negative: boolean;
+  /** Calls whose value reaches a return (`return f(x);`, `ret = f(x); ... return ret;`). */
+  calls: string[];
+  /** Every return is 0, 1, true or false. */
+  boolOnly: boolean;
+}
+
+const INTEGER_TYPES = new Set(['int', 'long', 'ssize_t', 's32', 'int32_t', 'bool']);
+const NEGATIVE_ERRNO = /^-\(?E[A-Z0-9]+\)?$|^PTR_ERR\(/;
+const BOOL_LITERAL = /^(?:0|1|true|false)$/;
+
+/** The integer returns of a body: read from its return statements and the stores to the variables they return. */
+function integerReturns(body: Node, returnStatements: (Node | null)[]): IntegerReturns {
+  let negative = false;
+  let boolOnly = returnStatements.length > 0;
+  const calls = new Set<string>();
+  const variables = new Set<string>();
+  const valueOf = (value: Node): void => {
+    const bare = stripParens(value);
+    const text = compact(bare.text);
+    if (NEGATIVE_ERRNO.test(text)) negative = true;
+    else if (bare.type === 'call_expression') {
+      const callee = calleeOf(bare);
+      if (callee !== null) calls.add(callee);
+    }
+  };
+  for (const statement of returnStatements) {
+    const value = statement?.namedChild(0);
+    if (!value) continue;
+    const text = compact(stripParens(value).text);
+    if (!BOOL_LITERAL.test(text)) boolOnly = false;
+    if (stripParens(value).type === 'identifier') variables.add(text);
+    else valueOf(value);
+  }
+  if (variables.size > 0) {
+    for (const assignment of body.descendantsOfType(['assignment_expression', 'init_declarator'])) {
+      if (!assignment) continue;
+      const target = assignment.childForFieldName(assignment.type === 'init_declarator' ? 'declarator' : 'left');
+      const value = assignment.childForFieldName(assignment.type === 'init_declarator' ? 'value' : 'right');
+      if (target?.type === 'identifier' && value && variables.has(target.text)) valueOf(value);
+    }
+  }
+  return { negative, calls: [...calls], boolOnly };
 }
 
 export interface DeclarationRecord {
@@ -628,6 +678,7 @@ export function extractFile(root: Node, file: string): FileFacts {
       termination: returnStatements.length === 0 && !/\breturn\b/.test(withoutCommentsAndStrings(body.text)) ? terminationWithLabels(body) : null,
       calls: wantsCalls ? [...new Set(body.descendantsOfType('call_expression').flatMap((call) => (call ? [calleeOf(call) ?? ''] : [])))].filter(Boolean) : [],
       doc: wantsCalls ? docBefore(item) : '',
+      ...(!found.pointer && INTEGER_TYPES.has(typeText(item.childForFieldName('type'))) ? { integer: integerReturns(body, returnStatements) } : {}),
     });
   }
   return { functions, declarations, macros };

@@ -1,6 +1,6 @@
 /**
  * `npm run facts -- [KERNEL_TREE] [-o data/kernel-facts.json]`: mine a kernel tree's .c and .h
- * files and write the facts file. Without a tree it downloads Debian's linux-source-6.1 with
+ * files and write the facts file, and the integer conventions beside it (kernel-facts-integer.json). Without a tree it downloads Debian's linux-source-6.1 with
  * `apt-get download` and mines that. The output depends only on the tree's text (files are
  * read in sorted order, names sorted), so two runs on one tree write the same file.
  */
@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { factsFile, kernelRelease, mineTree } from './mine.js';
+import { factsFile, integerFactsFile, kernelRelease, mineTree } from './mine.js';
 import type { FileFacts } from './extract.js';
 
 /** Debian's linux-source-6.1, downloaded and extracted into a temporary folder. */
@@ -49,10 +49,14 @@ async function main(argv: string[]): Promise<void> {
     // One pair per line: diffs of a regenerated file stay readable.
     const text = `${JSON.stringify(data, null, 1).replace(/\[\n\s+("[^"]*"|\d+),\n\s+("[^"]*"|\d+),\n\s+("[^"]*"|\d+),\n\s+("[^"]*"|\d+),\n\s+("[^"]*")\n\s+\]/g, '[$1, $2, $3, $4, $5]')}\n`;
     writeFileSync(output, text);
+    const integer = integerFactsFile(files, data.kernel);
+    const integerOutput = output.replace(/(\.json)?$/, '-integer.json');
+    writeFileSync(integerOutput, `${JSON.stringify(integer, null, 1)}\n`);
     const counts = Object.entries(data.pointer).map(([k, v]) => `${k} ${v === '' ? 0 : v.split(' ').length}`);
     process.stderr.write(
       `\n${files.length} files of Linux ${data.kernel} in ${((performance.now() - start) / 1000).toFixed(0)} s: pointer ${counts.join(', ')}; ` +
-        `noreturn ${data.noreturn.declared.split(' ').length} declared, ${data.noreturn.derived.split(' ').length} derived; ${data.pairs.length} pairs; ${text.length} bytes to ${output}\n`,
+        `noreturn ${data.noreturn.declared.split(' ').length} declared, ${data.noreturn.derived.split(' ').length} derived; ${data.pairs.length} pairs; ${text.length} bytes to ${output}; ` +
+        `integer errno ${integer.integer.errno.split(' ').length}, bool ${integer.integer.bool.split(' ').length} to ${integerOutput}\n`,
     );
   } finally {
     if (fetched) rmSync(join(root, '..'), { recursive: true, force: true });

@@ -6,11 +6,11 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { initTreeSitter, parseC } from '../../parsers/treesitter.js';
 import { extractFile, type FileFacts } from './extract.js';
-import { resolveConventions, resolveNoreturn, resolvePairs } from './resolve.js';
-import type { KernelFactsFile, PointerConvention } from '../kernel-facts.js';
+import { resolveConventions, resolveIntegers, resolveNoreturn, resolvePairs } from './resolve.js';
+import type { IntegerFactsFile, KernelFactsFile, PointerConvention } from '../kernel-facts.js';
 
 /** Bump when the mining changes what it finds: the data file records it. */
-export const GENERATOR_VERSION = 'facts-1';
+export const GENERATOR_VERSION = 'facts-2';
 
 /** Files too large to be anything but register tables (amdgpu's asic_reg headers): no functions to learn from. */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -91,6 +91,14 @@ export function factsFile(files: FileFacts[], kernel: string): KernelFactsFile {
     kernel,
     pointer: { err: join(grouped.err), null: join(grouped.null), both: join(grouped.both), ok: join(grouped.ok) },
     noreturn: { declared: join(noreturn.declared), derived: join(noreturn.derived) },
+
     pairs: resolvePairs(files).map((pair) => [pair.acquire, pair.release, pair.carrier === 'return' ? 'r' : pair.carrier, pair.releaseArg, pair.evidence]),
   };
+}
+
+/** The integer conventions' file (data/kernel-facts-integer.json). */
+export function integerFactsFile(files: FileFacts[], kernel: string): IntegerFactsFile {
+  const integers = resolveIntegers(files);
+  const join = (names: Iterable<string>): string => [...names].sort().join(' ');
+  return { format: 1, generator: GENERATOR_VERSION, kernel, integer: { errno: join(integers.errno), bool: join(integers.bool) } };
 }

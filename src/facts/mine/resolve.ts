@@ -223,6 +223,46 @@ export function resolveNoreturn(files: FileFacts[]): NoreturnFacts {
   return { declared, derived };
 }
 
+export interface IntegerFacts {
+  /** Integer functions a negative errno can come out of: a `< 0` test of their value is a failure test. */
+  errno: Set<string>;
+  /** Functions whose every definition returns only 0/1/true/false. */
+  bool: Set<string>;
+}
+
+/**
+ * Integer conventions: a name returns a negative errno when some definition of it does, itself
+ * or through a call whose value it returns (followed to a fixpoint); it is bool when every
+ * definition returns only 0, 1, true or false and none fails with an errno.
+ */
+export function resolveIntegers(files: FileFacts[]): IntegerFacts {
+  const index = buildIndex(files);
+  const errnoKeys = new Set<string>();
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [key, records] of index.byKey) {
+      if (errnoKeys.has(key)) continue;
+      const fails = records.some(
+        (record) =>
+          record.integer !== undefined &&
+          (record.integer.negative || record.integer.calls.some((call) => errnoKeys.has(calleeKey(index, record.file, call) ?? call))),
+      );
+      if (!fails) continue;
+      errnoKeys.add(key);
+      changed = true;
+    }
+  }
+  const errno = new Set<string>();
+  const bool = new Set<string>();
+  for (const [key, records] of index.byKey) {
+    if (key.includes('#')) continue;
+    if (errnoKeys.has(key)) errno.add(key);
+    else if (records.every((record) => record.integer?.boolOnly === true)) bool.add(key);
+  }
+  return { errno, bool };
+}
+
 /** Calls whose presence in a body shows what it does to the object. */
 const BODY_EVIDENCE: { kind: PairEvidence; acquire: RegExp; release: RegExp }[] = [
   {

@@ -1,0 +1,101 @@
+/**
+ * The acquire/release pairs mined from the kernel tree (src/facts: `tipc_node_get()` /
+ * `tipc_node_put()`, `nfp_app_alloc()` / `nfp_app_free()`, `adis_dev_lock()` /
+ * `adis_dev_unlock()`), as entries of the API table (resources.ts) for one function.
+ *
+ * A mined pair is an obligation only in a function that calls its release itself: such a
+ * function says it owns what the acquire gave, and an exit that leaves it held while another
+ * released it is the "inconsistent" leak (leaks.ts). A function that never calls the release
+ * may hand the object to a caller or a framework cptlint cannot see, so the mined pairs never
+ * make a "never released" finding. The hand table wins where both know an API.
+ */
+import { kernelFacts, type PairFact, type PointerConvention } from '../../facts/kernel-facts.js';
+import { acquireApi, releaseApi, type AcquireApi, type FailureStyle, type ReleaseApi, type ResourceKind } from './resources.js';
+
+/** The mined pairs a function calls both halves of, looked up as the table's are. */
+export interface MinedApis {
+  acquire(name: string): AcquireApi | undefined;
+  release(name: string): ReleaseApi | undefined;
+}
+
+/** The families the miner pairs by name, by the release's suffix: what is held, and its noun. */
+const FAMILIES: Record<string, { kind: ResourceKind; noun: string }> = {
+  put: { kind: 'reference', noun: 'reference' },
+  free: { kind: 'memory', noun: 'allocation' },
+  destroy: { kind: 'memory', noun: 'object' },
+  unregister: { kind: 'reference', noun: 'registration' },
+  disable: { kind: 'reference', noun: 'enable count' },
+  unprepare: { kind: 'reference', noun: 'prepare count' },
+  unlock: { kind: 'lock', noun: 'lock' },
+  exit: { kind: 'reference', noun: 'initialisation' },
+};
+
+const RELEASE_SUFFIX = new RegExp(`_(${Object.keys(FAMILIES).join('|')})$`);
+const CALLED_NAME = /(?<![\w$.>])([A-Za-z_]\w*)\s*\(/g;
+
+/** How a mined acquire tells failure: a returned pointer by the tree's convention; an argument's status by its errno. */
+const POINTER_FAILURE: Record<PointerConvention, FailureStyle> = { err: 'err-ptr', null: 'null', both: 'err-ptr-or-null', ok: 'never' };
+
+function failureOf(pair: PairFact): FailureStyle {
+  // An int-returning lock (`if (tty_write_lock(tty, false) < 0)`) fails with an errno; a void one's value is never tested.
+  if (pair.carrier !== 'return') return 'errno';
+  const convention = kernelFacts().pointerConvention(pair.acquire);
+  return convention === undefined ? 'err-ptr-or-null' : POINTER_FAILURE[convention];
+}
+
+let pairsByRelease: Map<string, PairFact[]> | null = null;
+
+function minedPairsReleasedBy(release: string): readonly PairFact[] {
+  if (pairsByRelease === null) {
+    pairsByRelease = new Map();
+    for (const pair of kernelFacts().pairs) {
+      const list = pairsByRelease.get(pair.release) ?? [];
+      list.push(pair);
+      pairsByRelease.set(pair.release, list);
+    }
+  }
+  return pairsByRelease.get(release) ?? [];
+}
+
+/** Names called in `text` that could be a mined pair's release (a family suffix the hand table does not know): no facts read. */
+function releaseCandidates(text: string): string[] {
+  const names = new Set<string>();
+  for (const match of text.matchAll(CALLED_NAME)) {
+    const name = match[1];
+    if (RELEASE_SUFFIX.test(name) && releaseApi(name) === undefined) names.add(name);
+  }
+  return [...names];
+}
+
+/**
+ * The mined pairs whose acquire and release `text` (a function's, or a file's shown lines) both
+ * call, the hand table's acquires left out; null when there are none. The facts are read only
+ * when `text` calls a name of a release's form the hand table does not know.
+ */
+export function minedApisIn(text: string): MinedApis | null {
+  const candidates = releaseCandidates(text);
+  if (candidates.length === 0) return null;
+  const acquires = new Map<string, AcquireApi>();
+  const releases = new Map<string, ReleaseApi>();
+  for (const release of candidates) {
+    for (const pair of minedPairsReleasedBy(release)) {
+      if (acquireApi(pair.acquire) !== undefined || !new RegExp(`(?<![\\w$.>])${pair.acquire}\\s*\\(`).test(text)) continue;
+      const family = FAMILIES[RELEASE_SUFFIX.exec(release)?.[1] ?? ''];
+      // A reference taken on an object the function was given (`kernfs_get(kn)`, `path_get(&f->f_path)`)
+      // is often dropped by whoever holds the object, through callbacks the paths do not show.
+      if (family === undefined || (family.kind === 'reference' && family.noun === 'reference' && pair.carrier !== 'return')) continue;
+      acquires.set(pair.acquire, {
+        name: pair.acquire,
+        kind: family.kind,
+        carrier: pair.carrier,
+        failure: failureOf(pair),
+        noun: family.noun,
+        release: `${release}()`,
+        mined: true,
+      });
+      releases.set(release, { name: release, kind: family.kind, carrier: pair.releaseArg });
+    }
+  }
+  if (acquires.size === 0) return null;
+  return { acquire: (name) => acquires.get(name), release: (name) => releases.get(name) };
+}
