@@ -537,6 +537,41 @@ foo_init_error:
 }
 `;
 
+// drivers/net/wireless/ralink/rt2x00/rt2x00dev.c rt2x00lib_probe_hw_modes(): the arrays are stored
+// for each band the chip has; a chip always has one, which the code cannot show.
+const keptWhereAnotherSuccessStores = `static int foo_probe_hw_modes(struct foo_dev *fdev, const struct foo_spec *spec)
+{
+	struct ieee80211_channel *channels;
+
+	channels = kcalloc(spec->num_channels, sizeof(*channels), GFP_KERNEL);
+	if (!channels)
+		return -ENOMEM;
+	foo_fill_channels(channels, spec);
+	if (spec->supported_bands & FOO_BAND_2GHZ)
+		fdev->bands[0].channels = channels;
+	if (spec->supported_bands & FOO_BAND_5GHZ)
+		fdev->bands[1].channels = &channels[14];
+	return 0;
+}
+`;
+
+// The same success exit when the other success path frees: a real leak.
+const keptWhereAnotherSuccessFrees = `static int foo_load_table(struct foo_dev *fdev, const struct foo_spec *spec)
+{
+	u8 *table;
+
+	table = kmalloc(spec->table_len, GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	foo_read_table(fdev, table, spec->table_len);
+	if (spec->flags & FOO_SKIP_TABLE)
+		return 0; /* expect: mem-leak "table" */
+	foo_apply_table(fdev, table);
+	kfree(table);
+	return 0;
+}
+`;
+
 ruleTester(memLeak, {
   valid: [
     { name: 'the NULL test reads the other name of one allocation (ubifs)', path: 'fs/foofs/log.c', code: chainedAlias },
@@ -548,6 +583,7 @@ ruleTester(memLeak, {
     { name: 'a put helper after device_initialize() frees through the release callback (hsi)', path: 'drivers/foo/foo_core.c', code: putHelperAfterInit },
     { name: 'put_device() through a local that points at the embedded device (gnss)', path: 'drivers/foo/core.c', code: putThroughLocalMember },
     { name: 'a void init keeps its mapping on the return above the unwind labels (npcm7xx)', path: 'drivers/clk/clk-foo.c', code: voidInitKeepsMapping },
+    { name: 'a success return that keeps what other success paths store (rt2x00)', path: 'drivers/net/wireless/foo/foo_dev.c', code: keptWhereAnotherSuccessStores },
   ],
   invalid: [
     { name: 'the same alias, an early return that skips the kfree()', path: 'fs/foofs/log.c', code: chainedAliasLeak },
@@ -555,6 +591,7 @@ ruleTester(memLeak, {
     { name: 'drvdata is only borrowed: a failed probe without remove() leaks it', path: 'drivers/net/foo/xenbus.c', code: drvdataNotFreed },
     { name: 'the put helper before device_initialize() frees nothing (edac_mc)', path: 'drivers/edac/foo_mc.c', code: putHelperBeforeInit },
     { name: 'a void init that returns early instead of unmapping', path: 'drivers/clk/clk-foo.c', code: voidInitLeaksMapping },
+    { name: 'a success return that keeps what the other success path frees', path: 'drivers/misc/foo.c', code: keptWhereAnotherSuccessFrees },
   ],
 });
 

@@ -127,7 +127,11 @@ function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, record
   const resolvedExits = new Set(resolved.map(({ exit }) => exit.node.id));
   const partnersByPlace = new Map<string, { exit: CfgNode; jump: CfgNode | null; partners: SiteRecord[] }>();
   for (const record of held) {
-    const partners = resolved.filter((other) => compatible(site, record.exit, other.exit, judgement));
+    // Memory kept where the function does not fail, while other such paths stored it somewhere, is
+    // mostly memory the code keeps by design on a path cptlint cannot tell apart (`if (bands & X)
+    // hw->bands[X] = rates;`): only a path that frees it makes a partner there.
+    const keptOnSuccess = site.kind === 'memory' && record.exit.category === 'success';
+    const partners = resolved.filter((other) => compatible(site, record.exit, other.exit, judgement) && !(keptOnSuccess && other.outcome.state !== 'released'));
     if (partners.length === 0) continue;
     // An exit other paths leave through cleanly is not the culprit: the jump that skipped the release is.
     const jump = resolvedExits.has(record.exit.node.id) ? record.exit.lastGoto : null;
