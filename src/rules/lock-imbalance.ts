@@ -29,6 +29,8 @@ export const lockImbalance: Rule = {
   check: (context) =>
     leakFindings(context, {
       id: ID,
+      // One lock taken by spin_lock(), spin_lock_irq() or spin_trylock() on as many branches is one object.
+      oncePerPlace: true,
       selects: (found) => found.leak.site.kind === 'lock' && found.leak.reason === 'inconsistent',
       word: ({ leak, source }, story) => {
         const implicit = Object.prototype.hasOwnProperty.call(IMPLICIT_RESOURCE_NAMES, leak.site.api);

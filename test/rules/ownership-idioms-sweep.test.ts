@@ -1252,6 +1252,43 @@ const returnInsideMacroLoop = `static int foo_find_ts(struct foo_port *port, u32
 }
 `;
 
+// drivers/hwspinlock/hwspinlock_core.c __hwspin_trylock(): one lock taken three ways by a switch on
+// the mode is one object: a leak of it is one comment, not three.
+const oneLockTakenThreeWays = `int foo_trylock(struct foo_hwlock *hwlock, int mode, unsigned long *flags)
+{
+	int ret;
+
+	switch (mode) {
+	case FOO_LOCK_IRQSTATE:
+		ret = spin_trylock_irqsave(&hwlock->lock, *flags);
+		break;
+	case FOO_LOCK_IRQ:
+		ret = spin_trylock_irq(&hwlock->lock);
+		break;
+	default:
+		ret = spin_trylock(&hwlock->lock);
+		break;
+	}
+	if (!ret)
+		return -EBUSY;
+	ret = hwlock->bank->ops->trylock(hwlock);
+	if (!ret)
+		return -EBUSY; /* expect: lock-imbalance "hwlock->lock" */
+	switch (mode) {
+	case FOO_LOCK_IRQSTATE:
+		spin_unlock_irqrestore(&hwlock->lock, *flags);
+		break;
+	case FOO_LOCK_IRQ:
+		spin_unlock_irq(&hwlock->lock);
+		break;
+	default:
+		spin_unlock(&hwlock->lock);
+		break;
+	}
+	return 0;
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
     { name: 'a lock dropped and taken again is held at every exit (nfs_start_io_read)', path: 'fs/foofs/io.c', code: lockRetaken },
@@ -1265,5 +1302,6 @@ ruleTester(lockImbalance, {
   invalid: [
     { name: 'a helper that unlocks on one exit, an early return on another', path: 'drivers/mtd/foo/wl.c', code: unlockedByHelper },
     { name: 'a return inside a walk macro keeps the lock', path: 'drivers/net/ethernet/foo/foo_ptp.c', code: returnInsideMacroLoop },
+    { name: 'one lock taken three ways on as many branches leaks once', path: 'drivers/hwspinlock/foo_core.c', code: oneLockTakenThreeWays },
   ],
 });

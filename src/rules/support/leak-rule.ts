@@ -43,7 +43,8 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
     if (story === null) continue;
     const { leak, source, fn } = one;
     if (rule.oncePerPlace) {
-      const key = `${source.file.path}:${story.place.line}:${story.name}:${leak.site.noun}`;
+      // Locks: the lock is the object, whichever call took it (its noun says how: "spinlock, irqs saved").
+      const key = `${source.file.path}:${story.place.line}:${story.name}:${leak.site.kind === 'lock' ? 'lock' : leak.site.noun}`;
       if (reported.has(key)) continue;
       reported.add(key);
     }
