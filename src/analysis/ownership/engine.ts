@@ -237,7 +237,24 @@ function fixedAliases(cfg: Cfg): [string, string][] {
 }
 
 /** `key` written through the aliases: `query->sm_ah->ref` as `query->port->sm_ah->ref`. */
+const aliasedKeysCache = new WeakMap<readonly [string, string][], Map<string, string[]>>();
+
 function aliasedKeys(key: string, aliases: readonly [string, string][]): string[] {
+  if (aliases.length === 0) return [];
+  let cache = aliasedKeysCache.get(aliases);
+  if (cache === undefined) {
+    cache = new Map();
+    aliasedKeysCache.set(aliases, cache);
+  }
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = computeAliasedKeys(key, aliases);
+    cache.set(key, found);
+  }
+  return found;
+}
+
+function computeAliasedKeys(key: string, aliases: readonly [string, string][]): string[] {
   const keys = new Set<string>([key]);
   // `ov7251->dev = dev` after `dev = &client->dev`: a few hops.
   for (let hop = 0, frontier = [key]; hop < 3 && frontier.length > 0; hop++) {
