@@ -100,6 +100,11 @@ export function lastFieldName(node: Node): string | null {
   return current.childForFieldName('field')?.text ?? null;
 }
 
+/** The variable a key starts from: `priv` for `priv->clk[i].hw`. */
+export function rootOfKey(key: string): string | null {
+  return /^[A-Za-z_]\w*/.exec(key)?.[0] ?? null;
+}
+
 /** The field name at the end of a key such as `thr_ctx->complete` or `ctx.done`. */
 export function lastFieldOfKey(key: string): string | null {
   const match = /(?:->|\.)([A-Za-z_]\w*)$/.exec(key);

@@ -27,7 +27,7 @@ import {
 } from './resources.js';
 import type { FunctionSummaries, ReturnKind, WrappedAcquire } from './summaries.js';
 import type { MinedApis } from './mined-pairs.js';
-import { keyMentions } from '../../parsers/c-syntax.js';
+import { keyMentions, lastFieldOfKey, rootOfKey } from '../../parsers/c-syntax.js';
 
 /** Where an inherited obligation comes from, for comments. */
 export interface ObligationOrigin {
@@ -288,8 +288,7 @@ function namesMatch(holding: Holding, kind: ResourceKind, key: string, aliases: 
 }
 
 function rootOfName(name: string): string {
-  const match = /^[A-Za-z_]\w*/.exec(name);
-  return match ? match[0] : name;
+  return rootOfKey(name) ?? name;
 }
 
 export class ResourceEngine implements PathAnalysis<PathState> {
@@ -607,7 +606,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     if (exact !== state || api.kind !== 'lock') return exact;
     // `mutex_lock(&priv->lock)` ... `mutex_unlock(&dev_priv->lock)`: the same field through another pointer.
-    const field = /(?:->|\.)(\w+)$/.exec(argument.key)?.[1];
+    const field = lastFieldOfKey(argument.key) ?? undefined;
     const sameField =
       field === undefined
         ? state
@@ -795,10 +794,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           });
           // `mutex_lock(&dev->object_name_lock)`, then a helper given obj that unlocks `obj->dev->object_name_lock`:
           // the same field through another pointer, as for a direct unlock (releaseBy).
-          const lastFields = new Set([...effect.fieldReleases].map((field) => /(?:->|\.)(\w+)$/.exec(field)?.[1]).filter((field) => field !== undefined));
+          const lastFields = new Set([...effect.fieldReleases].map(lastFieldOfKey).filter((field) => field !== null));
           if (lastFields.size > 0 && current === before) {
             current = this.release(current, event.row, event.name, (holding, kind) =>
-              kind === 'lock' && holding.names.some((name) => lastFields.has(/(?:->|\.)(\w+)$/.exec(name)?.[1] ?? '')),
+              kind === 'lock' && holding.names.some((name) => lastFields.has(lastFieldOfKey(name) ?? '')),
             );
           }
         }

@@ -22,7 +22,7 @@ import {
   type FailureStyle,
   type ResourceKind,
 } from './resources.js';
-import { calleeName, callArguments, declaredName, expressionKey, isAddressOf, namedChildrenOf, rootIdentifier, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, declaredName, expressionKey, isAddressOf, namedChildrenOf, rootIdentifier, rootOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { wordsOf } from '../words.js';
 
 export interface ParameterEffect {
@@ -97,7 +97,7 @@ export interface WrappedAcquire {
 
 /** `priv->clk` of a function with parameter `priv`: parameter 0, path `->clk`. */
 function fieldOfParameter(key: string, parameters: readonly string[]): { index: number; path: string } | null {
-  const root = /^[A-Za-z_]\w*/.exec(key)?.[0];
+  const root = rootOfKey(key) ?? undefined;
   const index = root === undefined ? -1 : parameters.indexOf(root);
   if (index < 0 || root === undefined) return null;
   const path = key.slice(root.length);
@@ -265,7 +265,7 @@ function parameterOrigins(body: Node, parameters: readonly string[]): Map<string
     if (name === null || right === null || parameters.includes(name)) continue;
     const value = stripCastsAndParentheses(right);
     const key = value.type === 'identifier' || value.type === 'field_expression' ? expressionKey(value) : null;
-    const root = key === null ? null : (/^[A-Za-z_]\w*/.exec(key)?.[0] ?? null);
+    const root = key === null ? null : rootOfKey(key);
     origins.set(name, origins.has(name) || key === null || root === null || !parameters.includes(root) || /[[(]/.test(key) ? null : key);
   }
   const found = new Map<string, string>();
@@ -280,15 +280,6 @@ export function functionHead(source: CSource, fn: CFunction): string {
   const head: string[] = [];
   for (let line = fn.startLine; line <= bodyLine; line++) head.push(source.lineText(line) ?? '');
   return head.join('\n');
-}
-
-/** `&x->dev` (x): the structure whose member's address the argument is. */
-function embeddedIn(argument: Node): string | null {
-  const stripped = stripCastsAndParentheses(argument);
-  if (stripped.type !== 'pointer_expression' || !stripped.text.startsWith('&')) return null;
-  const inner = stripped.childForFieldName('argument');
-  if (inner === null || stripCastsAndParentheses(inner).type !== 'field_expression') return null;
-  return rootIdentifier(inner);
 }
 
 function keyIsParameter(key: string, parameter: string): boolean {
@@ -306,7 +297,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   // `struct drm_device *dev = obj->dev;`: a local set once from a parameter names what it reaches.
   const origins = body === null ? new Map<string, string>() : parameterOrigins(body, parameters);
   const throughParameter = (key: string): string => {
-    const root = /^[A-Za-z_]\w*/.exec(key)?.[0];
+    const root = rootOfKey(key) ?? undefined;
     const origin = root === undefined ? undefined : origins.get(root);
     return origin === undefined ? key : origin + key.slice((root ?? '').length);
   };
@@ -320,18 +311,20 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         const argument = args[release.carrier];
         const index = argument === undefined ? -1 : parameters.findIndex((parameter) => keyIsParameter(expressionKey(argument), parameter));
         if (index >= 0) effects[index].releases.add(release.kind);
-        // `put_device(&hsi->device)`: the last put of a counted object embedded in the parameter frees it.
-        const container = release.kind === 'reference' && argument !== undefined ? embeddedIn(argument) : null;
-        if (container !== null && indexOf(container) >= 0) effects[indexOf(container)].putsEmbedded = true;
         const field = argument === undefined || index >= 0 ? null : fieldOfParameter(expressionKey(argument), parameters);
         if (field !== null) effects[field.index].releasesFields.push({ kind: release.kind, path: field.path, api: name });
-        // `kref_put(&p->ref, p_release)`: the last put frees `p`, as the engine reads it in the caller;
-        // put_device()/kobject_put() only once the object was initialised: putsEmbedded above.
-        if (field !== null && name === 'kref_put' && argument !== undefined && isAddressOf(stripCastsAndParentheses(argument))) effects[field.index].releases.add('memory');
+        // `put_device(&hsi->device)`: the last put of a counted object embedded in the parameter frees it
+        // once that object was initialised (putsEmbedded); `kref_put(&p->ref, p_release)` names its release, so always.
+        const embedded =
+          argument !== undefined && release.kind === 'reference' && isAddressOf(stripCastsAndParentheses(argument)) ? fieldOfParameter(expressionKey(argument), parameters) : null;
+        if (embedded !== null && embedded.path !== '') {
+          effects[embedded.index].putsEmbedded = true;
+          if (name === 'kref_put') effects[embedded.index].releases.add('memory');
+        }
         // `spin_unlock(&f->lock)` or `complete(&f->done)` in a helper given `f` releases what its caller holds through `f`.
         const throughField = release.kind === 'lock' || release.kind === 'completion';
         const releasedKey = argument === undefined ? '' : throughParameter(expressionKey(argument));
-        const rootIndex = argument === undefined || !throughField ? -1 : indexOf(/^[A-Za-z_]\w*/.exec(releasedKey)?.[0] ?? null);
+        const rootIndex = argument === undefined || !throughField ? -1 : indexOf(rootOfKey(releasedKey));
         if (rootIndex >= 0) {
           effects[rootIndex].releases.add(release.kind);
           effects[rootIndex].fieldReleases.add(releasedKey.slice(parameters[rootIndex].length));
