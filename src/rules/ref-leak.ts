@@ -11,6 +11,7 @@ import { releaseApi, type CountVerbs } from '../analysis/ownership/resources.js'
 import { acquireOfSite } from '../analysis/ownership/engine.js';
 import type { Rule } from './rule.js';
 import { leakFindings } from './support/leak-rule.js';
+import { keptForPairedSuspend } from './support/pm-callbacks.js';
 
 const ID = 'ref-leak';
 
@@ -135,7 +136,8 @@ export const refLeak: Rule = {
       'A runtime PM, clock or regulator count is not reported on a path that passes the structure keeping it to a helper whose name says it disables or tears down; devm_add_action_or_reset() undoes what its data holds (devm_add_action() only when it succeeds); devm_ forms (devm_clk_get_enabled()) are never tracked. ' +
       'A count the function drops without having taken it and then takes again (a suspend step rolled back) restores the state it was entered with, and is not reported. ' +
       'free_irq() releases the handler request_irq() registered with the same dev_id; a name assigned once in the function (`priv->dev = &pdev->dev`) is the same object for releases. ' +
-      'Such a count dropped under a test on one path and kept on another that leaves through the same exit with the same kind of value is taken as switched on purpose (`if (!state->enabled) clk_disable(clk); return 0;`).',
+      'Such a count dropped under a test on one path and kept on another that leaves through the same exit with the same kind of value is taken as switched on purpose (`if (!state->enabled) clk_disable(clk); return 0;`). ' +
+      'A system-sleep resume callback (SIMPLE_DEV_PM_OPS(), `.resume =`) that undoes nothing on its error paths may leave a count its paired suspend callback drops on its straight-line path: the PM core runs that suspend again after a failed resume. A runtime resume is judged like any function: after its failure runtime_suspend is not called.',
   },
   check: (context) =>
     leakFindings(context, {
@@ -147,7 +149,8 @@ export const refLeak: Rule = {
         // it, and a devm action or helper given the structure that keeps it may have dropped it.
         !(acquireOfSite(found.leak.site)?.count !== undefined && (found.leak.reason === 'stored-never-put' || mayBeDroppedThroughContainer(found))) &&
         !((found.leak.reason === 'never-released' || acquireOfSite(found.leak.site)?.onlyWhereFileReleases) && mayBeDroppedByHelper(found)) &&
-        !(acquireOfSite(found.leak.site)?.onlyWhereFileReleases && !found.source.shownText.includes(found.leak.site.release.replace(/\(\)$/, ''))),
+        !(acquireOfSite(found.leak.site)?.onlyWhereFileReleases && !found.source.shownText.includes(found.leak.site.release.replace(/\(\)$/, ''))) &&
+        !keptForPairedSuspend(found),
       word: (found, story) => {
         const { leak } = found;
         const count = acquireOfSite(leak.site)?.count;
