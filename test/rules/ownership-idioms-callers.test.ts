@@ -3,6 +3,7 @@
  * on the sweeps of Linux 6.1 (bench/precision/), each next to the bug of the same shape that
  * must still be caught.
  */
+import { memLeak } from '../../src/rules/mem-leak.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
@@ -71,4 +72,146 @@ ruleTester(refLeak, {
       code: expectLeaks(sleepPair(simpleOps, '', '\tif (priv->on) {\n\t\tclk_disable(priv->clk);\n\t\tclk_disable(priv->clk_ahb);\n\t}\n')),
     },
   ],
+});
+
+// net/tipc/crypto.c tipc_aead_init(): the first entry is published through every possible CPU's
+// pointer; the boot CPU is always possible, so the loop stores it at least once.
+const storedPerCpu = (loop: string, marker = '') => `static int foo_aead_init(struct foo_aead *tmp, int max)
+{
+	struct foo_entry *head = NULL, *entry;
+	int cnt = 0, err = 0, cpu;
+
+	do {
+		entry = kmalloc(sizeof(*entry), GFP_KERNEL);
+		if (!entry) {
+			err = -ENOMEM;
+			break;
+		}
+		INIT_LIST_HEAD(&entry->list);
+		if (!cnt) {
+			head = entry;
+			${loop} {
+				*per_cpu_ptr(tmp->entry, cpu) = head;
+			}
+		} else {
+			list_add_tail(&entry->list, &head->list);
+		}
+	} while (++cnt < max);
+
+	if (!cnt)
+		return err;
+	tmp->key = kmalloc(16, GFP_KERNEL);
+	if (!tmp->key) {
+		foo_aead_free(&tmp->rcu);
+		return -ENOMEM;${marker}
+	}
+	return 0;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'stored through each possible CPU: the loop runs at least once (tipc crypto)', path: 'net/foo/crypto.c', code: storedPerCpu('for_each_possible_cpu(cpu)') }],
+  invalid: [
+    {
+      name: 'stored through each CPU of a mask that may be empty',
+      path: 'net/foo/crypto.c',
+      code: storedPerCpu('for_each_cpu(cpu, tmp->mask)', ' /* expect: mem-leak */'),
+    },
+  ],
+});
+
+// fs/ceph/xattr.c ceph_setxattr(): __set_xattr(..., &xattr) either links *newxattr into the
+// inode's rbtree or kfree()s it, so the caller hands xattr on by passing its address.
+const outParameterCallee = (calleeBody: string) => `static int foo_set(struct foo_info *ci, const char *name, struct foo_xattr **newxattr)
+{
+${calleeBody}
+}
+
+static int foo_setxattr(struct foo_info *ci, const char *name)
+{
+	struct foo_xattr *xattr;
+	int err;
+
+	xattr = kmalloc(sizeof(*xattr), GFP_NOFS);
+	if (!xattr)
+		return -ENOMEM;
+	if (ci->sync) {
+		kfree(xattr);
+		return foo_sync(ci);
+	}
+	err = foo_set(ci, name, &xattr);
+	return err;
+}
+`;
+
+const takesPointee = `	struct foo_xattr *xattr = foo_find(ci, name);
+
+	if (xattr && ci->create) {
+		kfree(*newxattr);
+		return -EEXIST;
+	}
+	if (!xattr) {
+		xattr = *newxattr;
+		rb_link_node(&xattr->node, ci->parent, ci->p);
+	} else {
+		kfree(*newxattr);
+		*newxattr = NULL;
+	}
+	return 0;`;
+
+const readsPointee = `	if ((*newxattr)->len > ci->max)
+		return -E2BIG;
+	memcpy((*newxattr)->name, name, strlen(name));
+	return 0;`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'an out-parameter the callee links in or frees takes the object (ceph __set_xattr)', path: 'fs/foo/xattr.c', code: outParameterCallee(takesPointee) }],
+  invalid: [
+    {
+      name: 'an out-parameter the callee only reads',
+      path: 'fs/foo/xattr.c',
+      code: outParameterCallee(readsPointee).replace('\treturn err;\n}', '\treturn err; /* expect: mem-leak */\n}'),
+    },
+  ],
+});
+
+// drivers/media/usb/siano/smsusb.c smsusb_init_device(): the error path gives the interface to a
+// helper of the file that fetches its intfdata and kfree()s it.
+const drvdataFreedByHelper = (helperFrees: boolean) => `static void foo_term_device(struct usb_interface *intf)
+{
+	struct foo_device *dev = usb_get_intfdata(intf);
+
+	if (dev) {
+		foo_stop_streaming(dev);
+${helperFrees ? '\t\tkfree(dev);\n' : ''}	}
+	usb_set_intfdata(intf, NULL);
+}
+
+static int foo_init_device(struct usb_interface *intf)
+{
+	struct foo_device *dev;
+	int rc;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	usb_set_intfdata(intf, dev);
+	dev->udev = interface_to_usbdev(intf);
+	if (!dev->in_ep) {
+		foo_term_device(intf);
+		return -ENODEV;${helperFrees ? '' : ' /* expect: mem-leak */'}
+	}
+	rc = foo_register(dev);
+	if (rc) {
+		usb_set_intfdata(intf, NULL);
+		kfree(dev);
+		return rc;
+	}
+	return 0;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'a helper of the file that frees the intfdata it is given the interface of (smsusb)', path: 'drivers/media/usb/foo/foo.c', code: drvdataFreedByHelper(true) }],
+  invalid: [{ name: 'a helper that only stops the device it finds in the intfdata', path: 'drivers/media/usb/foo/foo.c', code: drvdataFreedByHelper(false) }],
 });

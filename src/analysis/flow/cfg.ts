@@ -504,10 +504,15 @@ class CfgBuilder {
     const enterEvents: Event[] = [...cursorEvents];
     if (variable !== null) enterEvents.push({ type: 'iterate', phase: 'enter', variable, macro: name, row: header.startPosition.row });
     if (enterEvents.length > 0) bodyEntry = this.add('statement', header, [bodyEntry], inner, { events: enterEvents });
+    // The boot CPU is always possible, present and online: these loops run at least once.
+    if (RUNS_AT_LEAST_ONCE.test(name)) return headerEvents.length === 0 ? bodyEntry : this.add('statement', header, [bodyEntry], context, { events: headerEvents });
     const choice = this.add('switch', header, [bodyEntry, leave], context, { events: headerEvents });
     return choice;
   }
 }
+
+/** CPU loops over masks that always hold the CPU running the code. */
+const RUNS_AT_LEAST_ONCE = /^for_each_(?:possible|present|online)_cpu$/;
 
 interface StatementUnit {
   statement: Node;

@@ -754,8 +754,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const summary = this.input.summaries.get(event.name);
     const known = summary !== undefined && summary.fn.complete;
     if (known && summary.releasesModule) current = this.release(current, event.row, event.name, (_holding, kind) => kind === 'module');
-    if (current.drvdata !== undefined && nameSuggestsTeardown(event.name)) {
-      const objects = current.drvdata.filter(([holder]) => event.args.some((argument) => argument.key === holder)).map(([, object]) => object);
+    // A helper given the device that, by its name, tears down, or whose body frees the device's drvdata (smsusb_term_device(intf)).
+    const tearsDown = (index: number): boolean => nameSuggestsTeardown(event.name) || (known && summary.effects[index]?.freesDrvdata === true);
+    if (current.drvdata !== undefined) {
+      const objects = current.drvdata.filter(([holder]) => event.args.some((argument, index) => argument.key === holder && tearsDown(index))).map(([, object]) => object);
       if (objects.length > 0) {
         const ownedBy = (name: string): boolean => objects.includes(name) || objects.includes(rootOfName(name)) || objects.some((object) => name.startsWith('#cookie:') && name.endsWith(`:${object}`));
         current = this.release(current, event.row, event.name, (holding, kind) => kind !== 'lock' && holding.names.some(ownedBy));
@@ -802,6 +804,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           }
         }
         if (effect.handsOff) current = this.handOffArgument(current, argument, event, false, false, false);
+        if (effect.takesPointee && argument.addressOfVariable) current = this.handOffArgument(current, argument, event, true);
         return;
       }
       current = this.release(current, event.row, event.name, (holding, kind) => {

@@ -46,6 +46,17 @@ export interface ParameterEffect {
    * that object was initialised, the last put frees the parameter through its release callback.
    */
   putsEmbedded: boolean;
+  /**
+   * The parameter is an out-parameter whose object the function takes over: it frees `*p` on
+   * some paths and stores it (`xattr = *newxattr; rb_link_node(&xattr->node, ...)`) on others.
+   * A caller that passes `&x` hands x on.
+   */
+  takesPointee?: boolean;
+  /**
+   * The function fetches the drvdata kept on the parameter (`dev = usb_get_intfdata(intf)`) and
+   * frees it: a caller that made its object the drvdata of that device hands the object over.
+   */
+  freesDrvdata?: boolean;
 }
 
 /** A function of the patch that starts a thread running the function passed in one of its parameters. */
@@ -282,6 +293,35 @@ export function functionHead(source: CSource, fn: CFunction): string {
   return head.join('\n');
 }
 
+/** Getters of the object a driver keeps on a device (its drvdata). */
+const DRVDATA_GETTER = /^(?:\w+_get_drvdata|usb_get_intfdata|i2c_get_clientdata|\w+_get_clientdata)$/;
+
+/** Locals set from the drvdata of a parameter (`dev = usb_get_intfdata(intf)`), with the parameter's index. */
+function drvdataLocals(body: Node, parameters: readonly string[]): Map<string, number> {
+  const locals = new Map<string, number>();
+  for (const node of body.descendantsOfType(['init_declarator', 'assignment_expression'])) {
+    if (node === null) continue;
+    const declaration = node.type === 'init_declarator';
+    const left = node.childForFieldName(declaration ? 'declarator' : 'left');
+    const right = node.childForFieldName(declaration ? 'value' : 'right');
+    const name = left === null ? null : declaration ? declaredName(left) : left.type === 'identifier' ? left.text : null;
+    const value = right === null ? null : stripCastsAndParentheses(right);
+    if (name === null || value?.type !== 'call_expression' || !DRVDATA_GETTER.test(calleeName(value) ?? '')) continue;
+    const holder = callArguments(value)[0];
+    const index = holder === undefined ? -1 : parameters.indexOf(rootIdentifier(holder) ?? '');
+    if (index >= 0) locals.set(name, index);
+  }
+  return locals;
+}
+
+/** `p` for `*p` (after casts and parentheses), else null. */
+function pointeeParameter(node: Node): string | null {
+  const inner = stripCastsAndParentheses(node);
+  if (inner.type !== 'pointer_expression' || inner.child(0)?.type !== '*') return null;
+  const argument = inner.childForFieldName('argument');
+  return argument === null ? null : stripCastsAndParentheses(argument).type === 'identifier' ? stripCastsAndParentheses(argument).text : null;
+}
+
 function keyIsParameter(key: string, parameter: string): boolean {
   return key === parameter || key === `${parameter}->dev` || key === `${parameter}.dev`;
 }
@@ -294,6 +334,9 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   let forwarding: ThreadForwarding | null = null;
   let releasesModule = false;
   const indexOf = (name: string | null): number => (name === null ? -1 : parameters.indexOf(name));
+  const pointeeReleased = new Set<number>();
+  const fromDrvdata = body === null ? new Map<string, number>() : drvdataLocals(body, parameters);
+  const pointeeKept = new Set<number>();
   // `struct drm_device *dev = obj->dev;`: a local set once from a parameter names what it reaches.
   const origins = body === null ? new Map<string, string>() : parameterOrigins(body, parameters);
   const throughParameter = (key: string): string => {
@@ -309,6 +352,12 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
       const release = releaseApi(name);
       if (release !== undefined && typeof release.carrier === 'number') {
         const argument = args[release.carrier];
+        if (release.kind === 'memory' && argument !== undefined) {
+          const pointee = indexOf(pointeeParameter(argument));
+          if (pointee >= 0) pointeeReleased.add(pointee);
+          const holder = fromDrvdata.get(expressionKey(argument));
+          if (holder !== undefined) effects[holder].freesDrvdata = true;
+        }
         const index = argument === undefined ? -1 : parameters.findIndex((parameter) => keyIsParameter(expressionKey(argument), parameter));
         if (index >= 0) effects[index].releases.add(release.kind);
         const field = argument === undefined || index >= 0 ? null : fieldOfParameter(expressionKey(argument), parameters);
@@ -380,6 +429,8 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
       const right = assignment.childForFieldName('right');
       if (left === null || right === null) continue;
       const target = assignTarget(left);
+      const pointee = indexOf(pointeeParameter(right));
+      if (pointee >= 0) pointeeKept.add(pointee);
       if (target.shape === 'variable' && target.root !== null && parameters.includes(target.root)) continue;
       for (const mentioned of carriedIdentifiers(right)) {
         const index = parameters.indexOf(mentioned);
@@ -397,6 +448,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
     effects[index].fieldReleases.add(released.slice(parameters[index].length));
     annotated.add(released);
   }
+  for (const index of pointeeReleased) if (pointeeKept.has(index)) effects[index].takesPointee = true;
   effects.forEach((effect, index) => {
     const fields = [...effect.fieldReleases];
     if (fields.length === 0) return;
