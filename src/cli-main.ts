@@ -140,6 +140,7 @@ function buildReviewOptions(args: CommonArgs, config: Config): ReviewOptions {
     config,
     splitIds(args.only),
     splitIds(args.ignore),
+    allRules.filter((rule) => rule.meta.optIn === true).map((rule) => rule.meta.id),
   );
   if (selection.unknown.length > 0) {
     throw new UsageError(`unknown rule ${selection.unknown.join(', ')} (cptlint rules lists them)`);

@@ -207,14 +207,16 @@ export interface RuleSelection {
 }
 
 /**
- * Which rules run: every known rule the configuration does not turn off; with `only`, just
- * those (an explicit request wins over "off" in the file); minus `ignore`.
+ * Which rules run: every known rule the configuration does not turn off, and the opt-in ones
+ * it turns on; with `only`, just those (an explicit request wins over "off" in the file);
+ * minus `ignore`.
  */
 export function selectRules(
   knownIds: readonly string[],
   config: Pick<Config, 'rules'> | null,
   only?: readonly string[],
   ignore?: readonly string[],
+  optIn: readonly string[] = [],
 ): RuleSelection {
   const settings = config?.rules ?? new Map<string, RuleSetting>();
   const unknown = [...(only ?? []), ...(ignore ?? [])].filter((id, index, all) => !knownIds.includes(id) && all.indexOf(id) === index);
@@ -223,7 +225,8 @@ export function selectRules(
   const enabled = knownIds.filter((id) => {
     if (ignored.has(id)) return false;
     if (wanted) return wanted.has(id);
-    return settings.get(id) !== 'off';
+    const setting = settings.get(id);
+    return optIn.includes(id) ? setting !== undefined && setting !== 'off' : setting !== 'off';
   });
   const severities = new Map<string, Severity>();
   for (const id of enabled) {

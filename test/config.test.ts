@@ -128,6 +128,13 @@ describe('selectRules', () => {
     expect(selection.severities.get('module-get-self')).toBe('error');
   });
 
+  it('runs an opt-in rule only when the file or the command line asks for it', () => {
+    expect(selectRules(KNOWN, null, undefined, undefined, ['kthread-leak']).enabled).toEqual(KNOWN.filter((id) => id !== 'kthread-leak'));
+    const on = expectConfig(parse({ rules: { 'kthread-leak': true } }, tmpdir()));
+    expect(selectRules(KNOWN, on, undefined, undefined, ['kthread-leak']).enabled).toContain('kthread-leak');
+    expect(selectRules(KNOWN, null, ['kthread-leak'], undefined, ['kthread-leak']).enabled).toEqual(['kthread-leak']);
+  });
+
   it('reports ids that no rule has', () => {
     expect(selectRules(KNOWN, config, ['nope'], ['nope', 'other']).unknown).toEqual(['nope', 'other']);
   });

@@ -226,6 +226,11 @@ export interface RuleMeta {
   useInstead: string;
   /** Confidence and what the rule cannot see from a patch alone. */
   limits: string;
+  /**
+   * Runs only when asked for (`--only <id>`, or the id set to true or a severity in the
+   * configuration): a note about cptlint's own coverage, not a comment on the code.
+   */
+  optIn?: boolean;
 }
 
 export interface PatchReview {

@@ -10,7 +10,7 @@ export function renderRuleList(metas: readonly RuleMeta[]): string {
   const sorted = [...metas].sort((a, b) => a.id.localeCompare(b.id));
   const idWidth = Math.max(0, ...sorted.map((meta) => meta.id.length));
   const severityWidth = Math.max(0, ...sorted.map((meta) => meta.severity.length));
-  return sorted.map((meta) => `${meta.id.padEnd(idWidth)}  ${meta.severity.padEnd(severityWidth)}  ${meta.summary}\n`).join('');
+  return sorted.map((meta) => `${meta.id.padEnd(idWidth)}  ${meta.severity.padEnd(severityWidth)}  ${meta.summary}${meta.optIn ? ' (opt-in)' : ''}\n`).join('');
 }
 
 function indentedCode(code: string): string[] {
@@ -25,7 +25,7 @@ function section(title: string, body: string[]): string[] {
 }
 
 export function renderExplain(meta: RuleMeta): string {
-  const lines = [`${meta.id} (default severity: ${meta.severity})`, ''];
+  const lines = [`${meta.id} (default severity: ${meta.severity}${meta.optIn ? `; runs only when asked: --only ${meta.id}, or "${meta.id}": true in the configuration` : ''})`, ''];
   lines.push(...section('What it does', wrapProse(meta.summary, PROSE_WIDTH)));
   lines.push(...section('Why is this bad?', wrapProse(meta.why, PROSE_WIDTH)));
   lines.push(...section('Example', indentedCode(meta.example)));

@@ -18,7 +18,7 @@ import type { GroupReview } from './review-group.js';
 import { withWholeFile } from './whole-file.js';
 
 export interface ReviewOptions {
-  /** The rules to run (default: all). */
+  /** The rules to run (default: all but the opt-in ones, see RuleMeta.optIn). */
   rules?: readonly Rule[];
   /** Severity per rule id, overriding the rule's default. */
   severities?: ReadonlyMap<string, Severity>;
@@ -60,7 +60,7 @@ export async function* reviewStream(inputs: readonly ReviewInput[], options: Rev
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   const tree = options.tree;
   const runner = new GroupRunner({
-    rules: options.rules ?? allRules,
+    rules: options.rules ?? defaultRules(),
     severities: options.severities,
     includeContext: options.includeContext,
     jobs,
@@ -98,12 +98,17 @@ function groupEvents(patches: readonly Patch[], review: GroupReview): ReviewEven
 
 /** Reviews all inputs and collects the result. */
 export async function review(inputs: readonly ReviewInput[], options: ReviewOptions = {}): Promise<Review> {
-  const result: Review = { patches: [], errors: [], rules: ruleMetas(options.rules ?? allRules) };
+  const result: Review = { patches: [], errors: [], rules: ruleMetas(options.rules ?? defaultRules()) };
   for await (const event of reviewStream(inputs, options)) {
     if (event.kind === 'patch') result.patches.push(event.review);
     else result.errors.push(event.error);
   }
   return result;
+}
+
+/** The rules a review runs unless told otherwise: every rule but the opt-in ones. */
+export function defaultRules(): Rule[] {
+  return allRules.filter((rule) => rule.meta.optIn !== true);
 }
 
 export function ruleMetas(rules: readonly Rule[]): RuleMeta[] {

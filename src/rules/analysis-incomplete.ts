@@ -13,6 +13,8 @@ export const analysisIncomplete: Rule = {
   meta: {
     id: ID,
     severity: 'info',
+    // A note about cptlint's coverage, not a comment on the code: it has no place in a review reply.
+    optIn: true,
     summary: 'A function has more paths than cptlint follows: its leak and lock findings are missing',
     why:
       'module-ref-leak, ref-leak, mem-leak, lock-imbalance and completion-missed walk every path of a function, merging paths that reach a line in the same state. ' +
@@ -24,7 +26,8 @@ export const analysisIncomplete: Rule = {
       'Review the function by hand, or split it: one helper per optional part\n\nstatic int foo_setup_a(struct foo *f)\n{\n\tf->a = kmalloc(A_SIZE, GFP_KERNEL);\n\treturn f->a ? 0 : -ENOMEM;\n}',
     limits:
       'Only the shared path analysis of the leak and lock rules is covered; missing-error-code has a budget of its own, and gives up on a larger graph without a note. ' +
-      'The note goes on the first line of the function the patch adds.',
+      'The note goes on the first line of the function the patch adds. ' +
+      'It runs only when asked for (`--only analysis-incomplete`, or `"analysis-incomplete": true` in the configuration): a review reply is no place for what the reviewer did not check.',
   },
   check(context: RuleContext): FindingDraft[] {
     const findings: FindingDraft[] = [];

@@ -13,9 +13,9 @@ function setupFunction(optionalParts: number): string[] {
   return lines;
 }
 
-function terse(optionalParts: number): string[] {
+function terse(optionalParts: number, extra: string[] = []): string[] {
   const { text } = mbox([{ subject: 'foo: setup', path: 'drivers/misc/foo.c', lines: setupFunction(optionalParts) }]);
-  const run = runCli(['--format', 'terse', '--fail-level', 'none', '--jobs', '1', '-'], { input: text });
+  const run = runCli(['--format', 'terse', '--fail-level', 'none', '--jobs', '1', ...extra, '-'], { input: text });
   expectNoCrash(run);
   expect(run.status).toBe(0);
   return run.stdout.trim().split('\n').filter(Boolean);
@@ -25,6 +25,9 @@ it('a function the walk follows whole: the leak, no note', () => {
   expect(terse(6)).toEqual([expect.stringMatching(/^drivers\/misc\/foo\.c:\d+: WARNING: scratch from kmalloc\(\) at line 3 leaks on this path \[mem-leak\]$/)]);
 });
 
-it('a function past the budget: an info line naming it, instead of silence', () => {
-  expect(terse(20)).toEqual(['drivers/misc/foo.c:1: INFO: foo_setup() has more paths than cptlint follows; its leak and lock findings are missing [analysis-incomplete]']);
+it('a function past the budget: asked for, an info line naming it; by default, no comment in the review', () => {
+  expect(terse(20, ['--only', 'analysis-incomplete,mem-leak'])).toEqual([
+    'drivers/misc/foo.c:1: INFO: foo_setup() has more paths than cptlint follows; its leak and lock findings are missing [analysis-incomplete]',
+  ]);
+  expect(terse(20)).toEqual([]);
 });

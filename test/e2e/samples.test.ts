@@ -23,7 +23,8 @@ const reviews = new Map<string, Review>();
 async function reviewOf(name: string): Promise<Review> {
   let result = reviews.get(name);
   if (!result) {
-    result = await review([{ source: `patches/${name}`, path: join(patchesDir, name) }]);
+    // Every rule, the opt-in ones too: each example shows its rule.
+    result = await review([{ source: `patches/${name}`, path: join(patchesDir, name) }], { rules: allRules });
     reviews.set(name, result);
   }
   return result;
