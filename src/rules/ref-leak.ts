@@ -6,12 +6,13 @@
  * structure that the patch never puts.
  */
 import type { LeakInSource } from '../analysis/ownership/patch-analysis.js';
-import { failureReach, mayBeDroppedByHelper, mayBeDroppedThroughContainer, otherEndsPhrase, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
+import { failureReach, mayBeDroppedByHelper, mayBeDroppedThroughContainer, otherEndsPhrase, restoresDroppedCount, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
 import { releaseApi, type CountVerbs } from '../analysis/ownership/resources.js';
 import { acquireOfSite } from '../analysis/ownership/engine.js';
 import type { Rule } from './rule.js';
 import { leakFindings } from './support/leak-rule.js';
 import { keptForPairedSuspend } from './support/pm-callbacks.js';
+import { undoneByCallers } from './support/caller-unwinds.js';
 
 const ID = 'ref-leak';
 
@@ -137,7 +138,8 @@ export const refLeak: Rule = {
       'A count the function drops without having taken it and then takes again (a suspend step rolled back) restores the state it was entered with, and is not reported. ' +
       'free_irq() releases the handler request_irq() registered with the same dev_id; a name assigned once in the function (`priv->dev = &pdev->dev`) is the same object for releases. ' +
       'Such a count dropped under a test on one path and kept on another that leaves through the same exit with the same kind of value is taken as switched on purpose (`if (!state->enabled) clk_disable(clk); return 0;`). ' +
-      'A system-sleep resume callback (SIMPLE_DEV_PM_OPS(), `.resume =`) that undoes nothing on its error paths may leave a count its paired suspend callback drops on its straight-line path: the PM core runs that suspend again after a failed resume. A runtime resume is judged like any function: after its failure runtime_suspend is not called.',
+      'A system-sleep resume callback (SIMPLE_DEV_PM_OPS(), `.resume =`) that undoes nothing on its error paths may leave a count its paired suspend callback drops on its straight-line path: the PM core runs that suspend again after a failed resume. A runtime resume is judged like any function: after its failure runtime_suspend is not called. ' +
+      'A count a function gives back where a later step fails, after it dropped that count itself (a suspend step rolled back under a flag cptlint does not follow), is not reported; nor one that every caller in the file undoes where the step fails (its result ignored and a deinit called after it, or a goto to a ladder that calls it), since a release in the step would drop it twice.',
   },
   check: (context) =>
     leakFindings(context, {
@@ -150,7 +152,9 @@ export const refLeak: Rule = {
         !(acquireOfSite(found.leak.site)?.count !== undefined && (found.leak.reason === 'stored-never-put' || mayBeDroppedThroughContainer(found))) &&
         !((found.leak.reason === 'never-released' || acquireOfSite(found.leak.site)?.onlyWhereFileReleases) && mayBeDroppedByHelper(found)) &&
         !(acquireOfSite(found.leak.site)?.onlyWhereFileReleases && !found.source.shownText.includes(found.leak.site.release.replace(/\(\)$/, ''))) &&
-        !keptForPairedSuspend(found),
+        !keptForPairedSuspend(found) &&
+        !(acquireOfSite(found.leak.site)?.count !== undefined && restoresDroppedCount(found)) &&
+        !undoneByCallers(found),
       word: (found, story) => {
         const { leak } = found;
         const count = acquireOfSite(leak.site)?.count;

@@ -215,3 +215,135 @@ ruleTester(memLeak, {
   valid: [{ name: 'a helper of the file that frees the intfdata it is given the interface of (smsusb)', path: 'drivers/media/usb/foo/foo.c', code: drvdataFreedByHelper(true) }],
   invalid: [{ name: 'a helper that only stops the device it finds in the intfdata', path: 'drivers/media/usb/foo/foo.c', code: drvdataFreedByHelper(false) }],
 });
+
+// drivers/mmc/host/omap_hsmmc.c omap_hsmmc_disable_supply(): vqmmc is disabled (when a flag says
+// it is on), and enabled again where the next step fails, to put things back as they were.
+const rollbackAfterDrop = (dropped: string) => `static int foo_disable_supply(struct mmc_host *mmc)
+{
+	struct foo_host *host = mmc_priv(mmc);
+	int ret, status;
+
+	if (host->vqmmc_enabled) {
+		ret = regulator_disable(${dropped});
+		if (ret)
+			return ret;
+		host->vqmmc_enabled = false;
+	}
+	ret = foo_set_ocr(mmc, 0);
+	if (ret)
+		goto err_set_ocr;
+	return 0;
+
+err_set_ocr:
+	status = regulator_enable(mmc->supply.vqmmc);
+	if (status)
+		dev_err(mmc_dev(mmc), "vqmmc re-enable failed\\n");
+	return ret;${dropped === 'mmc->supply.vqmmc' ? '' : ' /* expect: ref-leak */'}
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a regulator enabled again where a later step fails, after the function disabled it (omap_hsmmc)', path: 'drivers/mmc/host/foo.c', code: rollbackAfterDrop('mmc->supply.vqmmc') }],
+  invalid: [{ name: 'the function disabled another regulator than the one it enables on failure', path: 'drivers/mmc/host/foo.c', code: rollbackAfterDrop('mmc->supply.vmmc') }],
+});
+
+// drivers/dma/mediatek/mtk-hsdma.c: probe ignores mtk_hsdma_hw_init()'s result and always undoes
+// it with mtk_hsdma_hw_deinit(), which drops the runtime PM count: a put in hw_init would be a
+// second one. drivers/net/dsa/lantiq_gswip.c: the step is returned by a wrapper whose caller
+// jumps to a ladder that removes every entry.
+const stepWithCallers = (callers: string) => `static int foo_hw_init(struct foo_dev *fd)
+{
+	int err;
+
+	pm_runtime_enable(fd->dev);
+	pm_runtime_get_sync(fd->dev);
+	err = clk_prepare_enable(fd->clk);
+	if (err)
+		return err;
+	return 0;
+}
+
+static int foo_hw_deinit(struct foo_dev *fd)
+{
+	clk_disable_unprepare(fd->clk);
+	pm_runtime_put_sync(fd->dev);
+	pm_runtime_disable(fd->dev);
+	return 0;
+}
+${callers}`;
+
+const probeIgnoresAndDeinits = `
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_dev *fd = platform_get_drvdata(pdev);
+	int err;
+
+	foo_hw_init(fd);
+	err = foo_register(fd);
+	if (err)
+		goto err_deinit;
+	return 0;
+
+err_deinit:
+	foo_hw_deinit(fd);
+	return err;
+}
+`;
+
+const wrapperThenLadder = `
+static int foo_fw_probe(struct foo_dev *fd)
+{
+	fd->name = "foo";
+	return foo_hw_init(fd);
+}
+
+static int foo_fw_list(struct foo_dev *fds, int count)
+{
+	int i, err;
+
+	for (i = 0; i < count; i++) {
+		err = foo_fw_probe(&fds[i]);
+		if (err)
+			goto remove;
+	}
+	return 0;
+
+remove:
+	for (i = 0; i < count; i++)
+		foo_hw_deinit(&fds[i]);
+	return err;
+}
+`;
+
+const probeReturnsOnFailure = `
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_dev *fd = platform_get_drvdata(pdev);
+	int err;
+
+	err = foo_hw_init(fd);
+	if (err)
+		return err;
+	err = foo_register(fd);
+	if (err)
+		goto err_deinit;
+	return 0;
+
+err_deinit:
+	foo_hw_deinit(fd);
+	return err;
+}
+`;
+
+const expectHeldCount = (code: string): string => code.replace('\tif (err)\n\t\treturn err;\n\treturn 0;\n}\n\nstatic int foo_hw_deinit', '\tif (err)\n\t\treturn err; /* expect: ref-leak "pm_runtime" */\n\treturn 0;\n}\n\nstatic int foo_hw_deinit');
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'a step whose only caller ignores its result and always undoes it (mtk-hsdma)', path: 'drivers/dma/foo.c', code: stepWithCallers(probeIgnoresAndDeinits) },
+    { name: 'a step returned by a wrapper whose caller jumps to a ladder that undoes it (lantiq_gswip)', path: 'drivers/net/dsa/foo.c', code: stepWithCallers(wrapperThenLadder) },
+  ],
+  invalid: [
+    { name: 'a caller that returns where the step fails, and undoes it only past that point', path: 'drivers/dma/foo.c', code: expectHeldCount(stepWithCallers(probeReturnsOnFailure)) },
+    { name: 'a step nobody in the file calls', path: 'drivers/dma/foo.c', code: expectHeldCount(stepWithCallers('')) },
+  ],
+});

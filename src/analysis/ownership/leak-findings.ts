@@ -309,3 +309,27 @@ function callOnPathToBlame({ leak }: LeakInSource, test: (call: CallEvent) => bo
 export function mayBeDroppedByHelper(found: LeakInSource): boolean {
   return callOnPathToBlame(found, (call) => nameSuggestsTeardown(call.name));
 }
+
+/**
+ * For a count nothing in the function drops on the way out: whether the function itself dropped
+ * that count, with the same release, somewhere before it takes it again (`regulator_disable(vqmmc)`
+ * under `if (host->vqmmc_enabled)`, then `regulator_enable(vqmmc)` on the error path to put it
+ * back). The take restores what the function was entered with; the paths that skipped the drop
+ * are told apart by state cptlint does not follow (a flag), so the exit is not judged.
+ */
+export function restoresDroppedCount({ leak }: LeakInSource): boolean {
+  const { site, analysis } = leak;
+  if (leak.reason !== 'never-released' || site.inherited !== null || site.iteration) return false;
+  const cfg = analysis.cfg;
+  const result = acquireResult(cfg, site);
+  if (result === null) return false;
+  const api = site.release.replace(/\(\)$/, '');
+  const release = releaseApi(api);
+  if (release === undefined || typeof release.carrier !== 'number') return false;
+  const carrier = release.carrier;
+  const drops = (event: CfgNode['events'][number]): boolean => {
+    const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+    return call !== null && call.name === api && site.names.includes(call.args[carrier]?.key ?? '');
+  };
+  return cfg.nodes.some((node) => node.id !== result.node.id && node.events.some(drops) && reachable(cfg, node.id, result.node.id));
+}

@@ -1,0 +1,112 @@
+/**
+ * A step that enables something and fails half-way (`foo_hw_init()` leaving the runtime PM
+ * count taken) is not a leak when every caller in the file undoes the whole step afterwards
+ * (`foo_hw_deinit()` on probe's error path, and in remove()): dropping the count in the step
+ * too would drop it twice. Judged only where the callers are in view; a step nobody in the
+ * file calls (a callback, an exported function) keeps its finding.
+ */
+import type { CSource, Node } from '../../model/source.js';
+import { calleeName, callArguments, expressionKey, functionDefinitionName, lastFieldOfKey, nodesOfType } from '../../parsers/c-syntax.js';
+import { acquireOfSite } from '../../analysis/ownership/engine.js';
+import { releaseApi } from '../../analysis/ownership/resources.js';
+import type { LeakInSource } from '../../analysis/ownership/patch-analysis.js';
+
+/**
+ * Whether `call` releases with `api` or a variant of it (pm_runtime_put_sync() for
+ * pm_runtime_put()) something named like one of `names` (the same key, or the same last field).
+ */
+function releasesNamed(call: Node, api: string, names: readonly string[]): boolean {
+  const name = calleeName(call);
+  if (name === null || !name.startsWith(api)) return false;
+  const carrier = releaseApi(name)?.carrier;
+  if (typeof carrier !== 'number') return false;
+  const argument = callArguments(call)[carrier];
+  if (argument === undefined) return false;
+  const key = expressionKey(argument);
+  const field = lastFieldOfKey(key);
+  return names.some((name) => name === key || (field !== null && lastFieldOfKey(name) === field));
+}
+
+function definitionsByName(source: CSource): Map<string, Node> {
+  const definitions = new Map<string, Node>();
+  for (const definition of nodesOfType(source.tree.rootNode, 'function_definition')) {
+    const name = functionDefinitionName(definition);
+    if (name !== null && !definitions.has(name)) definitions.set(name, definition);
+  }
+  return definitions;
+}
+
+/** Whether `call` releases it, directly or through a function of the file that does so in its own body. */
+function undoes(call: Node, api: string, names: readonly string[], definitions: Map<string, Node>, step: string): boolean {
+  if (releasesNamed(call, api, names)) return true;
+  const name = calleeName(call);
+  const helper = name === null || name === step ? undefined : definitions.get(name);
+  return helper !== undefined && nodesOfType(helper, 'call_expression').some((inner) => releasesNamed(inner, api, names));
+}
+
+function enclosingFunction(node: Node): Node | null {
+  let current: Node | null = node.parent;
+  while (current !== null && current.type !== 'function_definition') current = current.parent;
+  return current;
+}
+
+function callsIn(nodes: readonly Node[]): Node[] {
+  return nodes.flatMap((node) => nodesOfType(node, 'call_expression'));
+}
+
+/** The statements a goto to `label` runs: the labelled statement and all that follow it in the function's body. */
+function ladderFrom(caller: Node, label: string): Node[] {
+  const labelled = nodesOfType(caller, 'labeled_statement').find((node) => node.childForFieldName('label')?.text === label);
+  if (labelled === undefined || labelled.parent === null) return [];
+  const siblings = labelled.parent.namedChildren.filter((node): node is Node => node !== null);
+  return siblings.slice(siblings.findIndex((node) => node.startIndex === labelled.startIndex));
+}
+
+/**
+ * The calls the caller makes when the step fails, as far as the syntax tells: everything after
+ * the call when its result is ignored; else the branch that tests its result (`if (ret) goto
+ * err;` runs the ladder from `err:` on; a branch that returns runs what it holds). Null when it
+ * cannot tell.
+ */
+function callsOnFailure(caller: Node, call: Node): Node[] | null {
+  const statement = call.parent;
+  if (statement?.type === 'expression_statement') return nodesOfType(caller, 'call_expression').filter((later) => later.startIndex > call.endIndex);
+  let test: Node | null = null;
+  if (statement?.type === 'parenthesized_expression' && statement.parent?.type === 'if_statement') test = statement.parent;
+  if (statement?.type === 'unary_expression' && statement.parent?.type === 'parenthesized_expression' && statement.parent.parent?.type === 'if_statement') test = statement.parent.parent;
+  if (statement?.type === 'assignment_expression' && statement.parent?.type === 'expression_statement') {
+    const result = statement.childForFieldName('left');
+    const next = statement.parent.nextNamedSibling;
+    const tested = next?.type === 'if_statement' ? next.childForFieldName('condition') : null;
+    if (result?.type === 'identifier' && tested && nodesOfType(tested, 'identifier').some((name) => name.text === result.text)) test = next;
+  }
+  const branch = test?.childForFieldName('consequence');
+  if (branch === null || branch === undefined) return null;
+  const jump = nodesOfType(branch, 'goto_statement')[0];
+  const label = jump?.childForFieldName('label')?.text;
+  return label === undefined ? callsIn([branch]) : [...callsIn([branch]), ...callsIn(ladderFrom(caller, label))];
+}
+
+/**
+ * Whether every call of `step` in the file is followed, where it fails, by a call in its caller
+ * that undoes the count; a caller that returns the step's result as its own (`return
+ * foo_load(priv, fw);`) passes the question on to its own callers.
+ */
+function everyCallerUndoes(source: CSource, step: string, api: string, names: readonly string[], definitions: Map<string, Node>, depth: number): boolean {
+  const calls = nodesOfType(source.tree.rootNode, 'call_expression').filter((call) => calleeName(call) === step);
+  if (calls.length === 0) return false;
+  return calls.every((call) => {
+    const caller = enclosingFunction(call);
+    const callerName = caller === null ? null : functionDefinitionName(caller);
+    if (caller === null || callerName === null || callerName === step) return false;
+    if (call.parent?.type === 'return_statement') return depth > 0 && everyCallerUndoes(source, callerName, api, names, definitions, depth - 1);
+    return (callsOnFailure(caller, call) ?? []).some((later) => undoes(later, api, names, definitions, step));
+  });
+}
+
+export function undoneByCallers({ leak, source, fn }: LeakInSource): boolean {
+  const { site } = leak;
+  if (acquireOfSite(site)?.count === undefined || site.inherited !== null || site.iteration) return false;
+  const api = site.release.replace(/\(\)$/, '');
+  return everyCallerUndoes(source, fn.name, api, site.names, definitionsByName(source), 2);
+}
