@@ -347,3 +347,47 @@ ruleTester(refLeak, {
     { name: 'a step nobody in the file calls', path: 'drivers/dma/foo.c', code: expectHeldCount(stepWithCallers('')) },
   ],
 });
+
+// drivers/gpu/drm/armada/armada_crtc.c armada_drm_crtc_create(): once drm_crtc_init_with_planes()
+// has linked the CRTC and its primary plane into the device's mode config, a later failure is
+// cleaned up by drm_mode_config_cleanup(), which calls their funcs->destroy().
+const crtcCreate = (register: boolean) => `static int foo_crtc_create(struct drm_device *drm, struct device *dev)
+{
+	struct foo_crtc *dcrtc;
+	struct drm_plane *primary;
+	int ret;
+
+	dcrtc = kzalloc(sizeof(*dcrtc), GFP_KERNEL);
+	if (!dcrtc)
+		return -ENOMEM;
+	dev_set_drvdata(dev, dcrtc);
+
+	primary = kzalloc(sizeof(*primary), GFP_KERNEL);
+	if (!primary) {
+		ret = -ENOMEM;
+		goto err_crtc;
+	}
+${register ? `	ret = drm_crtc_init_with_planes(drm, &dcrtc->crtc, primary, NULL, &foo_crtc_funcs, NULL);
+	if (ret)
+		goto err_crtc_init;
+` : `	ret = foo_setup_planes(dcrtc, primary);
+	if (ret)
+		goto err_crtc_init;
+`}
+	ret = drm_mode_crtc_set_gamma_size(&dcrtc->crtc, 256);
+	if (ret)
+		return ret;${register ? '' : ' /* expect: mem-leak "dcrtc" */ /* expect: mem-leak "primary" */'}
+	return 0;
+
+err_crtc_init:
+	kfree(primary);
+err_crtc:
+	kfree(dcrtc);
+	return ret;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'a CRTC and its plane registered with the DRM device are destroyed by its cleanup (armada)', path: 'drivers/gpu/drm/foo/foo_crtc.c', code: crtcCreate(true) }],
+  invalid: [{ name: 'the same failure before anything registered them', path: 'drivers/gpu/drm/foo/foo_crtc.c', code: crtcCreate(false) }],
+});

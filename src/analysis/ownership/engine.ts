@@ -527,10 +527,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     );
   }
 
-  private handOff(state: PathState, handOff: HandOff, matches: (holding: Holding, kind: ResourceKind) => boolean): PathState {
-    return this.updateHoldings(state, (holding, kind) =>
-      holding.released === null && holding.handOff === null && matches(holding, kind) ? { ...holding, handOff } : holding,
-    );
+  /** `supersedes`: a receiver whose owner cleans up also after a failure takes over what a drvdata setter only borrowed. */
+  private handOff(state: PathState, handOff: HandOff, matches: (holding: Holding, kind: ResourceKind) => boolean, supersedes = false): PathState {
+    const open = (holding: Holding): boolean => holding.handOff === null || (supersedes && holding.handOff.notOnError === true);
+    return this.updateHoldings(state, (holding, kind) => (holding.released === null && open(holding) && matches(holding, kind) ? { ...holding, handOff } : holding));
   }
 
   private call(event: CallEvent, target: AssignTarget | null, state: PathState, node: CfgNode): PathState {
@@ -556,7 +556,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         current = { ...current, drvdata: [...(current.drvdata ?? []).filter(([known]) => known !== holder), pair] };
       }
       if (argument !== undefined && handOff.undoes !== undefined) current = this.managedAction(current, argument, event, target, handOff.undoes);
-      else if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true);
+      else if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true, true, handOff.cleanedUpByOwner === true);
+      for (const index of handOff.alsoArguments ?? []) {
+        const also = event.args[index];
+        if (also !== undefined) current = this.handOffArgument(current, also, event, false, false, true, handOff.cleanedUpByOwner === true);
+      }
     }
     if (release === undefined && acquire === undefined && wrapped === null && starter === null && handOff === undefined) {
       current = this.otherCall(event, current);
@@ -716,7 +720,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
    * so), so what the object points to goes along; a helper of the file that merely keeps the
    * pointer somewhere (its summary's handsOff) does not take the references its fields hold.
    */
-  private handOffArgument(state: PathState, argument: ArgumentInfo, event: CallEvent, addressOnly: boolean, borrowsOnly = false, throughPointers = true): PathState {
+  private handOffArgument(state: PathState, argument: ArgumentInfo, event: CallEvent, addressOnly: boolean, borrowsOnly = false, throughPointers = true, supersedes = false): PathState {
     const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE, notOnError: borrowsOnly };
     return this.handOff(state, handOff, (holding, kind) => {
       if (!HANDED_OFF_BY_STORE.has(kind) || this.isCount(holding)) return false;
@@ -727,7 +731,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       if (throughPointers && !addressOnly && !numbered && kind === 'reference' && argument.key === argument.root && holding.names.some((name) => name.startsWith(`${argument.key}->`))) return true;
       if (!addressOnly) return holdingPassed(holding, argument, true);
       return holding.names.some((name) => name === argument.key || (rootOfName(name) === argument.key && /^\w+\./.test(name)));
-    });
+    }, supersedes);
   }
 
   /**

@@ -118,6 +118,14 @@ export interface HandOffApi {
    * failure runs it at once (`*_or_reset`), 'on-success' when it is only registered on success.
    */
   undoes?: 'always' | 'on-success';
+  /** Other arguments the call takes over as well (the planes drm_crtc_init_with_planes() links to the CRTC). */
+  alsoArguments?: number[];
+  /**
+   * The receiver's owner destroys the object at its own teardown, which also runs when the
+   * function fails later (drm_mode_config_cleanup() calls each mode object's funcs->destroy()):
+   * this takes over an object a drvdata setter only borrowed.
+   */
+  cleanedUpByOwner?: true;
 }
 
 /** `for_each_child_of_node(parent, child)`: the loop holds a reference on `child` in its body. */
@@ -618,6 +626,16 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'skb_queue_head', argument: 1 },
   { name: 'tasklet_init', argument: 2 },
   { name: 'kthread_stop_put', argument: 0 },
+  // DRM mode objects: the device's mode config lists keep them, and drm_mode_config_cleanup()
+  // calls each one's funcs->destroy(), which frees the driver structure around it.
+  { name: 'drm_crtc_init_with_planes', argument: 1, alsoArguments: [2, 3], cleanedUpByOwner: true },
+  { name: 'drm_universal_plane_init', argument: 1, cleanedUpByOwner: true },
+  { name: 'drm_plane_init', argument: 1, cleanedUpByOwner: true },
+  { name: 'drm_encoder_init', argument: 1, cleanedUpByOwner: true },
+  { name: 'drm_simple_encoder_init', argument: 1, cleanedUpByOwner: true },
+  { name: 'drm_connector_init', argument: 1, cleanedUpByOwner: true },
+  { name: 'drm_connector_init_with_ddc', argument: 1, cleanedUpByOwner: true },
+  { name: 'drm_writeback_connector_init', argument: 1, cleanedUpByOwner: true },
   // Stores written as macros.
   { name: 'rcu_assign_pointer', argument: 1 },
   { name: 'RCU_INIT_POINTER', argument: 1 },
