@@ -391,3 +391,78 @@ ruleTester(memLeak, {
   valid: [{ name: 'a CRTC and its plane registered with the DRM device are destroyed by its cleanup (armada)', path: 'drivers/gpu/drm/foo/foo_crtc.c', code: crtcCreate(true) }],
   invalid: [{ name: 'the same failure before anything registered them', path: 'drivers/gpu/drm/foo/foo_crtc.c', code: crtcCreate(false) }],
 });
+
+// fs/xfs/xfs_filestream.c xfs_filestream_get_parent(): where the returned pointer is NULL no
+// reference was taken, whatever the API promises. drivers/gpu/drm/drm_gem.c
+// drm_gem_mmap_obj lookup: `obj = NULL` where kref_get_unless_zero() failed, then `if (!obj)`.
+const nullMeansNothing = (test: string) => `static struct foo_inode *foo_get_parent(struct foo_inode *ip)
+{
+	struct inode *dir = NULL;
+	struct dentry *dentry, *parent;
+
+	dentry = d_find_alias(&ip->vfs_inode);
+	if (!dentry)
+		goto out;
+	parent = dget_parent(dentry);
+	if (${test})
+		goto out_dput;${test === '!parent' ? '' : ' /* expect: ref-leak */'}
+	dir = igrab(d_inode(parent));
+	dput(parent);
+out_dput:
+	dput(dentry);
+out:
+	return dir ? FOO_I(dir) : NULL;
+}
+`;
+
+const forgottenWhenGetFails = (putWhenDenied: boolean) => `static int foo_mmap_lookup(struct foo_dev *dev, unsigned long start, struct foo_object **out)
+{
+	struct foo_object *obj = NULL;
+	struct foo_node *node;
+
+	foo_lock_lookup(dev);
+	node = foo_lookup(dev, start);
+	if (node) {
+		obj = container_of(node, struct foo_object, vma_node);
+		if (!kref_get_unless_zero(&obj->refcount))
+			obj = NULL;
+	}
+	foo_unlock_lookup(dev);
+	if (!obj)
+		return -EINVAL;
+	if (!foo_allowed(obj)) {
+${putWhenDenied ? '\t\tfoo_object_put(obj);\n' : ''}		return -EACCES;${putWhenDenied ? '' : ' /* expect: ref-leak */'}
+	}
+	*out = obj;
+	return 0;
+}
+`;
+
+// drivers/net/ethernet/cavium/thunder/thunder_bgx.c: a NULL conversion of the held fwnode says
+// nothing about the fwnode itself, which the break leaves held.
+const convertedNull = `static int foo_init_of_phy(struct foo_bgx *bgx)
+{
+	struct fwnode_handle *fwn;
+	struct device_node *node = NULL;
+
+	device_for_each_child_node(&bgx->pdev->dev, fwn) {
+		node = to_of_node(fwn);
+		if (!node)
+			break;
+		foo_setup(bgx, node);
+	}
+	return 0; /* expect: ref-leak "fwn" */
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'a test that the returned dentry is NULL: nothing taken (xfs_filestream)', path: 'fs/foo/filestream.c', code: nullMeansNothing('!parent') },
+    { name: 'the object forgotten where kref_get_unless_zero() failed, then tested (drm_gem)', path: 'drivers/gpu/drm/foo_gem.c', code: forgottenWhenGetFails(true) },
+  ],
+  invalid: [
+    { name: 'a test of something else leaves with the dentry held', path: 'fs/foo/filestream.c', code: nullMeansNothing('IS_ROOT(parent)') },
+    { name: 'a denied object returned without its put', path: 'drivers/gpu/drm/foo_gem.c', code: forgottenWhenGetFails(false) },
+    { name: 'a NULL conversion of a held fwnode leaves the loop with the fwnode held (thunder_bgx)', path: 'drivers/net/foo/bgx.c', code: convertedNull },
+  ],
+});

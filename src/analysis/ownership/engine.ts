@@ -346,7 +346,14 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (node.kind !== 'branch' || node.atom === null) return state;
     const facts = takeBranch(state.facts, node.atom, successorIndex === 0, this.tracked);
     if (facts === null) return null;
-    const next = facts === state.facts ? state : { ...state, facts };
+    let next = facts === state.facts ? state : { ...state, facts };
+    // Where `x` is NULL nothing is held through it: not a reference dget_parent() "never" fails to
+    // take, nor the kref inside an object a failed kref_get_unless_zero() made the code forget
+    // (`obj = NULL`). Only when x is all that names it: `node = to_of_node(fwn)` may be NULL with fwn held.
+    if (node.atom.kind === 'test' && (successorIndex === 0 ? node.atom.whenTrue : node.atom.whenFalse) === ZERO) {
+      const key = node.atom.key;
+      next = this.updateHoldings(next, (holding) => (holding.names.every((name) => name === key || name.startsWith(`${key}->`)) ? null : holding));
+    }
     const otherSide = 1 - successorIndex;
     if (node.successors.length !== 2 || !next.holdings.some((holding) => holding.released === null && holding.skippedRelease === null)) return next;
     if (takeBranch(state.facts, node.atom, otherSide === 0, this.tracked) === null) return next;
