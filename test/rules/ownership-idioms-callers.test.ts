@@ -466,3 +466,36 @@ ruleTester(refLeak, {
     { name: 'a NULL conversion of a held fwnode leaves the loop with the fwnode held (thunder_bgx)', path: 'drivers/net/foo/bgx.c', code: convertedNull },
   ],
 });
+
+// fs/overlayfs/super.c ovl_create_volatile_dirty(): `d = ovl_lookup_or_create(ofs, d, name)`, and
+// the helper dput()s the parent it was given: the call sees the old d before d names the child.
+const walkDown = (helperPuts: boolean) => `static struct dentry *foo_lookup_or_create(struct foo_fs *ofs, struct dentry *parent, const char *name)
+{
+	struct dentry *child;
+
+	inode_lock_nested(parent->d_inode, I_MUTEX_PARENT);
+	child = foo_lookup_upper(ofs, name, parent);
+	inode_unlock(parent->d_inode);
+${helperPuts ? '\tdput(parent);\n' : ''}	return child;
+}
+
+static int foo_create_dirty(struct foo_fs *ofs)
+{
+	struct dentry *d = dget(ofs->workbasedir);
+	static const char *const path[] = { "work", "incompat", "dirty" };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(path); i++) {
+		d = foo_lookup_or_create(ofs, d, path[i]);
+		if (IS_ERR(d))
+			return PTR_ERR(d);${helperPuts ? '' : ' /* expect: ref-leak */'}
+	}
+	dput(d);
+	return 0;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'x = f(x) where the helper puts the x it is given (overlayfs)', path: 'fs/foo/super.c', code: walkDown(true) }],
+  invalid: [{ name: 'x = f(x) where the helper keeps the x it is given', path: 'fs/foo/super.c', code: walkDown(false) }],
+});

@@ -854,10 +854,18 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         if (holding.names.some(carries)) carried.add(holding.site);
       }
     }
-    let current = this.forget(target.key, state, true);
+    // `d = ovl_lookup_or_create(ofs, d, name)`: the call sees the old value of d (and may drop it)
+    // before d names the result. Acquires keep their order: their result is what the target names.
+    const passesTarget =
+      value.kind === 'call' &&
+      value.call.args.some((argument) => argument.key === target.key) &&
+      acquireApi(value.call.name) === undefined &&
+      this.input.summaries.acquireOf(value.call.name) === null &&
+      this.starterOf(value.call.name) === null;
+    let current = passesTarget && value.kind === 'call' ? this.forget(target.key, this.call(value.call, target, state, node), true) : this.forget(target.key, state, true);
     switch (value.kind) {
       case 'call': {
-        current = this.call(value.call, target, current, node);
+        if (!passesTarget) current = this.call(value.call, target, current, node);
         // `ret = foo_startup(priv)` where every return of foo_startup() is `return 0;`: `if (ret)` is never taken.
         const returns = this.tracked.has(target.key) && acquireApi(value.call.name) === undefined ? this.input.summaries.get(value.call.name)?.returns : undefined;
         if (returns !== undefined && returns !== null) current = { ...current, facts: current.facts.set(target.key, returns) };
