@@ -21,6 +21,16 @@ function callOf(release: string, name: string): string {
 }
 
 /**
+ * The site's own release as a call: `free_irq(i2c->irq, wm8903)`, with the dev_id the handler was
+ * requested with (the engine names it `#cookie:<api>:<dev_id>`).
+ */
+function ownReleaseCall(found: LeakInSource, story: LeakStory): string {
+  const { site } = found.leak;
+  const cookie = site.names.find((name) => name.startsWith(`#cookie:${site.wraps ?? site.api}:`))?.split(':').slice(2).join(':');
+  return callOf(site.release, cookie === undefined ? story.name : `${story.name.replace(/`/g, '')}, ${cookie}`);
+}
+
+/**
  * The release to suggest: the table's (`clk_disable_unprepare(priv->clk)`), or, for what a
  * wrapper of the patch took, the wrapper the other paths release it with (`foo_put()`).
  */
@@ -30,7 +40,7 @@ function releaseToCall(found: LeakInSource, story: LeakStory): string {
     const helpers = [...new Set(splitEnds(leak.otherEnds).released.map((end) => end.via).filter((via) => releaseApi(via) === undefined))];
     if (helpers.length === 1) return `${helpers[0]}()`;
   }
-  return callOf(leak.site.release, story.name);
+  return ownReleaseCall(found, story);
 }
 
 function iterationComment(found: LeakInSource, story: LeakStory): string {
@@ -99,7 +109,7 @@ function neverComment(found: LeakInSource, story: LeakStory): string {
   const state = count ? count.state : 'held';
   return (
     `${story.exitClause} ${story.leaves} with ${heldThing(found, story)} still ${state} (${takenBy(found, story, 'taken')}), and nothing in ${story.functionName}() ${count ? count.drop : 'drops'} it. ` +
-    `Shouldn't it call ${callOf(leak.site.release, story.name)} first?`
+    `Shouldn't it call ${ownReleaseCall(found, story)} first?`
   );
 }
 

@@ -499,3 +499,103 @@ ruleTester(refLeak, {
   valid: [{ name: 'x = f(x) where the helper puts the x it is given (overlayfs)', path: 'fs/foo/super.c', code: walkDown(true) }],
   invalid: [{ name: 'x = f(x) where the helper keeps the x it is given', path: 'fs/foo/super.c', code: walkDown(false) }],
 });
+
+// drivers/nvdimm/bus.c nvdimm_bus_create_ndctl(): the allocation is the device itself; once
+// device_initialize() ran, put_device() ends in its release callback, which frees it.
+const wholeDevice = (initialise: boolean) => `static void foo_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+static int foo_create_ctl(struct foo_bus *bus)
+{
+	struct device *dev;
+	int rc;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+${initialise ? '\tdevice_initialize(dev);\n' : ''}	dev->parent = &bus->dev;
+	dev->release = foo_release;
+	rc = dev_set_name(dev, "ctl%d", bus->id);
+	if (rc)
+		goto err;${initialise ? '' : ' /* expect: mem-leak */'}
+	rc = device_add(dev);
+	if (rc)
+		goto err;
+	return 0;
+
+err:
+	put_device(dev);
+	return rc;
+}
+`;
+
+// drivers/net/ethernet/sfc/falcon/nic.c: passing the line's number to a helper keeps no handler.
+const irqNumberPassed = `static int foo_init_interrupt(struct foo_nic *efx)
+{
+	struct foo_channel *channel;
+	unsigned int n_irqs = 0;
+	int rc;
+
+	foo_for_each_channel(channel, efx) {
+		rc = request_irq(channel->irq, foo_irq_handler, 0, channel->name, channel);
+		if (rc)
+			goto fail2;
+		++n_irqs;
+		if (efx->msix && channel->channel < efx->n_rx_channels) {
+			rc = irq_cpu_rmap_add(efx->rmap, channel->irq);
+			if (rc)
+				goto fail2;
+		}
+	}
+	return 0;
+
+fail2:
+	foo_for_each_channel(channel, efx) {
+		if (n_irqs-- == 0)
+			break;
+		free_irq(channel->irq, channel);
+	}
+	return rc;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'an allocated device put after device_initialize() is freed by its release (nvdimm)', path: 'drivers/nvdimm/foo.c', code: wholeDevice(true) }],
+  invalid: [{ name: 'put_device() on a device never initialised frees nothing', path: 'drivers/nvdimm/foo.c', code: wholeDevice(false) }],
+});
+
+ruleTester(refLeak, {
+  valid: [{ name: 'an interrupt line number passed to irq_cpu_rmap_add() keeps the handler (sfc falcon)', path: 'drivers/net/foo/nic.c', code: irqNumberPassed }],
+  invalid: [],
+});
+
+
+// drivers/net/hamradio/scc.c scc_net_siocdevprivate(): the line's number is kept in a field, and
+// the module's exit frees every line it marked used by number, not through that field.
+const irqNumberKept = `static void __exit foo_cleanup(void)
+{
+	int k;
+
+	for (k = 0; k < NR_IRQS; k++)
+		if (Ivec[k].used)
+			free_irq(k, NULL);
+}
+
+static int foo_set_config(struct net_device *dev, struct foo_hw_config *hwcfg)
+{
+	if (!Ivec[hwcfg->irq].used && hwcfg->irq) {
+		if (request_irq(hwcfg->irq, foo_isr, 0, "AX.25 SCC", (void *)(long)hwcfg->irq))
+			return -EBUSY;
+		Ivec[hwcfg->irq].used = 1;
+	}
+	dev->irq = hwcfg->irq;
+	return 0;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'an interrupt line number kept in a field, freed by number elsewhere (scc)', path: 'drivers/net/hamradio/foo.c', code: irqNumberKept }],
+  invalid: [],
+});

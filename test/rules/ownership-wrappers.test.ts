@@ -194,7 +194,7 @@ static int foo_set_power(struct foo *foo, int on)
 		return ret;
 	ret = foo_hw_init(priv);
 	if (ret)
-		return ret; /* expect: ref-leak "free_irq(priv->irq)" */
+		return ret; /* expect: ref-leak "free_irq(priv->irq, priv)" */
 	ret = foo_register(priv);
 	if (ret) {
 		free_irq(priv->irq, priv);

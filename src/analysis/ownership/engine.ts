@@ -176,7 +176,10 @@ interface PathState {
    * them through dev_get_drvdata() and drops what they hold.
    */
   drvdata?: readonly (readonly [holder: string, object: string])[];
-  /** Structures whose embedded device, kobject or kref the path initialised (`device_initialize(&x->dev)`). */
+  /**
+   * Structures whose embedded device, kobject or kref the path initialised (`device_initialize(&x->dev)`
+   * gives `x`), and, written `=dev`, allocations that are the device itself (`device_initialize(dev)`).
+   */
   initialized?: readonly string[];
 }
 
@@ -546,6 +549,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (EMBEDDED_INIT.has(event.name) && embedded?.addressOfMember && embedded.root !== null && !(state.initialized ?? []).includes(embedded.root)) {
       current = { ...current, initialized: [...(current.initialized ?? []), embedded.root] };
     }
+    // `dev = kzalloc(sizeof(*dev)); device_initialize(dev);`: the allocation is the device itself.
+    const whole = `=${embedded?.key ?? ''}`;
+    if (EMBEDDED_INIT.has(event.name) && embedded !== undefined && !embedded.addressOfMember && embedded.key === embedded.root && !(state.initialized ?? []).includes(whole)) {
+      current = { ...current, initialized: [...(current.initialized ?? []), whole] };
+    }
     const release = releaseApi(event.name);
     if (release !== undefined) current = this.releaseBy(release, event, current);
     const acquire = acquireApi(event.name);
@@ -610,6 +618,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         .map((member) => /^([A-Za-z_]\w*)(?:->|\.)\w+$/.exec(member)?.[1])
         .filter((root): root is string => root !== undefined);
       if (argument.addressOfMember && argument.root !== null) containers.push(argument.root);
+      // `put_device(dev)` on an allocated device the path initialised: its release callback frees it.
+      if ((state.initialized ?? []).includes(`=${argument.key}`)) containers.push(argument.key);
       if (containers.length > 0) exact = this.release(exact, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.some((name) => containers.includes(name)));
     }
     if (exact === state && api.kind === 'reference' && !(state.dropped ?? []).includes(argument.key)) {
@@ -735,6 +745,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       // handed-on one points to goes with it, for whoever finishes with it (not an interrupt
       // line whose number it keeps: request_irq(priv->irq, ..., priv) hands on priv, not the irq).
       const numbered = acquireOfSite(this.sites[holding.site])?.numbered === true;
+      // A number naming the resource (an interrupt line) passed to a call hands on the number, not
+      // the handler: only free_irq() lets it go (irq_cpu_rmap_add(rmap, channel->irq) keeps nothing).
+      if (numbered) return false;
       if (throughPointers && !addressOnly && !numbered && kind === 'reference' && argument.key === argument.root && holding.names.some((name) => name.startsWith(`${argument.key}->`))) return true;
       if (!addressOnly) return holdingPassed(holding, argument, true);
       return holding.names.some((name) => name === argument.key || (rootOfName(name) === argument.key && /^\w+\./.test(name)));
@@ -819,7 +832,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         return;
       }
       current = this.release(current, event.row, event.name, (holding, kind) => {
-        if (!nameSuggestsRelease(event.name, kind)) return false;
+        // An interrupt line's number given to irq_dispose_mapping() is not its handler: free_irq() alone frees that.
+        if (!nameSuggestsRelease(event.name, kind) || acquireOfSite(this.sites[holding.site])?.numbered === true) return false;
         if (namesMatch(holding, kind, argument.key, this.aliases)) return true;
         // `kref_get(&req->wb_kref)` ... `nfs_release_request(req)`: a helper named for releasing the
         // object it is given drops the reference that object embeds.

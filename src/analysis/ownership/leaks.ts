@@ -156,6 +156,9 @@ function storedNeverPut(analysis: FunctionAnalysis, site: AcquireSite, records: 
   // A driver's own get() (a wrapper of the patch) pairs with its own put(), called wherever the
   // object's holder lets go, often in another file: "never put in this patch" would be a guess.
   if (site.wraps !== undefined) return [];
+  // A number naming the resource (an interrupt line) kept in a field is often freed by a loop over
+  // the numbers, or through another copy: the field's name says nothing.
+  if (acquireOfSite(site)?.numbered === true) return [];
   if (records.some(({ outcome }) => outcome.state === 'released')) return [];
   const stores = records.filter(({ outcome }) => outcome.state === 'handed-off' && outcome.via === 'store' && outcome.storedField !== null);
   if (stores.length === 0 || stores.length !== records.filter(({ outcome }) => outcome.state === 'handed-off').length) return [];
