@@ -513,6 +513,23 @@ describe('lock facts', () => {
 	return 0;
 }
 
+int gem_handle_create(struct drm_file *file, struct gem_object *obj, u32 *handlep)
+{
+	mutex_lock(&obj->dev->object_name_lock);
+	return gem_handle_create_tail(file, obj, handlep);
+}
+
+void notify_sent(struct net_ctx *net)
+{
+	spin_lock(&net->lock);
+	if (net->blocked) {
+		net->blocked = 0;
+		spin_unlock(&net->lock);
+		wake(net);
+	} else
+		spin_unlock(&net->lock);
+}
+
 void *cache_seq_idx(struct net *net, struct cache_iter *it, loff_t pos)
 {
 	struct cache_entry *e;
@@ -581,6 +598,8 @@ static void timer_fn(struct widget *w) __releases(w->lock) __acquires(w->lock)
     expect(locks.widget_lock).toEqual({ held: ['0->lock'] });
     expect(locks.widget_enter).toEqual({ held: ['0->lock'] });
     expect(locks.widget_add).toBeUndefined();
+    expect(locks.notify_sent).toBeUndefined();
+    expect(locks.gem_handle_create).toBeUndefined();
   });
 
   it('reads the annotations of prototypes and definitions; a lock released and taken again is only held', () => {

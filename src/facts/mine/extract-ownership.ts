@@ -20,6 +20,8 @@ export interface LockBody {
   held?: string[];
   /** Locks the body lets go on every path and never takes: its caller held them. */
   dropped?: string[];
+  /** With `held`: the functions the body calls. */
+  calls?: string[];
 }
 
 /** What the body does with a pointer parameter. */
@@ -152,6 +154,18 @@ function lockName(call: Node, name: string, params: readonly string[], origins: 
   return `=${text}`;
 }
 
+/** A statement whose last statement leaves the block: a return, a goto, a break, a continue. */
+function endsInJump(statement: Node): boolean {
+  const last = statement.type === 'compound_statement' ? statement.namedChildren.filter((child) => child && child.type !== 'comment').pop() : statement;
+  return last !== undefined && last !== null && ['return_statement', 'goto_statement', 'break_statement', 'continue_statement'].includes(last.type);
+}
+
+/** A call that takes or lets go of a lock the miner does not follow (`ni_unlock()`, `lock_sock_nested()`, `atomic_dec_and_lock()`): the body's lock facts are not read. */
+function unfollowedLockCall(name: string): boolean {
+  if (LOCK_ACQUIRE.has(name) || LOCK_RELEASE.has(name) || /is_locked|lockdep|assert|held|lock_class|lockup|clock|block/.test(name)) return false;
+  return /(?:^|_)(?:un)?lock(?:_|$)|trylock|^down_|^up_|dec_and_lock|_unlock$|^lock_|_lock$/.test(name);
+}
+
 /** A return's value read as failure (negative errno, NULL, ERR_PTR, false), success (0, true, a constant, a pointer seen to be valid), or unknown. */
 function returnClass(value: Node | null, pointer: boolean): 'failure' | 'success' | 'unknown' {
   if (!value) return 'success';
@@ -227,14 +241,36 @@ function exitsOf(body: Node, pointer: boolean, voidReturn: boolean, lockOf: (cal
         exits.push({ held, kind: afterLabel && kind !== 'failure' ? 'unknown' : kind });
         return held;
       }
+      case 'if_statement': {
+        // After an if, a lock is held when every arm that falls through holds it (an arm that returns or jumps does not fall through).
+        const consequence = statement.childForFieldName('consequence');
+        const alternative = statement.childForFieldName('alternative');
+        const elseBody = alternative?.type === 'else_clause' ? alternative.namedChild(0) : alternative;
+        recordNested(statement, held);
+        const arms: Set<string>[] = [];
+        for (const arm of [consequence, elseBody]) {
+          if (!arm) {
+            arms.push(held);
+            continue;
+          }
+          const after = walk(arm, held, afterLabel);
+          if (!endsInJump(arm)) arms.push(after);
+        }
+        if (arms.length === 0) return held;
+        return new Set([...arms[0]].filter((lock) => arms.every((arm) => arm.has(lock))));
+      }
       default: {
-        // A branch or a loop: each nested statement list starts from what is held here.
+        // A loop or a switch: each nested statement list starts from what is held here; after it, what was held before and is still held at its end.
+        let after = held;
         for (const child of statement.namedChildren) {
           if (!child) continue;
-          if (child.type === 'compound_statement' || child.type.endsWith('_statement') || child.type === 'else_clause') walk(child, held, afterLabel);
+          if (child.type === 'compound_statement' || child.type.endsWith('_statement') || child.type === 'else_clause') {
+            const end = walk(child, held, afterLabel);
+            after = new Set([...after].filter((lock) => end.has(lock)));
+          }
         }
         recordNested(statement, held);
-        return held;
+        return after;
       }
     }
   };
@@ -266,6 +302,8 @@ export interface OwnershipRecord {
   callbacks?: CallbackUse[];
   /** For a function that could be a release callback (one pointer parameter): what it frees of it. */
   frees?: CallbackFrees;
+  /** Calls such a function gives its container or its argument to: [callee, argument index, which]. */
+  passes?: [string, number, 'container' | 'argument'][];
 }
 
 function localsOf(body: Node): Set<string> {
@@ -291,14 +329,14 @@ function testsLastPut(condition: string, body: Node): boolean {
  * Whether `node` runs whenever the body runs (a statement of the body itself, not nested in a
  * branch), or whenever the last reference is dropped (the branch of a dec_and_test).
  */
-function isTopLevel(node: Node, body: Node): boolean {
+function isTopLevel(node: Node, body: Node, lastPutCounts = true): boolean {
   let current: Node | null = node;
   while (current && current.parent && current.parent.id !== body.id) {
     const parent: Node = current.parent;
     const branch: Node = parent.type === 'compound_statement' && parent.parent?.type === 'if_statement' ? parent : current;
     const guard: Node | null = branch.parent;
     const lastPut = guard?.type === 'if_statement' && guard.childForFieldName('consequence')?.id === branch.id && testsLastPut(compact(guard.childForFieldName('condition')?.text ?? ''), body);
-    if (lastPut && guard) {
+    if (lastPut && lastPutCounts && guard) {
       current = guard;
       continue;
     }
@@ -334,15 +372,20 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
     const lockOf = (call: Node, name: string): string | null => lockName(call, name, params, origins, locals);
     const { exits, taken, released, entryHeld } = exitsOf(body, pointer, voidReturn, lockOf);
     const locks: LockBody = {};
+    const unfollowed = calls.some((call) => unfollowedLockCall(calleeOf(call) ?? ''));
     // Held: the body took it; every success exit holds one of the locks the body took and keeps; no unknown exit lets all go.
     const kept = [...taken].filter((lock) => !entryHeld.has(lock) && exits.some((exit) => exit.kind !== 'failure' && exit.held.has(lock)));
     const successes = exits.filter((exit) => exit.kind !== 'failure');
-    if (kept.length > 0 && successes.length > 0 && successes.every((exit) => kept.some((lock) => exit.held.has(lock)))) locks.held = kept.sort();
+    if (!unfollowed && kept.length > 0 && successes.length > 0 && successes.every((exit) => kept.some((lock) => exit.held.has(lock)))) {
+      locks.held = kept.sort();
+      // A callee may let it go (`return drm_gem_handle_create_tail(...)`): the resolver checks them.
+      locks.calls = [...new Set(calls.map((call) => calleeOf(call) ?? '').filter((name) => name !== '' && !LOCK_ACQUIRE.has(name) && !LOCK_RELEASE.has(name)))].sort();
+    }
     // Dropped: let go by a top-level statement no exit comes before, never taken.
     const dropped = new Set<string>();
     for (const call of calls) {
       const name = calleeOf(call);
-      if (!name || !LOCK_RELEASE.has(name) || !isTopLevel(call, body) || earlyExitBefore(call, body)) continue;
+      if (unfollowed || !name || !LOCK_RELEASE.has(name) || !isTopLevel(call, body, false) || earlyExitBefore(call, body)) continue;
       const lock = lockOf(call, name);
       if (lock !== null && !taken.has(lock) && released.has(lock)) dropped.add(lock);
     }
@@ -408,17 +451,22 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
     if (!left || index < 0) continue;
     const target = compact(left.text);
     const root = /^\*?\(?([A-Za-z_]\w*)/.exec(target)?.[1];
-    if (root === undefined || root === params[index]) continue;
-    // `p = q` into a parameter or a local is a copy; `tmp.x = p` into a local structure stays in the function.
-    if (left.type === 'identifier' && (locals.has(root) || params.includes(root))) continue;
-    if (left.type !== 'identifier' && locals.has(root) && !target.includes('->')) continue;
+    if (root === undefined || root === params[index] || locals.has(root)) continue;
+    // Kept: in a global, a field or an array of another argument or a global. Not: a copy into a
+    // local or a parameter, a field of a local (an object the function builds: often a back-pointer),
+    // `*out = p` (given back to the caller).
+    if (left.type === 'identifier' && params.includes(root)) continue;
+    if (left.type === 'pointer_expression') continue;
     add({ i: index, how: 'store' });
   }
   if (args.length > 0) record.args = args;
   // A possible release callback (one pointer parameter): does it free the container it reaches, or the pointer?
   if (params.length >= 1 && pointerParams[0] && params.length <= 2) {
     const freed = calls.filter((call) => FREES.has(calleeOf(call) ?? '')).map((call) => compact(stripParens(argumentsOf(call)[FREE_ARGUMENT[calleeOf(call) ?? ''] ?? 0] ?? call).text));
+    const convertsParameter = (text: string): boolean =>
+      new RegExp(`^\\(?(?:container_of|\\w+_to_\\w+|to_\\w+)\\(\\(?${params[0]}[,)]`).test(text) || new RegExp(`^container_of\\(\\(?${params[0]}(?:->|\\.|,)`).test(text);
     if (freed.includes(params[0])) record.frees = 'argument';
+    else if (freed.some(convertsParameter)) record.frees = 'container';
     else {
       const containers = new Set<string>();
       for (const node of body.descendantsOfType(['init_declarator', 'assignment_expression'])) {
@@ -433,6 +481,20 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
         if (name) containers.add(name.text);
       }
       if ([...containers].some((container) => freed.includes(container))) record.frees = 'container';
+      else {
+        // Given on to a function that may free it (`pinctrl_free(p, true)`): the resolver follows the call.
+        const passed: [string, number, 'container' | 'argument'][] = [];
+        for (const call of calls) {
+          const name = calleeOf(call);
+          if (!name) continue;
+          argumentsOf(call).forEach((argument, at) => {
+            const text = compact(stripParens(argument).text);
+            if (containers.has(text) || convertsParameter(text)) passed.push([name, at, 'container']);
+            else if (text === params[0]) passed.push([name, at, 'argument']);
+          });
+        }
+        if (passed.length > 0) record.passes = passed;
+      }
     }
   }
   return record;

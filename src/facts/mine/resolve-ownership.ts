@@ -49,6 +49,11 @@ function union(lists: (readonly string[] | undefined)[]): string[] {
   return [...new Set(lists.flatMap((list) => list ?? []))].sort();
 }
 
+/** A lock's last word: `object_name_lock` of `1->dev->object_name_lock`, `rcu` of `RCU`. */
+function lastWord(lock: string): string {
+  return lock.replace(/^[=&]/, '').split(/->|\./).pop()?.toLowerCase() ?? lock;
+}
+
 /**
  * Locks: annotations of the definitions and prototypes (a lock both acquired and released is
  * dropped and retaken: neither), the locks every definition returns holding (`held`) or lets go
@@ -87,7 +92,17 @@ function resolveLocks(files: FileFacts[], index: Map<string, FunctionRecord[]>):
     }
     const records = index.get(key) ?? [];
     if (records.length > 0) {
-      const held = agreed(records.map((record) => record.ownership?.locks?.held));
+      // A lock a callee lets go (its `dropped` or `__releases`, by the lock's last field) is not held.
+      const letGo = new Set(
+        records.flatMap((record) =>
+          (record.ownership?.locks?.calls ?? []).flatMap((call) => {
+            const callee = calleeKey(index, record.file, call);
+            const calleeRecords = callee === null ? [] : (index.get(callee) ?? []);
+            return [...calleeRecords.flatMap((other) => other.ownership?.locks?.dropped ?? []), ...(declared.get(callee ?? call)?.r ?? [])].map(lastWord);
+          }),
+        ),
+      );
+      const held = agreed(records.map((record) => record.ownership?.locks?.held)).filter((lock) => !letGo.has(lastWord(lock)));
       if (held.length > 0) fact.held = held;
       if (!key.includes('#')) {
         const dropped = agreed(records.map((record) => record.ownership?.locks?.dropped));
@@ -109,9 +124,7 @@ function resolveCallbacks(files: FileFacts[], index: Map<string, FunctionRecord[
     for (const use of uses) {
       const key = calleeKey(index, path, use.name);
       if (key === null || found.has(key)) continue;
-      const records = index.get(key) ?? [];
-      const frees = records.map((record) => record.ownership?.frees ?? 'none');
-      found.set(key, { by: use.by, frees: frees.every((value) => value === frees[0]) ? frees[0] : 'none' });
+      found.set(key, { by: use.by, frees: 'none' });
     }
   }
   return found;
@@ -124,6 +137,29 @@ function resolveCallbacks(files: FileFacts[], index: Map<string, FunctionRecord[
  */
 function resolveTakes(index: Map<string, FunctionRecord[]>, callbacks: Map<string, { by: string; frees: CallbackFrees }>): Map<string, Map<number, TakenArgument>> {
   const taken = new Map<string, Map<number, TakenArgument>>();
+  /** What a callback frees: itself, or through a call to a function that frees what it is given (followed with the fixpoint). */
+  const freesOf = (record: FunctionRecord): CallbackFrees => {
+    const own = record.ownership?.frees;
+    if (own !== undefined) return own;
+    for (const [callee, at, which] of record.ownership?.passes ?? []) {
+      const key = calleeKey(index, record.file, callee);
+      if (key !== null && key !== keyOf(record) && taken.get(key)?.get(at) === 'free') return which;
+    }
+    return 'none';
+  };
+  const settleCallbacks = (): boolean => {
+    let moved = false;
+    for (const [key, entry] of callbacks) {
+      const frees = (index.get(key) ?? []).map(freesOf);
+      const agreedFrees = frees.length > 0 && frees.every((value) => value === frees[0]) ? frees[0] : 'none';
+      if (agreedFrees !== entry.frees) {
+        entry.frees = agreedFrees;
+        moved = true;
+      }
+    }
+    return moved;
+  };
+  settleCallbacks();
   const direct = (record: FunctionRecord): Map<number, TakenArgument> => {
     const found = new Map<number, TakenArgument>();
     for (const use of record.ownership?.args ?? []) {
@@ -155,6 +191,7 @@ function resolveTakes(index: Map<string, FunctionRecord[]>, callbacks: Map<strin
       taken.set(key, agreedArgs);
       changed = true;
     }
+    if (settleCallbacks()) changed = true;
   }
   return taken;
 }
@@ -163,8 +200,8 @@ const MANAGED_PREFIX = /^(?:devm_|pcim_|drmm_)/;
 
 /**
  * Device-managed functions: devm_*, pcim_*, drmm_* defined in the tree, and the published
- * functions whose returned value, in every definition, is only ever a managed call's (or a
- * failure: NULL, an ERR_PTR(), a negative errno).
+ * functions returning a pointer that, in every definition, is only ever a managed call's (or a
+ * failure: NULL, an ERR_PTR()).
  */
 function resolveManaged(index: Map<string, FunctionRecord[]>): Set<string> {
   const managed = new Set<string>();
@@ -175,9 +212,8 @@ function resolveManaged(index: Map<string, FunctionRecord[]>): Set<string> {
       if (calls.length === 0 || record.returns.some((value) => value.k !== 'call' && value.k !== 'null' && value.k !== 'err')) return false;
       return calls.every((value) => value.k === 'call' && managed.has(calleeKey(index, record.file, value.f) ?? value.f));
     }
-    const integer = record.integer;
-    if (!integer || integer.calls.length === 0 || integer.boolOnly) return false;
-    return integer.calls.every((call) => managed.has(calleeKey(index, record.file, call) ?? call));
+    // An int function returning a managed call's status (a probe ending in `return devm_...()`) may do much else: not a wrapper.
+    return false;
   };
   let changed = true;
   while (changed) {
