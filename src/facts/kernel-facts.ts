@@ -188,7 +188,7 @@ export interface LockFact {
   acquires?: string[];
   releases?: string[];
   mustHold?: string[];
-  /** Every success exit of every definition holds one of these, taken by the function. */
+  /** (Under `file#name`.) Every success exit of the definition holds one of these, taken by the function. */
   held?: string[];
   /** Every definition lets these go on every path, and never takes them: its caller held them. */
   dropped?: string[];
@@ -202,7 +202,7 @@ export interface OwnershipFactsFile {
   format: 1;
   generator: string;
   kernel: string;
-  /** By name (`file#name` for a static function: only its `held`). */
+  /** By name; `held` by `file#name` (per definition). */
   locks: Record<string, LockFact>;
   /** Release callbacks (`file#name` for a static one): [how it was handed over, what it frees of its argument]. */
   callbacks: Record<string, [string, 'container' | 'argument' | 'none']>;
@@ -249,6 +249,11 @@ export function kernelOwnershipFacts(): OwnershipFacts {
     ownershipLoaded.loadMilliseconds = performance.now() - start;
   }
   return ownershipLoaded;
+}
+
+/** Whether the ownership facts were read in this process. */
+export function kernelOwnershipFactsLoaded(): boolean {
+  return ownershipLoaded !== null;
 }
 
 let integerLoaded: IntegerFacts | null = null;

@@ -594,12 +594,12 @@ static void timer_fn(struct widget *w) __releases(w->lock) __acquires(w->lock)
   });
 
   it('finds functions that hold a lock they took on every success exit, and not one whose success exit unlocks', () => {
-    expect(locks.cache_seq_idx).toEqual({ held: ['1->lock', 'rcu'] });
-    expect(locks.widget_lock).toEqual({ held: ['0->lock'] });
-    expect(locks.widget_enter).toEqual({ held: ['0->lock'] });
-    expect(locks.widget_add).toBeUndefined();
-    expect(locks.notify_sent).toBeUndefined();
-    expect(locks.gem_handle_create).toBeUndefined();
+    expect(locks['drivers/gpu/drm/gem.c#cache_seq_idx']).toEqual({ held: ['1->lock', 'rcu'] });
+    expect(locks['drivers/gpu/drm/gem.c#widget_lock']).toEqual({ held: ['0->lock'] });
+    expect(locks['drivers/gpu/drm/gem.c#widget_enter']).toEqual({ held: ['0->lock'] });
+    expect(locks['drivers/gpu/drm/gem.c#widget_add']).toBeUndefined();
+    expect(locks['drivers/gpu/drm/gem.c#notify_sent']).toBeUndefined();
+    expect(locks['drivers/gpu/drm/gem.c#gem_handle_create']).toBeUndefined();
   });
 
   it('reads the annotations of prototypes and definitions; a lock released and taken again is only held', () => {

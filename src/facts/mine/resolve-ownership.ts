@@ -56,9 +56,9 @@ function lastWord(lock: string): string {
 
 /**
  * Locks: annotations of the definitions and prototypes (a lock both acquired and released is
- * dropped and retaken: neither), the locks every definition returns holding (`held`) or lets go
- * for its caller (`dropped`). Published names, and static functions for `held` (a patch's own
- * function is judged by it).
+ * dropped and retaken: neither) and the locks every definition lets go for its caller
+ * (`dropped`), by published name; the locks a definition returns holding (`held`), by
+ * `file#name`.
  */
 function resolveLocks(files: FileFacts[], index: Map<string, FunctionRecord[]>): Record<string, LockFact> {
   const declared = new Map<string, { a: string[]; r: string[]; m: string[] }>();
@@ -91,28 +91,28 @@ function resolveLocks(files: FileFacts[], index: Map<string, FunctionRecord[]>):
       if (mustHold.length > 0) fact.mustHold = mustHold;
     }
     const records = index.get(key) ?? [];
-    if (records.length > 0) {
-      // A lock a callee lets go (its `dropped` or `__releases`, by the lock's last field) is not held.
-      const letGo = new Set(
-        records.flatMap((record) =>
-          (record.ownership?.locks?.calls ?? []).flatMap((call) => {
-            const callee = calleeKey(index, record.file, call);
-            const calleeRecords = callee === null ? [] : (index.get(callee) ?? []);
-            return [...calleeRecords.flatMap((other) => other.ownership?.locks?.dropped ?? []), ...(declared.get(callee ?? call)?.r ?? [])].map(lastWord);
-          }),
-        ),
-      );
-      const held = agreed(records.map((record) => record.ownership?.locks?.held)).filter((lock) => !letGo.has(lastWord(lock)));
-      if (held.length > 0) fact.held = held;
-      if (!key.includes('#')) {
-        const dropped = agreed(records.map((record) => record.ownership?.locks?.dropped));
-        if (dropped.length > 0) fact.dropped = dropped;
-      }
+    if (!key.includes('#') && records.length > 0) {
+      const dropped = agreed(records.map((record) => record.ownership?.locks?.dropped));
+      if (dropped.length > 0) fact.dropped = dropped;
     }
-    if (key.includes('#') && !fact.held) continue;
-    if (Object.keys(fact).length > 0) facts[key] = fact;
+    if (!key.includes('#') && Object.keys(fact).length > 0) facts[key] = fact;
   }
-  return facts;
+  // Held: per definition, as `file#name` (a patch's function is judged by its own file's
+  // definition; a header's stub for another configuration says nothing about it). A lock a
+  // callee lets go (its `dropped` or `__releases`, by the lock's last field) is not held.
+  const droppedBy = (callee: string): string[] => [...(index.get(callee) ?? []).flatMap((other) => other.ownership?.locks?.dropped ?? []), ...(declared.get(callee)?.r ?? [])];
+  for (const records of index.values()) {
+    for (const record of records) {
+      const held = record.ownership?.locks?.held;
+      if (!held) continue;
+      const letGo = new Set((record.ownership?.locks?.calls ?? []).flatMap((call) => droppedBy(calleeKey(index, record.file, call) ?? call)).map(lastWord));
+      const kept = held.filter((lock) => !letGo.has(lastWord(lock)));
+      if (kept.length === 0) continue;
+      const key = `${record.file}#${record.name}`;
+      facts[key] = { ...facts[key], held: kept };
+    }
+  }
+  return Object.fromEntries(Object.entries(facts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Release callbacks: what each function handed to kref_put()/devm_add_action() or set as `.release =` frees of its argument. */
