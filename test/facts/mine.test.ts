@@ -655,6 +655,19 @@ void obj_attach(struct obj_bus *bus, struct obj *o)
 	bus->obj = o;
 }
 
+void obj_touch(struct obj_bus *bus, struct obj *o)
+{
+	list_move_tail(&o->node, &bus->lru);
+}
+
+void obj_hash(struct obj *o, const u8 *key)
+{
+	SHASH_DESC_ON_STACK(desc, o->tfm);
+
+	desc->obj = o;
+	crypto_shash_digest(desc, key, 16, o->digest);
+}
+
 int obj_name_len(struct obj *o)
 {
 	struct obj *tmp = o;
@@ -667,6 +680,18 @@ static void obj_dev_release(struct device *dev)
 	kfree(dev);
 }
 
+static int obj_file_release(struct file *file)
+{
+	struct obj_ctx *ctx = container_of(file->private_data, struct obj_ctx, fh);
+
+	kfree(ctx);
+	return 0;
+}
+
+static const struct file_operations obj_fops = {
+	.release = obj_file_release,
+};
+
 static const struct device_type obj_type = {
 	.release = obj_dev_release,
 };
@@ -677,6 +702,8 @@ static const struct device_type obj_type = {
   it('finds the callbacks handed to kref_put() and set as .release, with what they free', () => {
     expect(callbacks['drivers/misc/obj.c#obj_release']).toEqual(['kref_put', 'container']);
     expect(callbacks['drivers/misc/obj.c#obj_dev_release']).toEqual(['.release', 'argument']);
+    // What the file's private data points into is not the file's container.
+    expect(callbacks['drivers/misc/obj.c#obj_file_release']).toEqual(['.release', 'none']);
   });
 
   it('finds arguments freed, put to a freeing callback, listed or stored, through calls; not a conditional free or a local copy', () => {
@@ -687,6 +714,8 @@ static const struct device_type obj_type = {
     expect(takes.obj_attach).toEqual([[1, 'store']]);
     expect(takes.obj_free_maybe).toBeUndefined();
     expect(takes.obj_name_len).toBeUndefined();
+    expect(takes.obj_touch).toBeUndefined();
+    expect(takes.obj_hash).toBeUndefined();
   });
 });
 
@@ -695,6 +724,11 @@ describe('device-managed functions', () => {
     'drivers/base/devres.c': `void *devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 {
 	return __devres_alloc(size, gfp);
+}
+`,
+    'drivers/base/devres-extra.c': `void devm_release_thing(struct device *dev, struct thing *t)
+{
+	devres_release(dev, thing_release, thing_match, t);
 }
 `,
     'drivers/misc/priv.c': `struct priv *priv_alloc(struct device *dev)
@@ -714,7 +748,7 @@ struct priv *priv_alloc_plain(struct device *dev)
   });
   const managed = ownershipFactsFile(files, '6.1.0', 'test').managed.split(' ');
 
-  it('finds devm_ functions and the wrappers whose value is only a managed call', () => {
+  it('finds devm_ functions (not those that undo early) and the wrappers whose value is only a managed call', () => {
     expect(managed).toEqual(['devm_kmalloc', 'priv_alloc']);
   });
 });

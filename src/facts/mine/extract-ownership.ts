@@ -70,7 +70,8 @@ const IMPLICIT_LOCK: Record<string, string> = {
 const FREES = new Set(['kfree', 'kvfree', 'vfree', 'kfree_sensitive', 'kzfree', 'kmem_cache_free', 'devm_kfree', 'kfree_rcu', 'kfree_skb', 'dev_kfree_skb', 'dev_kfree_skb_any', 'consume_skb']);
 /** kmem_cache_free(cache, p) and devm_kfree(dev, p) free their second argument. */
 const FREE_ARGUMENT: Record<string, number> = { kmem_cache_free: 1, devm_kfree: 1 };
-const LIST_ADD = /^(?:list_add|list_add_tail|list_add_rcu|list_add_tail_rcu|hlist_add_head|hlist_add_head_rcu|list_move|list_move_tail|llist_add|hlist_add_behind|hlist_add_before)$/;
+/** Adds an entry to a list (list_move() moves one that is on a list already: not a hand-off). */
+const LIST_ADD = /^(?:list_add|list_add_tail|list_add_rcu|list_add_tail_rcu|hlist_add_head|hlist_add_head_rcu|llist_add|hlist_add_behind|hlist_add_before)$/;
 const CALLBACK_CALLS: Record<string, number> = { kref_put: 1, kref_put_mutex: 1, kref_put_lock: 1, devm_add_action: 1, devm_add_action_or_reset: 1 };
 const CALLBACK_FIELDS = new Set(['release', 'destroy', 'free']);
 
@@ -315,6 +316,12 @@ function localsOf(body: Node): Set<string> {
       if (name) locals.add(name.text);
     }
   }
+  // `SHASH_DESC_ON_STACK(desc, tfm);`, `DECLARE_BITMAP(map, n);`: macros that declare a local.
+  for (const call of body.descendantsOfType('call_expression')) {
+    const name = call ? calleeOf(call) : null;
+    const first = call ? argumentsOf(call)[0] : undefined;
+    if (name && first?.type === 'identifier' && /_ON_STACK$|^DECLARE_|^DEFINE_|^LIST_HEAD$/.test(name)) locals.add(first.text);
+  }
   return locals;
 }
 
@@ -464,9 +471,11 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
   if (params.length >= 1 && pointerParams[0] && params.length <= 2) {
     const freed = calls.filter((call) => FREES.has(calleeOf(call) ?? '')).map((call) => compact(stripParens(argumentsOf(call)[FREE_ARGUMENT[calleeOf(call) ?? ''] ?? 0] ?? call).text));
     const convertsParameter = (text: string): boolean =>
-      new RegExp(`^\\(?(?:container_of|\\w+_to_\\w+|to_\\w+)\\(\\(?${params[0]}[,)]`).test(text) || new RegExp(`^container_of\\(\\(?${params[0]}(?:->|\\.|,)`).test(text);
+      new RegExp(`^\\(?(?:container_of|\\w+_to_\\w+|to_\\w+)\\(\\(?${params[0]}[,)]`).test(text);
+    // `kfree(container_of(kobj, struct foo, kobj))`: the type argument is no expression, so the text is read.
+    const freesConverted = new RegExp(`\\b(?:${[...FREES].join('|')})\\s*\\(\\s*(?:container_of|\\w+_to_\\w+|to_\\w+)\\s*\\(\\s*${params[0]}\\s*[,)]`).test(text);
     if (freed.includes(params[0])) record.frees = 'argument';
-    else if (freed.some(convertsParameter)) record.frees = 'container';
+    else if (freesConverted || freed.some(convertsParameter)) record.frees = 'container';
     else {
       const containers = new Set<string>();
       for (const node of body.descendantsOfType(['init_declarator', 'assignment_expression'])) {
@@ -475,7 +484,8 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
         const left = node.childForFieldName(node.type === 'init_declarator' ? 'declarator' : 'left');
         if (!value || !left) continue;
         const valueText = compact(value.text);
-        if (!new RegExp(`^\\(?(?:container_of|\\w+_to_\\w+|to_\\w+)\\(\\(?${params[0]}[,)]`).test(valueText) && !new RegExp(`^container_of\\(\\(?${params[0]}(?:->|\\.|,)`).test(valueText)) continue;
+        // The container of the argument itself, not of what a field of it points to (`container_of(file->private_data, ...)`).
+        if (!new RegExp(`^\\(?(?:container_of|\\w+_to_\\w+|to_\\w+)\\(\\(?${params[0]}[,)]`).test(valueText)) continue;
         let name: Node | null = left;
         while (name && name.type !== 'identifier') name = name.childForFieldName('declarator');
         if (name) containers.add(name.text);

@@ -132,8 +132,8 @@ function resolveCallbacks(files: FileFacts[], index: Map<string, FunctionRecord[
 
 /**
  * Arguments a function takes: frees (itself, through a kref_put() whose callback frees, or
- * by passing it on to a function that takes it), stores or adds to a list, in every
- * definition. Followed through calls to a fixpoint.
+ * by passing it on to a function that frees it), adds to a list (itself or through a call),
+ * or stores (itself), in every definition. Followed through calls to a fixpoint.
  */
 function resolveTakes(index: Map<string, FunctionRecord[]>, callbacks: Map<string, { by: string; frees: CallbackFrees }>): Map<string, Map<number, TakenArgument>> {
   const taken = new Map<string, Map<number, TakenArgument>>();
@@ -171,8 +171,10 @@ function resolveTakes(index: Map<string, FunctionRecord[]>, callbacks: Map<strin
         if (frees === 'container' || frees === 'argument') found.set(use.i, 'free');
       } else if (use.how === 'call' && use.f !== undefined && use.at !== undefined) {
         const key = calleeKey(index, record.file, use.f);
+        // Frees and list additions pass through a call; a store does not (the callee's other
+        // argument may be the caller's local: `dsgl_walk_init(&walk, phys_cpl)`).
         const how = key === null || key === keyOf(record) ? undefined : taken.get(key)?.get(use.at);
-        if (how !== undefined) found.set(use.i, how === 'free' ? 'free' : 'store');
+        if (how === 'free' || how === 'list') found.set(use.i, how);
       }
     }
     return found;
@@ -197,6 +199,7 @@ function resolveTakes(index: Map<string, FunctionRecord[]>, callbacks: Map<strin
 }
 
 const MANAGED_PREFIX = /^(?:devm_|pcim_|drmm_)/;
+const UNDO_WORDS = new Set(['release', 'remove', 'free', 'kfree', 'put', 'depopulate', 'destroy', 'disable', 'iounmap', 'delete', 'del', 'drop', 'cancel', 'exit']);
 
 /**
  * Device-managed functions: devm_*, pcim_*, drmm_* defined in the tree, and the published
@@ -205,7 +208,9 @@ const MANAGED_PREFIX = /^(?:devm_|pcim_|drmm_)/;
  */
 function resolveManaged(index: Map<string, FunctionRecord[]>): Set<string> {
   const managed = new Set<string>();
-  for (const key of index.keys()) if (!key.includes('#') && MANAGED_PREFIX.test(key)) managed.add(key);
+  // devm_kfree(), devm_release_resource(), devm_*_unregister(): managed APIs that undo early, with no result devres releases.
+  const undoes = (name: string): boolean => name.split('_').some((word) => UNDO_WORDS.has(word) || /^un[a-z]|unmap$/.test(word));
+  for (const key of index.keys()) if (!key.includes('#') && MANAGED_PREFIX.test(key) && !undoes(key)) managed.add(key);
   const wraps = (record: FunctionRecord): boolean => {
     if (record.pointer) {
       const calls = record.returns.filter((value) => value.k === 'call');
