@@ -76,6 +76,7 @@ export interface KernelFacts {
 
 const DATA_FILE = join('data', 'kernel-facts.json');
 const INTEGER_DATA_FILE = join('data', 'kernel-facts-integer.json');
+const OWNERSHIP_DATA_FILE = join('data', 'kernel-facts-ownership.json');
 
 /** A data file, found upward from this module (src/facts in a clone, dist/src/facts when built). */
 function dataPath(file = DATA_FILE): string {
@@ -180,6 +181,79 @@ export function integerFactsFromFile(file: IntegerFactsFile, loadMilliseconds = 
   const integerConvention = (name: string): IntegerConvention | undefined =>
     inSortedList(file.integer.errno, name) ? 'errno' : inSortedList(file.integer.bool, name) ? 'bool' : undefined;
   return { kernel: file.kernel, generator: file.generator, integerConvention, loadMilliseconds };
+}
+
+/** A function's locks: annotated (`__acquires(x)` as written, `&` dropped), or mined from its body (`0->lock`: through parameter 0; `=name`: a global; `rcu`, `rcu_bh`, `rtnl`). */
+export interface LockFact {
+  acquires?: string[];
+  releases?: string[];
+  mustHold?: string[];
+  /** (Under `file#name`.) Every success exit of the definition holds one of these, taken by the function. */
+  held?: string[];
+  /** Every definition lets these go on every path, and never takes them: its caller held them. */
+  dropped?: string[];
+}
+
+/** What a function does with an argument it takes: frees it (itself or through a release callback), or keeps it (a store, a list). */
+export type TakenArgument = 'free' | 'store' | 'list';
+
+/** The ownership facts (data/kernel-facts-ownership.json, generator facts-3 on). */
+export interface OwnershipFactsFile {
+  format: 1;
+  generator: string;
+  kernel: string;
+  /** By name; `held` by `file#name` (per definition). */
+  locks: Record<string, LockFact>;
+  /** Release callbacks (`file#name` for a static one): [how it was handed over, what it frees of its argument]. */
+  callbacks: Record<string, [string, 'container' | 'argument' | 'none']>;
+  /** Functions that take ownership of an argument: [argument index, how]. */
+  takes: Record<string, [number, TakenArgument][]>;
+  /** Device-managed functions (devm_*, pcim_*, drmm_* and their wrappers), sorted, space-separated. */
+  managed: string;
+}
+
+export interface OwnershipFacts {
+  kernel: string;
+  generator: string;
+  /** The lock facts of a function: its name, or a static one's `file#name`. */
+  locks(name: string): LockFact | undefined;
+  /** The arguments a function takes ownership of. */
+  takes(name: string): readonly [number, TakenArgument][] | undefined;
+  callback(name: string): readonly [string, 'container' | 'argument' | 'none'] | undefined;
+  isManaged(name: string): boolean;
+  loadMilliseconds: number;
+}
+
+export function ownershipFactsFromFile(file: OwnershipFactsFile, loadMilliseconds = 0): OwnershipFacts {
+  if (file.format !== 1) throw new Error(`kernel ownership facts: unknown format ${String(file.format)}`);
+  const own = <T>(record: Record<string, T>, name: string): T | undefined => (Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined);
+  return {
+    kernel: file.kernel,
+    generator: file.generator,
+    locks: (name) => own(file.locks, name),
+    takes: (name) => own(file.takes, name),
+    callback: (name) => own(file.callbacks, name),
+    isManaged: (name) => inSortedList(file.managed, name),
+    loadMilliseconds,
+  };
+}
+
+let ownershipLoaded: OwnershipFacts | null = null;
+
+/** The shipped ownership facts, read on the first call (apart from the other facts). */
+export function kernelOwnershipFacts(): OwnershipFacts {
+  if (ownershipLoaded === null) {
+    const start = performance.now();
+    const file = JSON.parse(readFileSync(dataPath(OWNERSHIP_DATA_FILE), 'utf8')) as OwnershipFactsFile;
+    ownershipLoaded = ownershipFactsFromFile(file, 0);
+    ownershipLoaded.loadMilliseconds = performance.now() - start;
+  }
+  return ownershipLoaded;
+}
+
+/** Whether the ownership facts were read in this process. */
+export function kernelOwnershipFactsLoaded(): boolean {
+  return ownershipLoaded !== null;
 }
 
 let integerLoaded: IntegerFacts | null = null;

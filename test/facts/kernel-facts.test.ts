@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { kernelFacts, kernelFactsLoaded, factsFromFile, type KernelFactsFile } from '../../src/facts/kernel-facts.js';
+import {
+  kernelFacts,
+  kernelFactsLoaded,
+  kernelOwnershipFacts,
+  factsFromFile,
+  ownershipFactsFromFile,
+  type KernelFactsFile,
+  type OwnershipFactsFile,
+} from '../../src/facts/kernel-facts.js';
 import { RETURN_STYLES, type ReturnStyle } from '../../src/analysis/ownership/return-styles.js';
 import { ACQUIRE_APIS, RELEASE_APIS, acquireApi, releaseApi, type AcquireApi } from '../../src/analysis/ownership/resources.js';
 import { HAND_NORETURN } from '../../src/analysis/flow/noreturn.js';
@@ -168,5 +176,34 @@ describe('bench', () => {
     const rows = factsLoadRows(load);
     expect(rows.map(([label]) => label)).toEqual(['kernel release mined', 'data/kernel-facts.json', 'first-use load, median of 1 fresh processes']);
     expect(rows[2][1]).toMatch(/^\d+\.\d ms$/);
+  });
+});
+
+describe('the shipped ownership facts', () => {
+  it('say which release and generator they come from, as the other facts', () => {
+    const facts = kernelOwnershipFacts();
+    expect(facts.kernel).toBe(kernelFacts().kernel);
+    expect(facts.generator).toBe(kernelFacts().generator);
+  });
+
+  it('hold well-known locks, callbacks, takers and managed functions of the tree', () => {
+    const facts = kernelOwnershipFacts();
+    expect(facts.locks('drm_gem_handle_create_tail')?.dropped).toEqual(['1->dev->object_name_lock']);
+    expect(facts.locks('net/ipv4/ipmr_base.c#mr_mfc_seq_idx')?.held).toEqual(['1->lock', 'rcu']);
+    expect(facts.locks('rq_lock')?.acquires).toEqual(['rq->lock']);
+    expect(facts.callback('drivers/base/core.c#device_release')?.[0]).toBe('.release');
+    expect(facts.takes('ceph_con_send')).toEqual([[1, 'list']]);
+    expect(facts.isManaged('devm_kzalloc')).toBe(true);
+    expect(facts.isManaged('devm_kfree')).toBe(false);
+    expect(facts.isManaged('kzalloc')).toBe(false);
+  });
+
+  it('find every managed name, and no other', () => {
+    const file = JSON.parse(readFileSync('data/kernel-facts-ownership.json', 'utf8')) as OwnershipFactsFile;
+    const facts = ownershipFactsFromFile(file);
+    const names = file.managed.split(' ');
+    for (const name of names) expect([name, facts.isManaged(name)]).toEqual([name, true]);
+    for (const name of names.slice(0, 200)) expect([`${name}_x`, facts.isManaged(`${name}_x`)]).toEqual([`${name}_x`, names.includes(`${name}_x`)]);
+    expect(facts.locks('toString')).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { review } from '../../src/review/pipeline.js';
-import { kernelFactsLoaded } from '../../src/facts/kernel-facts.js';
+import { kernelFactsLoaded, kernelOwnershipFactsLoaded } from '../../src/facts/kernel-facts.js';
 
 /** A patch as `git format-patch` writes it, adding `body` as a new C file. */
 function patchOf(path: string, body: string): string {
@@ -42,6 +42,8 @@ describe('the kernel facts on the review path', () => {
     const first = await reviewText(patchOf('drivers/misc/example-known.c', known));
     expect(first.patches).toHaveLength(1);
     expect(kernelFactsLoaded()).toBe(false);
+    // A path that holds the allocation calls nothing the patch does not define: no ownership facts either.
+    expect(kernelOwnershipFactsLoaded()).toBe(false);
 
     const unknown = `static int example_probe(struct platform_device *pdev)
 {

@@ -2,6 +2,7 @@ import { initTreeSitter, parseC } from '../../src/parsers/treesitter.js';
 import { extractFile, type FileFacts } from '../../src/facts/mine/extract.js';
 import { blankAnnotations } from '../../src/facts/mine/mine.js';
 import { resolveConventions, resolveIntegers, resolveNoreturn, resolvePairs } from '../../src/facts/mine/resolve.js';
+import { ownershipFactsFile } from '../../src/facts/mine/resolve-ownership.js';
 
 await initTreeSitter();
 
@@ -9,7 +10,7 @@ function mine(files: Record<string, string>): FileFacts[] {
   return Object.entries(files).map(([path, text]) => {
     const tree = parseC(blankAnnotations(text));
     try {
-      return extractFile(tree.rootNode, path);
+      return extractFile(tree.rootNode, path, text);
     } finally {
       tree.delete();
     }
@@ -469,5 +470,285 @@ int hte_level(struct hte_chip *chip)
   it('finds functions that return only true or false, and leaves a plain value alone', () => {
     expect([...bool]).toEqual(['hte_is_ready']);
     expect(errno.has('hte_level') || bool.has('hte_level')).toBe(false);
+  });
+});
+
+describe('integer conventions of bool functions', () => {
+  const files = mine({
+    'drivers/misc/flag.c': `bool flag_check(struct flag *f)
+{
+	if (!f->ready)
+		return -EINVAL;
+	return f->set;
+}
+
+int flag_get(struct flag *f)
+{
+	return flag_check(f);
+}
+`,
+  });
+
+  it('never counts a function declared bool as an errno one, nor one that returns its value', () => {
+    const { errno } = resolveIntegers(files);
+    expect(errno.has('flag_check')).toBe(false);
+    expect(errno.has('flag_get')).toBe(false);
+  });
+});
+
+describe('lock facts', () => {
+  const files = mine({
+    'drivers/gpu/drm/gem.c': `int gem_handle_create_tail(struct drm_file *file, struct gem_object *obj, u32 *handlep)
+{
+	struct drm_device *dev = obj->dev;
+	int ret;
+
+	spin_lock(&file->table_lock);
+	ret = idr_alloc(&file->handles, obj, 1, 0, GFP_NOWAIT);
+	spin_unlock(&file->table_lock);
+	mutex_unlock(&dev->object_name_lock);
+	if (ret < 0)
+		return ret;
+	*handlep = ret;
+	return 0;
+}
+
+int gem_handle_create(struct drm_file *file, struct gem_object *obj, u32 *handlep)
+{
+	mutex_lock(&obj->dev->object_name_lock);
+	return gem_handle_create_tail(file, obj, handlep);
+}
+
+void notify_sent(struct net_ctx *net)
+{
+	spin_lock(&net->lock);
+	if (net->blocked) {
+		net->blocked = 0;
+		spin_unlock(&net->lock);
+		wake(net);
+	} else
+		spin_unlock(&net->lock);
+}
+
+void *cache_seq_idx(struct net *net, struct cache_iter *it, loff_t pos)
+{
+	struct cache_entry *e;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(e, &it->list, list)
+		if (pos-- == 0)
+			return e;
+	rcu_read_unlock();
+
+	spin_lock_bh(it->lock);
+	list_for_each_entry(e, &it->unres, list)
+		if (pos-- == 0)
+			return e;
+	spin_unlock_bh(it->lock);
+	return NULL;
+}
+
+void widget_lock(struct widget *w)
+{
+	mutex_lock(&w->lock);
+}
+
+int widget_add(struct widget *w, int id)
+{
+	int r;
+
+	widget_lock(w);
+	mutex_lock(&w->lock);
+	r = idr_alloc(&w->idr, w, id, id + 1, GFP_KERNEL);
+	if (r < 0)
+		goto out;
+	mutex_unlock(&w->lock);
+	return 0;
+out:
+	return r;
+}
+
+int widget_enter(struct widget *w)
+{
+	mutex_lock(&w->lock);
+	if (!w->ready) {
+		mutex_unlock(&w->lock);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static void timer_fn(struct widget *w) __releases(w->lock) __acquires(w->lock)
+{
+	mutex_unlock(&w->lock);
+	mutex_lock(&w->lock);
+}
+`,
+    'include/linux/widget.h': `extern void widget_unlock(struct widget *w) __releases(&w->lock);
+`,
+  });
+  const { locks } = ownershipFactsFile(files, '6.1.0', 'test');
+
+  it('finds a lock a function lets go for its caller, through a local set from a parameter', () => {
+    expect(locks.gem_handle_create_tail).toEqual({ dropped: ['1->dev->object_name_lock'] });
+  });
+
+  it('finds functions that hold a lock they took on every success exit, and not one whose success exit unlocks', () => {
+    expect(locks['drivers/gpu/drm/gem.c#cache_seq_idx']).toEqual({ held: ['1->lock', 'rcu'] });
+    expect(locks['drivers/gpu/drm/gem.c#widget_lock']).toEqual({ held: ['0->lock'] });
+    expect(locks['drivers/gpu/drm/gem.c#widget_enter']).toEqual({ held: ['0->lock'] });
+    expect(locks['drivers/gpu/drm/gem.c#widget_add']).toBeUndefined();
+    expect(locks['drivers/gpu/drm/gem.c#notify_sent']).toBeUndefined();
+    expect(locks['drivers/gpu/drm/gem.c#gem_handle_create']).toBeUndefined();
+  });
+
+  it('reads the annotations of prototypes and definitions; a lock released and taken again is only held', () => {
+    expect(locks.widget_unlock).toEqual({ releases: ['w->lock'] });
+    expect(locks['drivers/gpu/drm/gem.c#timer_fn']).toBeUndefined();
+  });
+});
+
+describe('release callbacks and arguments taken', () => {
+  const files = mine({
+    'drivers/misc/obj.c': `static void obj_release(struct kref *kref)
+{
+	struct obj *o = container_of(kref, struct obj, ref);
+
+	kfree(o->name);
+	kfree(o);
+}
+
+void obj_put(struct obj *o)
+{
+	kref_put(&o->ref, obj_release);
+}
+
+void obj_drop(struct obj *o)
+{
+	if (!o)
+		return;
+	obj_put(o);
+}
+
+void obj_free_maybe(struct obj *o)
+{
+	if (o->flags)
+		kfree(o);
+}
+
+static LIST_HEAD(objs);
+static struct obj *current_obj;
+
+int obj_register(struct obj_bus *bus, struct obj *o)
+{
+	list_add_tail(&o->node, &objs);
+	return 0;
+}
+
+void obj_set_current(struct obj *o)
+{
+	current_obj = o;
+}
+
+void obj_attach(struct obj_bus *bus, struct obj *o)
+{
+	bus->obj = o;
+}
+
+void obj_touch(struct obj_bus *bus, struct obj *o)
+{
+	list_move_tail(&o->node, &bus->lru);
+}
+
+void obj_hash(struct obj *o, const u8 *key)
+{
+	SHASH_DESC_ON_STACK(desc, o->tfm);
+
+	desc->obj = o;
+	crypto_shash_digest(desc, key, 16, o->digest);
+}
+
+int obj_name_len(struct obj *o)
+{
+	struct obj *tmp = o;
+
+	return strlen(tmp->name);
+}
+
+static void obj_dev_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+static int obj_file_release(struct file *file)
+{
+	struct obj_ctx *ctx = container_of(file->private_data, struct obj_ctx, fh);
+
+	kfree(ctx);
+	return 0;
+}
+
+static const struct file_operations obj_fops = {
+	.release = obj_file_release,
+};
+
+static const struct device_type obj_type = {
+	.release = obj_dev_release,
+};
+`,
+  });
+  const { callbacks, takes } = ownershipFactsFile(files, '6.1.0', 'test');
+
+  it('finds the callbacks handed to kref_put() and set as .release, with what they free', () => {
+    expect(callbacks['drivers/misc/obj.c#obj_release']).toEqual(['kref_put', 'container']);
+    expect(callbacks['drivers/misc/obj.c#obj_dev_release']).toEqual(['.release', 'argument']);
+    // What the file's private data points into is not the file's container.
+    expect(callbacks['drivers/misc/obj.c#obj_file_release']).toEqual(['.release', 'none']);
+  });
+
+  it('finds arguments freed, put to a freeing callback, listed or stored, through calls; not a conditional free or a local copy', () => {
+    expect(takes.obj_put).toEqual([[0, 'free']]);
+    expect(takes.obj_drop).toEqual([[0, 'free']]);
+    expect(takes.obj_register).toEqual([[1, 'list']]);
+    expect(takes.obj_set_current).toEqual([[0, 'store']]);
+    expect(takes.obj_attach).toEqual([[1, 'store']]);
+    expect(takes.obj_free_maybe).toBeUndefined();
+    expect(takes.obj_name_len).toBeUndefined();
+    expect(takes.obj_touch).toBeUndefined();
+    expect(takes.obj_hash).toBeUndefined();
+  });
+});
+
+describe('device-managed functions', () => {
+  const files = mine({
+    'drivers/base/devres.c': `void *devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
+{
+	return __devres_alloc(size, gfp);
+}
+`,
+    'drivers/base/devres-extra.c': `void devm_release_thing(struct device *dev, struct thing *t)
+{
+	devres_release(dev, thing_release, thing_match, t);
+}
+`,
+    'drivers/misc/priv.c': `struct priv *priv_alloc(struct device *dev)
+{
+	struct priv *p = devm_kmalloc(dev, sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	return p;
+}
+
+struct priv *priv_alloc_plain(struct device *dev)
+{
+	return kmalloc(sizeof(struct priv), GFP_KERNEL);
+}
+`,
+  });
+  const managed = ownershipFactsFile(files, '6.1.0', 'test').managed.split(' ');
+
+  it('finds devm_ functions (not those that undo early) and the wrappers whose value is only a managed call', () => {
+    expect(managed).toEqual(['devm_kmalloc', 'priv_alloc']);
   });
 });

@@ -27,6 +27,7 @@ import {
 } from './resources.js';
 import type { FunctionSummaries, ReturnKind, WrappedAcquire } from './summaries.js';
 import type { MinedApis } from './mined-pairs.js';
+import { minedCallEffects } from './mined-ownership.js';
 import { keyMentions, lastFieldOfKey, rootOfKey } from '../../parsers/c-syntax.js';
 
 /** Where an inherited obligation comes from, for comments. */
@@ -787,7 +788,17 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         current = this.release(current, event.row, event.name, (holding, kind) => kind !== 'lock' && holding.names.some(ownedBy));
       }
     }
+    // A function of the tree, not the patch: what the facts mined from the tree say it does (mined-ownership.ts).
+    const mined = known ? null : minedCallEffects(event.name);
+    if (mined !== null && mined.releasesLocks.size > 0) {
+      current = this.release(current, event.row, event.name, (holding, kind) =>
+        kind === 'lock' && holding.names.some((name) => mined.releasesLocks.has(name) || mined.releasesLocks.has(lastFieldOfKey(name) ?? '')),
+      );
+    }
     event.args.forEach((argument, index) => {
+      const taken = mined?.takes.get(index);
+      if (taken === 'free') current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && namesMatch(holding, kind, argument.key, this.aliases));
+      else if (taken !== undefined) current = this.handOffArgument(current, argument, event, false);
       // `foo_put(&obj->base)`, `gfs2_glock_dealloc(&gl->gl_rcu)`: a destructor given a member of a
       // structure frees the structure (container_of() in the callee); its body, if shown, may
       // reach the structure through conversions cptlint does not follow.

@@ -9,6 +9,7 @@ import type { Cfg } from '../flow/cfg.js';
 import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
 import { minedApisIn } from './mined-pairs.js';
+import { minedReturnsHolding } from './mined-ownership.js';
 import { HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, functionHead, isNestedDefinition, returnKindOfDefinition } from './summaries.js';
 import { calleeName, callArguments, declaredName, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
@@ -104,6 +105,8 @@ const LOCK_HELPER_NAME = /(?:^|_)(?:un)?lock(?:_|$)|_lock_|lock$/;
 function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite): 'annotated' | 'on-success' | null {
   if (LOCK_ANNOTATION.test(functionHead(source, fn))) return 'annotated';
   if (LOCK_HELPER_NAME.test(fn.name)) return 'on-success';
+  // The tree shows the function returning with this lock held on every success exit (a seq_file iterator under rcu_read_lock()).
+  if (minedReturnsHolding(fn.name, source.file.path, site.names)) return 'on-success';
   if (!/^down/.test(site.wraps ?? site.api)) return null;
   const field = lastFieldOfKey(site.names[0] ?? '');
   if (field === null) return null;

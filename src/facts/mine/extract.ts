@@ -4,6 +4,7 @@
  * Nothing here knows another file; calls are kept as names and resolved later.
  */
 import type { Node } from 'web-tree-sitter';
+import { extractOwnership, initializerCallbacks, lockAnnotationsIn, type CallbackUse, type LockAnnotations, type OwnershipRecord } from './extract-ownership.js';
 
 /** One value a pointer function can return, as the return statement spells it. */
 export type ReturnValue =
@@ -44,6 +45,12 @@ export interface FunctionRecord {
   doc: string;
   /** For a function returning an integer: how its returns fail (resolve.ts follows the calls). */
   integer?: IntegerReturns;
+  /** The declared return type is bool: never an errno function, whatever its returns look like. */
+  returnsBool?: true;
+  /** `__acquires()`, `__releases()`, `__must_hold()` on the definition. */
+  lockAnnotations?: LockAnnotations;
+  /** Locks, arguments and callbacks (extract-ownership.ts). */
+  ownership?: OwnershipRecord;
 }
 
 /** What the returns of an integer function show. */
@@ -97,6 +104,8 @@ function integerReturns(body: Node, returnStatements: (Node | null)[]): IntegerR
 export interface DeclarationRecord {
   name: string;
   declaredNoreturn: boolean;
+  /** `__acquires()`, `__releases()`, `__must_hold()` on a prototype. */
+  lockAnnotations?: LockAnnotations;
 }
 
 /** `#define kmalloc_track_caller(size, flags) __kmalloc_track_caller(size, flags, _RET_IP_)`: a call by another name. */
@@ -109,6 +118,8 @@ export interface FileFacts {
   functions: FunctionRecord[];
   declarations: DeclarationRecord[];
   macros: MacroAlias[];
+  /** Functions set as `.release =`, `.destroy =`, `.free =` in the file's initialisers. */
+  callbacks?: CallbackUse[];
 }
 
 const NORETURN_WORD = /\b(?:__noreturn|_Noreturn|noreturn|__noreturn__)\b/;
@@ -548,11 +559,12 @@ function typeText(node: Node | null): string {
 }
 
 /** `struct clk *` -> `struct clk`: the pointed-to type of a parameter declaration. */
-function paramTypes(fd: Node): { types: string[]; names: Set<string> } {
+function paramTypes(fd: Node): { types: string[]; names: Set<string>; ordered: string[] } {
   const types: string[] = [];
   const names = new Set<string>();
+  const ordered: string[] = [];
   const list = fd.childForFieldName('parameters');
-  if (!list) return { types, names };
+  if (!list) return { types, names, ordered };
   for (const param of list.namedChildren) {
     if (!param || param.type !== 'parameter_declaration') continue;
     let declarator = param.childForFieldName('declarator');
@@ -562,9 +574,10 @@ function paramTypes(fd: Node): { types: string[]; names: Set<string> } {
       declarator = declarator.childForFieldName('declarator');
     }
     if (declarator) names.add(declarator.text);
+    ordered.push(declarator?.text ?? '');
     types.push(`${typeText(param.childForFieldName('type'))}${'*'.repeat(stars)}`);
   }
-  return { types, names };
+  return { types, names, ordered };
 }
 
 /** Top-level items, through #if/#ifdef/#else blocks (where the stubs live). */
@@ -620,7 +633,13 @@ function headText(node: Node, fd: Node): string {
   return `${text} ${rest}`;
 }
 
-export function extractFile(root: Node, file: string): FileFacts {
+/**
+ * @param original the file's text before the annotations were blanked (same offsets), to read
+ *   `__acquires()` and friends; without it they are not read
+ */
+export function extractFile(root: Node, file: string, original?: string): FileFacts {
+  const annotationsOf = (item: Node, end: number): LockAnnotations | undefined =>
+    original === undefined ? undefined : lockAnnotationsIn(original.slice(item.startIndex, end));
   const functions: FunctionRecord[] = [];
   const declarations: DeclarationRecord[] = [];
   const macros: MacroAlias[] = [];
@@ -637,7 +656,8 @@ export function extractFile(root: Node, file: string): FileFacts {
         const nameNode = found?.fd.childForFieldName('declarator');
         if (!found || !nameNode) continue;
         const noreturn = NORETURN_WORD.test(headText(item, found.fd));
-        if (noreturn) declarations.push({ name: nameNode.text, declaredNoreturn: true });
+        const lockAnnotations = annotationsOf(item, item.endIndex);
+        if (noreturn || lockAnnotations) declarations.push({ name: nameNode.text, declaredNoreturn: noreturn, ...(lockAnnotations ? { lockAnnotations } : {}) });
       }
       continue;
     }
@@ -648,7 +668,7 @@ export function extractFile(root: Node, file: string): FileFacts {
     const name = nameNode.text;
     const isStatic = hasSpecifier(item, 'static');
     const isInline = /\b(?:inline|__always_inline)\b/.test(headText(item, found.fd));
-    const { types, names } = paramTypes(found.fd);
+    const { types, names, ordered } = paramTypes(found.fd);
     const reader = new BodyReader(body, names);
     const returnStatements = body.descendantsOfType('return_statement');
     const returns: ReturnValue[] = [];
@@ -663,6 +683,15 @@ export function extractFile(root: Node, file: string): FileFacts {
       }
     }
     const wantsCalls = PAIR_NAME.test(name);
+    const returnType = typeText(item.childForFieldName('type'));
+    const lockAnnotations = annotationsOf(item, body.startIndex);
+    const ownership = extractOwnership(
+      body,
+      ordered,
+      types.map((type) => type.includes('*')),
+      found.pointer,
+      !found.pointer && returnType === 'void',
+    );
     functions.push({
       name,
       file,
@@ -678,10 +707,14 @@ export function extractFile(root: Node, file: string): FileFacts {
       termination: returnStatements.length === 0 && !/\breturn\b/.test(withoutCommentsAndStrings(body.text)) ? terminationWithLabels(body) : null,
       calls: wantsCalls ? [...new Set(body.descendantsOfType('call_expression').flatMap((call) => (call ? [calleeOf(call) ?? ''] : [])))].filter(Boolean) : [],
       doc: wantsCalls ? docBefore(item) : '',
-      ...(!found.pointer && INTEGER_TYPES.has(typeText(item.childForFieldName('type'))) ? { integer: integerReturns(body, returnStatements) } : {}),
+      ...(!found.pointer && INTEGER_TYPES.has(returnType) ? { integer: integerReturns(body, returnStatements) } : {}),
+      ...(!found.pointer && (returnType === 'bool' || returnType === '_Bool') ? { returnsBool: true as const } : {}),
+      ...(lockAnnotations ? { lockAnnotations } : {}),
+      ...(Object.keys(ownership).length > 0 ? { ownership } : {}),
     });
   }
-  return { functions, declarations, macros };
+  const callbacks = initializerCallbacks(root);
+  return { functions, declarations, macros, ...(callbacks.length > 0 ? { callbacks } : {}) };
 }
 
 /** The callee of a macro body that is one call and nothing else: `f(a, b)`, `(f(a))`. */

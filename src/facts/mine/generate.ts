@@ -9,6 +9,21 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { factsFile, integerFactsFile, kernelRelease, mineTree } from './mine.js';
+import { ownershipFactsFile } from './resolve-ownership.js';
+import type { OwnershipFactsFile } from '../kernel-facts.js';
+
+/** The ownership facts, one function per line: diffs of a regenerated file stay readable. */
+function ownershipText(file: OwnershipFactsFile): string {
+  const entries = (record: Record<string, unknown>): string =>
+    `{\n${Object.entries(record)
+      .map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+      .join(',\n')}\n }`;
+  return (
+    `{\n "format": ${file.format},\n "generator": ${JSON.stringify(file.generator)},\n "kernel": ${JSON.stringify(file.kernel)},\n` +
+    ` "locks": ${entries(file.locks)},\n "callbacks": ${entries(file.callbacks)},\n "takes": ${entries(file.takes)},\n` +
+    ` "managed": ${JSON.stringify(file.managed)}\n}\n`
+  );
+}
 import type { FileFacts } from './extract.js';
 
 /** Debian's linux-source-6.1, downloaded and extracted into a temporary folder. */
@@ -52,11 +67,16 @@ async function main(argv: string[]): Promise<void> {
     const integer = integerFactsFile(files, data.kernel);
     const integerOutput = output.replace(/(\.json)?$/, '-integer.json');
     writeFileSync(integerOutput, `${JSON.stringify(integer, null, 1)}\n`);
+    const ownership = ownershipFactsFile(files, data.kernel, data.generator);
+    const ownershipOutput = output.replace(/(\.json)?$/, '-ownership.json');
+    writeFileSync(ownershipOutput, ownershipText(ownership));
     const counts = Object.entries(data.pointer).map(([k, v]) => `${k} ${v === '' ? 0 : v.split(' ').length}`);
     process.stderr.write(
       `\n${files.length} files of Linux ${data.kernel} in ${((performance.now() - start) / 1000).toFixed(0)} s: pointer ${counts.join(', ')}; ` +
         `noreturn ${data.noreturn.declared.split(' ').length} declared, ${data.noreturn.derived.split(' ').length} derived; ${data.pairs.length} pairs; ${text.length} bytes to ${output}; ` +
-        `integer errno ${integer.integer.errno.split(' ').length}, bool ${integer.integer.bool.split(' ').length} to ${integerOutput}\n`,
+        `integer errno ${integer.integer.errno.split(' ').length}, bool ${integer.integer.bool.split(' ').length} to ${integerOutput}; ` +
+        `ownership: ${Object.keys(ownership.locks).length} locks, ${Object.keys(ownership.callbacks).length} callbacks, ${Object.keys(ownership.takes).length} takers, ` +
+        `${ownership.managed.split(' ').length} managed to ${ownershipOutput}\n`,
     );
   } finally {
     if (fetched) rmSync(join(root, '..'), { recursive: true, force: true });

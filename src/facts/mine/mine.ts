@@ -10,7 +10,7 @@ import { resolveConventions, resolveIntegers, resolveNoreturn, resolvePairs } fr
 import type { IntegerFactsFile, KernelFactsFile, PointerConvention } from '../kernel-facts.js';
 
 /** Bump when the mining changes what it finds: the data file records it. */
-export const GENERATOR_VERSION = 'facts-2';
+export const GENERATOR_VERSION = 'facts-3';
 
 /** Files too large to be anything but register tables (amdgpu's asic_reg headers): no functions to learn from. */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -62,7 +62,8 @@ export async function mineTree(root: string, progress: (done: number, total: num
   files.forEach((full, index) => {
     if (index % 2000 === 0) progress(index, files.length);
     if (lstatSync(full).size > MAX_FILE_BYTES) return;
-    const text = blankAnnotations(readFileSync(full, 'latin1'));
+    const original = readFileSync(full, 'latin1');
+    const text = blankAnnotations(original);
     let tree;
     try {
       tree = parseC(text, 20000);
@@ -70,7 +71,7 @@ export async function mineTree(root: string, progress: (done: number, total: num
       return;
     }
     try {
-      facts.push(extractFile(tree.rootNode, relative(root, full)));
+      facts.push(extractFile(tree.rootNode, relative(root, full), original));
     } finally {
       tree.delete();
     }

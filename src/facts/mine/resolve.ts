@@ -242,7 +242,8 @@ export function resolveIntegers(files: FileFacts[]): IntegerFacts {
   while (changed) {
     changed = false;
     for (const [key, records] of index.byKey) {
-      if (errnoKeys.has(key)) continue;
+      // A function declared bool returns true for `return -EINVAL;`: never an errno function.
+      if (errnoKeys.has(key) || records.some((record) => record.returnsBool)) continue;
       const fails = records.some(
         (record) =>
           record.integer !== undefined &&
