@@ -307,6 +307,21 @@ interface Mismatch {
   errorOfNull?: PointerTest;
 }
 
+function contains(outer: Node | null, inner: Node): boolean {
+  return outer !== null && outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/**
+ * The store is in one arm of an if and the test in its else arm (`if (PTR_ERR(p) == -EBUSY) p =
+ * devm_ioremap(...); else if (IS_ERR(p)) ...`): the test never sees what the store put there.
+ */
+function inOtherArm(store: Node, test: Node): boolean {
+  for (let node = store.parent; node !== null; node = node.parent) {
+    if (node.type === 'if_statement' && contains(node.childForFieldName('consequence'), store) && contains(node.childForFieldName('alternative'), test)) return true;
+  }
+  return false;
+}
+
 /** The mix-ups of one function. */
 function mismatchesIn(definition: Node): Mismatch[] {
   const tests: PointerTest[] = [];
@@ -335,7 +350,8 @@ function mismatchesIn(definition: Node): Mismatch[] {
         test.node.endIndex >= stored.node.endIndex &&
         test.node.startIndex < end &&
         testedKey(test) === stored.key &&
-        isWrongTest(test.kind, stored.api),
+        isWrongTest(test.kind, stored.api) &&
+        !inOtherArm(stored.node, test.node),
     );
     const inRange = (test: PointerTest): boolean => test.node.endIndex >= stored.node.endIndex && test.node.startIndex < end && testedKey(test) === stored.key;
     if (wrong && !testedRightly(stored.key, stored.api, tests, definition)) {

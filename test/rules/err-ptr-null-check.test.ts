@@ -29,6 +29,25 @@ describe('return-styles table', () => {
 ruleTester(errPtrNullCheck, {
   valid: [
     {
+      // drivers/mailbox/mailbox-test.c: the IS_ERR() is the else arm, which only sees devm_ioremap_resource()'s result.
+      name: 'IS_ERR() in the else arm of the if whose other arm stores a NULL API result',
+      path: 'drivers/mailbox/example-test.c',
+      code: `static int example_probe(struct platform_device *pdev)
+{
+	struct example_dev *tdev = platform_get_drvdata(pdev);
+	struct resource *res = platform_get_resource(pdev, IORESOURCE_MEM, 0);
+
+	tdev->tx_mmio = devm_ioremap_resource(&pdev->dev, res);
+	if (PTR_ERR(tdev->tx_mmio) == -EBUSY) {
+		tdev->tx_mmio = devm_ioremap(&pdev->dev, res->start, resource_size(res));
+	} else if (IS_ERR(tdev->tx_mmio)) {
+		tdev->tx_mmio = NULL;
+	}
+	return 0;
+}
+`,
+    },
+    {
       name: 'mined ERR_PTR() getter outside the table tested with IS_ERR',
       path: 'drivers/iio/adc/example-mux.c',
       code: `static int example_adc_probe(struct platform_device *pdev)

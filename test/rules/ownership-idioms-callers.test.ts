@@ -599,3 +599,22 @@ ruleTester(refLeak, {
   valid: [{ name: 'an interrupt line number kept in a field, freed by number elsewhere (scc)', path: 'drivers/net/hamradio/foo.c', code: irqNumberKept }],
   invalid: [],
 });
+
+// drivers/of/property.c of_fwnode_get_named_child_node(): the child's handle is returned, and the
+// reference with it (fwnode_get_named_child_node()'s callers put it).
+const childHandleReturned = (returned: string) => `static struct fwnode_handle *foo_get_named_child_node(const struct fwnode_handle *fwnode, const char *childname)
+{
+	const struct device_node *node = to_of_node(fwnode);
+	struct device_node *child;
+
+	for_each_available_child_of_node(node, child)
+		if (of_node_name_eq(child, childname))
+			return of_fwnode_handle(${returned});${returned === 'child' ? '' : ' /* expect: ref-leak */'}
+	return NULL;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: "a child's fwnode handle returned hands its reference to the caller (of/property)", path: 'drivers/of/foo.c', code: childHandleReturned('child') }],
+  invalid: [{ name: "the parent's handle returned leaves the loop with the child held", path: 'drivers/of/foo.c', code: childHandleReturned('node') }],
+});

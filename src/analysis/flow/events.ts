@@ -147,8 +147,8 @@ export function carriedIdentifiers(node: Node): string[] {
   }
 }
 
-/** Calls that return (a view of) their first argument: container_of(), to_foo(), ERR_CAST(). */
-const CONVERSION_CALLS = /^(?:container_of|container_of_const|list_entry|list_first_entry|list_last_entry|hlist_entry|rb_entry|to_\w+|\w+_to_(?:dev|device|pdev|platform_device|i2c_client|spi_device|usb_device)|no_free_ptr)$/;
+/** Calls that return (a view of) their first argument: container_of(), to_foo(), ERR_CAST(), of_fwnode_handle(). */
+const CONVERSION_CALLS = /^(?:container_of|container_of_const|list_entry|list_first_entry|list_last_entry|hlist_entry|rb_entry|to_\w+|\w+_to_(?:dev|device|pdev|platform_device|i2c_client|spi_device|usb_device)|no_free_ptr|\w+_fwnode_handle|of_node_to_fwnode)$/;
 
 function callEvent(call: Node, name: string): CallEvent {
   return {
