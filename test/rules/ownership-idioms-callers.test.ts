@@ -618,3 +618,52 @@ ruleTester(refLeak, {
   valid: [{ name: "a child's fwnode handle returned hands its reference to the caller (of/property)", path: 'drivers/of/foo.c', code: childHandleReturned('child') }],
   invalid: [{ name: "the parent's handle returned leaves the loop with the child held", path: 'drivers/of/foo.c', code: childHandleReturned('node') }],
 });
+
+// fs/binfmt_elf.c load_elf_binary(): interp_elf_ex is allocated once open_exec() gave an
+// interpreter, and freed later under `if (interpreter)`: open_exec() returns an ERR_PTR() on
+// failure, never NULL, so past its IS_ERR() test the second test always holds.
+const correlatedByErrPtr = (opener: string) => `static int foo_load_binary(struct linux_binprm *bprm, char *name)
+{
+	struct file *interpreter = NULL;
+	struct foo_hdr *interp_ex = NULL;
+	int retval;
+
+	if (name) {
+		interpreter = ${opener}(name);
+		retval = PTR_ERR(interpreter);
+		if (IS_ERR(interpreter))
+			goto out;
+		interp_ex = kmalloc(sizeof(*interp_ex), GFP_KERNEL);
+		if (!interp_ex) {
+			retval = -ENOMEM;
+			goto out;
+		}
+	}
+	if (interpreter) {
+		retval = foo_load_interp(interp_ex, interpreter);
+		if (retval < 0)
+			goto out_free;
+		kfree(interp_ex);
+	}
+	retval = foo_finish(bprm);
+	if (retval < 0)
+		goto out;
+	return 0;
+out:
+	return retval;
+out_free:
+	kfree(interp_ex);
+	return retval;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'a pointer from an ERR_PTR()-only API past its IS_ERR() is never NULL (binfmt_elf)', path: 'fs/foo_elf.c', code: correlatedByErrPtr('open_exec') }],
+  invalid: [
+    {
+      name: 'the same from a function whose failure convention is unknown',
+      path: 'fs/foo_elf.c',
+      code: correlatedByErrPtr('foo_open_interp').replace('\tretval = foo_finish(bprm);\n\tif (retval < 0)\n\t\tgoto out;', '\tretval = foo_finish(bprm);\n\tif (retval < 0)\n\t\tgoto out; /* expect: mem-leak */'),
+    },
+  ],
+});

@@ -28,6 +28,7 @@ import {
 import type { FunctionSummaries, ReturnKind, WrappedAcquire } from './summaries.js';
 import type { MinedApis } from './mined-pairs.js';
 import { minedCallEffects } from './mined-ownership.js';
+import { pointerStyle } from './return-styles.js';
 import { keyMentions, lastFieldOfKey, rootOfKey } from '../../parsers/c-syntax.js';
 
 /** Where an inherited obligation comes from, for comments. */
@@ -894,6 +895,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         // `ret = foo_startup(priv)` where every return of foo_startup() is `return 0;`: `if (ret)` is never taken.
         const returns = this.tracked.has(target.key) && acquireApi(value.call.name) === undefined ? this.input.summaries.get(value.call.name)?.returns : undefined;
         if (returns !== undefined && returns !== null) current = { ...current, facts: current.facts.set(target.key, returns) };
+        else if (this.tracked.has(target.key) && acquireApi(value.call.name) === undefined && pointerStyle(value.call.name)?.failure === 'err-ptr') {
+          current = { ...current, facts: current.facts.set(target.key, NEGATIVE | POSITIVE) };
+        }
         break;
       }
       case 'constant':
@@ -1092,6 +1096,10 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       const starts = threadStarterApi(call.name) !== undefined || summaries.forwardingOf(call.name) !== null;
       if ((acquire !== undefined && acquire.failure !== 'never') || (wrapped !== null && wrapped.failure !== 'never') || starts) {
         tracked.add(event.type === 'assign' ? event.target.key : call.valueKey);
+      }
+      // `interpreter = open_exec(name)` ... `if (interpreter)`: an ERR_PTR()-only result past its IS_ERR() is never NULL.
+      if (event.type === 'assign' && acquire === undefined && event.target.shape === 'variable' && cfg.testedKeys.has(event.target.key) && pointerStyle(call.name)?.failure === 'err-ptr') {
+        tracked.add(event.target.key);
       }
       // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.
       const carrier = acquire !== undefined && (acquire.failure === 'never' || acquire.returnsCarrier === true) && typeof acquire.carrier === 'number' ? call.args[acquire.carrier]?.key : undefined;
