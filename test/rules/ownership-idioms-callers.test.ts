@@ -667,3 +667,31 @@ ruleTester(memLeak, {
     },
   ],
 });
+
+// drivers/infiniband/hw/hfi1/user_sdma.c add_system_pinning(): a "safety" kref_get() on a node
+// never published goes with the node when it is kfree()d.
+const countInFreedNode = (freed: boolean) => `static int foo_add_pinning(struct foo_req *req, struct foo_node **node_p)
+{
+	struct foo_node *node;
+	int ret;
+
+	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	if (!node)
+		return -ENOMEM;
+	kref_init(&node->rb.refcount);
+	kref_get(&node->rb.refcount);
+	ret = foo_pin_pages(req, node);
+	if (ret == 0) {
+		ret = foo_rb_insert(req->handler, &node->rb);
+		if (!ret)
+			*node_p = node;
+		return ret;
+	}
+${freed ? '\tkfree(node);\n' : ''}	return ret;${freed ? '' : ' /* expect: ref-leak */ /* expect: mem-leak */'}
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a kref inside a node freed before it was published (hfi1)', path: 'drivers/infiniband/foo/sdma.c', code: countInFreedNode(true) }],
+  invalid: [],
+});

@@ -186,6 +186,9 @@ interface PathState {
 }
 
 /** Calls that initialise a counted object embedded in a structure: its last put then frees the structure. */
+/** Counts kept in a plain integer of the object (no release callback of their own to run). */
+const EMBEDDED_COUNTS: ReadonlySet<string> = new Set(['kref_get', 'kref_get_unless_zero', 'refcount_inc', 'refcount_inc_not_zero']);
+
 const EMBEDDED_INIT: ReadonlySet<string> = new Set(['device_initialize', 'device_register', 'kref_init', 'kobject_init', 'kobject_init_and_add']);
 
 const HANDED_OFF_BY_RETURN: ReadonlySet<ResourceKind> = new Set(['memory', 'reference']);
@@ -612,6 +615,14 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           (bulk && holding.names.some((name) => name.startsWith(`${argument.key}[`))) ||
           (cookie !== undefined && cookie !== 'NULL' && holding.names.some((name) => name.startsWith('#cookie:') && name.endsWith(`:${cookie}`)))),
     );
+    // `kfree(node)` with a kref_get(&node->rb.refcount) of the path still held: the count went with
+    // the memory it lives in (a node never published has no other holder to put it).
+    if (api.kind === 'memory') {
+      const inside = (name: string): boolean => name.startsWith(`${argument.key}->`) || name.startsWith(`${argument.key}.`);
+      exact = this.release(exact, event.row, event.name, (holding, kind) =>
+        kind === 'reference' && EMBEDDED_COUNTS.has(this.sites[holding.site].wraps ?? this.sites[holding.site].api) && holding.names.length > 0 && holding.names.every(inside),
+      );
+    }
     // `put_device(&foo->dev)`, `kobject_put(&foo->kobj)`, `kref_put(&foo->ref, foo_release)`: the last put
     // of a counted object embedded in `foo` ends in its release callback, which frees `foo`.
     if (api.kind === 'reference') {
