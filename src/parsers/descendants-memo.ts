@@ -94,41 +94,10 @@ function isAncestor(ancestor: Node, node: Node): boolean {
   return false;
 }
 
-const typesByTree = new WeakMap<Tree, Map<number, string>>();
-
-/**
- * Node.type, kept per tree and node id. Each read copied the node into wasm memory and called
- * into wasm, and the CFG builder, the events and the rules read the types of the same nodes
- * many times (building the CFGs of 1,460 kernel functions: 15-25% faster). Node ids are unique
- * within a tree.
- */
-function installTypeMemo(): void {
-  const readType = Object.getOwnPropertyDescriptor(Node.prototype, 'type')?.get;
-  if (readType === undefined) return;
-  Object.defineProperty(Node.prototype, 'type', {
-    configurable: true,
-    enumerable: false,
-    get(this: Node): string {
-      let types = typesByTree.get(this.tree);
-      if (types === undefined) {
-        types = new Map();
-        typesByTree.set(this.tree, types);
-      }
-      let type = types.get(this.id);
-      if (type === undefined) {
-        type = readType.call(this) as string;
-        types.set(this.id, type);
-      }
-      return type;
-    },
-  });
-}
-
-/** Makes every Node's descendantsOfType (and type) memoised. Idempotent. */
+/** Makes every Node's descendantsOfType memoised. Idempotent. */
 export function installDescendantsMemo(): void {
   if (installed) return;
   installed = true;
-  installTypeMemo();
   const walk = Node.prototype.descendantsOfType;
   Node.prototype.descendantsOfType = function memoisedDescendantsOfType(
     this: Node,
