@@ -9,6 +9,11 @@
  * #defines, initialisers) are answered from one walk that collects all of them: a walk
  * costs the same whatever it looks for, and each file was walked five times over.
  *
+ * A question about a node below the root for those types is answered from the same list once
+ * it was collected: the nodes of the list that lie within the node (found by binary search on
+ * their start), in the same document order as a walk of the subtree would give. Summaries and
+ * rules ask each function body for its calls and assignments; each was a walk in wasm.
+ *
  * The memo is keyed by the Tree object (a new parse is a new Tree, and a freed tree's entry
  * goes with its object), and every call gets its own copy of the array, so callers may sort
  * or filter it as before.
@@ -25,6 +30,8 @@ const WHOLE_TREE_TYPES: readonly string[] = [
   'preproc_def',
   'preproc_function_def',
   'initializer_pair',
+  'init_declarator',
+  'return_statement',
 ];
 
 interface TreeAnswers {
@@ -33,6 +40,8 @@ interface TreeAnswers {
   wholeTree: Descendants | null;
   /** The type of each node of wholeTree (read once: each read of Node.type is a call into wasm). */
   wholeTreeTypes: string[] | null;
+  /** The end index of each node of wholeTree (read with the types, one wasm call each). */
+  wholeTreeEnds: number[] | null;
   answers: Map<string, Descendants>;
 }
 
@@ -46,10 +55,43 @@ function pointKey(point: Point | undefined): string {
 function answersOf(tree: Tree): TreeAnswers {
   let entry = answersByTree.get(tree);
   if (entry === undefined) {
-    entry = { rootId: tree.rootNode.id, wholeTree: null, wholeTreeTypes: null, answers: new Map() };
+    entry = { rootId: tree.rootNode.id, wholeTree: null, wholeTreeTypes: null, wholeTreeEnds: null, answers: new Map() };
     answersByTree.set(tree, entry);
   }
   return entry;
+}
+
+/**
+ * The nodes of `types` (all of WHOLE_TREE_TYPES) within `node`, `node` itself included, from
+ * the tree's list: what a walk of the subtree finds, in the same order.
+ */
+function descendantsWithin(node: Node, typeList: readonly string[], nodes: Descendants, types: readonly string[], ends: readonly number[]): Descendants {
+  const start = node.startIndex;
+  const end = node.endIndex;
+  // The list is in document order, so starts never decrease: find the first at or after `start`.
+  let low = 0;
+  let high = nodes.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((nodes[middle]?.startIndex ?? -1) < start) low = middle + 1;
+    else high = middle;
+  }
+  const found: Descendants = [];
+  for (let index = low; index < nodes.length; index++) {
+    const candidate = nodes[index];
+    if (candidate === null) continue;
+    if (candidate.startIndex > end) break;
+    if (ends[index] > end || !typeList.includes(types[index])) continue;
+    // An ancestor can span exactly the node's text; only the node and its descendants count.
+    if (candidate.startIndex === start && ends[index] === end && candidate.id !== node.id && !isAncestor(node, candidate)) continue;
+    found.push(candidate);
+  }
+  return found;
+}
+
+function isAncestor(ancestor: Node, node: Node): boolean {
+  for (let current = node.parent; current !== null; current = current.parent) if (current.id === ancestor.id) return true;
+  return false;
 }
 
 /** Makes every Node's descendantsOfType memoised. Idempotent. */
@@ -68,16 +110,18 @@ export function installDescendantsMemo(): void {
     const key = `${this.id}\u0001${this.startIndex}\u0001${typeList.join('\u0000')}\u0001${pointKey(startPosition)}\u0001${pointKey(endPosition)}`;
     let answer = entry.answers.get(key);
     if (answer === undefined) {
-      const wholeTreeQuestion =
-        this.id === entry.rootId && startPosition === undefined && endPosition === undefined && typeList.every((type) => WHOLE_TREE_TYPES.includes(type));
-      if (wholeTreeQuestion) {
-        if (entry.wholeTree === null || entry.wholeTreeTypes === null) {
+      const listedTypes = startPosition === undefined && endPosition === undefined && typeList.every((type) => WHOLE_TREE_TYPES.includes(type));
+      if (listedTypes && this.id === entry.rootId) {
+        if (entry.wholeTree === null || entry.wholeTreeTypes === null || entry.wholeTreeEnds === null) {
           entry.wholeTree = walk.call(this, [...WHOLE_TREE_TYPES]);
           entry.wholeTreeTypes = entry.wholeTree.map((node) => (node === null ? '' : node.type));
+          entry.wholeTreeEnds = entry.wholeTree.map((node) => (node === null ? -1 : node.endIndex));
         }
         // Filtering keeps document order, as a walk for these types alone would.
         const types = entry.wholeTreeTypes;
         answer = entry.wholeTree.filter((node, index) => node !== null && typeList.includes(types[index]));
+      } else if (listedTypes && entry.wholeTree !== null && entry.wholeTreeTypes !== null && entry.wholeTreeEnds !== null) {
+        answer = descendantsWithin(this, typeList, entry.wholeTree, entry.wholeTreeTypes, entry.wholeTreeEnds);
       } else {
         answer = walk.call(this, types, startPosition, endPosition);
       }

@@ -404,6 +404,23 @@ function failsWithErrno(api: string): boolean {
   return kernelIntegerFacts().integerConvention(api) === 'errno';
 }
 
+/** A name the text calls: followed by `(`, maybe after blanks, comments or the `)` of `(foo)(x)`. */
+const CALLED_NAME = /(?<![\w$])([A-Za-z_]\w*)(?=(?:\s|\)|\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*)*\()/g;
+
+/**
+ * The text calls a function failsWithErrno() accepts: an `n < 0` test is judged only on the
+ * value of such a call, so without one no graph need be built for it.
+ */
+function callsErrnoApi(text: string): boolean {
+  const seen = new Set<string>();
+  for (const [, name] of text.matchAll(CALLED_NAME)) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (failsWithErrno(name)) return true;
+  }
+  return false;
+}
+
 /** `&ret` anywhere (a pointer to it kept, not only passed): its value cannot be followed. */
 function addressTaken(definition: Node, name: string): boolean {
   return new RegExp(`(?<!&)&\\s*${name}(?![\\w\\[.]|->)`).test(definition.text);
@@ -570,6 +587,11 @@ function mayHoldMissingCodeText(text: string): boolean {
   return RETURN_OF_VARIABLE.test(text) && (text.includes('IS_ERR') || ALLOCATOR_CALL.test(text) || NEGATIVE_TEST.test(text));
 }
 
+/** Whether a function's text can hold the bug: as mayHoldMissingCodeText, with an `n < 0` test only where it calls an API it can judge. */
+function mayHoldMissingCodeInFunction(text: string): boolean {
+  return RETURN_OF_VARIABLE.test(text) && (text.includes('IS_ERR') || ALLOCATOR_CALL.test(text) || (NEGATIVE_TEST.test(text) && callsErrnoApi(text)));
+}
+
 /** Whether the lines the patch shows can hold the bug (read before the file is parsed). */
 function mayHoldMissingCode(source: CSource): boolean {
   return mayHoldMissingCodeText(source.shownText);
@@ -606,7 +628,7 @@ export const missingErrorCode: Rule = {
         const body = fn.node.childForFieldName('body');
         if (fn.name === '' || body === null || !returnsErrorCode(fn) || !hasAddedLine(source, fn)) continue;
         // The graph is built only for a function whose own text holds a failure test's call and a returned variable.
-        if (!mayHoldMissingCodeText(fn.node.text)) continue;
+        if (!mayHoldMissingCodeInFunction(fn.node.text)) continue;
         for (const missing of missingCodesIn(context.current, source, fn, body)) {
           const finding = findingOf(source, fn, missing);
           const key = finding === null ? '' : `${finding.line}:${finding.summary}`;

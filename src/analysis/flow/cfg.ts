@@ -575,12 +575,15 @@ function parametersOf(definition: Node): string[] {
   const list = declarator?.childForFieldName('parameters');
   if (list === null || list === undefined) return [];
   return namedChildrenOf(list).map((parameter) => {
-    const names = parameter.descendantsOfType('identifier').filter((node): node is Node => node !== null);
     // The declared name is the last identifier that is not a type: `int (*fn)(void *)` gives fn.
     const declaratorNode = parameter.childForFieldName('declarator');
     if (declaratorNode === null) return '';
+    // Most declarators are the name itself: no walk of the parameter is needed for them.
+    if (declaratorNode.type === 'identifier') return declaratorNode.text;
     const fromDeclarator = declaratorNode.descendantsOfType('identifier').filter((node): node is Node => node !== null);
-    return (fromDeclarator[0] ?? (declaratorNode.type === 'identifier' ? declaratorNode : names[names.length - 1]))?.text ?? '';
+    if (fromDeclarator.length > 0) return fromDeclarator[0].text;
+    const names = parameter.descendantsOfType('identifier').filter((node): node is Node => node !== null);
+    return names[names.length - 1]?.text ?? '';
   });
 }
 

@@ -533,11 +533,23 @@ export class FunctionSummaries {
       if (!HOLDING_CALL.test(source.shownText)) continue;
       for (const fn of source.functions) {
         if (fn.name === '' || this.wrappers.has(fn.name) || fn.endLine - fn.startLine > WRAPPER_MAX_LINES || !HOLDING_CALL.test(fn.node.text)) continue;
-        const acquires = this.get(fn.name)?.acquires ?? null;
+        const acquires = this.wrappedAcquire(fn.name);
         if (acquires !== null) this.wrappers.set(fn.name, acquires);
       }
     }
     return this.wrappers;
+  }
+
+  /**
+   * What get(name)?.acquires gives, without the rest of the summary: that needs the summaries
+   * of every function the definition calls, in turn, and most small functions are never asked
+   * about otherwise.
+   */
+  private wrappedAcquire(name: string): WrappedAcquire | null {
+    const summary = this.computed.get(name);
+    if (summary !== undefined) return summary?.acquires ?? null;
+    const definition = this.definition(name);
+    return definition === undefined ? null : wrappedAcquireOf(definition.fn, functionParameters(definition.fn.node));
   }
 
   /** The thread start a function of the patch forwards its function-pointer parameter to, if any. */
