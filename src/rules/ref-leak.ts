@@ -10,6 +10,7 @@ import { failureReach, mayBeDroppedByHelper, mayBeDroppedThroughContainer, other
 import { releaseApi, type CountVerbs } from '../analysis/ownership/resources.js';
 import { acquireOfSite } from '../analysis/ownership/engine.js';
 import type { Rule } from './rule.js';
+import type { CSource } from '../model/source.js';
 import { leakFindings } from './support/leak-rule.js';
 import { keptForPairedSuspend } from './support/pm-callbacks.js';
 import { undoneByCallers } from './support/caller-unwinds.js';
@@ -164,7 +165,7 @@ export const refLeak: Rule = {
         !(acquireOfSite(found.leak.site)?.onlyWhereFileReleases && !found.source.shownText.includes(found.leak.site.release.replace(/\(\)$/, ''))) &&
         !keptForPairedSuspend(found) &&
         !(acquireOfSite(found.leak.site)?.count !== undefined && restoresDroppedCount(found)) &&
-        !undoneByCallers(found),
+        !undoneByCallers(found, context.current.sources.filter((source): source is CSource => source.kind === 'c')),
       word: (found, story) => {
         const { leak } = found;
         const count = acquireOfSite(leak.site)?.count;

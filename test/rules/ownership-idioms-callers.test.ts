@@ -695,3 +695,39 @@ ruleTester(refLeak, {
   valid: [{ name: 'a kref inside a node freed before it was published (hfi1)', path: 'drivers/infiniband/foo/sdma.c', code: countInFreedNode(true) }],
   invalid: [],
 });
+
+// The same step with its caller in another file of the patch (a driver split in core and bus
+// parts): the caller is in view, so it is read.
+const stepCore = `static int foo_hw_init(struct foo_dev *fd)
+{
+	int err;
+
+	pm_runtime_enable(fd->dev);
+	pm_runtime_get_sync(fd->dev);
+	err = clk_prepare_enable(fd->clk);
+	if (err)
+		return err;
+	return 0;
+}
+
+static int foo_hw_deinit(struct foo_dev *fd)
+{
+	clk_disable_unprepare(fd->clk);
+	pm_runtime_put_sync(fd->dev);
+	pm_runtime_disable(fd->dev);
+	return 0;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    {
+      name: 'a step undone by its caller in another file of the patch',
+      files: [
+        { path: 'drivers/dma/foo-core.c', code: stepCore },
+        { path: 'drivers/dma/foo-platform.c', code: probeIgnoresAndDeinits },
+      ],
+    },
+  ],
+  invalid: [],
+});

@@ -2,8 +2,8 @@
  * A step that enables something and fails half-way (`foo_hw_init()` leaving the runtime PM
  * count taken) is not a leak when every caller in the file undoes the whole step afterwards
  * (`foo_hw_deinit()` on probe's error path, and in remove()): dropping the count in the step
- * too would drop it twice. Judged only where the callers are in view; a step nobody in the
- * file calls (a callback, an exported function) keeps its finding.
+ * too would drop it twice. Judged only where the callers are in view (any C file of the patch);
+ * a step nobody in the patch calls (a callback, an exported function) keeps its finding.
  */
 import type { CSource, Node } from '../../model/source.js';
 import { calleeName, callArguments, expressionKey, functionDefinitionName, lastFieldOfKey, nodesOfType } from '../../parsers/c-syntax.js';
@@ -27,9 +27,9 @@ function releasesNamed(call: Node, api: string, names: readonly string[]): boole
   return names.some((name) => name === key || (field !== null && lastFieldOfKey(name) === field));
 }
 
-function definitionsByName(source: CSource): Map<string, Node> {
+function definitionsByName(sources: readonly CSource[]): Map<string, Node> {
   const definitions = new Map<string, Node>();
-  for (const definition of nodesOfType(source.tree.rootNode, 'function_definition')) {
+  for (const definition of sources.flatMap((source) => nodesOfType(source.tree.rootNode, 'function_definition'))) {
     const name = functionDefinitionName(definition);
     if (name !== null && !definitions.has(name)) definitions.set(name, definition);
   }
@@ -92,21 +92,25 @@ function callsOnFailure(caller: Node, call: Node): Node[] | null {
  * that undoes the count; a caller that returns the step's result as its own (`return
  * foo_load(priv, fw);`) passes the question on to its own callers.
  */
-function everyCallerUndoes(source: CSource, step: string, api: string, names: readonly string[], definitions: Map<string, Node>, depth: number): boolean {
-  const calls = nodesOfType(source.tree.rootNode, 'call_expression').filter((call) => calleeName(call) === step);
+function everyCallerUndoes(sources: readonly CSource[], step: string, api: string, names: readonly string[], definitions: Map<string, Node>, depth: number): boolean {
+  const calls = sources
+    .filter((source) => source.shownText.includes(step))
+    .flatMap((source) => nodesOfType(source.tree.rootNode, 'call_expression'))
+    .filter((call) => calleeName(call) === step);
   if (calls.length === 0) return false;
   return calls.every((call) => {
     const caller = enclosingFunction(call);
     const callerName = caller === null ? null : functionDefinitionName(caller);
     if (caller === null || callerName === null || callerName === step) return false;
-    if (call.parent?.type === 'return_statement') return depth > 0 && everyCallerUndoes(source, callerName, api, names, definitions, depth - 1);
+    if (call.parent?.type === 'return_statement') return depth > 0 && everyCallerUndoes(sources, callerName, api, names, definitions, depth - 1);
     return (callsOnFailure(caller, call) ?? []).some((later) => undoes(later, api, names, definitions, step));
   });
 }
 
-export function undoneByCallers({ leak, source, fn }: LeakInSource): boolean {
+/** `sources`: the C files of the patch (the step's callers may be in another file of it). */
+export function undoneByCallers({ leak, fn }: LeakInSource, sources: readonly CSource[]): boolean {
   const { site } = leak;
   if (acquireOfSite(site)?.count === undefined || site.inherited !== null || site.iteration) return false;
   const api = site.release.replace(/\(\)$/, '');
-  return everyCallerUndoes(source, fn.name, api, site.names, definitionsByName(source), 2);
+  return everyCallerUndoes(sources, fn.name, api, site.names, definitionsByName(sources), 2);
 }
