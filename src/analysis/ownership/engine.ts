@@ -185,10 +185,10 @@ interface PathState {
   initialized?: readonly string[];
 }
 
-/** Calls that initialise a counted object embedded in a structure: its last put then frees the structure. */
 /** Counts kept in a plain integer of the object (no release callback of their own to run). */
 const EMBEDDED_COUNTS: ReadonlySet<string> = new Set(['kref_get', 'kref_get_unless_zero', 'refcount_inc', 'refcount_inc_not_zero']);
 
+/** Calls that initialise a counted object embedded in a structure: its last put then frees the structure. */
 const EMBEDDED_INIT: ReadonlySet<string> = new Set(['device_initialize', 'device_register', 'kref_init', 'kobject_init', 'kobject_init_and_add']);
 
 const HANDED_OFF_BY_RETURN: ReadonlySet<ResourceKind> = new Set(['memory', 'reference']);
@@ -754,14 +754,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE, notOnError: borrowsOnly };
     return this.handOff(state, handOff, (holding, kind) => {
       if (!HANDED_OFF_BY_STORE.has(kind) || this.isCount(holding)) return false;
+      // A number naming the resource (an interrupt line), passed itself or inside the structure that
+      // keeps it, hands on the number, not the handler: only free_irq() lets it go
+      // (irq_cpu_rmap_add(rmap, channel->irq) keeps nothing; request_irq(priv->irq, ..., priv) hands on priv).
+      if (acquireOfSite(this.sites[holding.site])?.numbered === true) return false;
       // `get_parallel(bio->bi_private); submit_bio(bio);`: a reference taken on an object the
-      // handed-on one points to goes with it, for whoever finishes with it (not an interrupt
-      // line whose number it keeps: request_irq(priv->irq, ..., priv) hands on priv, not the irq).
-      const numbered = acquireOfSite(this.sites[holding.site])?.numbered === true;
-      // A number naming the resource (an interrupt line) passed to a call hands on the number, not
-      // the handler: only free_irq() lets it go (irq_cpu_rmap_add(rmap, channel->irq) keeps nothing).
-      if (numbered) return false;
-      if (throughPointers && !addressOnly && !numbered && kind === 'reference' && argument.key === argument.root && holding.names.some((name) => name.startsWith(`${argument.key}->`))) return true;
+      // handed-on one points to goes with it, for whoever finishes with it.
+      if (throughPointers && !addressOnly && kind === 'reference' && argument.key === argument.root && holding.names.some((name) => name.startsWith(`${argument.key}->`))) return true;
       if (!addressOnly) return holdingPassed(holding, argument, true);
       return holding.names.some((name) => name === argument.key || (rootOfName(name) === argument.key && /^\w+\./.test(name)));
     }, supersedes);
