@@ -264,16 +264,25 @@ function constantReturns(fn: CFunction): ValueMask | null {
   return mask === 0 ? null : mask;
 }
 
-/** Locals set once, from a parameter or a field path of one (`dev = obj->dev`): local -> that path. */
-function parameterOrigins(body: Node, parameters: readonly string[]): Map<string, string> {
-  const origins = new Map<string, string | null>();
+/** Each value given to a plain variable, in a declaration (`T *dev = x`) or an assignment (`dev = x`). */
+function variableSets(body: Node): { name: string; right: Node }[] {
+  const sets: { name: string; right: Node }[] = [];
   for (const node of body.descendantsOfType(['init_declarator', 'assignment_expression'])) {
     if (node === null) continue;
     const declaration = node.type === 'init_declarator';
     const left = node.childForFieldName(declaration ? 'declarator' : 'left');
     const right = node.childForFieldName(declaration ? 'value' : 'right');
     const name = left === null ? null : declaration ? declaredName(left) : left.type === 'identifier' ? left.text : null;
-    if (name === null || right === null || parameters.includes(name)) continue;
+    if (name !== null && right !== null) sets.push({ name, right });
+  }
+  return sets;
+}
+
+/** Locals set once, from a parameter or a field path of one (`dev = obj->dev`): local -> that path. */
+function parameterOrigins(body: Node, parameters: readonly string[]): Map<string, string> {
+  const origins = new Map<string, string | null>();
+  for (const { name, right } of variableSets(body)) {
+    if (parameters.includes(name)) continue;
     const value = stripCastsAndParentheses(right);
     const key = value.type === 'identifier' || value.type === 'field_expression' ? expressionKey(value) : null;
     const root = key === null ? null : rootOfKey(key);
@@ -299,14 +308,9 @@ const DRVDATA_GETTER = /^(?:\w+_get_drvdata|usb_get_intfdata|i2c_get_clientdata|
 /** Locals set from the drvdata of a parameter (`dev = usb_get_intfdata(intf)`), with the parameter's index. */
 function drvdataLocals(body: Node, parameters: readonly string[]): Map<string, number> {
   const locals = new Map<string, number>();
-  for (const node of body.descendantsOfType(['init_declarator', 'assignment_expression'])) {
-    if (node === null) continue;
-    const declaration = node.type === 'init_declarator';
-    const left = node.childForFieldName(declaration ? 'declarator' : 'left');
-    const right = node.childForFieldName(declaration ? 'value' : 'right');
-    const name = left === null ? null : declaration ? declaredName(left) : left.type === 'identifier' ? left.text : null;
-    const value = right === null ? null : stripCastsAndParentheses(right);
-    if (name === null || value?.type !== 'call_expression' || !DRVDATA_GETTER.test(calleeName(value) ?? '')) continue;
+  for (const { name, right } of variableSets(body)) {
+    const value = stripCastsAndParentheses(right);
+    if (value.type !== 'call_expression' || !DRVDATA_GETTER.test(calleeName(value) ?? '')) continue;
     const holder = callArguments(value)[0];
     const index = holder === undefined ? -1 : parameters.indexOf(rootIdentifier(holder) ?? '');
     if (index >= 0) locals.set(name, index);
