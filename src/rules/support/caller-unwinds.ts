@@ -6,7 +6,7 @@
  * a step nobody in the patch calls (a callback, an exported function) keeps its finding.
  */
 import type { CSource, Node } from '../../model/source.js';
-import { calleeName, callArguments, expressionKey, functionDefinitionName, lastFieldOfKey, nodesOfType } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, enclosingFunctionDefinition, expressionKey, functionDefinitionName, lastFieldOfKey, nodesOfType } from '../../parsers/c-syntax.js';
 import { acquireOfSite } from '../../analysis/ownership/engine.js';
 import { releaseApi } from '../../analysis/ownership/resources.js';
 import type { LeakInSource } from '../../analysis/ownership/patch-analysis.js';
@@ -42,12 +42,6 @@ function undoes(call: Node, api: string, names: readonly string[], definitions: 
   const name = calleeName(call);
   const helper = name === null || name === step ? undefined : definitions.get(name);
   return helper !== undefined && nodesOfType(helper, 'call_expression').some((inner) => releasesNamed(inner, api, names));
-}
-
-function enclosingFunction(node: Node): Node | null {
-  let current: Node | null = node.parent;
-  while (current !== null && current.type !== 'function_definition') current = current.parent;
-  return current;
 }
 
 function callsIn(nodes: readonly Node[]): Node[] {
@@ -99,7 +93,7 @@ function everyCallerUndoes(sources: readonly CSource[], step: string, api: strin
     .filter((call) => calleeName(call) === step);
   if (calls.length === 0) return false;
   return calls.every((call) => {
-    const caller = enclosingFunction(call);
+    const caller = enclosingFunctionDefinition(call);
     const callerName = caller === null ? null : functionDefinitionName(caller);
     if (caller === null || callerName === null || callerName === step) return false;
     if (call.parent?.type === 'return_statement') return depth > 0 && everyCallerUndoes(sources, callerName, api, names, definitions, depth - 1);
