@@ -698,26 +698,7 @@ ruleTester(refLeak, {
 
 // The same step with its caller in another file of the patch (a driver split in core and bus
 // parts): the caller is in view, so it is read.
-const stepCore = `static int foo_hw_init(struct foo_dev *fd)
-{
-	int err;
-
-	pm_runtime_enable(fd->dev);
-	pm_runtime_get_sync(fd->dev);
-	err = clk_prepare_enable(fd->clk);
-	if (err)
-		return err;
-	return 0;
-}
-
-static int foo_hw_deinit(struct foo_dev *fd)
-{
-	clk_disable_unprepare(fd->clk);
-	pm_runtime_put_sync(fd->dev);
-	pm_runtime_disable(fd->dev);
-	return 0;
-}
-`;
+const stepCore = stepWithCallers('');
 
 ruleTester(refLeak, {
   valid: [
