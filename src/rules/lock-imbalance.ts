@@ -24,6 +24,8 @@ export const lockImbalance: Rule = {
       'A lock is reported only when another path of the same function releases it and this one, returning an error or the same kind of value, does not: helpers that return with the lock held on success and release it on failure stay quiet. ' +
       'Conditional locking is followed when the lock and the unlock test the same expression; trylock results are followed through the test that checks them. ' +
       'A lock let go and taken again before the exit (`up_read(); down_write(); downgrade_write();`) counts as held there like on the other exits. A helper of the file that unlocks a field of its argument releases that lock for its caller, unless it takes it again; `__releases()` on the helper says so whatever its body does. ' +
+      'A lock that another function of the file only lets go (the pair\'s other half, `release_head()` after `reserve_space()`, or a completion handler) is the caller\'s to release when this function succeeds, and so is a semaphore another function up()s. ' +
+      'For functions of the tree the patch calls, the facts mined from the kernel (data/kernel-facts-ownership.json) say which locks a callee lets go for its caller and which functions return holding their lock on success. ' +
       'Locks taken by guard() and scoped_guard() are released by the compiler and not tracked. A function called with the lock held that releases it (__releases) is not judged.',
   },
   check: (context) =>

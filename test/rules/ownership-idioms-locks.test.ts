@@ -241,18 +241,92 @@ static int foo_sta_rssi(struct foo_if *sdata, const u8 *addr)
 }
 `;
 
+// fs/ubifs/journal.c reserve_space(): returns 0 with the journal head's io_mutex held; the file's
+// release_head() is the other half, and it only unlocks.
+const reserveReleasePair = `static int foo_reserve(struct foo_info *c, int head, int len)
+{
+	struct foo_wbuf *wbuf = &c->heads[head].wbuf;
+	int err;
+
+	mutex_lock(&wbuf->io_mutex);
+	if (c->ro_error) {
+		err = -EROFS;
+		goto out_unlock;
+	}
+	if (wbuf->avail >= len)
+		return 0;
+	err = foo_find_space(c, len);
+	if (err == -ENOSPC) {
+		/* the garbage collector takes the mutex itself */
+		mutex_unlock(&wbuf->io_mutex);
+		return foo_run_gc(c);
+	}
+	if (err)
+		goto out_unlock;
+	return 0;
+
+out_unlock:
+	mutex_unlock(&wbuf->io_mutex);
+	return err;
+}
+
+static void foo_release(struct foo_info *c, int head)
+{
+	mutex_unlock(&c->heads[head].wbuf.io_mutex);
+}
+`;
+
+// The same function in a file whose other users take and drop the mutex themselves: the early
+// return 0 leaves it held.
+const reserveWithoutReleaseHalf = `static int foo_reserve(struct foo_info *c, int head, int len)
+{
+	struct foo_wbuf *wbuf = &c->heads[head].wbuf;
+	int err;
+
+	mutex_lock(&wbuf->io_mutex);
+	if (c->ro_error) {
+		err = -EROFS;
+		goto out_unlock;
+	}
+	if (wbuf->avail >= len)
+		return 0; /* expect: lock-imbalance "\`wbuf->io_mutex\`" */
+	err = foo_find_space(c, len);
+	if (err == -ENOSPC) {
+		mutex_unlock(&wbuf->io_mutex);
+		return foo_run_gc(c);
+	}
+	if (err)
+		goto out_unlock;
+	wbuf->avail -= len;
+	err = 0;
+
+out_unlock:
+	mutex_unlock(&wbuf->io_mutex);
+	return err;
+}
+
+static void foo_sync(struct foo_info *c, int head)
+{
+	mutex_lock(&c->heads[head].wbuf.io_mutex);
+	foo_flush(&c->heads[head].wbuf);
+	mutex_unlock(&c->heads[head].wbuf.io_mutex);
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
     { name: 'taken and dropped under the same condition (ntfs3 mi_read)', path: 'fs/foofs/record.c', code: conditionalLockPair },
     { name: '__acquires(RCU): returns under the read lock by design (mac80211 mesh)', path: 'net/foo/mesh_sta.c', code: acquiresAnnotation },
     { name: 'a *_lock helper returns 0 with the lock held (pm_clk_op_lock)', path: 'drivers/base/power/foo_clock_ops.c', code: lockHelper },
     { name: 'a semaphore the URB completion callback ups (usblcd)', path: 'drivers/usb/misc/foo_lcd.c', code: semaphoreUppedInCallback },
+    { name: 'returns 0 holding a mutex that a release-only function of the file drops (ubifs reserve_space)', path: 'fs/foofs/journal.c', code: reserveReleasePair },
   ],
   invalid: [
     { name: 'an error return between a conditional lock and its unlock', path: 'fs/foofs/record.c', code: returnInsideConditionalLock },
     { name: 'a mutex early return in a function that is not a lock helper', path: 'drivers/misc/foo_claim.c', code: mutexEarlyReturnNotAHelper },
     { name: 'next to the semaphore the callback ups, an error return keeps the io rwsem and the semaphore held', path: 'drivers/usb/misc/foo_lcd.c', code: rwsemErrorReturnNextToSemaphore },
     { name: 'next to an __acquires(RCU) helper, an unannotated function returns inside rcu_read_lock()', path: 'net/foo/mesh_sta.c', code: rcuReturnWithoutAnnotation },
+    { name: 'the same early return where the file only takes and drops the mutex in pairs', path: 'fs/foofs/journal.c', code: reserveWithoutReleaseHalf },
   ],
 });
 

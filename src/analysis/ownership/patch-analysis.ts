@@ -10,9 +10,9 @@ import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKi
 import { judgeLeaks, type Leak } from './leaks.js';
 import { minedApisIn } from './mined-pairs.js';
 import { minedReturnsHolding } from './mined-ownership.js';
-import { HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
+import { acquireApi, HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, functionHead, isNestedDefinition, returnKindOfDefinition } from './summaries.js';
-import { calleeName, callArguments, declaredName, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, declaredName, expressionKey, lastFieldOfKey, nodesOfType, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { findCompletionWaits, findThreadStarts, inheritedObligations, type CompletionWait, type ThreadStart } from './threads.js';
 
 export interface AnalysedFunction {
@@ -107,11 +107,55 @@ function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite):
   if (LOCK_HELPER_NAME.test(fn.name)) return 'on-success';
   // The tree shows the function returning with this lock held on every success exit (a seq_file iterator under rcu_read_lock()).
   if (minedReturnsHolding(fn.name, source.file.path, site.names)) return 'on-success';
-  if (!/^down/.test(site.wraps ?? site.api)) return null;
   const field = lastFieldOfKey(site.names[0] ?? '');
   if (field === null) return null;
-  const upOfField = new RegExp(`\\bup\\s*\\([^;]*(?:->|\\.)${field}\\s*\\)`);
-  return source.functions.some((other) => other !== fn && upOfField.test(other.node.text)) ? 'on-success' : null;
+  const uses = lockFieldUses(source);
+  // A semaphore up()ed by another function of the file (an URB's completion, the end of a scan) is
+  // held across calls by design. Any other lock counts as handed over when the file has a function
+  // that only lets it go (`release_head()`, `nfs_end_io_read()`, a completion handler): the pair's
+  // other half, called by whoever this function returns to.
+  const semaphore = /^down/.test(site.wraps ?? site.api);
+  const elsewhere = source.functions.some((other) => {
+    if (other === fn) return false;
+    const use = uses.get(other)?.get(field);
+    return use !== undefined && use.releases && (semaphore || !use.acquires);
+  });
+  return elsewhere ? 'on-success' : null;
+}
+
+interface LockFieldUse {
+  acquires: boolean;
+  releases: boolean;
+}
+
+const lockFieldUsesBySource = new WeakMap<CSource, Map<CFunction, Map<string, LockFieldUse>>>();
+
+/** Per function of the file, the last fields of the locks it takes and lets go (`io_mutex` for `&wbuf->io_mutex`). */
+function lockFieldUses(source: CSource): Map<CFunction, Map<string, LockFieldUse>> {
+  let uses = lockFieldUsesBySource.get(source);
+  if (uses !== undefined) return uses;
+  uses = new Map();
+  for (const fn of source.functions) {
+    const fields = new Map<string, LockFieldUse>();
+    for (const call of nodesOfType(fn.node, 'call_expression')) {
+      const name = calleeName(call);
+      if (name === null) continue;
+      const acquire = acquireApi(name);
+      const release = acquire === undefined ? releaseApi(name) : undefined;
+      const carrier = acquire?.kind === 'lock' ? acquire.carrier : release?.kind === 'lock' ? release.carrier : null;
+      if (typeof carrier !== 'number') continue;
+      const argument = callArguments(call)[carrier];
+      const field = argument === undefined ? null : lastFieldOfKey(expressionKey(argument));
+      if (field === null) continue;
+      const use = fields.get(field) ?? { acquires: false, releases: false };
+      if (acquire !== undefined) use.acquires = true;
+      else use.releases = true;
+      fields.set(field, use);
+    }
+    uses.set(fn, fields);
+  }
+  lockFieldUsesBySource.set(source, uses);
+  return uses;
 }
 
 /**
