@@ -313,6 +313,70 @@ static void foo_sync(struct foo_info *c, int head)
 }
 `;
 
+// drivers/xen/xenbus/xenbus_comms.c process_msg(): the response mutex stays held while a message is
+// read in pieces over several calls, and a static flag set beside the lock says so.
+const lockRecordedInStaticFlag = `static int foo_process_msg(void)
+{
+	static struct {
+		bool in_msg;
+		unsigned int read;
+		unsigned int len;
+	} state;
+	int err;
+
+	if (!state.in_msg) {
+		state.in_msg = true;
+		state.read = 0;
+		mutex_lock(&foo_response_mutex);
+		if (!foo_data_to_read()) {
+			mutex_unlock(&foo_response_mutex);
+			state.in_msg = false;
+			return 0;
+		}
+	}
+	err = foo_read(state.read);
+	if (err < 0)
+		goto out;
+	state.read += err;
+	if (state.read != state.len)
+		return 0;
+	err = foo_deliver();
+out:
+	mutex_unlock(&foo_response_mutex);
+	state.in_msg = false;
+	return err;
+}
+`;
+
+// The same shape with a local flag: it does not outlive the call, so the partial-read return keeps the mutex.
+const lockRecordedInLocalFlag = `static int foo_process_msg(struct foo_state *st)
+{
+	bool in_msg = false;
+	int err;
+
+	if (!st->busy) {
+		in_msg = true;
+		mutex_lock(&foo_response_mutex);
+		if (!foo_data_to_read()) {
+			mutex_unlock(&foo_response_mutex);
+			in_msg = false;
+			return 0;
+		}
+	}
+	err = foo_read(st->read);
+	if (err < 0)
+		goto out;
+	st->read += err;
+	if (st->read != st->len)
+		return 0; /* expect: lock-imbalance "\`foo_response_mutex\`" */
+	err = foo_deliver();
+out:
+	mutex_unlock(&foo_response_mutex);
+	in_msg = false;
+	return err;
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
     { name: 'taken and dropped under the same condition (ntfs3 mi_read)', path: 'fs/foofs/record.c', code: conditionalLockPair },
@@ -320,6 +384,7 @@ ruleTester(lockImbalance, {
     { name: 'a *_lock helper returns 0 with the lock held (pm_clk_op_lock)', path: 'drivers/base/power/foo_clock_ops.c', code: lockHelper },
     { name: 'a semaphore the URB completion callback ups (usblcd)', path: 'drivers/usb/misc/foo_lcd.c', code: semaphoreUppedInCallback },
     { name: 'returns 0 holding a mutex that a release-only function of the file drops (ubifs reserve_space)', path: 'fs/foofs/journal.c', code: reserveReleasePair },
+    { name: 'a static flag set beside the lock and cleared beside the unlock records it held across calls (xenbus)', path: 'drivers/xen/foo/foo_comms.c', code: lockRecordedInStaticFlag },
   ],
   invalid: [
     { name: 'an error return between a conditional lock and its unlock', path: 'fs/foofs/record.c', code: returnInsideConditionalLock },
@@ -327,6 +392,7 @@ ruleTester(lockImbalance, {
     { name: 'next to the semaphore the callback ups, an error return keeps the io rwsem and the semaphore held', path: 'drivers/usb/misc/foo_lcd.c', code: rwsemErrorReturnNextToSemaphore },
     { name: 'next to an __acquires(RCU) helper, an unannotated function returns inside rcu_read_lock()', path: 'net/foo/mesh_sta.c', code: rcuReturnWithoutAnnotation },
     { name: 'the same early return where the file only takes and drops the mutex in pairs', path: 'fs/foofs/journal.c', code: reserveWithoutReleaseHalf },
+    { name: 'a local flag beside the lock does not outlive the call: the partial-read return keeps the mutex', path: 'drivers/xen/foo/foo_comms.c', code: lockRecordedInLocalFlag },
   ],
 });
 

@@ -12,7 +12,7 @@ import { minedApisIn } from './mined-pairs.js';
 import { minedReturnsHolding } from './mined-ownership.js';
 import { acquireApi, HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, functionHead, isNestedDefinition, returnKindOfDefinition } from './summaries.js';
-import { calleeName, callArguments, declaredName, expressionKey, lastFieldOfKey, nodesOfType, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, declarationOf, declaredName, expressionKey, lastFieldOfKey, namedChildrenOf, nodesOfType, rootOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { findCompletionWaits, findThreadStarts, inheritedObligations, type CompletionWait, type ThreadStart } from './threads.js';
 
 export interface AnalysedFunction {
@@ -107,6 +107,7 @@ function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite):
   if (LOCK_HELPER_NAME.test(fn.name)) return 'on-success';
   // The tree shows the function returning with this lock held on every success exit (a seq_file iterator under rcu_read_lock()).
   if (minedReturnsHolding(fn.name, source.file.path, site.names)) return 'on-success';
+  if (recordedInState(fn, site)) return 'annotated';
   const field = lastFieldOfKey(site.names[0] ?? '');
   if (field === null) return null;
   const uses = lockFieldUses(source);
@@ -121,6 +122,55 @@ function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite):
     return use !== undefined && use.releases && (semaphore || !use.acquires);
   });
   return elsewhere ? 'on-success' : null;
+}
+
+/**
+ * Whether the function writes down that it holds the lock: the statements next to the acquire
+ * and next to a release set the same flag of a global or of an argument (`state.in_msg = true;
+ * mutex_lock(&xs_response_mutex);` ... `mutex_unlock(&xs_response_mutex); state.in_msg = false;`).
+ * The flag exists so that a later call knows the lock is still held: returning with it is the design.
+ */
+function recordedInState(fn: CFunction, site: AcquireSite): boolean {
+  const calls = nodesOfType(fn.node, 'call_expression');
+  const acquire = calls.find((call) => call.startPosition.row === site.row && call.startPosition.column === site.column);
+  if (acquire === undefined) return false;
+  const flags = persistentFlagsBeside(acquire, fn.node);
+  if (flags.size === 0) return false;
+  return calls.some((call) => {
+    const name = calleeName(call);
+    const release = name === null ? undefined : releaseApi(name);
+    if (release?.kind !== 'lock' || typeof release.carrier !== 'number') return false;
+    const argument = callArguments(call)[release.carrier];
+    if (argument === undefined || !site.names.includes(expressionKey(argument))) return false;
+    return [...persistentFlagsBeside(call, fn.node)].some((flag) => flags.has(flag));
+  });
+}
+
+/** Fields of globals, statics and arguments set to a constant by the statements of the block that holds `call`. */
+function persistentFlagsBeside(call: Node, definition: Node): Set<string> {
+  const flags = new Set<string>();
+  let statement: Node | null = call;
+  while (statement !== null && statement.parent?.type !== 'compound_statement') statement = statement.parent;
+  const block = statement?.parent;
+  if (block === undefined || block === null) return flags;
+  for (const child of namedChildrenOf(block)) {
+    const assignment = child.type === 'expression_statement' ? child.firstNamedChild : null;
+    if (assignment?.type !== 'assignment_expression' || assignment.childForFieldName('operator')?.text !== '=') continue;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type !== 'field_expression' || right === null || !/^(?:true|false|-?\d+|[A-Z][A-Z0-9_]*)$/.test(right.text)) continue;
+    const root = rootOfKey(expressionKey(left));
+    const declaration = root === null ? null : declarationOf(root, call);
+    // A function's `static` variable keeps its value between calls like a global.
+    const persistent = declaration?.node.namedChildren.some((child) => child?.type === 'storage_class_specifier' && child.text === 'static') === true;
+    const local = declaration !== null && declaration.node.type !== 'parameter_declaration' && !persistent && isWithin(declaration.node, definition);
+    if (!local) flags.add(expressionKey(left));
+  }
+  return flags;
+}
+
+function isWithin(node: Node, ancestor: Node): boolean {
+  return node.startIndex >= ancestor.startIndex && node.endIndex <= ancestor.endIndex;
 }
 
 interface LockFieldUse {
