@@ -4,7 +4,8 @@
  */
 import type { CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
-import { callArguments, calleeName, enclosingFunctionDefinition, functionDefinitionName, nodesOfType, stripParentheses } from '../parsers/c-syntax.js';
+import { callArguments, calleeName, declarationOf, enclosingFunctionDefinition, functionDefinitionName, nodesOfType, stripParentheses } from '../parsers/c-syntax.js';
+import { deferredWorkAfter } from './support/deferred-work.js';
 import { postLineOf } from '../parsers/source-lines.js';
 import { resultUse } from './support/result-use.js';
 
@@ -26,6 +27,19 @@ function matchingPut(module: string, call: Node, source: CSource, sources: reado
     }
   }
   return null;
+}
+
+/**
+ * Whether the module can be on its way out while this code runs. The module's own code (THIS_MODULE)
+ * runs under a reference its caller holds: ignoring the result matters only when the reference
+ * is for work the function starts (a thread, a work item), where __module_get() is the call. A
+ * module given as a parameter is the caller's (`otx2_cpt_crypto_init(pdev, THIS_MODULE, ...)`):
+ * its caller pins it. A module reached through an object (`ops->owner`) can be unloading.
+ */
+function mayBeGoing(module: string, call: Node, definition: Node | null): boolean {
+  if (module === 'THIS_MODULE') return deferredWorkAfter(call) !== null;
+  if (!/^[A-Za-z_]\w*$/.test(module) || definition === null) return true;
+  return declarationOf(module, call)?.node.type !== 'parameter_declaration';
 }
 
 function commentFor(module: string, who: string, put: { file: string; line: number } | null, sameFile: string): string {
@@ -50,7 +64,8 @@ export const tryModuleGetUnchecked: Rule = {
     example: 'try_module_get(ops->owner);\nops->start(dev);\nmodule_put(ops->owner);',
     useInstead: 'if (!try_module_get(ops->owner))\n\treturn -ENODEV;\nops->start(dev);\nmodule_put(ops->owner);',
     limits:
-      'Fires on a try_module_get() call that is a statement of its own or is cast to void. ' +
+      'Fires on a try_module_get() call that is a statement of its own or is cast to void, on a module reached through an object (`ops->owner`, `dev->driver->owner`). ' +
+      'The module\'s own reference (THIS_MODULE) is reported only when the function then starts work that runs later (a thread, a work item): elsewhere its code runs under a reference its caller holds. A module given as a parameter is the caller\'s to pin. ' +
       'It does not follow the value through helper functions or macros of the tree, and does not check that a tested reference is released.',
   },
   check(context: RuleContext): FindingDraft[] {
@@ -66,6 +81,7 @@ export const tryModuleGetUnchecked: Rule = {
         if (line === null || !argument) continue;
         const module = stripParentheses(argument).text;
         const definition = enclosingFunctionDefinition(call);
+        if (!mayBeGoing(module, call, definition)) continue;
         const name = definition ? functionDefinitionName(definition) : null;
         const who = name ? `${name}()` : 'this code';
         const put = matchingPut(module, call, source, cSources);

@@ -82,8 +82,82 @@ static inline const struct example_ops *example_ops_get(const struct example_ops
 }
 `,
     },
+    {
+      // drivers/memory/tegra/tegra20-emc.c: the driver cannot be unbound, so its probe pins the module for good.
+      name: 'the module pins itself from its own probe, nothing started after',
+      path: 'drivers/memory/example-emc.c',
+      code: `static int example_emc_probe(struct platform_device *pdev)
+{
+	struct example_emc *emc;
+
+	emc = devm_kzalloc(&pdev->dev, sizeof(*emc), GFP_KERNEL);
+	if (!emc)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, emc);
+	try_module_get(THIS_MODULE);
+	return 0;
+}
+`,
+    },
+    {
+      // drivers/misc/kgdbts.c: a self-pin while the I/O ops are registered, dropped in the paired handler.
+      name: 'a self-pin dropped by the paired handler',
+      path: 'drivers/misc/example_ts.c',
+      code: `static void example_pre_exp_handler(void)
+{
+	if (!example_configured)
+		try_module_get(THIS_MODULE);
+}
+
+static void example_post_exp_handler(void)
+{
+	if (!example_configured)
+		module_put(THIS_MODULE);
+}
+`,
+    },
+    {
+      // drivers/crypto/marvell/octeontx2: the caller passes its own THIS_MODULE from its probe.
+      name: 'a module given by the caller as a parameter',
+      path: 'drivers/crypto/example_algs.c',
+      code: `int example_crypto_init(struct pci_dev *pdev, struct module *mod, int num_queues)
+{
+	mutex_lock(&example_mutex);
+	if (!example_devices)
+		try_module_get(mod);
+	example_devices++;
+	mutex_unlock(&example_mutex);
+	return 0;
+}
+`,
+    },
   ],
   invalid: [
+    {
+      name: 'a self-pin for the thread the function starts',
+      path: 'drivers/misc/example_monitor.c',
+      code: `static int example_start_monitor(struct example *ex)
+{
+	try_module_get(THIS_MODULE); /* expect: try-module-get-unchecked "__module_get(THIS_MODULE)" */
+	ex->task = kthread_run(example_monitor_thread, ex, "example_mon");
+	if (IS_ERR(ex->task)) {
+		module_put(THIS_MODULE);
+		return PTR_ERR(ex->task);
+	}
+	return 0;
+}
+`,
+    },
+    {
+      name: 'a module reached through a parameter, not the parameter itself',
+      path: 'drivers/crypto/example_algs.c',
+      code: `int example_crypto_init(struct example_ctx *ctx)
+{
+	try_module_get(ctx->mod); /* expect: try-module-get-unchecked */
+	return example_register(ctx);
+}
+`,
+    },
     {
       name: 'statement of its own, module_put later in the function',
       path: 'drivers/net/phy/example_phy.c',
