@@ -144,6 +144,63 @@ static int bar_start_link(struct bar *bar)
 }
 `;
 
+// vchiq_dev.c: user_service->remove_event signals queue space; the release waits on the core
+// service's remove_event, a field of another structure with the same name.
+const sameFieldOtherStructure = `static int foo_dequeue_message(struct foo_instance *instance, int handle)
+{
+	struct foo_service *service;
+	struct foo_user_service *user_service;
+
+	service = foo_find_service(instance, handle);
+	if (!service)
+		return -EINVAL;
+	user_service = service->userdata;
+	if (user_service->msg_remove == user_service->msg_insert)
+		return -EWOULDBLOCK;
+	user_service->msg_remove++;
+	complete(&user_service->remove_event);
+	return 0;
+}
+
+static int foo_release(struct foo_instance *instance)
+{
+	struct foo_service *service;
+
+	while ((service = foo_next_service(instance))) {
+		foo_close_service(service);
+		wait_for_completion(&service->remove_event);
+	}
+	return 0;
+}
+`;
+
+// The same shape where the waiter's variable has the completer's type: the same completion.
+const sameFieldSameStructure = `static int foo_dequeue_message(struct foo_instance *instance, int handle)
+{
+	struct foo_service *service;
+
+	service = foo_find_service(instance, handle);
+	if (!service)
+		return -EINVAL;
+	if (service->msg_remove == service->msg_insert)
+		return -EWOULDBLOCK; /* expect: completion-missed "foo_release() sleeps in wait_for_completion()" */
+	service->msg_remove++;
+	complete(&service->remove_event);
+	return 0;
+}
+
+static int foo_release(struct foo_instance *instance)
+{
+	struct foo_service *svc;
+
+	while ((svc = foo_next_service(instance))) {
+		foo_close_service(svc);
+		wait_for_completion(&svc->remove_event);
+	}
+	return 0;
+}
+`;
+
 ruleTester(completionMissed, {
   valid: [
     {
@@ -402,8 +459,18 @@ static void create_kthread(struct kthread_create_info *create)
 }
 `,
     },
+    {
+      name: 'a field of the same name in another structure is another completion (vchiq remove_event)',
+      path: 'drivers/staging/foo/foo_dev.c',
+      code: sameFieldOtherStructure,
+    },
   ],
   invalid: [
+    {
+      name: 'a field of the same structure type as the one the release waits on',
+      path: 'drivers/staging/foo/foo_dev.c',
+      code: sameFieldSameStructure,
+    },
     {
       name: 'a thread returns -ENOMEM before the complete() its starter waits for',
       path: 'kernel/restore.c',

@@ -13,7 +13,7 @@ import { minedReturnsHolding } from './mined-ownership.js';
 import { acquireApi, HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, functionHead, isNestedDefinition, returnKindOfDefinition } from './summaries.js';
 import { calleeName, callArguments, declarationOf, declaredName, expressionKey, lastFieldOfKey, namedChildrenOf, nodesOfType, rootOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
-import { findCompletionWaits, findThreadStarts, inheritedObligations, type CompletionWait, type ThreadStart } from './threads.js';
+import { findCompletionWaits, findThreadStarts, inheritedObligations, rootTypeOf, type CompletionWait, type ThreadStart } from './threads.js';
 
 export interface AnalysedFunction {
   source: CSource;
@@ -298,7 +298,9 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
       if (!holds(text) && !threadFunctions.has(fn.name) && !completes && mined === null) continue;
       if (isNestedDefinition(fn.node) || hasGap(source, fn) || fn.node.childForFieldName('body') === null) continue;
       const cfg = cfgOf(current, source, fn, source.postLineOfRow(fn.node.startPosition.row) === null);
-      const inherited = inheritedObligations({ functionName: fn.name, starts: threadStarts, waits, completed: completedOnce(cfg), lineOf });
+      const body = fn.node.childForFieldName('body') as Node;
+      const rootTypeOfKey = (key: string): string | null => rootTypeOf(key, body);
+      const inherited = inheritedObligations({ functionName: fn.name, starts: threadStarts, waits, completed: completedOnce(cfg), rootTypeOf: rootTypeOfKey, lineOf });
       const analysis = analyseFunction({
         cfg,
         returnKind: returnKindOf(fn),

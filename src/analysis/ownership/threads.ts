@@ -11,7 +11,7 @@ import { functionParameters } from '../flow/cfg.js';
 import type { InheritedObligation } from './engine.js';
 import { THREAD_STARTER_APIS, threadStarterApi, waitApi } from './resources.js';
 import { isNestedDefinition, type FunctionSummaries } from './summaries.js';
-import { calleeName, callArguments, expressionKey, lastFieldOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, declarationOf, expressionKey, lastFieldOfKey, rootOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 
 /** A module reference taken before a thread was started. */
 export interface ModuleReferenceTaken {
@@ -37,6 +37,8 @@ export interface ThreadStart {
 export interface CompletionWait {
   key: string;
   field: string | null;
+  /** The declared type of the variable the key starts from (`struct vchiq_service`), when shown. */
+  rootType: string | null;
   functionName: string;
   file: string;
   row: number;
@@ -141,6 +143,7 @@ export function findCompletionWaits(sources: readonly CSource[]): CompletionWait
       waits.push({
         key,
         field: lastFieldOfKey(key),
+        rootType: rootTypeOf(key, call),
         functionName: site.fn.name,
         file: site.source.file.path,
         row: call.startPosition.row,
@@ -152,11 +155,22 @@ export function findCompletionWaits(sources: readonly CSource[]): CompletionWait
   return waits;
 }
 
-/** The wait that sleeps on the completion `key` (same expression, or same field of a structure). */
-export function waiterFor(key: string, waits: readonly CompletionWait[], except: string): CompletionWait | null {
+/** The declared type of the variable `key` starts from, as seen from `node` (null when not shown). */
+export function rootTypeOf(key: string, node: Node): string | null {
+  const root = rootOfKey(key);
+  const declaration = root === null ? null : declarationOf(root, node);
+  return declaration === null ? null : declaration.typeText.replace(/\b(?:const|volatile)\b/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The wait that sleeps on the completion `key` (same expression, or same field of a structure of
+ * the same type: `user_service->remove_event` is not the `service->remove_event` a release waits on).
+ */
+export function waiterFor(key: string, waits: readonly CompletionWait[], except: string, rootType: string | null = null): CompletionWait | null {
   const field = lastFieldOfKey(key);
+  const sameStructure = (wait: CompletionWait): boolean => rootType === null || wait.rootType === null || wait.rootType === rootType;
   return (
-    waits.find((wait) => wait.forever && wait.functionName !== except && (wait.key === key || (field !== null && wait.field === field))) ?? null
+    waits.find((wait) => wait.forever && wait.functionName !== except && (wait.key === key || (field !== null && wait.field === field && sameStructure(wait)))) ?? null
   );
 }
 
@@ -166,6 +180,8 @@ export interface ObligationInputs {
   waits: readonly CompletionWait[];
   /** Completions the function completes outside loops (keys). */
   completed: readonly string[];
+  /** The declared type of the variable a key starts from in this function (see rootTypeOf). */
+  rootTypeOf(key: string): string | null;
   /** Post-image line of a row in a file. */
   lineOf(file: string, row: number): number | null;
 }
@@ -188,7 +204,7 @@ export function inheritedObligations(inputs: ObligationInputs): InheritedObligat
     });
   }
   for (const key of new Set(inputs.completed)) {
-    const waiter = waiterFor(key, inputs.waits, inputs.functionName);
+    const waiter = waiterFor(key, inputs.waits, inputs.functionName, inputs.rootTypeOf(key));
     if (!isThread && waiter === null) continue;
     const origin = waiter
       ? { functionName: waiter.functionName, file: waiter.file, line: inputs.lineOf(waiter.file, waiter.row), call: waiter.call }
