@@ -49,6 +49,17 @@ function failureBranchText(use: ResultUse, call: Node): string | null {
   return branch.text.replace(/\s+/g, ' ');
 }
 
+const UNLOAD_WORDS = /\bunload|\bbeing (?:removed|unloaded)|\bgoing away\b|\brmmod\b|\bmodule (?:is )?(?:exit|going)/i;
+
+/** The comments just above the statement that holds `call` (nothing between them and it). */
+function commentsAbove(call: Node): string {
+  let statement: Node | null = call;
+  while (statement !== null && statement.parent !== null && statement.parent.type !== 'compound_statement') statement = statement.parent;
+  const texts: string[] = [];
+  for (let previous = statement?.previousSibling ?? null; previous?.type === 'comment'; previous = previous.previousSibling) texts.push(previous.text);
+  return texts.join(' ');
+}
+
 function decides(use: ResultUse): boolean {
   if (use.kind === 'tested' || use.kind === 'returned') return true;
   return use.kind === 'assigned' && use.test !== null;
@@ -86,6 +97,8 @@ function findingFor(call: Node, source: CSource, context: RuleContext): FindingD
   // life, or taken and dropped to ask whether the module is going away, is an accepted idiom.
   const work = deferredWorkAfter(call)?.description ?? null;
   if (work === null) return null;
+  // The comment the rule would ask for is there: the check refuses new work while the module unloads.
+  if (UNLOAD_WORDS.test(commentsAbove(call))) return null;
   const line = postLineOf(source, call);
   if (line === null) return null;
   const definition = enclosingFunctionDefinition(call);
@@ -123,6 +136,7 @@ export const tryModuleGetSelf: Rule = {
     limits:
       'Fires on try_module_get(THIS_MODULE) whose value is tested, returned, or stored and tested later in the same function, when the same function then starts work that runs the module\'s code later (a thread, a work item, a timer, an RCU callback, an interrupt handler). ' +
       'A reference kept for an object\'s life (dropped in its release), and one taken and dropped again to ask whether the module is being unloaded, are accepted idioms and stay quiet, and a function the series installs in an ops table only gets a question (the core that calls it decides what is pinned). ' +
+      'A check under a comment that says it refuses work while the module unloads is the explanation the rule would ask for, and stays quiet. ' +
       'It cannot see from a patch whether the caller truly holds a reference. References on other modules (fops->owner, ops->owner) are left alone.',
   },
   check(context: RuleContext): FindingDraft[] {

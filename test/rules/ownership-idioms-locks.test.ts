@@ -590,3 +590,85 @@ ruleTester(tryModuleGetSelf, {
   ],
   invalid: [{ name: 'checked before kthread_run() starts module code', path: 'drivers/misc/foo_monitor.c', code: checkedBeforeThread }],
 });
+
+// drivers/net/wireless/intel/iwlwifi/mvm/ops.c iwl_mvm_nic_restart(): the reference goes with the
+// reprobe work, whose function drops it; the comment says the check refuses work during unload.
+const referenceForQueuedWork = `static void foo_reprobe_wk(struct work_struct *wk)
+{
+	struct foo_reprobe *reprobe = container_of(wk, struct foo_reprobe, work);
+
+	foo_reprobe_device(reprobe->dev);
+	put_device(reprobe->dev);
+	kfree(reprobe);
+	module_put(THIS_MODULE);
+}
+
+static void foo_nic_restart(struct foo *foo)
+{
+	struct foo_reprobe *reprobe;
+
+	/*
+	 * get a module reference to avoid doing this while unloading
+	 * anyway and to avoid scheduling a work with code that's
+	 * being removed.
+	 */
+	if (!try_module_get(THIS_MODULE)) {
+		dev_err(foo->dev, "Module is being unloaded - abort\\n");
+		return;
+	}
+	reprobe = kzalloc(sizeof(*reprobe), GFP_ATOMIC);
+	if (!reprobe) {
+		module_put(THIS_MODULE);
+		return;
+	}
+	reprobe->dev = get_device(foo->dev);
+	INIT_WORK(&reprobe->work, foo_reprobe_wk);
+	schedule_work(&reprobe->work);
+}
+`;
+
+// The same function where the allocation failure forgets the reference.
+const referenceForQueuedWorkLeaked = `static void foo_nic_restart(struct foo *foo)
+{
+	struct foo_reprobe *reprobe;
+
+	/* do not schedule the work while the module unloads */
+	if (!try_module_get(THIS_MODULE))
+		return;
+	reprobe = kzalloc(sizeof(*reprobe), GFP_ATOMIC);
+	if (!reprobe)
+		return; /* expect: module-ref-leak */
+	reprobe->dev = get_device(foo->dev);
+	INIT_WORK(&reprobe->work, foo_reprobe_wk);
+	schedule_work(&reprobe->work);
+}
+`;
+
+// The same check under a comment that does not say why.
+const referenceForQueuedWorkUnexplained = `static void foo_nic_restart(struct foo *foo)
+{
+	struct foo_reprobe *reprobe;
+
+	/* the reprobe work needs the module */
+	if (!try_module_get(THIS_MODULE)) /* expect: try-module-get-self */
+		return;
+	reprobe = kzalloc(sizeof(*reprobe), GFP_ATOMIC);
+	if (!reprobe) {
+		module_put(THIS_MODULE);
+		return;
+	}
+	reprobe->dev = get_device(foo->dev);
+	INIT_WORK(&reprobe->work, foo_reprobe_wk);
+	schedule_work(&reprobe->work);
+}
+`;
+
+ruleTester(moduleRefLeak, {
+  valid: [{ name: 'a reference the queued work item drops (iwlwifi reprobe)', path: 'drivers/net/foo/ops.c', code: referenceForQueuedWork }],
+  invalid: [{ name: 'an allocation failure before the work is queued keeps the reference', path: 'drivers/net/foo/ops.c', code: referenceForQueuedWorkLeaked }],
+});
+
+ruleTester(tryModuleGetSelf, {
+  valid: [{ name: 'a comment says the check refuses work while the module unloads (iwlwifi reprobe)', path: 'drivers/net/foo/ops.c', code: referenceForQueuedWork }],
+  invalid: [{ name: 'the same check under a comment that does not say why', path: 'drivers/net/foo/ops.c', code: referenceForQueuedWorkUnexplained }],
+});

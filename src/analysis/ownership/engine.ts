@@ -18,6 +18,7 @@ import {
   nameSuggestsHandOff,
   nameSuggestsRelease,
   nameSuggestsTeardown,
+  queuesDeferredWork,
   releaseApi,
   threadStarterApi,
   type AcquireApi,
@@ -567,6 +568,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (wrapped !== null) current = this.acquire(wrapperApi(wrapped), event, target, current, node, wrapped);
     const starter = this.starterOf(event.name);
     if (starter !== null) current = this.startThread(starter, event, target, current);
+    // `schedule_work(&reprobe->work)` after try_module_get(THIS_MODULE): the work item runs the
+    // module's code later and drops the reference when it is done.
+    else if (queuesDeferredWork(event.name)) current = this.handOff(current, { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE }, (_holding, kind) => kind === 'module');
     const handOff = handOffApi(event.name);
     if (handOff !== undefined) {
       const argument = event.args[handOff.argument];

@@ -568,6 +568,33 @@ export const THREAD_STARTER_APIS: readonly ThreadStarterApi[] = [
   { name: 'kthread_run_on_cpu', functionArgument: 0, dataArgument: 1, failure: 'err-ptr' },
 ];
 
+/**
+ * Calls that hand work to something that runs later or elsewhere (a new thread, a work item, a
+ * timer, an RCU callback, an interrupt handler), with what they do in words: the code they start
+ * may outlive the caller, which is why a module reference is taken before them.
+ */
+const DEFERRED_WORK_VERBS: ReadonlyMap<string, string> = new Map([
+  ...['kernel_thread', 'kthread_run', 'kthread_create', 'kthread_create_on_node', 'kthread_run_on_cpu', 'kthread_create_on_cpu', 'kthread_run_worker', 'kthread_create_worker'].map(
+    (name): [string, string] => [name, 'starts a thread with'],
+  ),
+  ...['schedule_work', 'schedule_delayed_work', 'queue_work', 'queue_delayed_work', 'mod_delayed_work', 'queue_work_on', 'queue_rcu_work', 'kthread_queue_work', 'schedule_work_on'].map(
+    (name): [string, string] => [name, 'queues work with'],
+  ),
+  ...['mod_timer', 'add_timer', 'hrtimer_start', 'timer_reduce'].map((name): [string, string] => [name, 'arms a timer with']),
+  ...['call_rcu', 'call_srcu'].map((name): [string, string] => [name, 'queues a callback with']),
+  ...['request_irq', 'request_threaded_irq', 'devm_request_irq', 'devm_request_threaded_irq'].map((name): [string, string] => [name, 'installs an interrupt handler with']),
+]);
+
+export function deferredWorkVerb(name: string): string | undefined {
+  return DEFERRED_WORK_VERBS.get(name);
+}
+
+/** Work that runs later in a work item, a timer or an RCU callback (threads are started by THREAD_STARTER_APIS). */
+export function queuesDeferredWork(name: string): boolean {
+  const verb = DEFERRED_WORK_VERBS.get(name);
+  return verb === 'queues work with' || verb === 'arms a timer with' || verb === 'queues a callback with';
+}
+
 export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'list_add', argument: 0 },
   { name: 'list_add_tail', argument: 0 },
