@@ -107,8 +107,62 @@ const vmallocEarlyReturn = `static int qux_load_table(struct qux *qux, size_t en
 }
 `;
 
+// drivers/clk/renesas/clk-r8a7740.c r8a7740_cpg_clocks_init(): boot-critical clocks, leaked on purpose.
+const leakedOnPurpose = `static void __init foo_cpg_clocks_init(struct device_node *np)
+{
+	struct foo_cpg *cpg;
+	struct clk **clks;
+	unsigned int i;
+	int num_clks;
+
+	num_clks = of_property_count_strings(np, "clock-output-names");
+	cpg = kzalloc(sizeof(*cpg), GFP_KERNEL);
+	clks = kcalloc(num_clks, sizeof(*clks), GFP_KERNEL);
+	if (cpg == NULL || clks == NULL) {
+		/* We're leaking memory on purpose, there's no point in cleaning
+		 * up as the system won't boot anyway.
+		 */
+		return;
+	}
+	cpg->data.clks = clks;
+	cpg->reg = of_iomap(np, 0);
+	if (WARN_ON(cpg->reg == NULL))
+		return;
+	for (i = 0; i < num_clks; ++i)
+		clks[i] = foo_cpg_register_clock(np, cpg, i);
+	of_clk_add_provider(np, of_clk_src_onecell_get, &cpg->data);
+}
+`;
+
+// The same function whose comment names a leak without choosing it.
+const leakNamedNotChosen = `static void __init foo_cpg_clocks_init(struct device_node *np)
+{
+	struct foo_cpg *cpg;
+	struct clk **clks;
+	int num_clks;
+
+	num_clks = of_property_count_strings(np, "clock-output-names");
+	cpg = kzalloc(sizeof(*cpg), GFP_KERNEL);
+	if (cpg == NULL)
+		return;
+	clks = kcalloc(num_clks, sizeof(*clks), GFP_KERNEL);
+	if (clks == NULL)
+		return; /* expect: mem-leak */
+	/* free both on failure below, or the cpg leaks */
+	cpg->reg = of_iomap(np, 0);
+	if (cpg->reg == NULL) {
+		kfree(clks);
+		kfree(cpg);
+		return;
+	}
+	cpg->data.clks = clks;
+	of_clk_add_provider(np, of_clk_src_onecell_get, &cpg->data);
+}
+`;
+
 ruleTester(memLeak, {
   valid: [
+    { name: 'a comment says the memory is leaked on purpose (r8a7740)', path: 'drivers/clk/renesas/clk-foo.c', code: leakedOnPurpose },
     {
       name: 'goto unwinding ladder that frees on every error path',
       path: 'drivers/net/foo/foo_main.c',
@@ -276,6 +330,7 @@ enomem:
     },
   ],
   invalid: [
+    { name: 'a comment that names a leak without choosing it', path: 'drivers/clk/renesas/clk-foo.c', code: leakNamedNotChosen },
     {
       name: 'the second allocation fails and the first one leaks',
       path: 'drivers/spi/spi-foo-snand.c',

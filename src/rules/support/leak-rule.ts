@@ -6,6 +6,8 @@
 import { analysePatch, type LeakInSource } from '../../analysis/ownership/patch-analysis.js';
 import { relatedOf, storyOf, type LeakStory } from '../../analysis/ownership/leak-findings.js';
 import type { FindingDraft, RuleContext } from '../rule.js';
+import type { Node } from '../../model/source.js';
+import { nodesOfType } from '../../parsers/c-syntax.js';
 
 /** What a rule says about one leak. */
 export interface LeakWording {
@@ -42,6 +44,7 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
   for (const { leak: one, story } of stories) {
     if (story === null) continue;
     const { leak, source, fn } = one;
+    if (leak.site.kind !== 'lock' && saysLeakIsDeliberate(fn.node)) continue;
     if (rule.oncePerPlace) {
       // Locks: the lock is the object, whichever call took it (its noun says how: "spinlock, irqs saved").
       const key = `${source.file.path}:${story.place.line}:${story.name}:${leak.site.kind === 'lock' ? 'lock' : leak.site.noun}`;
@@ -78,6 +81,16 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
 }
 
 const SAME_LEAK_NOTE = 'leaks here too';
+
+/** "We're leaking memory on purpose", "intentionally leaked": a leak the author chose and said so. */
+const DELIBERATE_LEAK =
+  /\bleak(?:s|ed|ing)?\b[^.;]{0,40}\b(?:on purpose|intentional(?:ly)?|deliberate(?:ly)?|by design)\b|\b(?:on purpose|intentional(?:ly)?|deliberate(?:ly)?)\b[^.;]{0,20}\bleak/i;
+
+/** Whether a comment in the function says it leaks on purpose: a reviewer would not raise it again. */
+function saysLeakIsDeliberate(definition: Node): boolean {
+  if (!/leak/i.test(definition.text)) return false;
+  return nodesOfType(definition, 'comment').some((comment) => DELIBERATE_LEAK.test(comment.text));
+}
 
 function joinLines(lines: number[]): string {
   return lines.length === 1 ? `${lines[0]}` : `${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
