@@ -719,6 +719,147 @@ static const struct device_type obj_type = {
   });
 });
 
+describe('release callbacks freeing through call_rcu(), a member of the container, or a helper', () => {
+  const files = mine({
+    'include/media/fh.h': `#define fh_to_ctx(f) container_of((f)->private_data, struct fh_ctx, fh)
+#define kobj_to_node(k) container_of(k, struct node, kobj)
+`,
+    'drivers/media/vdec.h': `static inline struct vdec_inst *to_inst(struct file *filp)
+{
+	return container_of(filp->private_data, struct vdec_inst, fh);
+}
+
+static inline struct vdec_buf *to_buf(struct kref *ref)
+{
+	return container_of(ref, struct vdec_buf, ref);
+}
+`,
+    'drivers/misc/port.c': `static void port_free_rcu(struct rcu_head *head)
+{
+	struct port *p = container_of(head, struct port, rcu);
+
+	kfree(p);
+}
+
+static void port_destroy(struct port *port)
+{
+	netdev_put(port->dev);
+	call_rcu(&port->rcu, port_free_rcu);
+}
+
+static void port_destroy_late(struct port *port)
+{
+	call_rcu(&port->dev->rcu, port_free_rcu);
+}
+
+static void port_release(struct kref *kref)
+{
+	struct port *p = container_of(kref, struct port, ref);
+
+	call_rcu(&p->rcu, port_free_rcu);
+}
+
+void port_put(struct port *p)
+{
+	kref_put(&p->ref, port_release);
+}
+
+static const struct port_ops port_ops = {
+	.destroy = port_destroy,
+	.free = port_destroy_late,
+};
+`,
+    'drivers/dma-buf/fence.c': `void fence_free(struct dma_fence *fence)
+{
+	kfree_rcu(fence, rcu);
+}
+
+static void my_fence_release(struct dma_fence *base)
+{
+	struct my_fence *fence = container_of(base, typeof(*fence), base);
+
+	del_timer_sync(&fence->timer);
+	fence_free(&fence->base);
+}
+
+static void my_fence_release_timer(struct dma_fence *base)
+{
+	struct my_fence *fence = container_of(base, typeof(*fence), base);
+
+	fence_free(&fence->timer);
+}
+
+static const struct dma_fence_ops my_fence_ops = {
+	.release = my_fence_release,
+	.free = my_fence_release_timer,
+};
+`,
+    'drivers/media/vdec.c': `static int vdec_close(struct file *file)
+{
+	struct vdec_inst *inst = to_inst(file);
+
+	kfree(inst);
+	return 0;
+}
+
+static int vdec_ctx_close(struct file *file)
+{
+	kfree(fh_to_ctx(file));
+	return 0;
+}
+
+static void vdec_buf_release(struct kref *ref)
+{
+	struct vdec_buf *buf = to_buf(ref);
+
+	kfree(buf);
+}
+
+static void node_release(struct kobject *kobj)
+{
+	kfree(kobj_to_node(kobj));
+}
+
+static const struct v4l2_file_operations vdec_fops = {
+	.release = vdec_close,
+	.destroy = vdec_ctx_close,
+};
+
+static const struct kobj_type node_ktype = {
+	.release = node_release,
+};
+
+void vdec_buf_put(struct vdec_buf *buf)
+{
+	kref_put(&buf->ref, vdec_buf_release);
+}
+`,
+  });
+  const { callbacks, takes } = ownershipFactsFile(files, '6.1.0', 'test');
+
+  it('follows call_rcu() of the argument or of its container to a callback that frees the container of its rcu_head', () => {
+    expect(callbacks['drivers/misc/port.c#port_free_rcu']).toEqual(['call_rcu', 'container']);
+    expect(callbacks['drivers/misc/port.c#port_destroy']).toEqual(['.destroy', 'argument']);
+    expect(callbacks['drivers/misc/port.c#port_release']).toEqual(['kref_put', 'container']);
+    expect(takes.port_put).toEqual([[0, 'free']]);
+    // The rcu_head of another object (what a field points to) says nothing of the argument.
+    expect(callbacks['drivers/misc/port.c#port_destroy_late']).toEqual(['.free', 'none']);
+  });
+
+  it('reads &container->member, the member container_of() came through, as the argument itself', () => {
+    expect(callbacks['drivers/dma-buf/fence.c#my_fence_release']).toEqual(['.release', 'argument']);
+    expect(callbacks['drivers/dma-buf/fence.c#my_fence_release_timer']).toEqual(['.free', 'none']);
+  });
+
+  it('counts a helper\'s container as the argument\'s only when the helper converts the argument itself', () => {
+    expect(callbacks['drivers/media/vdec.c#vdec_close']).toEqual(['.release', 'none']);
+    expect(callbacks['drivers/media/vdec.c#vdec_ctx_close']).toEqual(['.destroy', 'none']);
+    expect(callbacks['drivers/media/vdec.c#vdec_buf_release']).toEqual(['kref_put', 'container']);
+    expect(callbacks['drivers/media/vdec.c#node_release']).toEqual(['.release', 'container']);
+    expect(takes.vdec_buf_put).toEqual([[0, 'free']]);
+  });
+});
+
 describe('device-managed functions', () => {
   const files = mine({
     'drivers/base/devres.c': `void *devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)

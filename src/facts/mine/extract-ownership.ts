@@ -72,7 +72,11 @@ const FREES = new Set(['kfree', 'kvfree', 'vfree', 'kfree_sensitive', 'kzfree', 
 const FREE_ARGUMENT: Record<string, number> = { kmem_cache_free: 1, devm_kfree: 1 };
 /** Adds an entry to a list (list_move() moves one that is on a list already: not a hand-off). */
 const LIST_ADD = /^(?:list_add|list_add_tail|list_add_rcu|list_add_tail_rcu|hlist_add_head|hlist_add_head_rcu|llist_add|hlist_add_behind|hlist_add_before)$/;
-const CALLBACK_CALLS: Record<string, number> = { kref_put: 1, kref_put_mutex: 1, kref_put_lock: 1, devm_add_action: 1, devm_add_action_or_reset: 1 };
+const CALLBACK_CALLS: Record<string, number> = { kref_put: 1, kref_put_mutex: 1, kref_put_lock: 1, devm_add_action: 1, devm_add_action_or_reset: 1, call_rcu: 1 };
+/** kref_put(&p->ref, release) and call_rcu(&p->rcu, free): the callback is given the embedded member, and may free p. */
+const PUT_CALLS = /^(?:kref_put|kref_put_mutex|kref_put_lock|call_rcu)$/;
+/** `container_of(x, T, m)`, `to_foo(x)`, `foo_to_bar(x)` at the start of an expression's text: [converter, its first argument's text]. */
+const CONVERSION = /^\(?(container_of|\w+_to_\w+|to_\w+)\(\(?([A-Za-z_]\w*)\)?[,)]/;
 const CALLBACK_FIELDS = new Set(['release', 'destroy', 'free']);
 
 function compact(text: string): string {
@@ -305,6 +309,31 @@ export interface OwnershipRecord {
   frees?: CallbackFrees;
   /** Calls such a function gives its container or its argument to: [callee, argument index, which]. */
   passes?: [string, number, 'container' | 'argument'][];
+  /** call_rcu(&x->rcu, cb) on its container or its argument: [cb, which]; x is freed when cb frees the container of what it is given. */
+  rcu?: [string, 'container' | 'argument'][];
+  /** The `to_*()` helpers its `container` reading rests on: wrong when a helper converts what a field of its argument points to. */
+  via?: string[];
+  /** A helper returning container_of() of its first parameter (`self`) or of what a field of it points to (`field`: `container_of(filp->private_data, ...)`). */
+  converts?: Conversion;
+}
+
+export type Conversion = 'self' | 'field';
+
+/** What `container_of(X, ...)` converts, X being a helper's first parameter or its field. */
+export function conversionOf(argument: string, param: string): Conversion | undefined {
+  const bare = compact(argument).replace(/^\((.*)\)$/, '$1');
+  if (bare === param || bare === `(${param})`) return 'self';
+  if (new RegExp(`^\\(?${param}\\)?(?:->|\\.)`).test(bare)) return 'field';
+  return undefined;
+}
+
+/** A helper whose body is `return container_of(X, T, m);`: what X is. */
+function converterOf(body: Node, params: readonly string[]): Conversion | undefined {
+  const statements = body.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+  if (params.length !== 1 || statements.length !== 1 || statements[0].type !== 'return_statement') return undefined;
+  const value = statements[0].namedChild(0);
+  const match = value ? /^\(?container_of\((.*),[^,]+,[^,]+\)\)?$/.exec(compact(stripParens(value).text)) : null;
+  return match ? conversionOf(match[1], params[0]) : undefined;
 }
 
 function localsOf(body: Node): Set<string> {
@@ -437,7 +466,7 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
     if (name in CALLBACK_CALLS) {
       const callback = callArgs[CALLBACK_CALLS[name]];
       if (callback && stripParens(callback).type === 'identifier') (record.callbacks ??= []).push({ name: stripParens(callback).text, by: name });
-      if (name.startsWith('kref_put')) {
+      if (PUT_CALLS.test(name)) {
         const index = addressRoot(callArgs[0]);
         if (index >= 0 && unconditional) add({ i: index, how: 'put', f: callback ? compact(callback.text) : '' });
       }
@@ -469,43 +498,71 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
   if (args.length > 0) record.args = args;
   // A possible release callback (one pointer parameter): does it free the container it reaches, or the pointer?
   if (params.length >= 1 && pointerParams[0] && params.length <= 2) {
+    const via = new Set<string>();
+    /** `container_of(arg, ...)`, `to_foo(arg)`: a container of the argument itself (as far as the helper goes; the resolver checks it). */
+    const convertsParameter = (text: string): boolean => {
+      const match = CONVERSION.exec(text);
+      if (!match || match[2] !== params[0]) return false;
+      if (match[1] !== 'container_of') via.add(match[1]);
+      return true;
+    };
     const freed = calls.filter((call) => FREES.has(calleeOf(call) ?? '')).map((call) => compact(stripParens(argumentsOf(call)[FREE_ARGUMENT[calleeOf(call) ?? ''] ?? 0] ?? call).text));
-    const convertsParameter = (text: string): boolean =>
-      new RegExp(`^\\(?(?:container_of|\\w+_to_\\w+|to_\\w+)\\(\\(?${params[0]}[,)]`).test(text);
     // `kfree(container_of(kobj, struct foo, kobj))`: the type argument is no expression, so the text is read.
-    const freesConverted = new RegExp(`\\b(?:${[...FREES].join('|')})\\s*\\(\\s*(?:container_of|\\w+_to_\\w+|to_\\w+)\\s*\\(\\s*${params[0]}\\s*[,)]`).test(text);
-    if (freed.includes(params[0])) record.frees = 'argument';
-    else if (freesConverted || freed.some(convertsParameter)) record.frees = 'container';
-    else {
-      const containers = new Set<string>();
-      for (const node of body.descendantsOfType(['init_declarator', 'assignment_expression'])) {
-        if (!node) continue;
-        const value = node.childForFieldName(node.type === 'init_declarator' ? 'value' : 'right');
-        const left = node.childForFieldName(node.type === 'init_declarator' ? 'declarator' : 'left');
-        if (!value || !left) continue;
-        const valueText = compact(value.text);
-        // The container of the argument itself, not of what a field of it points to (`container_of(file->private_data, ...)`).
-        if (!new RegExp(`^\\(?(?:container_of|\\w+_to_\\w+|to_\\w+)\\(\\(?${params[0]}[,)]`).test(valueText)) continue;
-        let name: Node | null = left;
-        while (name && name.type !== 'identifier') name = name.childForFieldName('declarator');
-        if (name) containers.add(name.text);
-      }
-      if ([...containers].some((container) => freed.includes(container))) record.frees = 'container';
-      else {
-        // Given on to a function that may free it (`pinctrl_free(p, true)`): the resolver follows the call.
-        const passed: [string, number, 'container' | 'argument'][] = [];
-        for (const call of calls) {
-          const name = calleeOf(call);
-          if (!name) continue;
-          argumentsOf(call).forEach((argument, at) => {
-            const text = compact(stripParens(argument).text);
-            if (containers.has(text) || convertsParameter(text)) passed.push([name, at, 'container']);
-            else if (text === params[0]) passed.push([name, at, 'argument']);
-          });
-        }
-        if (passed.length > 0) record.passes = passed;
-      }
+    const freesConverted = [...text.matchAll(new RegExp(`\\b(?:${[...FREES].join('|')})\\s*\\(\\s*(container_of|\\w+_to_\\w+|to_\\w+)\\s*\\(\\s*${params[0]}\\s*[,)]`, 'g'))].map((match) => match[1]);
+    // Containers of the argument (`struct foo *f = container_of(kref, struct foo, ref)`), with the member they were reached by when it is written.
+    const containers = new Map<string, string | undefined>();
+    for (const node of body.descendantsOfType(['init_declarator', 'assignment_expression'])) {
+      if (!node) continue;
+      const value = node.childForFieldName(node.type === 'init_declarator' ? 'value' : 'right');
+      const left = node.childForFieldName(node.type === 'init_declarator' ? 'declarator' : 'left');
+      if (!value || !left) continue;
+      const valueText = compact(value.text);
+      // The container of the argument itself, not of what a field of it points to (`container_of(file->private_data, ...)`).
+      if (!convertsParameter(valueText)) continue;
+      let name: Node | null = left;
+      while (name && name.type !== 'identifier') name = name.childForFieldName('declarator');
+      if (name) containers.set(name.text, /^\(?container_of\(/.test(valueText) ? /,(\w+)\)\)?$/.exec(valueText)?.[1] : undefined);
     }
+    /** `&fence->base` of `fence = container_of(base, struct vgem_fence, base)`: the argument itself. */
+    const isArgument = (expression: string): boolean => {
+      if (expression === params[0]) return true;
+      const member = /^&\(?([A-Za-z_]\w*)->(\w+)\)?$/.exec(expression);
+      return member !== null && containers.has(member[1]) && containers.get(member[1]) === member[2];
+    };
+    const isContainer = (expression: string): boolean => containers.has(expression) || convertsParameter(expression);
+    for (const converter of freesConverted) if (converter !== 'container_of') via.add(converter);
+    if (freed.some(isArgument)) record.frees = 'argument';
+    else if (freesConverted.length > 0 || freed.some(isContainer)) record.frees = 'container';
+    else {
+      // Given on to a function that may free it (`pinctrl_free(p, true)`), or to call_rcu() with a callback that may: the resolver follows the call.
+      const passed: [string, number, 'container' | 'argument'][] = [];
+      const rcu: [string, 'container' | 'argument'][] = [];
+      for (const call of calls) {
+        const name = calleeOf(call);
+        if (!name) continue;
+        const callArgs = argumentsOf(call);
+        if (name === 'call_rcu') {
+          // call_rcu(&x->rcu, cb): x is what cb's container_of() gives back.
+          const head = /^&\(?([A-Za-z_]\w*)->\w+\)?$/.exec(compact(stripParens(callArgs[0] ?? call).text))?.[1];
+          const callback = callArgs[1] ? stripParens(callArgs[1]) : null;
+          if (head !== undefined && callback?.type === 'identifier') {
+            if (head === params[0]) rcu.push([callback.text, 'argument']);
+            else if (containers.has(head)) rcu.push([callback.text, 'container']);
+          }
+          continue;
+        }
+        callArgs.forEach((argument, at) => {
+          const text = compact(stripParens(argument).text);
+          if (isArgument(text)) passed.push([name, at, 'argument']);
+          else if (isContainer(text)) passed.push([name, at, 'container']);
+        });
+      }
+      if (passed.length > 0) record.passes = passed;
+      if (rcu.length > 0) record.rcu = rcu;
+    }
+    if (via.size > 0 && (record.frees === 'container' || record.passes || record.rcu)) record.via = [...via].sort();
+    const converts = converterOf(body, params);
+    if (converts) record.converts = converts;
   }
   return record;
 }

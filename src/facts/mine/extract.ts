@@ -4,7 +4,7 @@
  * Nothing here knows another file; calls are kept as names and resolved later.
  */
 import type { Node } from 'web-tree-sitter';
-import { extractOwnership, initializerCallbacks, lockAnnotationsIn, type CallbackUse, type LockAnnotations, type OwnershipRecord } from './extract-ownership.js';
+import { conversionOf, extractOwnership, initializerCallbacks, lockAnnotationsIn, type CallbackUse, type Conversion, type LockAnnotations, type OwnershipRecord } from './extract-ownership.js';
 
 /** One value a pointer function can return, as the return statement spells it. */
 export type ReturnValue =
@@ -112,6 +112,8 @@ export interface DeclarationRecord {
 export interface MacroAlias {
   name: string;
   target: string;
+  /** `#define to_foo(x) container_of(x, struct foo, m)`: a container of the parameter itself (`self`) or of what a field of it points to (`field`). */
+  converts?: Conversion;
 }
 
 export interface FileFacts {
@@ -646,8 +648,10 @@ export function extractFile(root: Node, file: string, original?: string): FileFa
   for (const item of topLevelItems(root)) {
     if (item.type === 'preproc_function_def') {
       const name = item.childForFieldName('name')?.text;
-      const target = aliasTarget(item.childForFieldName('value')?.text ?? '');
-      if (name && target && target !== name) macros.push({ name, target });
+      const value = item.childForFieldName('value')?.text ?? '';
+      const target = aliasTarget(value);
+      const converts = target === 'container_of' ? macroConversion(item, value) : undefined;
+      if (name && target && target !== name) macros.push({ name, target, ...(converts ? { converts } : {}) });
       continue;
     }
     if (item.type === 'declaration') {
@@ -715,6 +719,13 @@ export function extractFile(root: Node, file: string, original?: string): FileFa
   }
   const callbacks = initializerCallbacks(root);
   return { functions, declarations, macros, ...(callbacks.length > 0 ? { callbacks } : {}) };
+}
+
+/** What a one-parameter `container_of()` macro converts: its parameter, or a field of it. */
+function macroConversion(item: Node, value: string): Conversion | undefined {
+  const params = (item.childForFieldName('parameters')?.namedChildren ?? []).filter((child): child is Node => child !== null && child.type === 'identifier');
+  const match = /^\(*container_of\((.*),[^,]+,[^,]+\)\)*$/.exec(value.replace(/\\\n/g, ' ').replace(/\s+/g, ''));
+  return params.length === 1 && match ? conversionOf(match[1], params[0].text) : undefined;
 }
 
 /** The callee of a macro body that is one call and nothing else: `f(a, b)`, `(f(a))`. */

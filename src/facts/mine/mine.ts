@@ -10,7 +10,7 @@ import { resolveConventions, resolveIntegers, resolveNoreturn, resolvePairs } fr
 import type { IntegerFactsFile, KernelFactsFile, PointerConvention } from '../kernel-facts.js';
 
 /** Bump when the mining changes what it finds: the data file records it. */
-export const GENERATOR_VERSION = 'facts-3';
+export const GENERATOR_VERSION = 'facts-4';
 
 /** Files too large to be anything but register tables (amdgpu's asic_reg headers): no functions to learn from. */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;

@@ -9,7 +9,7 @@
  * `#ifdef` stubs included).
  */
 import type { FileFacts, FunctionRecord } from './extract.js';
-import type { CallbackFrees } from './extract-ownership.js';
+import type { CallbackFrees, Conversion } from './extract-ownership.js';
 import type { LockFact, OwnershipFactsFile, TakenArgument } from '../kernel-facts.js';
 
 function isPublished(record: FunctionRecord): boolean {
@@ -130,20 +130,55 @@ function resolveCallbacks(files: FileFacts[], index: Map<string, FunctionRecord[
   return found;
 }
 
+/** The `to_*()` helpers of the tree (functions and macros) by name: what their container_of() converts, in every definition. */
+function converters(files: FileFacts[]): Map<string, Set<Conversion>> {
+  const found = new Map<string, Set<Conversion>>();
+  const note = (name: string, converts: Conversion | undefined): void => {
+    if (converts === undefined) return;
+    const kinds = found.get(name) ?? new Set<Conversion>();
+    kinds.add(converts);
+    found.set(name, kinds);
+  };
+  for (const file of files) {
+    for (const macro of file.macros ?? []) note(macro.name, macro.converts);
+    for (const record of file.functions) note(record.name, record.ownership?.converts);
+  }
+  return found;
+}
+
 /**
  * Arguments a function takes: frees (itself, through a kref_put() whose callback frees, or
  * by passing it on to a function that frees it), adds to a list (itself or through a call),
  * or stores (itself), in every definition. Followed through calls to a fixpoint.
  */
-function resolveTakes(index: Map<string, FunctionRecord[]>, callbacks: Map<string, { by: string; frees: CallbackFrees }>): Map<string, Map<number, TakenArgument>> {
+function resolveTakes(
+  index: Map<string, FunctionRecord[]>,
+  callbacks: Map<string, { by: string; frees: CallbackFrees }>,
+  helpers: Map<string, Set<Conversion>>,
+): Map<string, Map<number, TakenArgument>> {
   const taken = new Map<string, Map<number, TakenArgument>>();
-  /** What a callback frees: itself, or through a call to a function that frees what it is given (followed with the fixpoint). */
+  /**
+   * What a callback frees: itself, through a call to a function that frees what it is given, or
+   * through call_rcu() with a callback that frees its container (followed with the fixpoint). A
+   * container reached by a helper that converts what a field of the argument points to
+   * (`to_inst(file)`: `container_of(file->private_data, ...)`) is not the argument's.
+   */
   const freesOf = (record: FunctionRecord): CallbackFrees => {
-    const own = record.ownership?.frees;
-    if (own !== undefined) return own;
-    for (const [callee, at, which] of record.ownership?.passes ?? []) {
+    const ownership = record.ownership;
+    const throughField = (ownership?.via ?? []).some((helper) => {
+      const kinds = helpers.get(helper);
+      return kinds !== undefined && kinds.size === 1 && kinds.has('field');
+    });
+    const counts = (which: CallbackFrees): boolean => which !== 'container' || !throughField;
+    const own = ownership?.frees;
+    if (own !== undefined) return counts(own) ? own : 'none';
+    for (const [callee, at, which] of ownership?.passes ?? []) {
       const key = calleeKey(index, record.file, callee);
-      if (key !== null && key !== keyOf(record) && taken.get(key)?.get(at) === 'free') return which;
+      if (counts(which) && key !== null && key !== keyOf(record) && taken.get(key)?.get(at) === 'free') return which;
+    }
+    for (const [callback, which] of ownership?.rcu ?? []) {
+      const key = calleeKey(index, record.file, callback);
+      if (counts(which) && key !== null && key !== keyOf(record) && callbacks.get(key)?.frees === 'container') return which;
     }
     return 'none';
   };
@@ -235,7 +270,7 @@ function resolveManaged(index: Map<string, FunctionRecord[]>): Set<string> {
 export function ownershipFactsFile(files: FileFacts[], kernel: string, generator: string): OwnershipFactsFile {
   const index = byKey(files);
   const callbacks = resolveCallbacks(files, index);
-  const takes = resolveTakes(index, callbacks);
+  const takes = resolveTakes(index, callbacks, converters(files));
   const takesOut: Record<string, [number, TakenArgument][]> = {};
   for (const key of [...takes.keys()].sort()) {
     if (key.includes('#')) continue;
