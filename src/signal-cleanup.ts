@@ -21,7 +21,9 @@ function onSignal(signal: (typeof SIGNALS)[number]): void {
 function removeAll(): void {
   for (const path of paths) {
     try {
-      rmSync(path, { recursive: true, force: true });
+      // A git child still writing in a scratch directory can refill it between the listing and
+      // the rmdir (ENOTEMPTY): rmSync tries again.
+      rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     } catch {
       // Nothing more can be done on the way out.
     }
@@ -29,12 +31,21 @@ function removeAll(): void {
   paths.clear();
 }
 
-/** Removes `path` (file or directory) if the process is interrupted before `release(path)`. */
-export function removeOnSignal(path: string): void {
-  paths.add(path);
+/**
+ * Installs the listeners now. Call it before creating something whose name is only known once
+ * it exists (mkdtemp): without a listener, a signal between the creation and removeOnSignal()
+ * would kill the process at once and leave it behind.
+ */
+export function listenForSignals(): void {
   if (listening) return;
   listening = true;
   for (const signal of SIGNALS) process.on(signal, onSignal);
+}
+
+/** Removes `path` (file or directory) if the process is interrupted before `release(path)`. */
+export function removeOnSignal(path: string): void {
+  listenForSignals();
+  paths.add(path);
 }
 
 /** `path` is gone or kept on purpose: no longer remove it on a signal. */

@@ -15,7 +15,7 @@ import { patchDiffText } from './diff-text.js';
 import { includeCandidates, includeDirectives } from './includes.js';
 import { findRepository, isInputError } from './repository.js';
 import { gitInputError, gitMessage, outputText, repositoryNeutralEnv, runGit, runGitSync, type GitResult } from './run-git.js';
-import { release, removeOnSignal } from '../signal-cleanup.js';
+import { listenForSignals, release, removeOnSignal } from '../signal-cleanup.js';
 
 export interface TreeOptions {
   /**
@@ -49,6 +49,7 @@ export async function openTreeContext(treePath: string, options: TreeOptions = {
   const objects = await runGit(['rev-parse', '--path-format=absolute', '--git-path', 'objects'], { cwd, env });
   if (objects.status !== 0) return gitInputError(source, `--tree: cannot find the objects of ${cwd}`, objects);
 
+  listenForSignals();
   const scratch = mkdtempSync(join(tmpdir(), 'cptlint-tree-'));
   // Removed on SIGINT/SIGTERM/SIGHUP too: it holds an index, objects and a copy of each patch.
   removeOnSignal(scratch);
