@@ -204,8 +204,81 @@ const eitherBranchTakesCount = `static int foo_detect(struct foo *foo, bool poll
 }
 `;
 
+// sound/soc/mediatek/mt6797/mt6797-afe-clk.c mt6797_afe_enable_clock(): the clocks stay on when it
+// succeeds; the unwind ladder below `return ret;` is the failure path even though it returns 0.
+const ladderReturnsZero = `int foo_afe_enable_clock(struct foo_afe *afe)
+{
+	struct foo_afe_private *priv = afe->platform_priv;
+	int ret;
+
+	ret = clk_prepare_enable(priv->clk[CLK_SYS_AUD]);
+	if (ret)
+		goto err_sys_aud;
+	ret = clk_prepare_enable(priv->clk[CLK_MUX_AUD]);
+	if (ret)
+		goto err_mux_aud;
+	ret = clk_set_parent(priv->clk[CLK_MUX_AUD], priv->clk[CLK_26M]);
+	if (ret)
+		goto err_mux_aud;
+	return ret;
+
+err_mux_aud:
+	clk_disable_unprepare(priv->clk[CLK_MUX_AUD]);
+err_sys_aud:
+	clk_disable_unprepare(priv->clk[CLK_SYS_AUD]);
+	return 0;
+}
+`;
+
+// The same ladder, entered past the disable a failure needs: the ladder's own leak is still seen.
+const ladderSkipsDisable = `int foo_afe_enable_clock(struct foo_afe *afe)
+{
+	struct foo_afe_private *priv = afe->platform_priv;
+	int ret;
+
+	ret = clk_prepare_enable(priv->clk[CLK_SYS_AUD]);
+	if (ret)
+		goto err_sys_aud;
+	ret = clk_prepare_enable(priv->clk[CLK_BUS]);
+	if (ret)
+		goto err_sys_aud; /* expect: ref-leak */
+	ret = clk_prepare_enable(priv->clk[CLK_MUX_AUD]);
+	if (ret)
+		goto err_bus;
+	return ret;
+
+err_bus:
+	clk_disable_unprepare(priv->clk[CLK_BUS]);
+	clk_disable_unprepare(priv->clk[CLK_SYS_AUD]);
+err_sys_aud:
+	return 0;
+}
+`;
+
+// goldfish_battery.c: a registration stored in a field, undone on one error path only.
+const storedUndoneOnOnePath = `static int foo_battery_probe(struct platform_device *pdev)
+{
+	struct foo_battery_data *data = platform_get_drvdata(pdev);
+	int ret;
+
+	data->ac = power_supply_register(&pdev->dev, &foo_ac_desc, NULL);
+	if (IS_ERR(data->ac))
+		return PTR_ERR(data->ac);
+	data->battery = power_supply_register(&pdev->dev, &foo_battery_desc, NULL);
+	if (IS_ERR(data->battery)) {
+		power_supply_unregister(data->ac);
+		return PTR_ERR(data->battery);
+	}
+	ret = devm_request_irq(&pdev->dev, data->irq, foo_battery_interrupt, IRQF_SHARED, pdev->name, data);
+	if (ret)
+		return ret; /* expect: ref-leak "data->ac" */
+	return 0;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'clocks kept on success; the ladder below the return is the failure path even when it returns 0 (mt6797)', path: 'sound/soc/foo/foo-afe-clk.c', code: ladderReturnsZero },
     {
       name: 'probe keeps its clock enabled on success, a goto ladder disables it on every error path',
       path: 'drivers/i2c/busses/i2c-foo.c',
@@ -590,6 +663,8 @@ err_put:
     },
   ],
   invalid: [
+    { name: 'a registration stored in a field and undone on one error path only (goldfish_battery)', path: 'drivers/power/supply/foo_battery.c', code: storedUndoneOnOnePath },
+    { name: 'a goto past the disable the ladder needs, in a ladder that returns 0', path: 'sound/soc/foo/foo-afe-clk.c', code: ladderSkipsDisable },
     {
       name: 'pm_runtime_get_sync() failure branch returns with the usage count held',
       path: 'drivers/mfd/foo-core.c',

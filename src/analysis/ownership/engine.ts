@@ -1172,3 +1172,17 @@ export function analyseFunction(input: EngineInput): FunctionAnalysis {
     visits: outcome.visits,
   };
 }
+
+/**
+ * The row of the first top-level `return` that unwind labels follow, when it is the function's
+ * success (`return 0;` or `return ret;` before `err_free: ...`). After a `return NULL;` the
+ * labels may be the success (`return NULL; success: *port_ret = port; return head;`).
+ */
+export function firstReturnBeforeLabels(cfg: Cfg): number | null {
+  let first: CfgNode | null = null;
+  for (const node of cfg.nodes) if (node.kind === 'return' && node.beforeLabels === true && (first === null || node.row < first.row)) first = node;
+  const value = first?.returnValue;
+  if (first === null || value === null || value === undefined) return null;
+  const succeeds = value.kind === 'key' || (value.kind === 'constant' && value.mask === ZERO && !value.isNull);
+  return succeeds ? first.row : null;
+}

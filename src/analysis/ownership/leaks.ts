@@ -9,7 +9,7 @@
  * that field's reference somewhere, or does not show the whole file.
  */
 import type { CfgNode } from '../flow/cfg.js';
-import { acquireOfSite, type AcquireSite, type ExitRecord, type FunctionAnalysis, type SiteOutcome } from './engine.js';
+import { acquireOfSite, firstReturnBeforeLabels, type AcquireSite, type ExitRecord, type FunctionAnalysis, type SiteOutcome } from './engine.js';
 import type { ResourceKind } from './resources.js';
 
 export type LeakReason =
@@ -73,9 +73,13 @@ function switchedCount(site: AcquireSite, held: ExitRecord, other: ExitRecord): 
   return acquireOfSite(site)?.count !== undefined && held.node.id === other.node.id && held.category !== 'error' && held.lastGoto === null;
 }
 
-function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord, judgement: LeakJudgement): boolean {
+function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord, judgement: LeakJudgement, unwindAfterRow: number | null): boolean {
   // do_exit() and friends end the task: nobody receives what it still holds.
   if (site.iteration || held.node.kind === 'exit-call') return true;
+  // The `return 0;` the unwind labels follow keeps what the ladder below it undoes: code there is
+  // reached only by a goto, a failure, whatever value it returns (`CLK_ERR: clk_disable_unprepare(...);
+  // return 0;` forgot its error code, it is no second success).
+  if (unwindAfterRow !== null && held.node.row === unwindAfterRow && other.node.row > unwindAfterRow) return false;
   if (site.inherited !== null) return site.inherited.strict || held.category === 'error';
   if (switchedCount(site, held, other)) return false;
   // A reference on another module (`try_module_get(ops->owner)`) pins the provider of an object
@@ -125,13 +129,14 @@ function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, record
   const held = records.filter((record) => (record.outcome.state === 'held' || storedOnly(record)) && !record.exit.tainted);
   if (resolved.length === 0 || held.length === 0) return [];
   const resolvedExits = new Set(resolved.map(({ exit }) => exit.node.id));
+  const unwindAfterRow = firstReturnBeforeLabels(analysis.cfg);
   const partnersByPlace = new Map<string, { exit: CfgNode; jump: CfgNode | null; partners: SiteRecord[] }>();
   for (const record of held) {
     // Memory kept where the function does not fail, while other such paths stored it somewhere, is
     // mostly memory the code keeps by design on a path cptlint cannot tell apart (`if (bands & X)
     // hw->bands[X] = rates;`): only a path that frees it makes a partner there.
     const keptOnSuccess = site.kind === 'memory' && record.exit.category === 'success';
-    const partners = resolved.filter((other) => compatible(site, record.exit, other.exit, judgement) && !(keptOnSuccess && other.outcome.state !== 'released'));
+    const partners = resolved.filter((other) => compatible(site, record.exit, other.exit, judgement, unwindAfterRow) && !(keptOnSuccess && other.outcome.state !== 'released'));
     if (partners.length === 0) continue;
     // An exit other paths leave through cleanly is not the culprit: the jump that skipped the release is.
     const jump = resolvedExits.has(record.exit.node.id) ? record.exit.lastGoto : null;
