@@ -505,29 +505,29 @@ function functionsNamed(source: CSource, name: string): readonly CFunction[] {
  * nobody asks about are never parsed.
  */
 export class FunctionSummaries {
-  private readonly candidates = new Map<string, { source: CSource; fn: CFunction }[]>();
   private readonly definitions = new Map<string, { source: CSource; fn: CFunction } | null>();
   private readonly computed = new Map<string, FunctionSummary | null>();
   private readonly forwardings = new Map<string, ThreadForwarding | null>();
 
   constructor(private readonly sources: readonly CSource[]) {}
 
-  /** The functions named `name`, in file order. */
-  private candidatesOf(name: string): { source: CSource; fn: CFunction }[] {
-    let found = this.candidates.get(name);
-    if (found === undefined) {
-      found = [];
-      for (const source of this.sources) for (const fn of functionsNamed(source, name)) found.push({ source, fn });
-      this.candidates.set(name, found);
-    }
-    return found;
-  }
-
-  /** The definition of a name: the first that is not a misread `#if` branch. */
+  /**
+   * The definition of a name: the first in file order that is not a misread `#if` branch. The
+   * files after it are not searched (a file that only calls the name need not be parsed for it).
+   */
   private definition(name: string): { source: CSource; fn: CFunction } | undefined {
     const known = this.definitions.get(name);
     if (known !== undefined) return known ?? undefined;
-    const found = name === '' ? null : (this.candidatesOf(name).find((candidate) => !isNestedDefinition(candidate.fn.node)) ?? null);
+    let found: { source: CSource; fn: CFunction } | null = null;
+    if (name !== '') {
+      search: for (const source of this.sources) {
+        for (const fn of functionsNamed(source, name)) {
+          if (isNestedDefinition(fn.node)) continue;
+          found = { source, fn };
+          break search;
+        }
+      }
+    }
     this.definitions.set(name, found);
     return found ?? undefined;
   }
