@@ -27,14 +27,23 @@ export interface WalkOutcome {
 export const DEFAULT_VISIT_BUDGET = 20000;
 
 export function walkPaths<State>(cfg: Cfg, initial: State, analysis: PathAnalysis<State>, budget = DEFAULT_VISIT_BUDGET): WalkOutcome {
-  const seen = new Set<string>();
+  // The signatures seen at each node: most nodes see one, kept as is; a set once they see more.
+  const seen: (string | Set<string> | undefined)[] = new Array<string | Set<string> | undefined>(cfg.nodes.length);
   const stack: { node: number; state: State }[] = [{ node: cfg.entry, state: initial }];
   let visits = 0;
   while (stack.length > 0) {
     const { node: nodeId, state } = stack.pop() as { node: number; state: State };
-    const key = `${nodeId}|${analysis.signature(state)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const signature = analysis.signature(state);
+    const seenHere = seen[nodeId];
+    if (seenHere === undefined) {
+      seen[nodeId] = signature;
+    } else if (typeof seenHere === 'string') {
+      if (seenHere === signature) continue;
+      seen[nodeId] = new Set([seenHere, signature]);
+    } else {
+      if (seenHere.has(signature)) continue;
+      seenHere.add(signature);
+    }
     if (++visits > budget) return { complete: false, visits };
     const node = cfg.nodes[nodeId];
     const after = analysis.step(node, state);

@@ -31,8 +31,33 @@ const FAMILIES: Record<string, { kind: ResourceKind; noun: string }> = {
 };
 
 const RELEASE_SUFFIX = new RegExp(`_(${Object.keys(FAMILIES).join('|')})$`);
-/** A called name of a release's form: only those are matched (a match object for every call of a file was most of the cost). */
-const CALLED_RELEASE_NAME = new RegExp(`(?<![\\w$.>])([A-Za-z_]\\w*_(?:${Object.keys(FAMILIES).join('|')}))\\s*\\(`, 'g');
+/**
+ * The end of a called name of a release's form (`_put(`, `_free (`): only those are matched (a match object for every
+ * call of a file was most of the cost), and the name is read back from there (a search that tried every position of
+ * the text as the start of a name was most of what remained).
+ */
+const CALLED_RELEASE_SUFFIX = new RegExp(`_(?:${Object.keys(FAMILIES).join('|')})(?=\\s*\\()`, 'g');
+
+function isWordCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+/** The called names of a release's form in `text`: a C identifier ending in a family's suffix, called, and not a member (`.x_put(`, `->x_put(`). */
+function calledReleaseNames(text: string): string[] {
+  const names: string[] = [];
+  CALLED_RELEASE_SUFFIX.lastIndex = 0;
+  for (let match = CALLED_RELEASE_SUFFIX.exec(text); match !== null; match = CALLED_RELEASE_SUFFIX.exec(text)) {
+    const end = match.index + match[0].length;
+    let start = match.index;
+    while (start > 0 && isWordCode(text.charCodeAt(start - 1))) start--;
+    const first = text.charCodeAt(start);
+    const before = start > 0 ? text[start - 1] : '';
+    // A name has at least one character before the suffix and starts with a letter or `_`.
+    if (start === match.index || (first >= 48 && first <= 57) || before === '$' || before === '.' || before === '>') continue;
+    names.push(text.slice(start, end));
+  }
+  return names;
+}
 
 /** How a mined acquire tells failure: a returned pointer by the tree's convention; an argument's status by its errno. */
 const POINTER_FAILURE: Record<PointerConvention, FailureStyle> = { err: 'err-ptr', null: 'null', both: 'err-ptr-or-null', ok: 'never' };
@@ -61,10 +86,7 @@ function minedPairsReleasedBy(release: string): readonly PairFact[] {
 /** Names called in `text` that could be a mined pair's release (a family suffix the hand table does not know): no facts read. */
 function releaseCandidates(text: string): string[] {
   const names = new Set<string>();
-  for (const match of text.matchAll(CALLED_RELEASE_NAME)) {
-    const name = match[1];
-    if (releaseApi(name) === undefined) names.add(name);
-  }
+  for (const name of calledReleaseNames(text)) if (releaseApi(name) === undefined) names.add(name);
   return [...names];
 }
 

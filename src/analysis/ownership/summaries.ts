@@ -83,8 +83,6 @@ export interface FunctionSummary {
    * ZERO), so a caller's `if (ret)` after it cannot be taken; null when any return computes its value.
    */
   returns: ValueMask | null;
-  /** The function wraps an acquire for its callers (`foo_get()` around kref_get(), `foo_enable_clk()` around clk_prepare_enable()). */
-  acquires: WrappedAcquire | null;
 }
 
 /**
@@ -279,9 +277,9 @@ function variableSets(body: Node): { name: string; right: Node }[] {
 }
 
 /** Locals set once, from a parameter or a field path of one (`dev = obj->dev`): local -> that path. */
-function parameterOrigins(body: Node, parameters: readonly string[]): Map<string, string> {
+function parameterOrigins(sets: readonly { name: string; right: Node }[], parameters: readonly string[]): Map<string, string> {
   const origins = new Map<string, string | null>();
-  for (const { name, right } of variableSets(body)) {
+  for (const { name, right } of sets) {
     if (parameters.includes(name)) continue;
     const value = stripCastsAndParentheses(right);
     const key = value.type === 'identifier' || value.type === 'field_expression' ? expressionKey(value) : null;
@@ -304,11 +302,15 @@ export function functionHead(source: CSource, fn: CFunction): string {
 
 /** Getters of the object a driver keeps on a device (its drvdata). */
 const DRVDATA_GETTER = /^(?:\w+_get_drvdata|usb_get_intfdata|i2c_get_clientdata|\w+_get_clientdata)$/;
+/** Text that can hold a call of one of them. */
+const DRVDATA_GETTER_IN_TEXT = /_get_(?:drvdata|intfdata|clientdata)\b/;
 
 /** Locals set from the drvdata of a parameter (`dev = usb_get_intfdata(intf)`), with the parameter's index. */
-function drvdataLocals(body: Node, parameters: readonly string[]): Map<string, number> {
+function drvdataLocals(body: Node, setsOf: () => readonly { name: string; right: Node }[], parameters: readonly string[]): Map<string, number> {
   const locals = new Map<string, number>();
-  for (const { name, right } of variableSets(body)) {
+  // Most bodies name no getter: their sets need not be read.
+  if (!DRVDATA_GETTER_IN_TEXT.test(body.text)) return locals;
+  for (const { name, right } of setsOf()) {
     const value = stripCastsAndParentheses(right);
     if (value.type !== 'call_expression' || !DRVDATA_GETTER.test(calleeName(value) ?? '')) continue;
     const holder = callArguments(value)[0];
@@ -339,11 +341,16 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   let releasesModule = false;
   const indexOf = (name: string | null): number => (name === null ? -1 : parameters.indexOf(name));
   const pointeeReleased = new Set<number>();
-  const fromDrvdata = body === null ? new Map<string, number>() : drvdataLocals(body, parameters);
+  // The values given to plain variables, read once for the drvdata locals and the parameter origins, when one of them asks.
+  let sets: { name: string; right: Node }[] | undefined;
+  const setsOf = (): { name: string; right: Node }[] => (sets ??= body === null ? [] : variableSets(body));
+  const fromDrvdata = body === null ? new Map<string, number>() : drvdataLocals(body, setsOf, parameters);
   const pointeeKept = new Set<number>();
   // `struct drm_device *dev = obj->dev;`: a local set once from a parameter names what it reaches.
-  const origins = body === null ? new Map<string, string>() : parameterOrigins(body, parameters);
+  // Asked only for the locks and completions the function releases or takes.
+  let origins: Map<string, string> | undefined;
   const throughParameter = (key: string): string => {
+    origins ??= parameterOrigins(setsOf(), parameters);
     const root = rootOfKey(key) ?? undefined;
     const origin = root === undefined ? undefined : origins.get(root);
     return origin === undefined ? key : origin + key.slice((root ?? '').length);
@@ -376,7 +383,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         }
         // `spin_unlock(&f->lock)` or `complete(&f->done)` in a helper given `f` releases what its caller holds through `f`.
         const throughField = release.kind === 'lock' || release.kind === 'completion';
-        const releasedKey = argument === undefined ? '' : throughParameter(expressionKey(argument));
+        const releasedKey = argument === undefined || !throughField ? '' : throughParameter(expressionKey(argument));
         const rootIndex = argument === undefined || !throughField ? -1 : indexOf(rootOfKey(releasedKey));
         if (rootIndex >= 0) {
           effects[rootIndex].releases.add(release.kind);
@@ -460,7 +467,21 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
     effect.fieldReleases = new Set(kept);
     if (kept.length === 0 && !effect.releases.has('any') && [...effect.releases].every((kind) => kind === 'lock' || kind === 'completion')) effect.releases.clear();
   });
-  return { name: fn.name, source, fn, parameters, effects, forwarding, releasesModule, returns: constantReturns(fn), acquires: wrappedAcquireOf(fn, parameters) };
+  // What the function returns is asked only where a tracked variable gets its result: read on that question.
+  let returns: ValueMask | null | undefined;
+  return {
+    name: fn.name,
+    source,
+    fn,
+    parameters,
+    effects,
+    forwarding,
+    releasesModule,
+    get returns(): ValueMask | null {
+      if (returns === undefined) returns = constantReturns(fn);
+      return returns;
+    },
+  };
 }
 
 const functionsByNameBySource = new WeakMap<CSource, Map<string, CFunction[]>>();
@@ -484,29 +505,29 @@ function functionsNamed(source: CSource, name: string): readonly CFunction[] {
  * nobody asks about are never parsed.
  */
 export class FunctionSummaries {
-  private readonly candidates = new Map<string, { source: CSource; fn: CFunction }[]>();
   private readonly definitions = new Map<string, { source: CSource; fn: CFunction } | null>();
   private readonly computed = new Map<string, FunctionSummary | null>();
   private readonly forwardings = new Map<string, ThreadForwarding | null>();
 
   constructor(private readonly sources: readonly CSource[]) {}
 
-  /** The functions named `name`, in file order. */
-  private candidatesOf(name: string): { source: CSource; fn: CFunction }[] {
-    let found = this.candidates.get(name);
-    if (found === undefined) {
-      found = [];
-      for (const source of this.sources) for (const fn of functionsNamed(source, name)) found.push({ source, fn });
-      this.candidates.set(name, found);
-    }
-    return found;
-  }
-
-  /** The definition of a name: the first that is not a misread `#if` branch. */
+  /**
+   * The definition of a name: the first in file order that is not a misread `#if` branch. The
+   * files after it are not searched (a file that only calls the name need not be parsed for it).
+   */
   private definition(name: string): { source: CSource; fn: CFunction } | undefined {
     const known = this.definitions.get(name);
     if (known !== undefined) return known ?? undefined;
-    const found = name === '' ? null : (this.candidatesOf(name).find((candidate) => !isNestedDefinition(candidate.fn.node)) ?? null);
+    let found: { source: CSource; fn: CFunction } | null = null;
+    if (name !== '') {
+      search: for (const source of this.sources) {
+        for (const fn of functionsNamed(source, name)) {
+          if (isNestedDefinition(fn.node)) continue;
+          found = { source, fn };
+          break search;
+        }
+      }
+    }
     this.definitions.set(name, found);
     return found ?? undefined;
   }
@@ -544,14 +565,8 @@ export class FunctionSummaries {
     return this.wrappers;
   }
 
-  /**
-   * What get(name)?.acquires gives, without the rest of the summary: that needs the summaries
-   * of every function the definition calls, in turn, and most small functions are never asked
-   * about otherwise.
-   */
+  /** What a definition of the patch wraps, read from it alone (the summary, which needs those of its callees, is not asked). */
   private wrappedAcquire(name: string): WrappedAcquire | null {
-    const summary = this.computed.get(name);
-    if (summary !== undefined) return summary?.acquires ?? null;
     const definition = this.definition(name);
     return definition === undefined ? null : wrappedAcquireOf(definition.fn, functionParameters(definition.fn.node));
   }
