@@ -6,7 +6,7 @@
  * structure that the patch never puts.
  */
 import type { LeakInSource } from '../analysis/ownership/patch-analysis.js';
-import { failureReach, mayBeDroppedByHelper, mayBeDroppedThroughContainer, otherEndsPhrase, restoresDroppedCount, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
+import { exitPhrase, failureReach, joinWords, mayBeDroppedByHelper, mayBeDroppedThroughContainer, otherEndsPhrase, restoresDroppedCount, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
 import { releaseApi, type CountVerbs } from '../analysis/ownership/resources.js';
 import { acquireOfSite } from '../analysis/ownership/engine.js';
 import type { Rule } from './rule.js';
@@ -114,6 +114,28 @@ function neverComment(found: LeakInSource, story: LeakStory): string {
   );
 }
 
+/**
+ * A reference nothing in the function puts, returns or hands on: at its last use, naming the
+ * exits that leave with it; else at the first such exit.
+ */
+function leftHeldComment(found: LeakInSource, story: LeakStory): string {
+  const { leak, source } = found;
+  const taken = `the ${leak.site.noun} ${leak.site.api}() took${story.acquireLine === null ? '' : ` at line ${story.acquireLine}`}`;
+  const useLine = leak.lastUse === undefined ? null : source.postLineOfRow(leak.lastUse.row);
+  if (useLine !== null && useLine === story.place.line && leak.heldExits !== undefined) {
+    const exits = leak.heldExits.map((exit) => exitPhrase(exit, source.postLineOfRow(exit.row), story.functionName, false));
+    const listed = exits.length > 3 ? `${exits.slice(0, 3).join(', ')} and ${exits.length - 3} more exits` : joinWords(exits);
+    return (
+      `${story.name} is not used after this ${leak.lastUseCall ?? ''}() call, but nothing in ${story.functionName}() puts ${taken}: ` +
+      `${listed} ${exits.length === 1 ? 'leaves' : 'leave'} with it still held. Shouldn't ${ownReleaseCall(found, story)} follow this use?`
+    );
+  }
+  return (
+    `${story.exitClause} ${story.leaves} with ${heldThing(found, story)} still held (${takenBy(found, story, 'taken')}), and nothing in ${story.functionName}() puts it, returns it or hands it on. ` +
+    `Shouldn't it call ${ownReleaseCall(found, story)} first?`
+  );
+}
+
 function storedComment(found: LeakInSource): string {
   const { leak, source } = found;
   const store = leak.store;
@@ -143,6 +165,7 @@ export const refLeak: Rule = {
     limits:
       'Beyond the table, the acquire/release pairs mined from the kernel tree (data/kernel-facts.json: nvmem_cell_get()/nvmem_cell_put(), power_supply_register()/power_supply_unregister(); not a get/put taken on an argument) count only in a function that calls the release itself, only at exits that return an error, and only once the path has tested a returned pointer. ' +
       'A reference is reported when another path of the same function puts it or hands it on and this one, returning the same kind of value or an error, does not; or when it is stored in a structure field that nothing in the patch ever puts (only for files the patch shows whole). ' +
+      'A reference a lookup returned (of_find_*(), of_parse_phandle(), of_get_*child*(), bus_find_device(), pci_get_device(); a get whose result a new variable keeps) that no path puts, returns or hands on is reported also where the function succeeds, at its last use, but only when every call it is given only reads it (of_iomap(), of_property_read_*(), of_device_is_compatible(), dev_name(), printing) and no path goes through lines the patch does not show: a callee cptlint does not know may keep it, a written field of the object or a pointer into it (its drvdata, its name, a property string) returned or stored keeps it on purpose, and a walk (`np = of_find_node_with_property(np, ...)`) drops it at its next step. A get on an object the function was given (`get_device(dev);`) and the counts kept on a device are not judged this way. ' +
       'Storing it, returning it, adding it to a list or passing it to a function whose name says it registers or takes ownership counts as handing it on. ' +
       'cptlint cannot see the callers: a function that returns with a reference held on purpose is trusted when its return value tells the cases apart (a probe that leaves its clock enabled on success). ' +
       'A runtime PM, clock or regulator count is not reported on a path that passes the structure keeping it to a helper whose name says it disables or tears down; devm_add_action_or_reset() undoes what its data holds (devm_add_action() only when it succeeds); devm_ forms (devm_clk_get_enabled()) are never tracked. ' +
@@ -173,6 +196,8 @@ export const refLeak: Rule = {
           summary:
             leak.reason === 'never-released'
               ? `${leak.site.noun} from ${leak.site.api}()${story.acquireLine === null ? '' : ` at line ${story.acquireLine}`} is never dropped on this error path`
+              : leak.reason === 'left-held'
+              ? `${leak.site.noun} from ${leak.site.api}()${story.acquireLine === null ? '' : ` at line ${story.acquireLine}`} is never put`
               : leak.reason === 'stored-never-put'
               ? `${leak.site.noun} from ${leak.site.api}() is stored in ->${leak.store?.field ?? '?'} and never put in this patch`
               : leak.site.iteration
@@ -183,6 +208,8 @@ export const refLeak: Rule = {
               ? storedComment(found)
               : leak.reason === 'never-released'
                 ? neverComment(found, story)
+                : leak.reason === 'left-held'
+                ? leftHeldComment(found, story)
                 : leak.site.iteration
                   ? iterationComment(found, story)
                   : inconsistentComment(found, story),

@@ -22,8 +22,6 @@ interface Meta {
 
 /** Bugs cptlint does not catch today, and why (the issue 12 closing note has the details). */
 const OUT_OF_REACH: Record<string, string> = {
-  '03-fsl-rcpm-copy-ippdexpcr1-bug': 'the node is leaked on the success path; a never-dropped reference is judged on error exits only',
-  '05-imx-gpc-remove-bug': 'the node is leaked on the success path of a remove function',
   '15-qcom-cpufreq-krait-name-version-bug': 'nvmem_cell_read() returns kmalloc()ed memory: not in the tables',
   '21-machxo2-write-complete-bug': 'the failure is a retry counter running out',
   '35-regulator-dev-lookup-bug': 'the node comes from of_get_regulator(), a static wrapper of of_parse_phandle() that is not followed',

@@ -27,6 +27,9 @@ export interface LeakPlace {
 export function placeOf({ leak, source }: LeakInSource): LeakPlace | null {
   const acquireLine = leak.site.inherited === null ? source.postLineOfRow(leak.site.row) : null;
   const exitLine = leak.exit === null ? null : source.postLineOfRow(leak.exit.row);
+  // A reference nothing puts is best pointed out where the function is done with it.
+  const useLine = leak.lastUse === undefined ? null : source.postLineOfRow(leak.lastUse.row);
+  if (leak.lastUse !== undefined && useLine !== null && source.isAdded(useLine)) return { line: useLine, column: leak.lastUse.column + 1, acquireLine, exitLine };
   if (leak.exit === null) {
     return acquireLine === null ? null : { line: acquireLine, column: leak.site.column + 1, acquireLine, exitLine };
   }
@@ -99,6 +102,12 @@ export function relatedOf({ leak, source }: LeakInSource, place: LeakPlace, rele
     const note =
       end.byMacro ? 'the loop drops the reference when it runs to its end' : end.via === 'store' ? 'stored here on another path' : end.via === 'return' ? 'returned here on another path' : releaseNote;
     related.push({ file: source.file.path, line, note });
+  }
+  for (const exit of leak.heldExits ?? []) {
+    const line = source.postLineOfRow(exit.row);
+    if (line === null || shown.has(line)) continue;
+    shown.add(line);
+    related.push({ file: source.file.path, line, note: 'leaves with it still held' });
   }
   if (place.acquireLine !== null && !shown.has(place.acquireLine)) {
     related.push({ file: source.file.path, line: place.acquireLine, note: `${leak.site.api}() takes it here` });

@@ -8,9 +8,10 @@
  * A reference stored into a structure field counts as handed off only when the patch drops
  * that field's reference somewhere, or does not show the whole file.
  */
-import type { CfgNode } from '../flow/cfg.js';
+import type { Cfg, CfgNode } from '../flow/cfg.js';
 import { acquireOfSite, firstReturnBeforeLabels, type AcquireSite, type ExitRecord, type FunctionAnalysis, type SiteOutcome } from './engine.js';
 import type { ResourceKind } from './resources.js';
+import { usesOf } from './escapes.js';
 
 export type LeakReason =
   /** Held at this exit, released or handed off at another. */
@@ -18,7 +19,12 @@ export type LeakReason =
   /** Stored into a structure field whose reference the patch never drops. */
   | 'stored-never-put'
   /** A reference or count that no path of the function drops or hands on, held at an error exit. */
-  | 'never-released';
+  | 'never-released'
+  /**
+   * A reference a lookup returned that no path drops, returns or hands on, in a function shown
+   * whole, given only to calls that read it, held also where the function does not fail.
+   */
+  | 'left-held';
 
 export interface OtherEnd {
   row: number;
@@ -42,6 +48,12 @@ export interface Leak {
   otherEnds: OtherEnd[];
   /** For stored-never-put: the store. */
   store: { row: number; field: string } | null;
+  /** For left-held: the last call that reads the reference, after which every exit it reaches holds it. */
+  lastUse?: CfgNode;
+  /** The reading call there (of_iomap). */
+  lastUseCall?: string;
+  /** For left-held with a last use: every exit that leaves with it held (`exit` is the first). */
+  heldExits?: CfgNode[];
 }
 
 export interface LeakJudgement {
@@ -191,6 +203,70 @@ function neverReleased(analysis: FunctionAnalysis, site: AcquireSite, records: S
   return [...places.values()];
 }
 
+/** The nodes reached from `from`'s successors (`from` itself only around a loop). */
+function reachedFrom(cfg: Cfg, from: number): Set<number> {
+  const seen = new Set<number>();
+  const stack = [...cfg.nodes[from].successors];
+  while (stack.length > 0) {
+    const id = stack.pop() as number;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...cfg.nodes[id].successors);
+  }
+  return seen;
+}
+
+/**
+ * The one reader after which no other reader comes and from which every exit in `exits` is
+ * reached: where the reference is done with (`regs = of_iomap(np, 0);`), the place for the put.
+ */
+function lastUseOf(cfg: Cfg, site: AcquireSite, readers: readonly { node: CfgNode; call: string }[], exits: readonly CfgNode[]): { node: CfgNode; call: string } | undefined {
+  const acquire = cfg.nodes.find((node) =>
+    node.events.some((event) => {
+      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      return call !== null && call.row === site.row && call.column === site.column;
+    }),
+  );
+  if (acquire === undefined) return undefined;
+  const afterAcquire = reachedFrom(cfg, acquire.id);
+  const candidates = readers.filter(({ node }) => node.id !== acquire.id && afterAcquire.has(node.id));
+  const last = candidates.filter(({ node }) => {
+    const after = reachedFrom(cfg, node.id);
+    return !candidates.some((other) => other.node.id !== node.id && after.has(other.node.id));
+  });
+  if (last.length !== 1) return undefined;
+  const after = reachedFrom(cfg, last[0].node.id);
+  return exits.every((exit) => after.has(exit.id)) ? last[0] : undefined;
+}
+
+/**
+ * A reference a lookup returned (of_find_compatible_node(), of_get_child_by_name(),
+ * bus_find_device(); a get whose result a new name keeps) that no exit drops, returns or hands
+ * on, given to nothing but calls that read it, on paths through nothing the patch leaves out
+ * (a tainted path, or a name whose declaration is not shown, may hide the put): nobody will put it, so every exit that holds it leaks it, those that succeed too. What is
+ * taken on an object the function was given is left to the other reasons: a count kept on a
+ * device (a clock's enable count, a runtime PM usage count) is switched on for good by design,
+ * and a reference (`get_device(dev);`) is often taken for whoever the object goes to next.
+ */
+function leftHeld(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[]): Leak[] {
+  if (site.kind !== 'reference' || site.inherited !== null || site.iteration || site.mined || site.wraps !== undefined) return [];
+  const api = acquireOfSite(site);
+  // A lookup's result, or a get whose result a new name keeps (`np = of_node_get(dev->of_node)`).
+  // Counts (clk_prepare_enable(), pm_runtime_get_sync()) are all taken on an argument.
+  if (api === undefined || (api.carrier !== 'return' && !(api.returnsCarrier === true && site.names.length > 1))) return [];
+  if (records.length === 0 || records.some(({ outcome, exit }) => outcome.state !== 'held' || exit.tainted)) return [];
+  const exits = new Map<number, ExitRecord>();
+  for (const { exit } of records) if (exit.node.kind !== 'exit-call' && !exits.has(exit.node.id)) exits.set(exit.node.id, exit);
+  if (![...exits.values()].some((exit) => exit.category !== 'error')) return [];
+  const uses = usesOf(analysis.cfg, site);
+  if (uses.escaped) return [];
+  const held = [...exits.values()].map((exit) => exit.node).sort((a, b) => a.row - b.row || a.column - b.column);
+  const lastUse = lastUseOf(analysis.cfg, site, uses.readers, held);
+  const leak = { site, analysis, reason: 'left-held' as const, jump: null, otherEnds: [], store: null };
+  if (lastUse !== undefined) return [{ ...leak, exit: held[0], lastUse: lastUse.node, lastUseCall: lastUse.call, heldExits: held }];
+  return held.map((exit) => ({ ...leak, exit }));
+}
+
 /**
  * A pair mined from the tree (mined-pairs.ts) is owed only where this function releases it
  * itself, with the pair's release, on some exit (not through a helper whose name says it may),
@@ -218,7 +294,8 @@ export function judgeLeaks(analysis: FunctionAnalysis, judgement: LeakJudgement)
       leaks.push(...minedLeaks(analysis, site, records, judgement));
       continue;
     }
-    leaks.push(...inconsistentLeaks(analysis, site, records, judgement), ...storedNeverPut(analysis, site, records, judgement), ...neverReleased(analysis, site, records));
+    const left = leftHeld(analysis, site, records);
+    leaks.push(...inconsistentLeaks(analysis, site, records, judgement), ...storedNeverPut(analysis, site, records, judgement), ...(left.length > 0 ? left : neverReleased(analysis, site, records)));
   }
   return leaks;
 }
