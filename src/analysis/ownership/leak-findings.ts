@@ -103,9 +103,12 @@ export function relatedOf({ leak, source }: LeakInSource, place: LeakPlace, rele
       end.byMacro ? 'the loop drops the reference when it runs to its end' : end.via === 'store' ? 'stored here on another path' : end.via === 'return' ? 'returned here on another path' : releaseNote;
     related.push({ file: source.file.path, line, note });
   }
+  // The comment names the first three exits and counts the rest: the notes follow it.
+  let heldNotes = 0;
   for (const exit of leak.heldExits ?? []) {
     const line = source.postLineOfRow(exit.row);
-    if (line === null || shown.has(line)) continue;
+    if (line === null || shown.has(line) || heldNotes === 3) continue;
+    heldNotes++;
     shown.add(line);
     related.push({ file: source.file.path, line, note: 'leaves with it still held' });
   }
