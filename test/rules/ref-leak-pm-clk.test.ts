@@ -255,6 +255,132 @@ err_sys_aud:
 }
 `;
 
+// drivers/iommu/mtk_iommu.c mtk_iommu_mm_dts_parse() (renamed): each device found is stored in an array that the
+// unwind ladder puts in a loop, so a failure after the store leaks nothing.
+const storedInArrayPutByLoop = `static int foo_iommu_mm_dts_parse(struct device *dev, struct component_match **match,
+				  struct foo_iommu_data *data)
+{
+	struct device_node *larbnode, *frst_avail_smicomm_node = NULL;
+	struct platform_device *plarbdev, *pcommdev;
+	struct device_link *link;
+	int i, larb_nr, ret;
+
+	larb_nr = of_count_phandle_with_args(dev->of_node, "foo,larbs", NULL);
+	if (larb_nr < 0)
+		return larb_nr;
+	if (larb_nr == 0 || larb_nr > FOO_LARB_NR_MAX)
+		return -EINVAL;
+
+	for (i = 0; i < larb_nr; i++) {
+		struct device_node *smicomm_node, *smi_subcomm_node;
+		u32 id;
+
+		larbnode = of_parse_phandle(dev->of_node, "foo,larbs", i);
+		if (!larbnode) {
+			ret = -EINVAL;
+			goto err_larbdev_put;
+		}
+
+		if (!of_device_is_available(larbnode)) {
+			of_node_put(larbnode);
+			continue;
+		}
+
+		ret = of_property_read_u32(larbnode, "foo,larb-id", &id);
+		if (ret)/* The id is consecutive if there is no this property */
+			id = i;
+		if (id >= FOO_LARB_NR_MAX) {
+			of_node_put(larbnode);
+			ret = -EINVAL;
+			goto err_larbdev_put;
+		}
+
+		plarbdev = of_find_device_by_node(larbnode);
+		of_node_put(larbnode);
+		if (!plarbdev) {
+			ret = -ENODEV;
+			goto err_larbdev_put;
+		}
+		if (data->larb_imu[id].dev) {
+			platform_device_put(plarbdev);
+			ret = -EEXIST;
+			goto err_larbdev_put;
+		}
+		data->larb_imu[id].dev = &plarbdev->dev;
+
+		if (!plarbdev->dev.driver) {
+			ret = -EPROBE_DEFER;
+			goto err_larbdev_put;
+		}
+
+		/* Get smi-(sub)-common dev from the last larb. */
+		smi_subcomm_node = of_parse_phandle(larbnode, "foo,smi", 0);
+		if (!smi_subcomm_node) {
+			ret = -EINVAL;
+			goto err_larbdev_put;
+		}
+
+		/*
+		 * It may have two level smi-common. the node is smi-sub-common if it
+		 * has a new foo,smi property. otherwise it is smi-commmon.
+		 */
+		smicomm_node = of_parse_phandle(smi_subcomm_node, "foo,smi", 0);
+		if (smicomm_node)
+			of_node_put(smi_subcomm_node);
+		else
+			smicomm_node = smi_subcomm_node;
+
+		/*
+		 * All the larbs that connect to one IOMMU must connect with the same
+		 * smi-common.
+		 */
+		if (!frst_avail_smicomm_node) {
+			frst_avail_smicomm_node = smicomm_node;
+		} else if (frst_avail_smicomm_node != smicomm_node) {
+			dev_err(dev, "foo,smi property is not right @larb%d.", id);
+			of_node_put(smicomm_node);
+			ret = -EINVAL;
+			goto err_larbdev_put;
+		} else {
+			of_node_put(smicomm_node);
+		}
+
+		component_match_add(dev, match, component_compare_dev, &plarbdev->dev);
+	}
+
+	if (!frst_avail_smicomm_node) {
+		ret = -EINVAL;
+		goto err_larbdev_put;
+	}
+
+	pcommdev = of_find_device_by_node(frst_avail_smicomm_node);
+	of_node_put(frst_avail_smicomm_node);
+	if (!pcommdev) {
+		ret = -ENODEV;
+		goto err_larbdev_put;
+	}
+	data->smicomm_dev = &pcommdev->dev;
+
+	link = device_link_add(data->smicomm_dev, dev,
+			       DL_FLAG_STATELESS | DL_FLAG_PM_RUNTIME);
+	platform_device_put(pcommdev);
+	if (!link) {
+		dev_err(dev, "Unable to link %s.\\n", dev_name(data->smicomm_dev));
+		ret = -EINVAL;
+		goto err_larbdev_put;
+	}
+	return 0;
+
+err_larbdev_put:
+	for (i = FOO_LARB_NR_MAX - 1; i >= 0; i--) {
+		if (!data->larb_imu[i].dev)
+			continue;
+		put_device(data->larb_imu[i].dev);
+	}
+	return ret;
+}
+`;
+
 // goldfish_battery.c: a registration stored in a field, undone on one error path only.
 const storedUndoneOnOnePath = `static int foo_battery_probe(struct platform_device *pdev)
 {
@@ -278,6 +404,7 @@ const storedUndoneOnOnePath = `static int foo_battery_probe(struct platform_devi
 
 ruleTester(refLeak, {
   valid: [
+    { name: 'devices stored in an array that the unwind ladder puts in a loop (mtk_iommu)', path: 'drivers/iommu/foo_iommu.c', code: storedInArrayPutByLoop },
     { name: 'clocks kept on success; the ladder below the return is the failure path even when it returns 0 (mt6797)', path: 'sound/soc/foo/foo-afe-clk.c', code: ladderReturnsZero },
     {
       name: 'probe keeps its clock enabled on success, a goto ladder disables it on every error path',

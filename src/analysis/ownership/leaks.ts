@@ -12,6 +12,7 @@ import type { Cfg, CfgNode } from '../flow/cfg.js';
 import { acquireOfSite, firstReturnBeforeLabels, type AcquireSite, type ExitRecord, type FunctionAnalysis, type SiteOutcome } from './engine.js';
 import type { ResourceKind } from './resources.js';
 import { usesOf } from './escapes.js';
+import { lastFieldOfKey } from '../../parsers/c-syntax.js';
 
 export type LeakReason =
   /** Held at this exit, released or handed off at another. */
@@ -126,13 +127,32 @@ function holdsSameObject(analysis: FunctionAnalysis, site: AcquireSite, exit: Ex
   });
 }
 
+/**
+ * Whether the function walks what it stored with `release` in a loop over `field`
+ * (`for (i = 0; i < N; i++) put_device(data->larb[i].dev);`): its unwind puts every element stored.
+ */
+function releasesFieldInLoop(analysis: FunctionAnalysis, release: string, field: string): boolean {
+  const name = release.replace(/\(\)$/, '');
+  return analysis.cfg.nodes.some(
+    (node) =>
+      node.loopDepth > 0 &&
+      node.events.some((event) => event.type === 'call' && event.name === name && event.args.some((argument) => argument.field === field || lastFieldOfKey(argument.key) === field)),
+  );
+}
+
 function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, records: SiteRecord[], judgement: LeakJudgement): Leak[] {
   // Where other error exits drop a reference (`err_put: of_node_put(dma_spec->np)`), storing it
   // into the structure being set up hands nothing on: an error exit that only stored it still
   // holds it. (Memory stored into a structure is too often freed with the structure to say so.)
   const releasedOnError = records.some(({ outcome, exit }) => outcome.state === 'released' && exit.category === 'error');
+  // Unless the function's own unwind loop puts what the field holds (`for (i...) put_device(data->larb[i].dev);`).
   const storedOnly = ({ outcome, exit }: SiteRecord): boolean =>
-    site.kind === 'reference' && releasedOnError && exit.category === 'error' && outcome.state === 'handed-off' && outcome.via === 'store';
+    site.kind === 'reference' &&
+    releasedOnError &&
+    exit.category === 'error' &&
+    outcome.state === 'handed-off' &&
+    outcome.via === 'store' &&
+    !(outcome.storedField !== null && releasesFieldInLoop(analysis, site.release, outcome.storedField));
   // Let go and taken again (`up_read(); down_write(); downgrade_write()`, free_irq() and a new
   // request_irq() of the same line, a retry loop): still held where the path leaves, so that exit
   // keeps it like the others.
