@@ -25,7 +25,7 @@ export const lockImbalance: Rule = {
       'Conditional locking is followed when the lock and the unlock test the same expression; trylock results are followed through the test that checks them. ' +
       'A lock let go and taken again before the exit (`up_read(); down_write(); downgrade_write();`) counts as held there like on the other exits. A helper of the file that unlocks a field of its argument releases that lock for its caller, unless it takes it again; `__releases()` on the helper says so whatever its body does. ' +
       'A lock that another function of the file only lets go (the pair\'s other half, `release_head()` after `reserve_space()`, or a completion handler) is the caller\'s to release when this function succeeds, and so is a semaphore another function up()s. ' +
-      'A lock whose holding the function writes down in a global, static or argument flag (set beside the lock, cleared beside the unlock) is held across calls by design. ' +
+      'A lock whose holding the function writes down in a global, static or argument flag (set beside the lock, cleared beside the unlock) is held across calls by design, and an object locked as a whole (inode_lock(inode)) and stored in the caller\'s structure goes there with its lock. ' +
       'For functions of the tree the patch calls, the facts mined from the kernel (data/kernel-facts-ownership.json) say which locks a callee lets go for its caller and which functions return holding their lock on success. ' +
       'Locks taken by guard() and scoped_guard() are released by the compiler and not tracked. A function called with the lock held that releases it (__releases) is not judged.',
   },

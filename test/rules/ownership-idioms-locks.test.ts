@@ -377,6 +377,59 @@ out:
 }
 `;
 
+// fs/ocfs2/suballoc.c ocfs2_reserve_suballoc_bits(): the allocator inode, locked as a whole, is
+// stored in the caller's alloc context, which unlocks it when it frees the context.
+const lockedObjectStoredForCaller = `static int foo_reserve_bits(struct foo_super *osb, struct foo_alloc_context *ac, int type, int slot)
+{
+	struct inode *alloc_inode;
+	int status;
+
+	alloc_inode = foo_get_system_file_inode(osb, type, slot);
+	if (!alloc_inode)
+		return -EINVAL;
+	inode_lock(alloc_inode);
+	status = foo_inode_lock(alloc_inode, 1);
+	if (status < 0) {
+		inode_unlock(alloc_inode);
+		iput(alloc_inode);
+		return status;
+	}
+	ac->ac_inode = alloc_inode;
+	ac->ac_alloc_slot = slot;
+	if (foo_free_bits(alloc_inode) < ac->ac_bits_wanted) {
+		status = -ENOSPC;
+		goto bail;
+	}
+	status = 0;
+bail:
+	return status;
+}
+`;
+
+// The same function where the error return comes before the store: the lock is still the function's.
+const lockedObjectErrorBeforeStore = `static int foo_reserve_bits(struct foo_super *osb, struct foo_alloc_context *ac, int type, int slot)
+{
+	struct inode *alloc_inode;
+	int status;
+
+	alloc_inode = foo_get_system_file_inode(osb, type, slot);
+	if (!alloc_inode)
+		return -EINVAL;
+	inode_lock(alloc_inode);
+	status = foo_inode_lock(alloc_inode, 1);
+	if (status < 0) {
+		inode_unlock(alloc_inode);
+		iput(alloc_inode);
+		return status;
+	}
+	if (foo_free_bits(alloc_inode) < ac->ac_bits_wanted)
+		return -ENOSPC; /* expect: lock-imbalance "\`alloc_inode\`" */
+	ac->ac_inode = alloc_inode;
+	ac->ac_alloc_slot = slot;
+	return 0;
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
     { name: 'taken and dropped under the same condition (ntfs3 mi_read)', path: 'fs/foofs/record.c', code: conditionalLockPair },
@@ -385,6 +438,7 @@ ruleTester(lockImbalance, {
     { name: 'a semaphore the URB completion callback ups (usblcd)', path: 'drivers/usb/misc/foo_lcd.c', code: semaphoreUppedInCallback },
     { name: 'returns 0 holding a mutex that a release-only function of the file drops (ubifs reserve_space)', path: 'fs/foofs/journal.c', code: reserveReleasePair },
     { name: 'a static flag set beside the lock and cleared beside the unlock records it held across calls (xenbus)', path: 'drivers/xen/foo/foo_comms.c', code: lockRecordedInStaticFlag },
+    { name: 'an object locked as a whole and stored in the caller\'s structure goes with its lock (ocfs2)', path: 'fs/foofs/suballoc.c', code: lockedObjectStoredForCaller },
   ],
   invalid: [
     { name: 'an error return between a conditional lock and its unlock', path: 'fs/foofs/record.c', code: returnInsideConditionalLock },
@@ -393,6 +447,7 @@ ruleTester(lockImbalance, {
     { name: 'next to an __acquires(RCU) helper, an unannotated function returns inside rcu_read_lock()', path: 'net/foo/mesh_sta.c', code: rcuReturnWithoutAnnotation },
     { name: 'the same early return where the file only takes and drops the mutex in pairs', path: 'fs/foofs/journal.c', code: reserveWithoutReleaseHalf },
     { name: 'a local flag beside the lock does not outlive the call: the partial-read return keeps the mutex', path: 'drivers/xen/foo/foo_comms.c', code: lockRecordedInLocalFlag },
+    { name: 'an error return before the locked object is stored keeps the lock', path: 'fs/foofs/suballoc.c', code: lockedObjectErrorBeforeStore },
   ],
 });
 

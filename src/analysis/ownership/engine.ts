@@ -877,6 +877,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // What the assigned value carries, judged before the target's old value is forgotten.
     const carried = new Set<number>();
     const local = this.isLocalStorage(target);
+    // `ac->ac_inode = alloc_inode` after inode_lock(alloc_inode): a local object locked as a whole
+    // and stored in the caller's structure goes there with its lock (ocfs2's ocfs2_free_ac_resource()
+    // unlocks it through ac). A lock inside the object (`&obj->sem`) stays the function's.
+    const lockGoesWithObject =
+      value.kind === 'copy' && value.key === value.root && this.isLocal(value.key) && target.root !== null && this.input.cfg.parameters.includes(target.root) && target.shape !== 'variable';
     if (value.kind === 'copy') {
       for (const holding of state.holdings) {
         // A local copy `q = obj` also names what obj holds through its fields (`q->ref` for kref_get(&obj->ref));
@@ -941,7 +946,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       if (this.isCount(holding) && value.kind === 'copy' && holding.names.includes(value.key) && !holding.names.includes(target.key)) {
         return { ...holding, names: [...holding.names, target.key] };
       }
-      if (!HANDED_OFF_BY_STORE.has(kind) || holding.handOff !== null || this.isCount(holding)) return holding;
+      const handedOn = HANDED_OFF_BY_STORE.has(kind) || (kind === 'lock' && lockGoesWithObject && value.kind === 'copy' && this.sites[holding.site].names.includes(value.key));
+      if (!handedOn || holding.handOff !== null || this.isCount(holding)) return holding;
       return { ...holding, handOff: { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE } };
     });
   }
