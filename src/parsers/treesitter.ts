@@ -49,11 +49,13 @@ interface RuntimeModule {
 function installDirectI32Access(runtime: RuntimeModule): void {
   const { setValue, getValue } = runtime;
   if (endianness() !== 'LE' || setValue === undefined || getValue === undefined || !(runtime.HEAP32 instanceof Int32Array)) return;
+  // An address that is not 4-byte aligned (none seen) goes to the runtime's own functions.
   runtime.setValue = (pointer: number, value: number, type = 'i8'): void => {
-    if (type === 'i32') (runtime.HEAP32 as Int32Array)[pointer >> 2] = value;
+    if (type === 'i32' && (pointer & 3) === 0) (runtime.HEAP32 as Int32Array)[pointer >> 2] = value;
     else setValue(pointer, value, type);
   };
-  runtime.getValue = (pointer: number, type = 'i8'): number => (type === 'i32' ? (runtime.HEAP32 as Int32Array)[pointer >> 2] : getValue(pointer, type));
+  runtime.getValue = (pointer: number, type = 'i8'): number =>
+    type === 'i32' && (pointer & 3) === 0 ? (runtime.HEAP32 as Int32Array)[pointer >> 2] : getValue(pointer, type);
 }
 
 async function loadCParser(): Promise<void> {

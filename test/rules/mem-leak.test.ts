@@ -107,6 +107,59 @@ const vmallocEarlyReturn = `static int qux_load_table(struct qux *qux, size_t en
 }
 `;
 
+// drivers/net/ppp/bsd_comp.c bsd_alloc(): bsd_free() takes a void *, names it db, and frees it.
+const freedThroughLocalAlias = `static void foo_free(void *state)
+{
+	struct foo_db *db = state;
+
+	if (!db)
+		return;
+	vfree(db->dict);
+	db->dict = NULL;
+	kfree(db);
+}
+
+static void *foo_alloc(int hsize)
+{
+	struct foo_db *db;
+
+	db = kzalloc(sizeof(*db), GFP_KERNEL);
+	if (!db)
+		return NULL;
+	db->dict = vmalloc(array_size(hsize, sizeof(struct foo_dict)));
+	if (!db->dict) {
+		foo_free(db);
+		return NULL;
+	}
+	return db;
+}
+`;
+
+// The same helper freeing what a field of its argument points to: the object itself stays allocated.
+const freedFieldThroughLocal = `static void foo_free(void *state)
+{
+	struct foo_db *db = state;
+	void *dict = db->dict;
+
+	vfree(dict);
+}
+
+static void *foo_alloc(int hsize)
+{
+	struct foo_db *db;
+
+	db = kzalloc(sizeof(*db), GFP_KERNEL);
+	if (!db)
+		return NULL;
+	db->dict = vmalloc(array_size(hsize, sizeof(struct foo_dict)));
+	if (!db->dict) {
+		foo_free(db);
+		return NULL; /* expect: mem-leak */
+	}
+	return db;
+}
+`;
+
 // drivers/clk/renesas/clk-r8a7740.c r8a7740_cpg_clocks_init(): boot-critical clocks, leaked on purpose.
 const leakedOnPurpose = `static void __init foo_cpg_clocks_init(struct device_node *np)
 {
@@ -163,6 +216,7 @@ const leakNamedNotChosen = `static void __init foo_cpg_clocks_init(struct device
 ruleTester(memLeak, {
   valid: [
     { name: 'a comment says the memory is leaked on purpose (r8a7740)', path: 'drivers/clk/renesas/clk-foo.c', code: leakedOnPurpose },
+    { name: 'a helper frees its argument under a local name (bsd_comp bsd_free)', path: 'drivers/net/ppp/foo_comp.c', code: freedThroughLocalAlias },
     {
       name: 'goto unwinding ladder that frees on every error path',
       path: 'drivers/net/foo/foo_main.c',
@@ -331,6 +385,7 @@ enomem:
   ],
   invalid: [
     { name: 'a comment that names a leak without choosing it', path: 'drivers/clk/renesas/clk-foo.c', code: leakNamedNotChosen },
+    { name: 'a helper that frees only what a field of its argument points to', path: 'drivers/net/ppp/foo_comp.c', code: freedFieldThroughLocal },
     {
       name: 'the second allocation fails and the first one leaks',
       path: 'drivers/spi/spi-foo-snand.c',

@@ -369,7 +369,11 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
           const holder = fromDrvdata.get(expressionKey(argument));
           if (holder !== undefined) effects[holder].freesDrvdata = true;
         }
-        const index = argument === undefined ? -1 : parameters.findIndex((parameter) => keyIsParameter(expressionKey(argument), parameter));
+        let index = argument === undefined ? -1 : parameters.findIndex((parameter) => keyIsParameter(expressionKey(argument), parameter));
+        // `struct bsd_db *db = state; ... kfree(db);`: a local set once from the parameter is the parameter.
+        if (index < 0 && argument !== undefined && (release.kind === 'memory' || release.kind === 'reference') && stripCastsAndParentheses(argument).type === 'identifier') {
+          index = parameters.indexOf(throughParameter(expressionKey(argument)));
+        }
         if (index >= 0) effects[index].releases.add(release.kind);
         const field = argument === undefined || index >= 0 ? null : fieldOfParameter(expressionKey(argument), parameters);
         if (field !== null) effects[field.index].releasesFields.push({ kind: release.kind, path: field.path, api: name });
