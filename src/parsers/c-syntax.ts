@@ -264,6 +264,18 @@ export function enclosingStatement(node: Node): Node | null {
   return current;
 }
 
+/** The statement of a `{ ... }` block that holds `node` (its own line in that block), or null outside any block. */
+export function statementInBlock(node: Node): Node | null {
+  let current: Node | null = node;
+  while (current !== null && current.parent?.type !== 'compound_statement') current = current.parent;
+  return current;
+}
+
+/** Whether `inner` lies within `outer` (false when there is no `outer`). */
+export function nodeContains(outer: Node | null, inner: Node): boolean {
+  return outer !== null && outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
 /** Calls inside `scope` that start after `node` ends, in source order. */
 export function callsAfter(scope: Node, node: Node): Node[] {
   return nodesOfType(scope, 'call_expression').filter((call) => call.startIndex >= node.endIndex);

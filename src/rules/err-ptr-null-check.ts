@@ -8,7 +8,7 @@ import type { FindingDraft, Rule, RuleContext } from './rule.js';
 import { pointerStyle, type ReturnStyle } from '../analysis/ownership/return-styles.js';
 import { functionDefinitionNodes } from '../parsers/c.js';
 import { isNullLiteral } from '../analysis/flow/conditions.js';
-import { callArguments, calleeName, declaredIdentifier, expressionKey, isField, nodesOfType, stripCastsAndParentheses } from '../parsers/c-syntax.js';
+import { callArguments, calleeName, declaredIdentifier, expressionKey, isField, nodeContains, nodesOfType, stripCastsAndParentheses } from '../parsers/c-syntax.js';
 import { postLineOf } from '../parsers/source-lines.js';
 
 const ID = 'err-ptr-null-check';
@@ -307,17 +307,13 @@ interface Mismatch {
   errorOfNull?: PointerTest;
 }
 
-function contains(outer: Node | null, inner: Node): boolean {
-  return outer !== null && outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
-
 /**
  * The store is in one arm of an if and the test in its else arm (`if (PTR_ERR(p) == -EBUSY) p =
  * devm_ioremap(...); else if (IS_ERR(p)) ...`): the test never sees what the store put there.
  */
 function inOtherArm(store: Node, test: Node): boolean {
   for (let node = store.parent; node !== null; node = node.parent) {
-    if (node.type === 'if_statement' && contains(node.childForFieldName('consequence'), store) && contains(node.childForFieldName('alternative'), test)) return true;
+    if (node.type === 'if_statement' && nodeContains(node.childForFieldName('consequence'), store) && nodeContains(node.childForFieldName('alternative'), test)) return true;
   }
   return false;
 }

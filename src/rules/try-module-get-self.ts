@@ -4,7 +4,7 @@
  */
 import type { CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
-import { callArguments, calleeName, enclosingFunctionDefinition, functionDefinitionName, nodesOfType, stripParentheses } from '../parsers/c-syntax.js';
+import { callArguments, calleeName, enclosingFunctionDefinition, functionDefinitionName, nodesOfType, statementInBlock, stripParentheses } from '../parsers/c-syntax.js';
 import { postLineOf } from '../parsers/source-lines.js';
 import { callbackSlotsOf, type CallbackSlot } from './support/ops-callbacks.js';
 import { deferredWorkAfter } from './support/deferred-work.js';
@@ -53,10 +53,8 @@ const UNLOAD_WORDS = /\bunload|\bbeing (?:removed|unloaded)|\bgoing away\b|\brmm
 
 /** The comments just above the statement that holds `call` (nothing between them and it). */
 function commentsAbove(call: Node): string {
-  let statement: Node | null = call;
-  while (statement !== null && statement.parent !== null && statement.parent.type !== 'compound_statement') statement = statement.parent;
   const texts: string[] = [];
-  for (let previous = statement?.previousSibling ?? null; previous?.type === 'comment'; previous = previous.previousSibling) texts.push(previous.text);
+  for (let previous = statementInBlock(call)?.previousSibling ?? null; previous?.type === 'comment'; previous = previous.previousSibling) texts.push(previous.text);
   return texts.join(' ');
 }
 

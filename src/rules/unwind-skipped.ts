@@ -6,7 +6,7 @@
  */
 import type { CFunction, CSource, Node } from '../model/source.js';
 import type { FindingDraft, Rule, RuleContext } from './rule.js';
-import { callArguments, calleeName, nodesOfType } from '../parsers/c-syntax.js';
+import { callArguments, calleeName, nodeContains, nodesOfType } from '../parsers/c-syntax.js';
 import { FRAGMENT_FUNCTION } from '../parsers/c-context.js';
 import { postLineOf } from '../parsers/source-lines.js';
 import { analysePatch, hasAddedLine, shownInPart } from '../analysis/ownership/patch-analysis.js';
@@ -435,7 +435,7 @@ function heldFromView(source: CSource, fn: CFunction, shape: FunctionShape, exit
     if (line === null || line >= exit.startLine || (found !== null && found.line > line)) continue;
     // The block the acquire stands in holds the exit: every path to the exit passed it.
     const block = statement.parent;
-    if (block === null || !(exit.node.startIndex >= block.startIndex && exit.node.endIndex <= block.endIndex)) continue;
+    if (!nodeContains(block, exit.node)) continue;
     const carrierNode = typeof api.carrier === 'number' ? callArguments(call)[api.carrier] : undefined;
     found = { api, text: call.text.replace(/\s+/g, ' '), line, carrierKey: carrierNode?.text.replace(/^&/, '') ?? null };
   }

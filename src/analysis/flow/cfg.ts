@@ -9,7 +9,7 @@
  */
 import type { Node } from '../../model/source.js';
 import { conditionAtom, constantMask, constantTruth, logicalParts, negatedOperand, unwrapTransparent, valueKey } from './conditions.js';
-import { NEGATIVE, type ConditionAtom, type ValueMask } from './facts.js';
+import { NEGATIVE, ZERO, type ConditionAtom, type ValueMask } from './facts.js';
 import {
   autoManagedVariables,
   collectDeclarationEvents,
@@ -638,4 +638,18 @@ function hasOwnLoopJump(block: Node): boolean {
     if (hasOwnLoopJump(child)) return true;
   }
   return false;
+}
+
+/**
+ * The row of the first top-level `return` that unwind labels follow, when it is the function's
+ * success (`return 0;` or `return ret;` before `err_free: ...`). After a `return NULL;` the
+ * labels may be the success (`return NULL; success: *port_ret = port; return head;`).
+ */
+export function firstReturnBeforeLabels(cfg: Cfg): number | null {
+  let first: CfgNode | null = null;
+  for (const node of cfg.nodes) if (node.kind === 'return' && node.beforeLabels === true && (first === null || node.row < first.row)) first = node;
+  const value = first?.returnValue;
+  if (first === null || value === null || value === undefined) return null;
+  const succeeds = value.kind === 'key' || (value.kind === 'constant' && value.mask === ZERO && !value.isNull);
+  return succeeds ? first.row : null;
 }

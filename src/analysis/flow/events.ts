@@ -86,6 +86,11 @@ export interface IterateEvent {
 
 export type Event = CallEvent | AssignEvent | KillEvent | IterateEvent;
 
+/** The call an event makes: a call of its own, or the one whose result an assignment keeps (`ret = foo()`). */
+export function callOfEvent(event: Event): CallEvent | null {
+  return event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+}
+
 const UNEVALUATED = new Set(['sizeof_expression', 'alignof_expression', 'offsetof_expression', 'string_literal', 'concatenated_string']);
 const SKIPPED_CALLEES = new Set(['sizeof', 'typeof', '__typeof__', 'ARRAY_SIZE', 'offsetof', 'BUILD_BUG_ON']);
 

@@ -8,7 +8,7 @@
  */
 import type { Cfg, CfgNode } from '../flow/cfg.js';
 import { ANY_VALUE, Facts, NEGATIVE, POSITIVE, ZERO, resultMask, successMask, takeBranch, type ValueMask } from '../flow/facts.js';
-import type { ArgumentInfo, AssignEvent, AssignTarget, CallEvent, Event, IterateEvent } from '../flow/events.js';
+import { callOfEvent, type ArgumentInfo, type AssignEvent, type AssignTarget, type CallEvent, type Event, type IterateEvent } from '../flow/events.js';
 import { DEFAULT_VISIT_BUDGET, walkPaths, type PathAnalysis } from '../flow/paths.js';
 import {
   IMPLICIT_RESOURCE_NAMES,
@@ -1109,7 +1109,7 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
   for (const node of cfg.nodes) {
     for (const event of node.events) {
       if (event.type === 'iterate') tracked.add(event.variable);
-      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      const call = callOfEvent(event);
       if (call === null) continue;
       const acquire = acquireApi(call.name) ?? mined?.acquire(call.name);
       const wrapped = acquire === undefined ? summaries.acquireOf(call.name) : null;
@@ -1157,7 +1157,7 @@ function mayHold(input: EngineInput): boolean {
   for (const node of input.cfg.nodes) {
     for (const event of node.events) {
       if (event.type === 'iterate') return true;
-      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      const call = callOfEvent(event);
       if (call !== null && ((acquireApi(call.name) ?? input.mined?.acquire(call.name)) !== undefined || input.summaries.acquireOf(call.name) !== null)) return true;
     }
   }
@@ -1177,18 +1177,4 @@ export function analyseFunction(input: EngineInput): FunctionAnalysis {
     complete: outcome.complete,
     visits: outcome.visits,
   };
-}
-
-/**
- * The row of the first top-level `return` that unwind labels follow, when it is the function's
- * success (`return 0;` or `return ret;` before `err_free: ...`). After a `return NULL;` the
- * labels may be the success (`return NULL; success: *port_ret = port; return head;`).
- */
-export function firstReturnBeforeLabels(cfg: Cfg): number | null {
-  let first: CfgNode | null = null;
-  for (const node of cfg.nodes) if (node.kind === 'return' && node.beforeLabels === true && (first === null || node.row < first.row)) first = node;
-  const value = first?.returnValue;
-  if (first === null || value === null || value === undefined) return null;
-  const succeeds = value.kind === 'key' || (value.kind === 'constant' && value.mask === ZERO && !value.isNull);
-  return succeeds ? first.row : null;
 }

@@ -6,7 +6,7 @@
  * a leak at an exit where the function succeeds: a reference a callee may have kept is not.
  */
 import type { Cfg, CfgNode } from '../flow/cfg.js';
-import type { ArgumentInfo, CallEvent } from '../flow/events.js';
+import { callOfEvent, type ArgumentInfo, type CallEvent } from '../flow/events.js';
 import { keyMentions } from '../../parsers/c-syntax.js';
 import { acquireApi } from './resources.js';
 import type { AcquireSite } from './engine.js';
@@ -112,12 +112,7 @@ function passes(argument: ArgumentInfo, name: string): boolean {
 }
 
 function callsOf(node: CfgNode): CallEvent[] {
-  const calls: CallEvent[] = [];
-  for (const event of node.events) {
-    if (event.type === 'call') calls.push(event);
-    else if (event.type === 'assign' && event.value.kind === 'call') calls.push(event.value.call);
-  }
-  return calls;
+  return node.events.map(callOfEvent).filter((call): call is CallEvent => call !== null);
 }
 
 export interface ReferenceUses {

@@ -6,7 +6,7 @@
 import type { RelatedLocation } from '../../model/types.js';
 import type { CSource } from '../../model/source.js';
 import type { Cfg, CfgNode } from '../flow/cfg.js';
-import type { CallEvent } from '../flow/events.js';
+import { callOfEvent, type CallEvent } from '../flow/events.js';
 import type { AcquireSite } from './engine.js';
 import { NEGATIVE, ZERO } from '../flow/facts.js';
 import { acquireApi, handOffApi, nameSuggestsCountRelease, nameSuggestsTeardown, releaseApi } from './resources.js';
@@ -195,7 +195,7 @@ function acquireResult(cfg: Cfg, site: AcquireSite): { node: CfgNode; keys: Set<
   for (const node of cfg.nodes) {
     const keys = new Set<string>();
     for (const event of node.events) {
-      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      const call = callOfEvent(event);
       if (call === null || call.name !== site.api || call.row !== site.row || call.column !== site.column) continue;
       keys.add(call.valueKey);
       if (event.type === 'assign') keys.add(event.target.key);
@@ -303,7 +303,7 @@ function callOnPathToBlame({ leak }: LeakInSource, test: (call: CallEvent) => bo
   for (const node of cfg.nodes) {
     if (node.id === result.node.id) continue;
     const passes = node.events.some((event) => {
-      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      const call = callOfEvent(event);
       if (call === null || releaseApi(call.name) !== undefined || acquireApi(call.name) !== undefined) return false;
       return test(call);
     });
@@ -340,7 +340,7 @@ export function restoresDroppedCount({ leak }: LeakInSource): boolean {
   if (release === undefined || typeof release.carrier !== 'number') return false;
   const carrier = release.carrier;
   const drops = (event: CfgNode['events'][number]): boolean => {
-    const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+    const call = callOfEvent(event);
     return call !== null && call.name === api && site.names.includes(call.args[carrier]?.key ?? '');
   };
   return cfg.nodes.some((node) => node.id !== result.node.id && node.events.some(drops) && reachable(cfg, node.id, result.node.id));

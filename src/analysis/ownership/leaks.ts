@@ -8,8 +8,9 @@
  * A reference stored into a structure field counts as handed off only when the patch drops
  * that field's reference somewhere, or does not show the whole file.
  */
-import type { Cfg, CfgNode } from '../flow/cfg.js';
-import { acquireOfSite, firstReturnBeforeLabels, type AcquireSite, type ExitRecord, type FunctionAnalysis, type SiteOutcome } from './engine.js';
+import { firstReturnBeforeLabels, type Cfg, type CfgNode } from '../flow/cfg.js';
+import { callOfEvent } from '../flow/events.js';
+import { acquireOfSite, type AcquireSite, type ExitRecord, type FunctionAnalysis, type SiteOutcome } from './engine.js';
 import type { ResourceKind } from './resources.js';
 import { usesOf } from './escapes.js';
 import { lastFieldOfKey } from '../../parsers/c-syntax.js';
@@ -243,7 +244,7 @@ function reachedFrom(cfg: Cfg, from: number): Set<number> {
 function lastUseOf(cfg: Cfg, site: AcquireSite, readers: readonly { node: CfgNode; call: string }[], exits: readonly CfgNode[]): { node: CfgNode; call: string } | undefined {
   const acquire = cfg.nodes.find((node) =>
     node.events.some((event) => {
-      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      const call = callOfEvent(event);
       return call !== null && call.row === site.row && call.column === site.column;
     }),
   );

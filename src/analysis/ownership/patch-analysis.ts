@@ -12,7 +12,7 @@ import { minedApisIn } from './mined-pairs.js';
 import { minedReturnsHolding } from './mined-ownership.js';
 import { acquireApi, HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, functionHead, isNestedDefinition, returnKindOfDefinition } from './summaries.js';
-import { calleeName, callArguments, declarationOf, declaredName, expressionKey, lastFieldOfKey, namedChildrenOf, nodesOfType, rootOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, declarationOf, declaredName, expressionKey, lastFieldOfKey, namedChildrenOf, nodeContains, nodesOfType, rootOfKey, statementInBlock, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { findCompletionWaits, findThreadStarts, inheritedObligations, rootTypeOf, type CompletionWait, type ThreadStart } from './threads.js';
 
 export interface AnalysedFunction {
@@ -149,10 +149,8 @@ function recordedInState(fn: CFunction, site: AcquireSite): boolean {
 /** Fields of globals, statics and arguments set to a constant by the statements of the block that holds `call`. */
 function persistentFlagsBeside(call: Node, definition: Node): Set<string> {
   const flags = new Set<string>();
-  let statement: Node | null = call;
-  while (statement !== null && statement.parent?.type !== 'compound_statement') statement = statement.parent;
-  const block = statement?.parent;
-  if (block === undefined || block === null) return flags;
+  const block = statementInBlock(call)?.parent ?? null;
+  if (block === null) return flags;
   for (const child of namedChildrenOf(block)) {
     const assignment = child.type === 'expression_statement' ? child.firstNamedChild : null;
     if (assignment?.type !== 'assignment_expression' || assignment.childForFieldName('operator')?.text !== '=') continue;
@@ -163,14 +161,10 @@ function persistentFlagsBeside(call: Node, definition: Node): Set<string> {
     const declaration = root === null ? null : declarationOf(root, call);
     // A function's `static` variable keeps its value between calls like a global.
     const persistent = declaration?.node.namedChildren.some((child) => child?.type === 'storage_class_specifier' && child.text === 'static') === true;
-    const local = declaration !== null && declaration.node.type !== 'parameter_declaration' && !persistent && isWithin(declaration.node, definition);
+    const local = declaration !== null && declaration.node.type !== 'parameter_declaration' && !persistent && nodeContains(definition, declaration.node);
     if (!local) flags.add(expressionKey(left));
   }
   return flags;
-}
-
-function isWithin(node: Node, ancestor: Node): boolean {
-  return node.startIndex >= ancestor.startIndex && node.endIndex <= ancestor.endIndex;
 }
 
 interface LockFieldUse {
