@@ -304,9 +304,14 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
         mined,
       });
       functions.push({ source, fn, analysis });
+      // Asked once per pair of exits; the answer depends on the site only.
+      const heldBySite = new Map<number, ReturnType<typeof lockHeldAcrossCalls>>();
       const judged = judgeLeaks(analysis, {
         wholeFileShown: source.file.postImage?.wholeFile ?? false,
-        heldAcrossCalls: (site) => lockHeldAcrossCalls(source, fn, site),
+        heldAcrossCalls: (site) => {
+          if (!heldBySite.has(site.id)) heldBySite.set(site.id, lockHeldAcrossCalls(source, fn, site));
+          return heldBySite.get(site.id) ?? null;
+        },
         fieldReleased: (kind, field) => {
           releasedFields ??= fieldReleases(series.includes(current) ? series : [...series, current]);
           return releasedFields.get(kind)?.has(field) ?? false;
