@@ -135,6 +135,80 @@ static void *foo_alloc(int hsize)
 }
 `;
 
+// drivers/net/wireless/broadcom/brcm80211/brcmsmac/dma.c dma_attach(): the unwind gives the object, cast to the
+// public structure it embeds, to dma_detach(), which frees the container_of() of its argument.
+const freedThroughContainerOf = `void foo_detach(struct foo_pub *pub)
+{
+	struct foo_info *di = container_of(pub, struct foo_info, pub);
+
+	kfree(di->txp);
+	kfree(di);
+}
+
+struct foo_pub *foo_attach(struct foo_core *core, uint ntxd)
+{
+	struct foo_info *di;
+
+	di = kzalloc(sizeof(*di), GFP_ATOMIC);
+	if (di == NULL)
+		return NULL;
+	di->txp = kzalloc(ntxd * sizeof(void *), GFP_ATOMIC);
+	if (di->txp == NULL)
+		goto fail;
+	if (foo_ring_alloc(di, ntxd))
+		goto fail;
+	return (struct foo_pub *)di;
+
+ fail:
+	foo_detach((struct foo_pub *)di);
+	return NULL;
+}
+`;
+
+// The same unwind when the helper frees only a buffer of the container: the object itself leaks.
+const containerFieldFreed = freedThroughContainerOf.replace('\tkfree(di);\n', '').replace('\treturn NULL;\n}\n', '\treturn NULL; /* expect: mem-leak */\n}\n');
+
+// drivers/hwmon/hwmon.c __hwmon_device_register(): the unwind calls the device's release function on
+// the embedded device before registering it; the release frees the to_*() container of its argument.
+const releasedThroughToHelper = `#define to_foo_device(d) container_of(d, struct foo_device, dev)
+
+static void foo_dev_release(struct device *dev)
+{
+	struct foo_device *fdev = to_foo_device(dev);
+
+	kfree(fdev->groups);
+	kfree(fdev);
+}
+
+static struct device *foo_register(struct device *parent, const char *name)
+{
+	struct foo_device *fdev;
+	struct device *hdev;
+	int err;
+
+	fdev = kzalloc(sizeof(*fdev), GFP_KERNEL);
+	if (fdev == NULL)
+		return ERR_PTR(-ENOMEM);
+	hdev = &fdev->dev;
+	fdev->groups = kcalloc(2, sizeof(void *), GFP_KERNEL);
+	if (!fdev->groups) {
+		err = -ENOMEM;
+		goto free_foo;
+	}
+	err = foo_create_attrs(fdev);
+	if (err)
+		goto free_foo;
+	return hdev;
+
+free_foo:
+	foo_dev_release(hdev);
+	return ERR_PTR(err);
+}
+`;
+
+// The same release freeing only the groups: the device structure itself leaks.
+const toHelperFieldFreed = releasedThroughToHelper.replace('\tkfree(fdev);\n', '').replace('\treturn ERR_PTR(err);\n}\n', '\treturn ERR_PTR(err); /* expect: mem-leak */\n}\n');
+
 // The same helper freeing what a field of its argument points to: the object itself stays allocated.
 const freedFieldThroughLocal = `static void foo_free(void *state)
 {
@@ -217,6 +291,8 @@ ruleTester(memLeak, {
   valid: [
     { name: 'a comment says the memory is leaked on purpose (r8a7740)', path: 'drivers/clk/renesas/clk-foo.c', code: leakedOnPurpose },
     { name: 'a helper frees its argument under a local name (bsd_comp bsd_free)', path: 'drivers/net/ppp/foo_comp.c', code: freedThroughLocalAlias },
+    { name: 'a helper frees the container_of() of its argument, given a cast (brcmsmac dma_detach)', path: 'drivers/net/foo/dma.c', code: freedThroughContainerOf },
+    { name: 'a release function frees the to_*() container of the embedded device it is given (hwmon)', path: 'drivers/hwmon/foo.c', code: releasedThroughToHelper },
     {
       name: 'goto unwinding ladder that frees on every error path',
       path: 'drivers/net/foo/foo_main.c',
@@ -386,6 +462,8 @@ enomem:
   invalid: [
     { name: 'a comment that names a leak without choosing it', path: 'drivers/clk/renesas/clk-foo.c', code: leakNamedNotChosen },
     { name: 'a helper that frees only what a field of its argument points to', path: 'drivers/net/ppp/foo_comp.c', code: freedFieldThroughLocal },
+    { name: 'a helper that frees only a buffer of the container_of() of its argument', path: 'drivers/net/foo/dma.c', code: containerFieldFreed },
+    { name: 'a release function that frees only a buffer of the to_*() container', path: 'drivers/hwmon/foo.c', code: toHelperFieldFreed },
     {
       name: 'the second allocation fails and the first one leaks',
       path: 'drivers/spi/spi-foo-snand.c',

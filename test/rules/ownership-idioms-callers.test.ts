@@ -55,6 +55,11 @@ ruleTester(refLeak, {
   valid: [
     { name: 'a system-sleep resume left to the next suspend (SIMPLE_DEV_PM_OPS, sdhci-of-arasan)', path: 'drivers/mmc/host/foo.c', code: sleepPair(simpleOps) },
     { name: 'a system-sleep resume left to the next suspend (.resume in dev_pm_ops, mtk_vpu)', path: 'drivers/media/foo.c', code: sleepPair(initializerOps) },
+    {
+      name: 'a system-sleep resume left to the next suspend, which keeps the result of its disables (afe4403)',
+      path: 'drivers/iio/health/foo.c',
+      code: sleepPair(simpleOps, '', '\tret = clk_disable(priv->clk);\n\tif (ret)\n\t\treturn ret;\n\tret = clk_disable(priv->clk_ahb);\n'),
+    },
   ],
   invalid: [
     { name: 'a runtime resume: after its failure runtime_suspend is not called', path: 'drivers/mmc/host/foo.c', code: expectLeaks(sleepPair(runtimeOps)) },
@@ -70,6 +75,11 @@ ruleTester(refLeak, {
       name: 'a suspend that drops the clocks only under a test does not balance them',
       path: 'drivers/mmc/host/foo.c',
       code: expectLeaks(sleepPair(simpleOps, '', '\tif (priv->on) {\n\t\tclk_disable(priv->clk);\n\t\tclk_disable(priv->clk_ahb);\n\t}\n')),
+    },
+    {
+      name: 'a suspend that keeps the result of a disable only under a test does not balance them',
+      path: 'drivers/iio/health/foo.c',
+      code: expectLeaks(sleepPair(simpleOps, '', '\tif (priv->on) {\n\t\tret = clk_disable(priv->clk);\n\t\tret = clk_disable(priv->clk_ahb);\n\t}\n')),
     },
   ],
 });

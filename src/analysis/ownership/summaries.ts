@@ -291,6 +291,23 @@ function parameterOrigins(sets: readonly { name: string; right: Node }[], parame
   return found;
 }
 
+/** Locals set once, from `container_of(parameter, T, member)` or a `to_*()` conversion of it: local -> that parameter. */
+function containerOrigins(sets: readonly { name: string; right: Node }[], parameters: readonly string[]): Map<string, string> {
+  const origins = new Map<string, string | null>();
+  for (const { name, right } of sets) {
+    const value = stripCastsAndParentheses(right);
+    const callee = value.type === 'call_expression' ? calleeName(value) : null;
+    const args = value.type === 'call_expression' ? callArguments(value) : [];
+    const inner = callee === 'container_of' || (callee !== null && /^to_\w+$/.test(callee) && args.length === 1) ? args[0] : undefined;
+    const parameter = inner === undefined ? null : stripCastsAndParentheses(inner);
+    const origin = parameter?.type === 'identifier' && parameters.includes(parameter.text) ? parameter.text : null;
+    origins.set(name, origins.has(name) ? null : origin);
+  }
+  const found = new Map<string, string>();
+  for (const [name, origin] of origins) if (origin !== null) found.set(name, origin);
+  return found;
+}
+
 /** A function's head as the patch shows it, annotations included (the parser's text blanks `__acquires(RCU)`). */
 export function functionHead(source: CSource, fn: CFunction): string {
   const body = fn.node.childForFieldName('body');
@@ -349,6 +366,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   // `struct drm_device *dev = obj->dev;`: a local set once from a parameter names what it reaches.
   // Asked only for the locks and completions the function releases or takes.
   let origins: Map<string, string> | undefined;
+  let containers: Map<string, string> | undefined;
   const throughParameter = (key: string): string => {
     origins ??= parameterOrigins(setsOf(), parameters);
     const root = rootOfKey(key) ?? undefined;
@@ -370,9 +388,13 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
           if (holder !== undefined) effects[holder].freesDrvdata = true;
         }
         let index = argument === undefined ? -1 : parameters.findIndex((parameter) => keyIsParameter(expressionKey(argument), parameter));
-        // `struct bsd_db *db = state; ... kfree(db);`: a local set once from the parameter is the parameter.
+        // `struct bsd_db *db = state; ... kfree(db);`: a local set once from the parameter is the parameter;
+        // so is one set once from `container_of(pub, struct dma_info, dma)` or `to_hwmon_device(dev)`, the object the
+        // parameter is part of.
         if (index < 0 && argument !== undefined && (release.kind === 'memory' || release.kind === 'reference') && stripCastsAndParentheses(argument).type === 'identifier') {
-          index = parameters.indexOf(throughParameter(expressionKey(argument)));
+          const local = expressionKey(argument);
+          index = parameters.indexOf(throughParameter(local));
+          if (index < 0) index = parameters.indexOf((containers ??= containerOrigins(setsOf(), parameters)).get(local) ?? '');
         }
         if (index >= 0) effects[index].releases.add(release.kind);
         const field = argument === undefined || index >= 0 ? null : fieldOfParameter(expressionKey(argument), parameters);

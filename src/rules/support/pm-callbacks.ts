@@ -73,7 +73,7 @@ function calledInFile(source: CSource, name: string): boolean {
 
 /**
  * The releases `suspend` makes in statements of its body's top level, so on every path that
- * gets that far: `clk_disable(priv->clk)` gives ['clk_disable', 'clk'].
+ * gets that far: `clk_disable(priv->clk)` or `ret = clk_disable(priv->clk)` gives ['clk_disable', 'clk'].
  */
 function topLevelReleases(source: CSource, suspend: string): { api: string; field: string }[] {
   const definition = nodesOfType(source.tree.rootNode, 'function_definition').find((node) => functionDefinitionName(node) === suspend);
@@ -82,7 +82,9 @@ function topLevelReleases(source: CSource, suspend: string): { api: string; fiel
   const releases: { api: string; field: string }[] = [];
   for (const statement of body.namedChildren) {
     if (statement?.type !== 'expression_statement') continue;
-    const call = statement.namedChildren[0];
+    // `clk_disable(priv->clk);` or `ret = regulator_disable(afe->regulator);`
+    const expression = statement.namedChildren[0];
+    const call = expression?.type === 'assignment_expression' ? expression.childForFieldName('right') : expression;
     if (call?.type !== 'call_expression') continue;
     const api = calleeName(call);
     const release = api === null ? undefined : releaseApi(api);
