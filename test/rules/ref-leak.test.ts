@@ -122,8 +122,34 @@ const compatibleNodeLeak = `static int __init soc_timer_init(void)
 }
 `;
 
+// drivers/peci/core.c devm_peci_controller_add(): the fwnode reference is taken right in the
+// arguments of device_set_node(), which keeps it in the device; the device's release puts it.
+const takenForSetter = (receiver: string, marker = '') => `static struct foo_controller *foo_controller_add(struct device *dev)
+{
+	struct foo_controller *controller;
+	int ret;
+
+	controller = foo_controller_alloc(dev);
+	if (IS_ERR(controller))
+		return controller;
+	${receiver}(&controller->dev, fwnode_handle_get(dev_fwnode(dev)));
+	ret = device_add(&controller->dev);
+	if (ret)
+		goto err_put;
+	ret = foo_scan(controller);
+	if (ret)
+		return ERR_PTR(ret);${marker}
+	return controller;
+
+err_put:
+	put_device(&controller->dev);
+	return ERR_PTR(ret);
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'a reference taken in the arguments of the setter that keeps it (peci device_set_node)', path: 'drivers/foo/core.c', code: takenForSetter('device_set_node') },
     {
       name: 'of_node_put() before breaking out of for_each_child_of_node()',
       path: 'drivers/soc/foo/foo-dt.c',
@@ -279,6 +305,11 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    {
+      name: 'a reference taken in the arguments of a call that only reads it',
+      path: 'drivers/foo/core.c',
+      code: takenForSetter('fwnode_property_read_bool', ' /* expect: ref-leak "fwnode_handle_put" */'),
+    },
     {
       name: 'return from inside for_each_child_of_node() without of_node_put()',
       path: 'drivers/soc/foo/foo-parse.c',

@@ -40,6 +40,8 @@ export interface CallEvent {
   args: ArgumentInfo[];
   /** The key under which conditions see this call's result (`call:<text>`). */
   valueKey: string;
+  /** The call this one's result is given to directly (`device_set_node` for `device_set_node(dev, fwnode_handle_get(fw))`). */
+  argumentOf?: string;
 }
 
 export type TargetShape = 'variable' | 'field' | 'deref' | 'index' | 'other';
@@ -217,7 +219,13 @@ export function collectEvents(node: Node, out: Event[]): void {
       const callee = node.childForFieldName('function');
       if (callee !== null && name === null) collectEvents(callee, out);
       const args = callArguments(node);
-      for (const argument of args) collectEvents(argument, out);
+      for (const argument of args) {
+        collectEvents(argument, out);
+        // A call whose result is this call's argument hands its result to this call.
+        const inner = stripCastsAndParentheses(argument);
+        const given = name === null || inner.type !== 'call_expression' ? undefined : out.findLast((event) => event.type === 'call' && event.row === inner.startPosition.row && event.column === inner.startPosition.column);
+        if (given?.type === 'call' && name !== null) given.argumentOf = name;
+      }
       if (name !== null) out.push(callEvent(node, name));
       for (const argument of args) {
         const info = argumentInfo(argument);

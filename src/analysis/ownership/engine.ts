@@ -29,6 +29,7 @@ import {
 import type { FunctionSummaries, ReturnKind, WrappedAcquire } from './summaries.js';
 import type { MinedApis } from './mined-pairs.js';
 import { minedCallEffects } from './mined-ownership.js';
+import { readsOnly } from './readers.js';
 import { pointerStyle } from './return-styles.js';
 import { keyMentions, lastFieldOfKey, rootOfKey } from '../../parsers/c-syntax.js';
 
@@ -697,6 +698,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     let handOff: HandOff | null = null;
     if (target !== null && !this.isLocalStorage(target) && HANDED_OFF_BY_STORE.has(api.kind)) {
       handOff = { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE };
+    }
+    // `device_set_node(&c->dev, fwnode_handle_get(fw))`: a reference taken right in the arguments of a
+    // call that neither reads nor drops it is given to that call.
+    const receiver = event.argumentOf;
+    if (target === null && receiver !== undefined && api.kind === 'reference' && releaseApi(receiver) === undefined && !readsOnly(receiver)) {
+      handOff = { row: event.row, via: receiver, field: null, statusKey: null, success: ANY_VALUE };
     }
     const holding: Holding = { site, names, statusKey, success: byCarrier ? NEGATIVE | POSITIVE : successMask(api.failure), released: null, handOff, skippedRelease: null };
     const holdings = current.holdings.filter((existing) => existing.site !== site);
