@@ -147,8 +147,33 @@ err_put:
 }
 `;
 
+// fs/nfsd/nfs3xdr.c nfsd3_get_fh_from_dirent(): dchild comes from dget_parent(), dget() or a
+// lookup; only the lookup can give an ERR_PTR, so the IS_ERR() return holds nothing.
+const parentOrLookup = (test: string, marker = '') => `static __be32 foo_fh_from_dirent(struct foo_dirent *cd, const char *name, int namlen)
+{
+	struct dentry *dparent = cd->fh.fh_dentry, *dchild;
+	__be32 rv = nfserr_noent;
+
+	if (name[0] == '.' && namlen == 2) {
+		dchild = dget_parent(dparent);
+		if (dchild == dparent)
+			goto out;
+	} else
+		dchild = lookup_positive_unlocked(name, dparent, namlen);
+	if (${test})
+		return rv;${marker}
+	if (d_mountpoint(dchild))
+		goto out;
+	rv = foo_compose(cd, dchild);
+out:
+	dput(dchild);
+	return rv;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'an IS_ERR() test that only the lookup branch can make true (nfs3xdr dget_parent)', path: 'fs/foo/xdr.c', code: parentOrLookup('IS_ERR(dchild)') },
     { name: 'a reference taken in the arguments of the setter that keeps it (peci device_set_node)', path: 'drivers/foo/core.c', code: takenForSetter('device_set_node') },
     {
       name: 'of_node_put() before breaking out of for_each_child_of_node()',
@@ -305,6 +330,7 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    { name: 'a test that dget_parent()\'s result can make true', path: 'fs/foo/xdr.c', code: parentOrLookup('d_really_is_negative(dchild)', ' /* expect: ref-leak "dput(dchild)" */') },
     {
       name: 'a reference taken in the arguments of a call that only reads it',
       path: 'drivers/foo/core.c',

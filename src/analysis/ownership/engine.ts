@@ -692,9 +692,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // where the argument is not NULL, which a later `while (np)` or `if (!dev)` tells.
     const carrierKey = typeof api.carrier === 'number' ? event.args[api.carrier]?.key : undefined;
     const byCarrier = (api.failure === 'never' || (api.returnsCarrier === true && target === null)) && carrierKey !== undefined && this.tracked.has(carrierKey) && /^[A-Za-z_]\w*$/.test(carrierKey);
-    const statusKey = byCarrier ? (carrierKey ?? null) : api.failure === 'never' ? null : (target?.key ?? event.valueKey);
+    // `dchild = dget_parent(dparent)` is a valid pointer: where the variable tests as NULL or an
+    // error (it was set on another branch), it holds nothing from here.
+    const validPointer = api.failure === 'never' && api.carrier === 'return' && target !== null;
+    const statusKey = byCarrier ? (carrierKey ?? null) : api.failure === 'never' && !validPointer ? null : (target?.key ?? event.valueKey);
     let facts = current.facts;
-    if (statusKey !== null && !byCarrier) facts = facts.set(statusKey, resultMask(api.failure));
+    if (statusKey !== null && !byCarrier) facts = facts.set(statusKey, validPointer ? POSITIVE : resultMask(api.failure));
     let handOff: HandOff | null = null;
     if (target !== null && !this.isLocalStorage(target) && HANDED_OFF_BY_STORE.has(api.kind)) {
       handOff = { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE };
@@ -705,7 +708,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (target === null && receiver !== undefined && api.kind === 'reference' && releaseApi(receiver) === undefined && !readsOnly(receiver)) {
       handOff = { row: event.row, via: receiver, field: null, statusKey: null, success: ANY_VALUE };
     }
-    const holding: Holding = { site, names, statusKey, success: byCarrier ? NEGATIVE | POSITIVE : successMask(api.failure), released: null, handOff, skippedRelease: null };
+    const success = byCarrier ? NEGATIVE | POSITIVE : validPointer ? POSITIVE : successMask(api.failure);
+    const holding: Holding = { site, names, statusKey, success, released: null, handOff, skippedRelease: null };
     const holdings = current.holdings.filter((existing) => existing.site !== site);
     holdings.push(holding);
     holdings.sort((a, b) => a.site - b.site);
