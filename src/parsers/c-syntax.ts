@@ -257,6 +257,15 @@ export function declarationOf(name: string, node: Node): NameDeclaration | null 
   return null;
 }
 
+/** Whether a local `name` of `definition` is in scope at `row`: declared in a block that holds the row, or not declared in it. */
+export function inScopeAt(name: string, definition: Node, row: number): boolean {
+  const declarations = declarationsIn(definition, name, ['declaration']);
+  return (
+    declarations.length === 0 ||
+    declarations.some(({ node }) => node.parent !== null && node.parent.startPosition.row <= row && row <= node.parent.endPosition.row)
+  );
+}
+
 /** The statement that directly holds `node` (expression_statement, return_statement, if_statement...). */
 export function enclosingStatement(node: Node): Node | null {
   let current: Node | null = node;

@@ -8,7 +8,7 @@
 import type { LeakInSource } from '../analysis/ownership/patch-analysis.js';
 import { exitPhrase, failureReach, joinWords, mayBeDroppedByHelper, mayBeDroppedThroughContainer, otherEndsPhrase, restoresDroppedCount, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
 import { releaseApi, type CountVerbs } from '../analysis/ownership/resources.js';
-import { acquireOfSite } from '../analysis/ownership/engine.js';
+import { acquireOfSite, type AcquireSite } from '../analysis/ownership/engine.js';
 import type { Rule } from './rule.js';
 import type { CSource } from '../model/source.js';
 import { leakFindings } from './support/leak-rule.js';
@@ -17,8 +17,10 @@ import { undoneByCallers } from './support/caller-unwinds.js';
 
 const ID = 'ref-leak';
 
-function callOf(release: string, name: string): string {
-  return release.replace(/\(\)$/, `(${name.replace(/`/g, '')})`);
+/** `pm_runtime_put(&pdev->dev)`: the release called on what the site took, written as the acquire wrote it. */
+function callOf(release: string, name: string, site: AcquireSite): string {
+  const plain = name.replace(/`/g, '');
+  return release.replace(/\(\)$/, `(${plain === site.addressOf ? `&${plain}` : plain})`);
 }
 
 /**
@@ -28,7 +30,7 @@ function callOf(release: string, name: string): string {
 function ownReleaseCall(found: LeakInSource, story: LeakStory): string {
   const { site } = found.leak;
   const cookie = site.names.find((name) => name.startsWith(`#cookie:${site.wraps ?? site.api}:`))?.split(':').slice(2).join(':');
-  return callOf(site.release, cookie === undefined ? story.name : `${story.name.replace(/`/g, '')}, ${cookie}`);
+  return callOf(site.release, cookie === undefined ? story.name : `${story.name.replace(/`/g, '')}, ${cookie}`, site);
 }
 
 /**
@@ -46,7 +48,7 @@ function releaseToCall(found: LeakInSource, story: LeakStory): string {
 
 function iterationComment(found: LeakInSource, story: LeakStory): string {
   const { leak } = found;
-  const release = callOf(leak.site.release, story.name);
+  const release = callOf(leak.site.release, story.name, leak.site);
   return (
     `${story.exitClause} leaves the ${leak.site.api}() loop at line ${story.acquireLine} with its reference on ${story.name} still held; the loop drops it only when it moves on or runs to its end. ` +
     `Please call ${release} first (or use the _scoped variant of the loop).`
@@ -86,7 +88,7 @@ function countComment(found: LeakInSource, story: LeakStory, verbs: CountVerbs):
   const reach = kept === undefined ? 'no' : failureReach(found);
   const instead = kept?.instead === undefined ? '' : `, or use ${kept.instead}`;
   if (kept !== undefined && reach === 'only') {
-    return `${problem} ${leak.site.api}() takes it even when it fails: please call ${callOf(kept.release, story.name)} here${instead}.`;
+    return `${problem} ${leak.site.api}() takes it even when it fails: please call ${callOf(kept.release, story.name, leak.site)} here${instead}.`;
   }
   const unlike = kept?.instead === undefined ? '' : `, unlike ${kept.instead}`;
   const alsoOnFailure = kept !== undefined && reach === 'also' ? `, also on its failure branch: ${leak.site.api}() takes it even when it fails${unlike}` : '';

@@ -330,6 +330,57 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    {
+      name: 'a loop node kept in an outer variable is named by that variable where the loop variable is out of scope (hvc_opal)',
+      path: 'drivers/tty/hvc/foo_opal.c',
+      code: `void __init foo_opal_init_early(void)
+{
+	struct device_node *stdout_node = of_node_get(of_stdout);
+	u32 index;
+
+	if (!stdout_node) {
+		struct device_node *opal, *np;
+
+		opal = of_find_node_by_path("/ibm,opal/consoles");
+		if (!opal)
+			return;
+		for_each_child_of_node(opal, np) {
+			if (of_node_name_eq(np, "serial")) {
+				stdout_node = np;
+				break;
+			}
+		}
+		of_node_put(opal);
+	}
+	if (!stdout_node)
+		return;
+	index = foo_termno(stdout_node);
+	if (index >= MAX_NR_HVC_CONSOLES)
+		return; /* expect: ref-leak "of_node_put(stdout_node)" */
+	foo_opal_boot_termno = index;
+	of_node_put(stdout_node);
+}
+`,
+    },
+    {
+      name: 'the suggested put is given the address the get was given (fsl_esai)',
+      path: 'sound/soc/foo/foo_esai.c',
+      code: `static int foo_esai_probe(struct platform_device *pdev)
+{
+	struct foo_esai *esai = platform_get_drvdata(pdev);
+	int ret;
+
+	ret = pm_runtime_resume_and_get(&pdev->dev);
+	if (ret < 0)
+		return ret;
+	ret = foo_esai_hw_init(esai);
+	if (ret)
+		return ret; /* expect: ref-leak "Shouldn't this path call pm_runtime_put(&pdev->dev) too?" */
+	pm_runtime_put_sync(&pdev->dev);
+	return 0;
+}
+`,
+    },
     { name: 'a test that dget_parent()\'s result can make true', path: 'fs/foo/xdr.c', code: parentOrLookup('d_really_is_negative(dchild)', ' /* expect: ref-leak "dput(dchild)" */') },
     {
       name: 'a reference taken in the arguments of a call that only reads it',

@@ -72,6 +72,8 @@ export interface AcquireSite {
   mined?: true;
   /** Taken through a wrapper of the patch (`api` is the wrapper): the call it wraps (kref_get). */
   wraps?: string;
+  /** The name whose address the call was given (`pdev->dev` for `pm_runtime_get_sync(&pdev->dev)`). */
+  addressOf?: string;
 }
 
 /** The table's row for what a site took: its API's, or the one its wrapper wraps. */
@@ -92,6 +94,8 @@ export interface SiteOutcome {
   storedField: string | null;
   /** Released by the loop macro when the loop ran to its end. */
   byMacro: boolean;
+  /** Held: the names that hold it at the exit (`stdout_node` after `stdout_node = np`). */
+  names?: readonly string[];
 }
 
 export interface ExitRecord {
@@ -461,7 +465,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       return { ...base, state: 'handed-off', row: handOff.row, via: handOff.via, storedField: handOff.field };
     }
     if (holding.skippedRelease !== null) return null;
-    return { ...base, state: 'held', row: null, via: null };
+    return { ...base, state: 'held', row: null, via: null, names: holding.names };
   }
 
   private categoryOf(node: CfgNode, state: PathState): ExitCategory {
@@ -675,10 +679,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     // `ret = request_irq(ret, ...)`: the result overwrites the only name of what was taken.
     if (typeof api.carrier === 'number' && target !== null && event.args[api.carrier]?.key === target.key) return current;
+    const carried = typeof api.carrier === 'number' && wrapped === null ? event.args[api.carrier] : undefined;
     const site = this.newSite(`${event.row}:${event.column}:${event.name}`, {
       kind: api.kind,
       api: wrapped === null ? api.name : event.name,
       ...(wrapped === null ? {} : { wraps: api.name }),
+      ...(carried !== undefined && (carried.addressOfMember || carried.addressOfVariable) ? { addressOf: carried.key } : {}),
       noun: api.noun,
       release: api.release,
       row: event.row,

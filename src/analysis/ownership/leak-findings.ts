@@ -12,6 +12,7 @@ import { NEGATIVE, ZERO } from '../flow/facts.js';
 import { acquireApi, handOffApi, nameSuggestsCountRelease, nameSuggestsTeardown, releaseApi } from './resources.js';
 import type { OtherEnd } from './leaks.js';
 import type { LeakInSource } from './patch-analysis.js';
+import { inScopeAt } from '../../parsers/c-syntax.js';
 
 export interface LeakPlace {
   /** Post-image line the finding goes on. */
@@ -124,9 +125,16 @@ export function relatedOf({ leak, source }: LeakInSource, place: LeakPlace, rele
   return related;
 }
 
-/** The resource's name as the code writes it, in backquotes. */
-export function resourceName(leak: LeakInSource): string {
-  return `\`${leak.leak.site.names[0] ?? 'it'}\``;
+/**
+ * The resource's name as the code writes it, in backquotes: the name it was taken under, or,
+ * where that local's block has ended, a name that still holds it there (`stdout_node = np`).
+ */
+export function resourceName({ leak, fn }: LeakInSource): string {
+  const taken = leak.site.names[0];
+  const place = leak.jump ?? leak.exit;
+  const inScope = (name: string): boolean => place === null || !/^[A-Za-z_]\w*$/.test(name) || inScopeAt(name, fn.node, place.row);
+  const name = taken === undefined || inScope(taken) ? taken : (leak.heldNames?.find((held) => held !== taken && /^[A-Za-z_]\w*$/.test(held) && inScope(held)) ?? taken);
+  return `\`${name ?? 'it'}\``;
 }
 
 /** The first letter in upper case ("this return" starting a sentence). */

@@ -56,6 +56,8 @@ export interface Leak {
   lastUseCall?: string;
   /** For left-held with a last use: every exit that leaves with it held (`exit` is the first). */
   heldExits?: CfgNode[];
+  /** The names that hold it where it leaks (`stdout_node` after `stdout_node = np`). */
+  heldNames?: readonly string[];
 }
 
 export interface LeakJudgement {
@@ -163,7 +165,7 @@ function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, record
   if (resolved.length === 0 || held.length === 0) return [];
   const resolvedExits = new Set(resolved.map(({ exit }) => exit.node.id));
   const unwindAfterRow = firstReturnBeforeLabels(analysis.cfg);
-  const partnersByPlace = new Map<string, { exit: CfgNode; jump: CfgNode | null; partners: SiteRecord[] }>();
+  const partnersByPlace = new Map<string, { exit: CfgNode; jump: CfgNode | null; partners: SiteRecord[]; heldNames?: readonly string[] }>();
   for (const record of held) {
     // Memory kept where the function does not fail, while other such paths stored it somewhere, is
     // mostly memory the code keeps by design on a path cptlint cannot tell apart (`if (bands & X)
@@ -174,11 +176,11 @@ function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, record
     // An exit other paths leave through cleanly is not the culprit: the jump that skipped the release is.
     const jump = resolvedExits.has(record.exit.node.id) ? record.exit.lastGoto : null;
     const key = `${record.exit.node.id}:${jump?.id ?? ''}`;
-    const entry = partnersByPlace.get(key) ?? { exit: record.exit.node, jump, partners: [] };
+    const entry = partnersByPlace.get(key) ?? { exit: record.exit.node, jump, partners: [], heldNames: record.outcome.names };
     entry.partners.push(...partners);
     partnersByPlace.set(key, entry);
   }
-  return [...partnersByPlace.values()].map(({ exit, jump, partners }) => ({
+  return [...partnersByPlace.values()].map(({ exit, jump, partners, heldNames }) => ({
     site,
     analysis,
     reason: 'inconsistent' as const,
@@ -186,6 +188,7 @@ function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, record
     jump,
     otherEnds: uniqueEnds(partners),
     store: null,
+    ...(heldNames === undefined ? {} : { heldNames }),
   }));
 }
 
