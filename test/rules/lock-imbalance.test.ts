@@ -83,8 +83,28 @@ const rwsemEarlyReturn = `static int quux_read_config(struct quux *quux, struct 
 }
 `;
 
+// fs/jffs2/compr.c jffs2_unregister_compressor(): a debug macro given a whole loop, block
+// included (`D2(list_for_each_entry(...) { ... })`), is not a loop header over the next statement.
+const debugMacroLoop = (busy: string) => `int foo_unregister_compressor(struct foo_compressor *comp)
+{
+	D2(struct foo_compressor *this);
+
+	spin_lock(&foo_compressor_list_lock);
+	if (comp->usecount) {
+${busy}	}
+	list_del(&comp->list);
+
+	D2(list_for_each_entry(this, &foo_compressor_list, list) {
+		printk(KERN_DEBUG "Compressor %s\\n", this->name);
+	})
+	spin_unlock(&foo_compressor_list_lock);
+	return 0;
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
+    { name: 'a debug macro given a whole loop is not the header of the unlock after it (jffs2 D2)', path: 'fs/foo/compr.c', code: debugMacroLoop('\t\tspin_unlock(&foo_compressor_list_lock);\n\t\treturn -1;\n') },
     {
       name: 'mutex_lock() with mutex_unlock() on every return',
       path: 'drivers/misc/foo_ctl.c',
@@ -226,6 +246,7 @@ unlock:
     },
   ],
   invalid: [
+    { name: 'the same function returning busy without its unlock', path: 'fs/foo/compr.c', code: debugMacroLoop('\t\treturn -1; /* expect: lock-imbalance */\n') },
     {
       name: 'an early return between mutex_lock() and the unlock label',
       path: 'drivers/block/fitblk.c',

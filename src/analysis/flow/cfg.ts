@@ -19,7 +19,7 @@ import {
   type Event,
 } from './events.js';
 import type { NoreturnCalls } from './noreturn.js';
-import { calleeName, callArguments, expressionKey, namedChildrenOf, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, expressionKey, namedChildrenOf, nodesOfType, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 
 export type CfgNodeKind =
   /** The function's first node. */
@@ -155,6 +155,8 @@ class CfgBuilder {
     if (statement.type !== 'expression_statement') return false;
     const [expression] = namedChildrenOf(statement);
     if (expression?.type !== 'call_expression' || calleeName(expression) === null) return false;
+    // `D2(list_for_each_entry(...) { ... })`: a macro given a whole statement, block included, has its body already.
+    if (callArguments(expression).some((argument) => nodesOfType(argument, 'compound_statement').length > 0)) return false;
     const last = statement.child(statement.childCount - 1);
     if (last === null) return false;
     if (last.isMissing) return true;
