@@ -209,6 +209,40 @@ free_foo:
 // The same release freeing only the groups: the device structure itself leaks.
 const toHelperFieldFreed = releasedThroughToHelper.replace('\tkfree(fdev);\n', '').replace('\treturn ERR_PTR(err);\n}\n', '\treturn ERR_PTR(err); /* expect: mem-leak */\n}\n');
 
+// drivers/usb/gadget/udc/mv_u3d_core.c mv_u3d_req_to_trb(): the chain builder tested for failure
+// returns 0 on every path, so the return under that test never runs.
+const neverFailingBuilder = (failure: string, marker = '') => `static int foo_build_trb_chain(struct foo_req *req, unsigned *length, struct foo_trb *trb)
+{
+	*length = min(req->req.length - req->req.actual, FOO_MAX_LENGTH);
+	if (!*length)
+		return ${failure};
+	trb->trb_hw->buf_addr_lo = req->req.dma + req->req.actual;
+	req->req.actual += *length;
+	return 0;
+}
+
+static int foo_req_to_trb(struct foo_req *req)
+{
+	struct foo_trb *trb;
+	struct foo_trb_hw *trb_hw;
+	unsigned count;
+
+	trb = kcalloc(1, sizeof(*trb), GFP_ATOMIC);
+	if (!trb)
+		return -ENOMEM;
+	trb_hw = kcalloc(1, sizeof(*trb_hw), GFP_ATOMIC);
+	if (!trb_hw) {
+		kfree(trb);
+		return -ENOMEM;
+	}
+	trb->trb_hw = trb_hw;
+	if (foo_build_trb_chain(req, &count, trb))
+		return -EIO;${marker}
+	list_add_tail(&trb->trb_list, &req->trb_list);
+	return 0;
+}
+`;
+
 // The same helper freeing what a field of its argument points to: the object itself stays allocated.
 const freedFieldThroughLocal = `static void foo_free(void *state)
 {
@@ -289,6 +323,7 @@ const leakNamedNotChosen = `static void __init foo_cpg_clocks_init(struct device
 
 ruleTester(memLeak, {
   valid: [
+    { name: 'a failure test of a helper that returns 0 on every path (mv_u3d build_trb_chain)', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('0') },
     { name: 'a comment says the memory is leaked on purpose (r8a7740)', path: 'drivers/clk/renesas/clk-foo.c', code: leakedOnPurpose },
     { name: 'a helper frees its argument under a local name (bsd_comp bsd_free)', path: 'drivers/net/ppp/foo_comp.c', code: freedThroughLocalAlias },
     { name: 'a helper frees the container_of() of its argument, given a cast (brcmsmac dma_detach)', path: 'drivers/net/foo/dma.c', code: freedThroughContainerOf },
@@ -460,6 +495,7 @@ enomem:
     },
   ],
   invalid: [
+    { name: 'a failure test of a helper that can fail', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('-EINVAL', ' /* expect: mem-leak */') },
     { name: 'a comment that names a leak without choosing it', path: 'drivers/clk/renesas/clk-foo.c', code: leakNamedNotChosen },
     { name: 'a helper that frees only what a field of its argument points to', path: 'drivers/net/ppp/foo_comp.c', code: freedFieldThroughLocal },
     { name: 'a helper that frees only a buffer of the container_of() of its argument', path: 'drivers/net/foo/dma.c', code: containerFieldFreed },

@@ -567,6 +567,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     const release = releaseApi(event.name);
     if (release !== undefined) current = this.releaseBy(release, event, current);
+    const returns = target === null && this.tracked.has(event.valueKey) ? this.input.summaries.returnsOf(event.name) : null;
+    if (returns !== null) current = { ...current, facts: current.facts.set(event.valueKey, returns) };
     const acquire = acquireApi(event.name);
     if (acquire !== undefined) current = this.acquire(acquire, event, target, current, node);
     const wrapped = acquire === undefined && release === undefined ? this.input.summaries.acquireOf(event.name) : null;
@@ -1138,6 +1140,8 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       if (event.type === 'assign' && acquire === undefined && event.target.shape === 'variable' && cfg.testedKeys.has(event.target.key) && pointerStyle(call.name)?.failure === 'err-ptr') {
         tracked.add(event.target.key);
       }
+      // `if (foo_build_chain(req))` where every return of foo_build_chain() is `return 0;`: never taken.
+      if (event.type === 'call' && acquire === undefined && cfg.testedKeys.has(call.valueKey) && summaries.returnsOf(call.name) !== null) tracked.add(call.valueKey);
       // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.
       const carrier = acquire !== undefined && (acquire.failure === 'never' || acquire.returnsCarrier === true) && typeof acquire.carrier === 'number' ? call.args[acquire.carrier]?.key : undefined;
       if (carrier !== undefined && cfg.testedKeys.has(carrier)) tracked.add(carrier);

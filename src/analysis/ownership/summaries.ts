@@ -569,6 +569,18 @@ export class FunctionSummaries {
     return summary;
   }
 
+  private readonly constantResults = new Map<string, ValueMask | null>();
+
+  /** The constants a function of the patch returns, read from its returns alone (`return 0;` everywhere: ZERO). */
+  returnsOf(name: string): ValueMask | null {
+    const known = this.constantResults.get(name);
+    if (known !== undefined) return known;
+    const definition = this.definition(name);
+    const returns = definition === undefined ? null : constantReturns(definition.fn);
+    this.constantResults.set(name, returns);
+    return returns;
+  }
+
   /** The acquire a function of the patch wraps for its callers, if it is such a wrapper. */
   acquireOf(name: string): WrappedAcquire | null {
     return this.acquireWrappers().get(name) ?? null;
