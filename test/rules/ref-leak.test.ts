@@ -171,8 +171,29 @@ out:
 }
 `;
 
+// drivers/net/phy/mdio_bus.c of_mdiobus_link_mdiodev(): the author says at the return that the
+// loop's reference goes to the device.
+const loopNodePassedOn = (comment: string, marker = '') => `static void foo_link_mdiodev(struct mii_bus *bus, struct mdio_device *mdiodev)
+{
+	struct device *dev = &mdiodev->dev;
+	struct device_node *child;
+
+	for_each_available_child_of_node(bus->dev.of_node, child) {
+		if (of_foo_parse_addr(dev, child) == mdiodev->addr) {
+			device_set_node(dev, of_fwnode_handle(child));
+${comment}			return;${marker}
+		}
+	}
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    {
+      name: 'a comment at the exit says the loop reference is passed on (mdio_bus)',
+      path: 'drivers/net/phy/foo_bus.c',
+      code: loopNodePassedOn('\t\t\t/* The refcount on "child" is passed to the mdio\n\t\t\t * device. Do _not_ use of_node_put(child) here.\n\t\t\t */\n'),
+    },
     { name: 'an IS_ERR() test that only the lookup branch can make true (nfs3xdr dget_parent)', path: 'fs/foo/xdr.c', code: parentOrLookup('IS_ERR(dchild)') },
     { name: 'a reference taken in the arguments of the setter that keeps it (peci device_set_node)', path: 'drivers/foo/core.c', code: takenForSetter('device_set_node') },
     {
@@ -330,6 +351,7 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    { name: 'the same exit without a word on the reference', path: 'drivers/net/phy/foo_bus.c', code: loopNodePassedOn('', ' /* expect: ref-leak "of_node_put(child)" */') },
     {
       name: 'a loop node kept in an outer variable is named by that variable where the loop variable is out of scope (hvc_opal)',
       path: 'drivers/tty/hvc/foo_opal.c',

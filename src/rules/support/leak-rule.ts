@@ -44,7 +44,7 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
   for (const { leak: one, story } of stories) {
     if (story === null) continue;
     const { leak, source, fn } = one;
-    if (leak.site.kind !== 'lock' && saysLeakIsDeliberate(fn.node)) continue;
+    if (leak.site.kind !== 'lock' && (saysLeakIsDeliberate(fn.node) || saysKeptAtExit(fn.node, leak.site.row, (leak.jump ?? leak.exit)?.row))) continue;
     if (rule.oncePerPlace) {
       // Locks: the lock is the object, whichever call took it (its noun says how: "spinlock, irqs saved").
       const key = `${source.file.path}:${story.place.line}:${story.name}:${leak.site.kind === 'lock' ? 'lock' : leak.site.noun}`;
@@ -90,6 +90,21 @@ const DELIBERATE_LEAK =
 function saysLeakIsDeliberate(definition: Node): boolean {
   if (!/leak/i.test(definition.text)) return false;
   return nodesOfType(definition, 'comment').some((comment) => DELIBERATE_LEAK.test(comment.text));
+}
+
+/**
+ * "The refcount on child is passed to the mdio device. Do _not_ use of_node_put(child) here.",
+ * "we don't have a power ref, take the current one": the author says at this exit that the
+ * reference stays on purpose.
+ */
+const KEPT_ON_PURPOSE =
+  /\bdo(?:n't|\s+not|\s+_not_)\s+(?:\w+\s+){0,2}\w*put\b|\b(?:ref(?:erence|count)?s?|refcount)\b[^.;]{0,40}\b(?:passed|handed|transferred|kept|owned|taken over)\b|\btake (?:the|a|an) (?:current|extra) (?:one|ref)/i;
+
+/** Whether a comment between the acquire and the exit, in the few lines above the exit, says the reference is kept there on purpose. */
+function saysKeptAtExit(definition: Node, acquireRow: number, exitRow: number | undefined): boolean {
+  if (exitRow === undefined) return false;
+  const from = Math.max(acquireRow + 1, exitRow - 4);
+  return nodesOfType(definition, 'comment').some((comment) => comment.startPosition.row >= from && comment.startPosition.row < exitRow && KEPT_ON_PURPOSE.test(comment.text));
 }
 
 function joinLines(lines: number[]): string {
