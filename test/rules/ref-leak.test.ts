@@ -187,8 +187,31 @@ ${comment}			return;${marker}
 }
 `;
 
+// drivers/media/cec/core/cec-notifier.c cec_notifier_parse_hdmi_phandle(): hdmi_dev is set to the
+// address of a member of whichever lookup found the device, so `!hdmi_dev` means neither did.
+const memberAddressSet = (assignment: string, marker = '') => `struct device *foo_parse_hdmi_phandle(struct device *dev)
+{
+	struct platform_device *hdmi_pdev;
+	struct device *hdmi_dev = NULL;
+	struct device_node *np;
+
+	np = of_parse_phandle(dev->of_node, "hdmi-phandle", 0);
+	if (!np)
+		return ERR_PTR(-ENODEV);
+	hdmi_pdev = of_find_device_by_node(np);
+	if (hdmi_pdev)
+		${assignment};
+	of_node_put(np);
+	if (!hdmi_dev)
+		return ERR_PTR(-EPROBE_DEFER);${marker}
+	put_device(hdmi_dev);
+	return hdmi_dev;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'a pointer set to the address of a member of the found device is not NULL (cec-notifier)', path: 'drivers/media/cec/foo-notifier.c', code: memberAddressSet('hdmi_dev = &hdmi_pdev->dev') },
     {
       name: 'a comment at the exit says the loop reference is passed on (mdio_bus)',
       path: 'drivers/net/phy/foo_bus.c',
@@ -351,6 +374,7 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    { name: 'a pointer set to something that may be NULL', path: 'drivers/media/cec/foo-notifier.c', code: memberAddressSet('hdmi_dev = foo_hdmi_dev(hdmi_pdev)', ' /* expect: ref-leak */') },
     { name: 'the same exit without a word on the reference', path: 'drivers/net/phy/foo_bus.c', code: loopNodePassedOn('', ' /* expect: ref-leak "of_node_put(child)" */') },
     {
       name: 'a loop node kept in an outer variable is named by that variable where the loop variable is out of scope (hvc_opal)',

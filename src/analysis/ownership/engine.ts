@@ -946,6 +946,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           current = { ...current, facts: current.facts.set(target.key, current.facts.get(value.key)) };
         }
         break;
+      case 'other':
+        // `hdmi_dev = &hdmi_client->dev`: the address of a member is never NULL.
+        if (value.memberAddress !== undefined && this.tracked.has(target.key)) current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
+        break;
       default:
         break;
     }
