@@ -243,6 +243,32 @@ static int foo_req_to_trb(struct foo_req *req)
 }
 `;
 
+// drivers/net/ethernet/qlogic/qed/qed_init_fw_funcs.c qed_fw_overlay_mem_alloc(): the unwind gives
+// the address of the array to a helper that frees what it points to.
+const freedThroughPointee = (free: string, marker = '') => `static void foo_overlay_mem_free(struct foo_hwfn *p_hwfn, struct foo_mem_desc **mem)
+{
+	if (!mem || !*mem)
+		return;
+	foo_free_dma(p_hwfn, *mem);
+	${free}
+	*mem = NULL;
+}
+
+struct foo_mem_desc *foo_overlay_mem_alloc(struct foo_hwfn *p_hwfn, u32 size)
+{
+	struct foo_mem_desc *allocated_mem;
+
+	allocated_mem = kcalloc(FOO_STORMS, sizeof(*allocated_mem), GFP_KERNEL);
+	if (!allocated_mem)
+		return NULL;
+	if (foo_fill_overlays(p_hwfn, allocated_mem, size) < 0) {
+		foo_overlay_mem_free(p_hwfn, &allocated_mem);
+		return NULL;${marker}
+	}
+	return allocated_mem;
+}
+`;
+
 // The same helper freeing what a field of its argument points to: the object itself stays allocated.
 const freedFieldThroughLocal = `static void foo_free(void *state)
 {
@@ -323,6 +349,7 @@ const leakNamedNotChosen = `static void __init foo_cpg_clocks_init(struct device
 
 ruleTester(memLeak, {
   valid: [
+    { name: 'a helper given the address of the pointer frees what it points to (qed overlay mem)', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('kfree(*mem);') },
     { name: 'a failure test of a helper that returns 0 on every path (mv_u3d build_trb_chain)', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('0') },
     { name: 'a comment says the memory is leaked on purpose (r8a7740)', path: 'drivers/clk/renesas/clk-foo.c', code: leakedOnPurpose },
     { name: 'a helper frees its argument under a local name (bsd_comp bsd_free)', path: 'drivers/net/ppp/foo_comp.c', code: freedThroughLocalAlias },
@@ -495,6 +522,7 @@ enomem:
     },
   ],
   invalid: [
+    { name: 'a helper given the address of the pointer that only clears it', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('', ' /* expect: mem-leak */') },
     { name: 'a failure test of a helper that can fail', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('-EINVAL', ' /* expect: mem-leak */') },
     { name: 'a comment that names a leak without choosing it', path: 'drivers/clk/renesas/clk-foo.c', code: leakNamedNotChosen },
     { name: 'a helper that frees only what a field of its argument points to', path: 'drivers/net/ppp/foo_comp.c', code: freedFieldThroughLocal },

@@ -874,6 +874,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         }
         if (effect.handsOff) current = this.handOffArgument(current, argument, event, false, false, false);
         if (effect.takesPointee && argument.addressOfVariable) current = this.handOffArgument(current, argument, event, true);
+        // `qed_fw_overlay_mem_free(p_hwfn, &allocated_mem)` frees `*fw_overlay_mem`: the caller's allocated_mem.
+        if (effect.freesPointee === true && argument.addressOfVariable) {
+          current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && namesMatch(holding, kind, argument.key, this.aliases));
+        }
         return;
       }
       current = this.release(current, event.row, event.name, (holding, kind) => {

@@ -52,6 +52,8 @@ export interface ParameterEffect {
    * A caller that passes `&x` hands x on.
    */
   takesPointee?: boolean;
+  /** The parameter points to a pointer whose object the function frees and never keeps (`kfree(*mem); *mem = NULL;`). */
+  freesPointee?: boolean;
   /**
    * The function fetches the drvdata kept on the parameter (`dev = usb_get_intfdata(intf)`) and
    * frees it: a caller that made its object the drvdata of that device hands the object over.
@@ -485,7 +487,10 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
     effects[index].fieldReleases.add(released.slice(parameters[index].length));
     annotated.add(released);
   }
-  for (const index of pointeeReleased) if (pointeeKept.has(index)) effects[index].takesPointee = true;
+  for (const index of pointeeReleased) {
+    if (pointeeKept.has(index)) effects[index].takesPointee = true;
+    else effects[index].freesPointee = true;
+  }
   effects.forEach((effect, index) => {
     const fields = [...effect.fieldReleases];
     if (fields.length === 0) return;
