@@ -269,6 +269,23 @@ struct foo_mem_desc *foo_overlay_mem_alloc(struct foo_hwfn *p_hwfn, u32 size)
 }
 `;
 
+// drivers/remoteproc/remoteproc_coredump.c rproc_coredump(): dev_coredumpv() owns the vmalloc()ed dump.
+const dumpHandedToDevcoredump = (give: string, marker = '') => `static void foo_coredump(struct foo_rproc *rproc)
+{
+	size_t data_size = foo_dump_size(rproc);
+	void *data;
+
+	data = vmalloc(data_size);
+	if (!data)
+		return;
+	if (foo_fill_dump(rproc, data, data_size)) {
+		vfree(data);
+		return;
+	}
+	${give}(&rproc->dev, data, data_size, GFP_KERNEL);
+}${marker}
+`;
+
 // The same helper freeing what a field of its argument points to: the object itself stays allocated.
 const freedFieldThroughLocal = `static void foo_free(void *state)
 {
@@ -349,6 +366,7 @@ const leakNamedNotChosen = `static void __init foo_cpg_clocks_init(struct device
 
 ruleTester(memLeak, {
   valid: [
+    { name: 'a dump given to dev_coredumpv(), which frees it (remoteproc)', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('dev_coredumpv') },
     { name: 'a helper given the address of the pointer frees what it points to (qed overlay mem)', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('kfree(*mem);') },
     { name: 'a failure test of a helper that returns 0 on every path (mv_u3d build_trb_chain)', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('0') },
     { name: 'a comment says the memory is leaked on purpose (r8a7740)', path: 'drivers/clk/renesas/clk-foo.c', code: leakedOnPurpose },
@@ -522,6 +540,7 @@ enomem:
     },
   ],
   invalid: [
+    { name: 'a dump given to a call that does not take it', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('foo_dump_write', ' /* expect: mem-leak */') },
     { name: 'a helper given the address of the pointer that only clears it', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('', ' /* expect: mem-leak */') },
     { name: 'a failure test of a helper that can fail', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('-EINVAL', ' /* expect: mem-leak */') },
     { name: 'a comment that names a leak without choosing it', path: 'drivers/clk/renesas/clk-foo.c', code: leakNamedNotChosen },

@@ -653,6 +653,10 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'skb_queue_head', argument: 1 },
   { name: 'tasklet_init', argument: 2 },
   { name: 'kthread_stop_put', argument: 0 },
+  // drivers/base/devcoredump.c: the dump owns its data and frees it (vfree(), the sg table, the free callback).
+  { name: 'dev_coredumpv', argument: 1 },
+  { name: 'dev_coredumpm', argument: 2 },
+  { name: 'dev_coredumpsg', argument: 1 },
   // DRM mode objects: the device's mode config lists keep them, and drm_mode_config_cleanup()
   // calls each one's funcs->destroy(), which frees the driver structure around it.
   { name: 'drm_crtc_init_with_planes', argument: 1, alsoArguments: [2, 3], cleanedUpByOwner: true },
