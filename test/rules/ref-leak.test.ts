@@ -1,5 +1,5 @@
 import { refLeak } from '../../src/rules/ref-leak.js';
-import { ruleTester } from '../helpers/rule-tester.js';
+import { ruleTester, runRuleCase } from '../helpers/rule-tester.js';
 
 const childLoopReturn = `static int foo_parse_dt(struct device *dev, struct foo *foo)
 {
@@ -469,4 +469,35 @@ index 1111111..2222222 100644
       code: compatibleNodeLeak,
     },
   ],
+});
+
+// Each related note says what its line does: the call that drops it there, or the call it is handed to.
+describe('ref-leak related notes', () => {
+  it('name the call on each other path (irq-imx-mu-msi)', async () => {
+    const code = `static int foo_msi_probe(struct platform_device *pdev, struct device_node *dn)
+{
+	struct platform_device *fpdev;
+	struct device *pd_a;
+	int ret;
+
+	fpdev = of_find_device_by_node(dn);
+	if (!fpdev)
+		return -ENODEV;
+	ret = foo_msi_init(fpdev);
+	if (ret)
+		return ret;
+	pd_a = foo_domain_attach(&fpdev->dev, "processor-a-side");
+	if (IS_ERR(pd_a)) {
+		foo_link_remove(&fpdev->dev);
+		return PTR_ERR(pd_a);
+	}
+	return 0;
+}
+`;
+    const findings = await runRuleCase(refLeak, { name: 'notes', path: 'drivers/irqchip/foo-msi.c', code });
+    expect(findings.map((finding) => finding.line)).toEqual([12]);
+    const notes = findings[0].related.map((related) => `${related.line} ${related.note}`);
+    expect(notes).toContain('15 foo_link_remove() here on another path');
+    expect(notes).toContain('13 handed to foo_domain_attach() here on another path');
+  });
 });

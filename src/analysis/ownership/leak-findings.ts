@@ -100,8 +100,17 @@ export function relatedOf({ leak, source }: LeakInSource, place: LeakPlace, rele
     const line = source.postLineOfRow(end.row);
     if (line === null || shown.has(line)) continue;
     shown.add(line);
-    const note =
-      end.byMacro ? 'the loop drops the reference when it runs to its end' : end.via === 'store' ? 'stored here on another path' : end.via === 'return' ? 'returned here on another path' : releaseNote;
+    const note = end.byMacro
+      ? 'the loop drops the reference when it runs to its end'
+      : end.via === 'store'
+        ? 'stored here on another path'
+        : end.via === 'return'
+          ? 'returned here on another path'
+          : end.state === 'handed-off'
+            ? `handed to ${end.via}() here on another path`
+            : end.via !== '' && `${end.via}()` !== leak.site.release
+              ? `${end.via}() here on another path`
+              : releaseNote;
     related.push({ file: source.file.path, line, note });
   }
   // The comment names the first three exits and counts the rest: the notes follow it.
