@@ -286,6 +286,29 @@ const dumpHandedToDevcoredump = (give: string, marker = '') => `static void foo_
 }${marker}
 `;
 
+// drivers/gpu/drm/radeon/radeon_object.c radeon_bo_create(): ttm_bo_init_validate() owns the buffer
+// object it is given, and calls its destroy function when it fails.
+const givenToTtm = (init: string) => `int foo_bo_create(struct foo_device *fdev, unsigned long size, struct foo_bo **bo_ptr)
+{
+	struct foo_bo *bo;
+	int r;
+
+	bo = kzalloc(sizeof(struct foo_bo), GFP_KERNEL);
+	if (bo == NULL)
+		return -ENOMEM;
+	r = drm_gem_object_init(fdev->ddev, &bo->tbo.base, size);
+	if (unlikely(r)) {
+		kfree(bo);
+		return r;
+	}
+	r = ${init}(&fdev->mman.bdev, &bo->tbo, ttm_bo_type_device, &bo->placement, 0, true, NULL, NULL, &foo_ttm_bo_destroy);
+	if (unlikely(r != 0))
+		return r;
+	*bo_ptr = bo;
+	return 0;
+}
+`;
+
 // The same helper freeing what a field of its argument points to: the object itself stays allocated.
 const freedFieldThroughLocal = `static void foo_free(void *state)
 {
@@ -366,6 +389,7 @@ const leakNamedNotChosen = `static void __init foo_cpg_clocks_init(struct device
 
 ruleTester(memLeak, {
   valid: [
+    { name: 'a buffer object given to ttm_bo_init_validate(), which destroys it when it fails (radeon)', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('ttm_bo_init_validate') },
     { name: 'a dump given to dev_coredumpv(), which frees it (remoteproc)', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('dev_coredumpv') },
     { name: 'a helper given the address of the pointer frees what it points to (qed overlay mem)', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('kfree(*mem);') },
     { name: 'a failure test of a helper that returns 0 on every path (mv_u3d build_trb_chain)', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('0') },
@@ -540,6 +564,7 @@ enomem:
     },
   ],
   invalid: [
+    { name: 'a buffer object given to an init that does not take it', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('foo_bo_setup').replace('\t\treturn r;\n\t*bo_ptr', '\t\treturn r; /* expect: mem-leak */\n\t*bo_ptr') },
     { name: 'a dump given to a call that does not take it', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('foo_dump_write', ' /* expect: mem-leak */') },
     { name: 'a helper given the address of the pointer that only clears it', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('', ' /* expect: mem-leak */') },
     { name: 'a failure test of a helper that can fail', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('-EINVAL', ' /* expect: mem-leak */') },

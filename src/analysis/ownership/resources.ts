@@ -653,6 +653,9 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'skb_queue_head', argument: 1 },
   { name: 'tasklet_init', argument: 2 },
   { name: 'kthread_stop_put', argument: 0 },
+  // drivers/gpu/drm/ttm/ttm_bo.c: the buffer object is TTM's from here; on failure TTM calls its destroy function.
+  { name: 'ttm_bo_init_reserved', argument: 1 },
+  { name: 'ttm_bo_init_validate', argument: 1 },
   // drivers/base/devcoredump.c: the dump owns its data and frees it (vfree(), the sg table, the free callback).
   { name: 'dev_coredumpv', argument: 1 },
   { name: 'dev_coredumpm', argument: 2 },
