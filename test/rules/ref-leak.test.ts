@@ -209,8 +209,39 @@ const memberAddressSet = (assignment: string, marker = '') => `struct device *fo
 }
 `;
 
+// drivers/nvdimm/bus.c nd_ioctl(): `found` is set to the list walk's entry, which is never NULL in
+// the body, on the path that found the device; `!found` after the walk means nothing was taken.
+const foundByListWalk = (set: string, marker = '') => `static long foo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct foo_bus *foo_bus, *found = NULL;
+	struct foo_dimm *dimm = NULL;
+	int rc;
+
+	mutex_lock(&foo_bus_list_mutex);
+	list_for_each_entry(foo_bus, &foo_bus_list, list) {
+		struct device *dev;
+
+		dev = device_find_child(&foo_bus->dev, file->private_data, match_dimm);
+		if (!dev)
+			continue;
+		dimm = to_foo_dimm(dev);
+		${set};
+		if (found)
+			break;
+	}
+	mutex_unlock(&foo_bus_list_mutex);
+	if (!found)
+		return -ENXIO;${marker}
+	rc = foo_do_ioctl(found, dimm, cmd, arg);
+	if (dimm)
+		put_device(&dimm->dev);
+	return rc;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'a flag set to the list walk entry on the path that took the reference (nvdimm nd_ioctl)', path: 'drivers/nvdimm/foo.c', code: foundByListWalk('found = foo_bus') },
     { name: 'a pointer set to the address of a member of the found device is not NULL (cec-notifier)', path: 'drivers/media/cec/foo-notifier.c', code: memberAddressSet('hdmi_dev = &hdmi_pdev->dev') },
     {
       name: 'a comment at the exit says the loop reference is passed on (mdio_bus)',
@@ -374,6 +405,7 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    { name: 'a flag set to something that may be NULL', path: 'drivers/nvdimm/foo.c', code: foundByListWalk('found = foo_bus_of(dimm)', ' /* expect: ref-leak */') },
     { name: 'a pointer set to something that may be NULL', path: 'drivers/media/cec/foo-notifier.c', code: memberAddressSet('hdmi_dev = foo_hdmi_dev(hdmi_pdev)', ' /* expect: ref-leak */') },
     { name: 'the same exit without a word on the reference', path: 'drivers/net/phy/foo_bus.c', code: loopNodePassedOn('', ' /* expect: ref-leak "of_node_put(child)" */') },
     {

@@ -9,7 +9,7 @@
  */
 import type { Node } from '../../model/source.js';
 import { conditionAtom, constantMask, constantTruth, logicalParts, negatedOperand, unwrapTransparent, valueKey } from './conditions.js';
-import { NEGATIVE, ZERO, type ConditionAtom, type ValueMask } from './facts.js';
+import { NEGATIVE, POSITIVE, ZERO, type ConditionAtom, type ValueMask } from './facts.js';
 import {
   autoManagedVariables,
   collectDeclarationEvents,
@@ -486,13 +486,15 @@ class CfgBuilder {
           ? []
           : [variableArgument]
         : callArguments(call).slice(0, /_safe\b|_safe_/.test(name) ? 2 : 1);
+    // Inside a list walk's body its entry cursor points to an entry, never NULL (`found = pos; break;`).
+    const entryWalk = LIST_ENTRY_WALK.test(name);
     const cursorEvents: Event[] = cursors
       .map((argument) => stripCastsAndParentheses(argument))
       .filter((argument) => argument.type === 'identifier')
-      .map((argument) => ({
+      .map((argument, index) => ({
         type: 'assign' as const,
         target: { key: argument.text, root: argument.text, shape: 'variable' as const, field: null },
-        value: { kind: 'unknown' as const },
+        value: entryWalk && index === 0 ? { kind: 'constant' as const, mask: POSITIVE } : { kind: 'unknown' as const },
         row: header.startPosition.row,
       }));
     const leave =
@@ -515,6 +517,8 @@ class CfgBuilder {
 
 /** CPU loops over masks that always hold the CPU running the code. */
 const RUNS_AT_LEAST_ONCE = /^for_each_(?:possible|present|online)_cpu$/;
+/** Walks of a list whose first argument is the entry (or node) of each pass. */
+const LIST_ENTRY_WALK = /^(?:list|hlist|llist)_for_each(?:_entry)?(?:_safe|_rcu|_continue|_from|_reverse|_srcu|_lockless|_bh)*$/;
 
 interface StatementUnit {
   statement: Node;

@@ -1170,6 +1170,12 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
   for (const [key, count] of cfg.testedKeys) {
     if (count >= 2 || readAgain.has(key)) tracked.add(key);
   }
+  // `found = nvdimm_bus;` ... `if (!found)`: what the tested copy was given tells what the test says.
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type === 'assign' && event.value.kind === 'copy' && event.target.shape === 'variable' && tracked.has(event.target.key)) tracked.add(event.value.key);
+    }
+  }
   // What a function returns, when it sets it to a constant (`err = -ENODEV; goto out_unlock;`):
   // it tells an error exit from a success exit.
   for (const node of cfg.nodes) {
