@@ -155,14 +155,15 @@ class CfgBuilder {
     if (statement.type !== 'expression_statement') return false;
     const [expression] = namedChildrenOf(statement);
     if (expression?.type !== 'call_expression' || calleeName(expression) === null) return false;
-    // `D2(list_for_each_entry(...) { ... })`: a macro given a whole statement, block included, has its body already.
-    if (callArguments(expression).some((argument) => nodesOfType(argument, 'compound_statement').length > 0)) return false;
     const last = statement.child(statement.childCount - 1);
     if (last === null) return false;
-    if (last.isMissing) return true;
-    if (last.type !== ';' || this.options.originalRow === undefined) return false;
-    const original = this.options.originalRow(last.startPosition.row);
-    return original !== undefined && original.charAt(last.startPosition.column) !== ';';
+    if (!last.isMissing) {
+      if (last.type !== ';' || this.options.originalRow === undefined) return false;
+      const original = this.options.originalRow(last.startPosition.row);
+      if (original === undefined || original.charAt(last.startPosition.column) === ';') return false;
+    }
+    // `D2(list_for_each_entry(...) { ... })`: a macro given a whole statement, block included, has its body already.
+    return !callArguments(expression).some((argument) => nodesOfType(argument, 'compound_statement').length > 0);
   }
 
   add(kind: CfgNodeKind, at: Node | null, successors: number[], context: BuildContext, extra: Partial<CfgNode> = {}): number {
