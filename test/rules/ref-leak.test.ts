@@ -235,8 +235,38 @@ const getTreeStore = (definition: string, parameter: string, marker = ''): strin
 }
 `;
 
+/** An ASoC topology link_load callback (qdsp6 topology.c) storing a node into the link it was given. */
+const linkLoadStore = `static int foo_link_load(struct snd_soc_component *component, int index,
+			 struct snd_soc_dai_link *link, struct snd_soc_tplg_link_config *cfg)
+{
+	link->nonatomic = true;
+	link->platforms->of_node = of_get_compatible_child(component->dev->of_node, "foo,dais"); /* expect: ref-leak "no of_node_put() of a \`of_node\` field" */
+	return 0;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    {
+      name: 'a cpu device set up in the struct cpu it was given keeps its node (drivers/base/cpu.c)',
+      path: 'drivers/base/foo_cpu.c',
+      code: `int foo_register_cpu(struct cpu *cpu, int num)
+{
+	int error;
+
+	cpu->node_id = cpu_to_node(num);
+	memset(&cpu->dev, 0x00, sizeof(struct device));
+	cpu->dev.id = num;
+	cpu->dev.of_node = of_get_cpu_node(num, NULL);
+	error = device_register(&cpu->dev);
+	if (error) {
+		put_device(&cpu->dev);
+		return error;
+	}
+	return 0;
+}
+`,
+    },
     { name: 'a get_tree helper stores the root into the fs_context it was given (kernfs, mtdsuper)', path: 'fs/foofs/super.c', code: getTreeStore('', 'struct fs_context *fc') },
     {
       name: 'an mmap handler stores the file into the vma it was given (coda)',
@@ -417,6 +447,11 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    {
+      name: 'a node stored through a pointer the given core object holds: another object, nobody puts it (qdsp6 topology)',
+      path: 'sound/soc/qcom/foo-topology.c',
+      code: linkLoadStore,
+    },
     {
       name: 'the same store into a context structure the file defines, never put',
       path: 'fs/foofs/super.c',

@@ -212,8 +212,11 @@ function storedNeverPut(analysis: FunctionAnalysis, site: AcquireSite, records: 
   const field = store.storedField as string;
   if (judgement.fieldReleased(site.kind, field)) return [];
   // Stored into core code's object the caller passed in (`fc->root = dget(sb->s_root)` in a
-  // get_tree helper): that object's owner drops the field by its contract (put_fs_context()).
-  if (store.storedRoot != null && judgement.coreObjectParameter?.(store.storedRoot) === true) return [];
+  // get_tree helper, `cpu->dev.of_node = ...`): that object's owner drops the field by its
+  // contract (put_fs_context()). Not through a pointer it holds (`link->platforms->of_node`):
+  // that is another object, whose owner may never put it.
+  const ownField = /^([A-Za-z_]\w*)->[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.exec(store.storedKey ?? '');
+  if (ownField !== null && judgement.coreObjectParameter?.(ownField[1]) === true) return [];
   return [{ site, analysis, reason: 'stored-never-put', exit: null, jump: null, otherEnds: [], store: { row: store.row ?? site.row, field } }];
 }
 
