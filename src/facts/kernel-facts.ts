@@ -268,3 +268,41 @@ export function kernelIntegerFacts(): IntegerFacts {
   }
   return integerLoaded;
 }
+
+/**
+ * The structures the shared headers of the tree define (data/kernel-core-structs.json, written by
+ * `npm run facts:core-structs -- KERNEL_TREE`, src/facts/mine/core-structs.ts): core code's objects.
+ */
+export interface CoreStructsFile {
+  format: 1;
+  generator: string;
+  /** How the file was made. */
+  command: string;
+  kernel: string;
+  /** The folders read (under the tree's root). */
+  folders: string[];
+  /** The tags, sorted and joined with single spaces. */
+  structs: string;
+}
+
+const CORE_STRUCTS_DATA_FILE = join('data', 'kernel-core-structs.json');
+
+let coreStructsLoaded: CoreStructsFile | null = null;
+let coreStructsMilliseconds = 0;
+
+/** Whether `struct tag` is defined in the kernel's shared headers (the file is read on the first question). */
+export function isCoreStruct(tag: string): boolean {
+  if (coreStructsLoaded === null) {
+    const start = performance.now();
+    const file = JSON.parse(readFileSync(dataPath(CORE_STRUCTS_DATA_FILE), 'utf8')) as CoreStructsFile;
+    if (file.format !== 1) throw new Error(`kernel core structures: unknown format ${String(file.format)}`);
+    coreStructsLoaded = file;
+    coreStructsMilliseconds = performance.now() - start;
+  }
+  return inSortedList(coreStructsLoaded.structs, tag);
+}
+
+/** How long reading the core structures took, or null when nothing asked yet. */
+export function coreStructsLoadMilliseconds(): number | null {
+  return coreStructsLoaded === null ? null : coreStructsMilliseconds;
+}

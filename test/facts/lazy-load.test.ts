@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { review } from '../../src/review/pipeline.js';
-import { kernelFactsLoaded, kernelOwnershipFactsLoaded } from '../../src/facts/kernel-facts.js';
+import { coreStructsLoadMilliseconds, kernelFactsLoaded, kernelOwnershipFactsLoaded } from '../../src/facts/kernel-facts.js';
 
 /** A patch as `git format-patch` writes it, adding `body` as a new C file. */
 function patchOf(path: string, body: string): string {
@@ -44,6 +44,8 @@ describe('the kernel facts on the review path', () => {
     expect(kernelFactsLoaded()).toBe(false);
     // A path that holds the allocation calls nothing the patch does not define: no ownership facts either.
     expect(kernelOwnershipFactsLoaded()).toBe(false);
+    // Asked only about a reference stored into a parameter's structure that nothing puts.
+    expect(coreStructsLoadMilliseconds()).toBeNull();
 
     const unknown = `static int example_probe(struct platform_device *pdev)
 {

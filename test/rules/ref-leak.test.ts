@@ -239,9 +239,82 @@ const foundByListWalk = (set: string, marker = '') => `static long foo_ioctl(str
 }
 `;
 
+/**
+ * A get_tree helper (kernfs_get_tree(), mtd_get_sb()) storing the root it found into the context
+ * it was given: with `struct fs_context *fc` the context is core code's, and put_fs_context()
+ * drops fc->root; with a context structure the file defines, nothing in the patch puts it.
+ */
+const getTreeStore = (definition: string, parameter: string, marker = ''): string => `${definition}static int foofs_get_tree(${parameter})
+{
+	struct super_block *sb;
+	int ret;
+
+	sb = foofs_find_super(fc);
+	if (IS_ERR(sb))
+		return PTR_ERR(sb);
+	if (!sb->s_root) {
+		ret = foofs_fill_super(sb, fc);
+		if (ret) {
+			deactivate_locked_super(sb);
+			return ret;
+		}
+		sb->s_flags |= SB_ACTIVE;
+	}
+	fc->root = dget(sb->s_root);${marker}
+	return 0;
+}
+`;
+
+/** An ASoC topology link_load callback (qdsp6 topology.c) storing a node into the link it was given. */
+const linkLoadStore = `static int foo_link_load(struct snd_soc_component *component, int index,
+			 struct snd_soc_dai_link *link, struct snd_soc_tplg_link_config *cfg)
+{
+	link->nonatomic = true;
+	link->platforms->of_node = of_get_compatible_child(component->dev->of_node, "foo,dais"); /* expect: ref-leak "no of_node_put() of a \`of_node\` field" */
+	return 0;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
     { name: 'a flag set to the list walk entry on the path that took the reference (nvdimm nd_ioctl)', path: 'drivers/nvdimm/foo.c', code: foundByListWalk('found = foo_bus') },
+    {
+      name: 'a cpu device set up in the struct cpu it was given keeps its node (drivers/base/cpu.c)',
+      path: 'drivers/base/foo_cpu.c',
+      code: `int foo_register_cpu(struct cpu *cpu, int num)
+{
+	int error;
+
+	cpu->node_id = cpu_to_node(num);
+	memset(&cpu->dev, 0x00, sizeof(struct device));
+	cpu->dev.id = num;
+	cpu->dev.of_node = of_get_cpu_node(num, NULL);
+	error = device_register(&cpu->dev);
+	if (error) {
+		put_device(&cpu->dev);
+		return error;
+	}
+	return 0;
+}
+`,
+    },
+    { name: 'a get_tree helper stores the root into the fs_context it was given (kernfs, mtdsuper)', path: 'fs/foofs/super.c', code: getTreeStore('', 'struct fs_context *fc') },
+    {
+      name: 'an mmap handler stores the file into the vma it was given (coda)',
+      path: 'fs/foofs/file.c',
+      code: `static int foofs_file_mmap(struct file *coda_file, struct vm_area_struct *vma)
+{
+	struct file *host_file = foofs_host_file(coda_file);
+
+	if (!host_file->f_op->mmap)
+		return -ENODEV;
+	if (WARN_ON(coda_file != vma->vm_file))
+		return -EIO;
+	vma->vm_file = get_file(host_file);
+	return call_mmap(vma->vm_file, vma);
+}
+`,
+    },
     { name: 'a pointer set to the address of a member of the found device is not NULL (cec-notifier)', path: 'drivers/media/cec/foo-notifier.c', code: memberAddressSet('hdmi_dev = &hdmi_pdev->dev') },
     {
       name: 'a comment at the exit says the loop reference is passed on (mdio_bus)',
@@ -406,6 +479,16 @@ index 1111111..2222222 100644
   ],
   invalid: [
     { name: 'a flag set to something that may be NULL', path: 'drivers/nvdimm/foo.c', code: foundByListWalk('found = foo_bus_of(dimm)', ' /* expect: ref-leak */') },
+    {
+      name: 'a node stored through a pointer the given core object holds: another object, nobody puts it (qdsp6 topology)',
+      path: 'sound/soc/qcom/foo-topology.c',
+      code: linkLoadStore,
+    },
+    {
+      name: 'the same store into a context structure the file defines, never put',
+      path: 'fs/foofs/super.c',
+      code: getTreeStore('struct foofs_context {\n\tstruct dentry *root;\n\tunsigned int flags;\n};\n\n', 'struct foofs_context *fc', ' /* expect: ref-leak "no dput() of a `root` field" */'),
+    },
     { name: 'a pointer set to something that may be NULL', path: 'drivers/media/cec/foo-notifier.c', code: memberAddressSet('hdmi_dev = foo_hdmi_dev(hdmi_pdev)', ' /* expect: ref-leak */') },
     { name: 'the same exit without a word on the reference', path: 'drivers/net/phy/foo_bus.c', code: loopNodePassedOn('', ' /* expect: ref-leak "of_node_put(child)" */') },
     {

@@ -92,6 +92,8 @@ export interface SiteOutcome {
   via: string | null;
   /** Hand-off by a store into this field (`x->tsk = tsk`). */
   storedField: string | null;
+  /** The store's target (`x->tsk` of `x->tsk = tsk`). */
+  storedKey?: string | null;
   /** Released by the loop macro when the loop ran to its end. */
   byMacro: boolean;
   /** Held: the names that hold it at the exit (`stdout_node` after `stdout_node = np`). */
@@ -136,6 +138,8 @@ interface HandOff {
   row: number;
   via: string;
   field: string | null;
+  /** A store's target. */
+  key?: string;
   /** A hand-off that only happens when a call succeeds (kernel_thread): its result's key. */
   statusKey: string | null;
   success: ValueMask;
@@ -462,7 +466,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       (handOff.statusKey === null || (state.facts.get(handOff.statusKey) & handOff.success) !== 0) &&
       !(handOff.notOnError === true && this.categoryOf(node, state) === 'error')
     ) {
-      return { ...base, state: 'handed-off', row: handOff.row, via: handOff.via, storedField: handOff.field };
+      return { ...base, state: 'handed-off', row: handOff.row, via: handOff.via, storedField: handOff.field, storedKey: handOff.key ?? null };
     }
     if (holding.skippedRelease !== null) return null;
     return { ...base, state: 'held', row: null, via: null, names: holding.names };
@@ -708,7 +712,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (statusKey !== null && !byCarrier) facts = facts.set(statusKey, validPointer ? POSITIVE : resultMask(api.failure));
     let handOff: HandOff | null = null;
     if (target !== null && !this.isLocalStorage(target) && HANDED_OFF_BY_STORE.has(api.kind)) {
-      handOff = { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE };
+      handOff = { row: event.row, via: 'store', field: target.field, key: target.key, statusKey: null, success: ANY_VALUE };
     }
     // `device_set_node(&c->dev, fwnode_handle_get(fw))`: a reference taken right in the arguments of a
     // call that neither reads nor drops it is given to that call.
@@ -975,7 +979,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       }
       const handedOn = HANDED_OFF_BY_STORE.has(kind) || (kind === 'lock' && lockGoesWithObject && value.kind === 'copy' && this.sites[holding.site].names.includes(value.key));
       if (!handedOn || holding.handOff !== null || this.isCount(holding)) return holding;
-      return { ...holding, handOff: { row: event.row, via: 'store', field: target.field, statusKey: null, success: ANY_VALUE } };
+      return { ...holding, handOff: { row: event.row, via: 'store', field: target.field, key: target.key, statusKey: null, success: ANY_VALUE } };
     });
   }
 

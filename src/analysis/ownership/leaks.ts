@@ -66,6 +66,11 @@ export interface LeakJudgement {
   /** The patch shows the whole file (a new file), so a release elsewhere in it would be seen. */
   wholeFileShown: boolean;
   /**
+   * `name` is a parameter of the function declared as a pointer to a structure of the kernel's
+   * shared headers (`struct fs_context *fc`): an object of core code, handed in by the caller.
+   */
+  coreObjectParameter?(name: string): boolean;
+  /**
    * The function returns with this lock held by design: 'annotated' when it says so
    * (`__acquires()`, `__must_hold()`), on every exit; 'on-success' when its name says it is a
    * lock helper (`foo_lock()`, `*_map_lock()`) or the lock is a semaphore another function of
@@ -206,6 +211,12 @@ function storedNeverPut(analysis: FunctionAnalysis, site: AcquireSite, records: 
   const store = stores[0].outcome;
   const field = store.storedField as string;
   if (judgement.fieldReleased(site.kind, field)) return [];
+  // Stored into core code's object the caller passed in (`fc->root = dget(sb->s_root)` in a
+  // get_tree helper, `cpu->dev.of_node = ...`): that object's owner drops the field by its
+  // contract (put_fs_context()). Not through a pointer it holds (`link->platforms->of_node`):
+  // that is another object, whose owner may never put it.
+  const ownField = /^([A-Za-z_]\w*)->[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.exec(store.storedKey ?? '');
+  if (ownField !== null && judgement.coreObjectParameter?.(ownField[1]) === true) return [];
   return [{ site, analysis, reason: 'stored-never-put', exit: null, jump: null, otherEnds: [], store: { row: store.row ?? site.row, field } }];
 }
 

@@ -13,6 +13,7 @@ import { minedReturnsHolding } from './mined-ownership.js';
 import { acquireApi, HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
 import { FunctionSummaries, functionHead, isNestedDefinition, returnKindOfDefinition } from './summaries.js';
 import { calleeName, callArguments, declarationOf, declaredName, expressionKey, lastFieldOfKey, namedChildrenOf, nodeContains, nodesOfType, rootOfKey, statementInBlock, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { isCoreStruct } from '../../facts/kernel-facts.js';
 import { findCompletionWaits, findThreadStarts, inheritedObligations, rootTypeOf, type CompletionWait, type ThreadStart } from './threads.js';
 
 export interface AnalysedFunction {
@@ -261,6 +262,17 @@ function fieldReleases(reviews: readonly PatchSources[]): Map<ResourceKind, Set<
   return fields;
 }
 
+/** Whether `name` is a parameter of `fn` declared `struct tag *name` with `tag` defined in the kernel's shared headers. */
+function coreObjectParameter(fn: CFunction, cfg: Cfg, name: string): boolean {
+  if (!cfg.parameters.includes(name)) return false;
+  const body = fn.node.childForFieldName('body');
+  const declaration = body === null ? null : declarationOf(name, body);
+  if (declaration === null || declaration.node.type !== 'parameter_declaration' || !declaration.isPointer) return false;
+  const type = declaration.node.childForFieldName('type');
+  const tag = type?.type === 'struct_specifier' ? type.childForFieldName('name')?.text : undefined;
+  return tag !== undefined && isCoreStruct(tag);
+}
+
 function analyse(current: PatchSources, series: readonly PatchSources[]): PatchAnalysis {
   const sources = cSourcesOf(current);
   const summaries = new FunctionSummaries(sources);
@@ -308,6 +320,7 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
       const heldBySite = new Map<number, ReturnType<typeof lockHeldAcrossCalls>>();
       const judged = judgeLeaks(analysis, {
         wholeFileShown: source.file.postImage?.wholeFile ?? false,
+        coreObjectParameter: (name) => coreObjectParameter(fn, cfg, name),
         heldAcrossCalls: (site) => {
           if (!heldBySite.has(site.id)) heldBySite.set(site.id, lockHeldAcrossCalls(source, fn, site));
           return heldBySite.get(site.id) ?? null;
