@@ -275,8 +275,65 @@ const linkLoadStore = `static int foo_link_load(struct snd_soc_component *compon
 }
 `;
 
+// drivers/w1/masters/ds2490.c ds_probe(), drivers/nvme/target/fc.c nvmet_fc_register_targetport():
+// a get that returns its argument returns NULL only when given NULL, and then took nothing.
+const getReturnsArgument = (take: string, test: string, marker = '') => `static int foo_probe(struct usb_interface *intf, struct usb_device *udev, struct device *parent)
+{
+	struct foo_dev *dev;
+	int err;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	${take};
+	if (${test}) {
+		err = -ENOMEM;
+		goto err_out_free;${marker}
+	}
+	err = foo_reset(dev);
+	if (err)
+		goto err_out_put;
+	usb_set_intfdata(intf, dev);
+	return 0;
+
+err_out_put:
+	usb_put_dev(dev->udev);
+err_out_free:
+	kfree(dev);
+	return err;
+}
+`;
+
+const getTestedInPlace = (test: string, marker = '') => `int foo_register_targetport(struct foo_port_info *pinfo, struct device *dev)
+{
+	struct foo_tgtport *newrec;
+	int ret;
+
+	newrec = kzalloc(sizeof(*newrec), GFP_KERNEL);
+	if (!newrec)
+		return -ENOMEM;
+	if (${test}) {
+		ret = -ENODEV;
+		goto out_free;${marker}
+	}
+	newrec->dev = dev;
+	ret = foo_add_port(newrec);
+	if (ret)
+		goto out_put;
+	return 0;
+
+out_put:
+	put_device(dev);
+out_free:
+	kfree(newrec);
+	return ret;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'a get tested where it is taken (nvmet-fc !get_device(dev) && dev)', path: 'drivers/nvme/target/foo.c', code: getTestedInPlace('!get_device(dev) && dev') },
+    { name: 'a NULL test of what a get that returns its argument stored (ds2490 usb_get_dev)', path: 'drivers/w1/foo.c', code: getReturnsArgument('dev->udev = usb_get_dev(udev)', '!dev->udev') },
     { name: 'a flag set to the list walk entry on the path that took the reference (nvdimm nd_ioctl)', path: 'drivers/nvdimm/foo.c', code: foundByListWalk('found = foo_bus') },
     {
       name: 'a cpu device set up in the struct cpu it was given keeps its node (drivers/base/cpu.c)',
@@ -478,6 +535,8 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    { name: 'a get followed by a test that says nothing about it', path: 'drivers/nvme/target/foo.c', code: getTestedInPlace('!get_device(dev) || !pinfo->node_name', ' /* expect: ref-leak */') },
+    { name: 'a test that says nothing about the get', path: 'drivers/w1/foo.c', code: getReturnsArgument('dev->udev = usb_get_dev(udev)', 'foo_busy(dev)', ' /* expect: ref-leak */') },
     { name: 'a flag set to something that may be NULL', path: 'drivers/nvdimm/foo.c', code: foundByListWalk('found = foo_bus_of(dimm)', ' /* expect: ref-leak */') },
     {
       name: 'a node stored through a pointer the given core object holds: another object, nobody puts it (qdsp6 topology)',

@@ -707,7 +707,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // `dchild = dget_parent(dparent)` is a valid pointer: where the variable tests as NULL or an
     // error (it was set on another branch), it holds nothing from here.
     const validPointer = api.failure === 'never' && api.carrier === 'return' && target !== null;
-    const statusKey = byCarrier ? (carrierKey ?? null) : api.failure === 'never' && !validPointer ? null : (target?.key ?? event.valueKey);
+    // `dev->udev = usb_get_dev(udev)`: a get that returns its argument returns NULL only when given NULL, taking nothing.
+    const returnedCarrier = !byCarrier && api.returnsCarrier === true && api.failure === 'never' && target !== null;
+    const statusKey = byCarrier ? (carrierKey ?? null) : api.failure === 'never' && !validPointer && !returnedCarrier ? null : (target?.key ?? event.valueKey);
     let facts = current.facts;
     if (statusKey !== null && !byCarrier) facts = facts.set(statusKey, validPointer ? POSITIVE : resultMask(api.failure));
     let handOff: HandOff | null = null;
@@ -720,8 +722,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (target === null && receiver !== undefined && api.kind === 'reference' && releaseApi(receiver) === undefined && !readsOnly(receiver)) {
       handOff = { row: event.row, via: receiver, field: null, statusKey: null, success: ANY_VALUE };
     }
-    const success = byCarrier ? NEGATIVE | POSITIVE : validPointer ? POSITIVE : successMask(api.failure);
-    const holding: Holding = { site, names, statusKey, success, released: null, handOff, skippedRelease: null };
+    const success = byCarrier || returnedCarrier ? NEGATIVE | POSITIVE : validPointer ? POSITIVE : successMask(api.failure);
+    // `if (!get_device(dev) && dev)`: the result tested where it is taken tells as the argument does.
+    const resultTested = byCarrier && target === null && this.tracked.has(event.valueKey);
+    const holding: Holding = { site, names, statusKey, success, released: null, handOff, skippedRelease: null, ...(resultTested ? { statusAliases: [event.valueKey] } : {}) };
     const holdings = current.holdings.filter((existing) => existing.site !== site);
     holdings.push(holding);
     holdings.sort((a, b) => a.site - b.site);
@@ -1145,7 +1149,8 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       const acquire = acquireApi(call.name) ?? mined?.acquire(call.name);
       const wrapped = acquire === undefined ? summaries.acquireOf(call.name) : null;
       const starts = threadStarterApi(call.name) !== undefined || summaries.forwardingOf(call.name) !== null;
-      if ((acquire !== undefined && acquire.failure !== 'never') || (wrapped !== null && wrapped.failure !== 'never') || starts) {
+      const returnsCarrierTested = acquire?.returnsCarrier === true && cfg.testedKeys.has(event.type === 'assign' ? event.target.key : call.valueKey);
+      if ((acquire !== undefined && acquire.failure !== 'never') || (wrapped !== null && wrapped.failure !== 'never') || starts || returnsCarrierTested) {
         tracked.add(event.type === 'assign' ? event.target.key : call.valueKey);
       }
       // `interpreter = open_exec(name)` ... `if (interpreter)`: an ERR_PTR()-only result past its IS_ERR() is never NULL.
