@@ -42,7 +42,7 @@ export const lockImbalance: Rule = {
         return {
           summary: implicit ? `leaves with ${leak.site.api}()${acquired} still in effect` : `${story.name.replace(/`/g, '')} taken${acquired} is still held here`,
           comment:
-            `${story.exitClause} ${story.leaves} ${held}; the other paths release it through ${otherEndsPhrase(leak.otherEnds, source)}. ` +
+            `${story.exitClause} ${story.leaves}${implicit || story.exitKind === 'return' ? '' : ' with'} ${held}; the other paths release it through ${otherEndsPhrase(leak.otherEnds, source)}. ` +
             `Is an unlock missing here?`,
           releaseNote: 'released here on another path',
         };

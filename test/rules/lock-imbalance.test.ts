@@ -1,5 +1,5 @@
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
-import { ruleTester } from '../helpers/rule-tester.js';
+import { ruleTester, runRuleCase } from '../helpers/rule-tester.js';
 
 const mutexEarlyReturn = `static int fit_add_device(struct fit_part *part)
 {
@@ -278,4 +278,27 @@ unlock:
       code: rwsemEarlyReturn,
     },
   ],
+});
+
+describe('lock-imbalance wording', () => {
+  it('says what a goto leaves held at the return it jumps to', async () => {
+    const code = `static int foo_write(struct foo *foo, int len)
+{
+	int ret;
+
+	mutex_lock(&foo->lock);
+	ret = foo_prepare(foo);
+	if (ret)
+		goto out;
+	ret = foo_send(foo, len);
+	mutex_unlock(&foo->lock);
+out:
+	return ret;
+}
+`;
+    const findings = await runRuleCase(lockImbalance, { name: 'goto wording', path: 'drivers/foo/foo.c', code });
+    expect(findings.map((finding) => finding.comment)).toEqual([
+      expect.stringContaining('this goto to `out` jumps to the return at line 12 with `foo->lock` still held (taken by mutex_lock() at line 5)'),
+    ]);
+  });
 });
