@@ -102,8 +102,45 @@ ${busy}	}
 }
 `;
 
+// drivers/usb/class/usbtmc.c usbtmc_generic_write(): limit_write_sem counts the URBs in flight
+// (sema_init(..., MAX_URBS_IN_FLIGHT)); each down() is matched by the up() of an URB's completion.
+const urbsInFlight = (count: string, marker = '') => `static void foo_write_bulk_cb(struct urb *urb)
+{
+	struct foo_file_data *file_data = urb->context;
+
+	up(&file_data->limit_write_sem);
+}
+
+static int foo_open(struct foo_file_data *file_data)
+{
+	sema_init(&file_data->limit_write_sem, ${count});
+	return 0;
+}
+
+static ssize_t foo_generic_write(struct foo_file_data *file_data, struct urb *urb, u32 timeout)
+{
+	int retval;
+
+	if (down_timeout(&file_data->limit_write_sem, msecs_to_jiffies(timeout)))
+		return -ETIMEDOUT;
+	usb_anchor_urb(urb, &file_data->submitted);
+	retval = usb_submit_urb(urb, GFP_KERNEL);
+	if (unlikely(retval)) {
+		usb_unanchor_urb(urb);
+		up(&file_data->limit_write_sem);
+		return retval;
+	}
+	if (!usb_wait_anchor_empty_timeout(&file_data->submitted, timeout)) {
+		usb_kill_anchored_urbs(&file_data->submitted);
+		return -ETIMEDOUT;${marker}
+	}
+	return 0;
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
+    { name: 'a semaphore counting URBs in flight, upped by their completion (usbtmc)', path: 'drivers/usb/class/foo.c', code: urbsInFlight('MAX_URBS_IN_FLIGHT') },
     { name: 'a debug macro given a whole loop is not the header of the unlock after it (jffs2 D2)', path: 'fs/foo/compr.c', code: debugMacroLoop('\t\tspin_unlock(&foo_compressor_list_lock);\n\t\treturn -1;\n') },
     {
       name: 'mutex_lock() with mutex_unlock() on every return',
@@ -246,6 +283,7 @@ unlock:
     },
   ],
   invalid: [
+    { name: 'a semaphore that starts at 1 is a lock: an error exit must up it', path: 'drivers/usb/class/foo.c', code: urbsInFlight('1', ' /* expect: lock-imbalance */') },
     { name: 'the same function returning busy without its unlock', path: 'fs/foo/compr.c', code: debugMacroLoop('\t\treturn -1; /* expect: lock-imbalance */\n') },
     {
       name: 'an early return between mutex_lock() and the unlock label',

@@ -117,12 +117,25 @@ function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite):
   // that only lets it go (`release_head()`, `nfs_end_io_read()`, a completion handler): the pair's
   // other half, called by whoever this function returns to.
   const semaphore = /^down/.test(site.wraps ?? site.api);
+  // `sema_init(&file_data->limit_write_sem, MAX_URBS_IN_FLIGHT)`: a semaphore that does not start at 1
+  // counts something (URBs in flight, events posted); it is not a lock that each path must let go.
+  if (semaphore && countingSemaphore(source, field)) return 'annotated';
   const elsewhere = source.functions.some((other) => {
     if (other === fn) return false;
     const use = uses.get(other)?.get(field);
     return use !== undefined && use.releases && (semaphore || !use.acquires);
   });
   return elsewhere ? 'on-success' : null;
+}
+
+/** Whether the file initialises a semaphore of this field name with a count other than 1. */
+function countingSemaphore(source: CSource, field: string): boolean {
+  if (!source.shownText.includes('sema_init')) return false;
+  return nodesOfType(source.tree.rootNode, 'call_expression').some((call) => {
+    if (calleeName(call) !== 'sema_init') return false;
+    const [semaphore, count] = callArguments(call);
+    return semaphore !== undefined && count !== undefined && lastFieldOfKey(expressionKey(semaphore)) === field && stripCastsAndParentheses(count).text !== '1';
+  });
 }
 
 /**
