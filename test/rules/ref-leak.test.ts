@@ -330,8 +330,31 @@ out_free:
 }
 `;
 
+// drivers/irqchip/irq-renesas-rzg2l.c rzg2l_irqc_init(): the device is kept in a `__free(put_device)`
+// variable, which puts it on every return; the success path clears the variable to keep it.
+const scopedDevice = (declaration: string, marker = '') => `static int foo_irqc_init(struct device_node *node, struct device_node *parent)
+{
+	struct platform_device *pdev = of_find_device_by_node(node);
+	${declaration} = pdev ? &pdev->dev : NULL;
+	struct irq_domain *parent_domain;
+
+	if (!pdev)
+		return -ENODEV;
+	parent_domain = irq_find_host(parent);
+	if (!parent_domain)
+		return -ENODEV;${marker}
+	if (foo_irqc_setup(&pdev->dev, parent_domain)) {
+		put_device(&pdev->dev);
+		return -ENOMEM;
+	}
+	dev = NULL;
+	return 0;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'a device kept in a __free(put_device) variable (rzg2l irqc)', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev __free(put_device)') },
     { name: 'a get tested where it is taken (nvmet-fc !get_device(dev) && dev)', path: 'drivers/nvme/target/foo.c', code: getTestedInPlace('!get_device(dev) && dev') },
     { name: 'a NULL test of what a get that returns its argument stored (ds2490 usb_get_dev)', path: 'drivers/w1/foo.c', code: getReturnsArgument('dev->udev = usb_get_dev(udev)', '!dev->udev') },
     { name: 'a flag set to the list walk entry on the path that took the reference (nvdimm nd_ioctl)', path: 'drivers/nvdimm/foo.c', code: foundByListWalk('found = foo_bus') },
@@ -535,6 +558,7 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    { name: 'the same device in a plain variable', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev', ' /* expect: ref-leak */') },
     { name: 'a get followed by a test that says nothing about it', path: 'drivers/nvme/target/foo.c', code: getTestedInPlace('!get_device(dev) || !pinfo->node_name', ' /* expect: ref-leak */') },
     { name: 'a test that says nothing about the get', path: 'drivers/w1/foo.c', code: getReturnsArgument('dev->udev = usb_get_dev(udev)', 'foo_busy(dev)', ' /* expect: ref-leak */') },
     { name: 'a flag set to something that may be NULL', path: 'drivers/nvdimm/foo.c', code: foundByListWalk('found = foo_bus_of(dimm)', ' /* expect: ref-leak */') },

@@ -969,6 +969,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return this.updateHoldings(current, (holding, kind) => {
       if (!carried.has(holding.site) || holding.released !== null) return holding;
       if (target.root !== null && holding.names.some((name) => rootOfName(name) === target.root)) return holding;
+      // `struct device *dev __free(put_device) = pdev ? &pdev->dev : NULL;`: the scope's end lets it go.
+      if (local && this.input.cfg.autoManaged.has(target.key)) return { ...holding, released: { row: event.row, via: '__free', byMacro: false } };
       if (local) {
         const aliases = value.kind === 'copy' ? aliasNames(holding.names, value.key, target.key) : [target.key];
         const names = [...holding.names, ...aliases.filter((alias) => !holding.names.includes(alias))];
