@@ -93,6 +93,16 @@ export function joinWords(words: readonly string[]): string {
 }
 
 /** Related locations: the other ends, then the acquire. */
+/** What another path's end does at its line: the loop's own put, a store, a return, a hand-off or a release by its call. */
+function otherEndNote(end: OtherEnd, site: AcquireSite, releaseNote: string): string {
+  if (end.byMacro) return 'the loop drops the reference when it runs to its end';
+  if (end.via === 'store') return 'stored here on another path';
+  if (end.via === 'return') return 'returned here on another path';
+  if (end.state === 'handed-off') return `handed to ${end.via}() here on another path`;
+  // A helper's name (`foo_release_all()`) says more than the site's own release.
+  return end.via !== '' && `${end.via}()` !== site.release ? `${end.via}() here on another path` : releaseNote;
+}
+
 export function relatedOf({ leak, source }: LeakInSource, place: LeakPlace, releaseNote: string): RelatedLocation[] {
   const related: RelatedLocation[] = [];
   const shown = new Set<number>([place.line]);
@@ -100,18 +110,7 @@ export function relatedOf({ leak, source }: LeakInSource, place: LeakPlace, rele
     const line = source.postLineOfRow(end.row);
     if (line === null || shown.has(line)) continue;
     shown.add(line);
-    const note = end.byMacro
-      ? 'the loop drops the reference when it runs to its end'
-      : end.via === 'store'
-        ? 'stored here on another path'
-        : end.via === 'return'
-          ? 'returned here on another path'
-          : end.state === 'handed-off'
-            ? `handed to ${end.via}() here on another path`
-            : end.via !== '' && `${end.via}()` !== leak.site.release
-              ? `${end.via}() here on another path`
-              : releaseNote;
-    related.push({ file: source.file.path, line, note });
+    related.push({ file: source.file.path, line, note: otherEndNote(end, leak.site, releaseNote) });
   }
   // The comment names the first three exits and counts the rest: the notes follow it.
   let heldNotes = 0;
