@@ -23,6 +23,7 @@ export const memLeak: Rule = {
       'An allocation is reported only when another path of the same function frees it or hands it on and this one, returning an error or the same kind of value, does neither: functions that keep an allocation on success and free it on failure stay quiet. ' +
       'Storing the pointer anywhere but a local variable, returning it, or passing it to a function whose name says it adds, registers or queues counts as handing it on; other calls are taken to borrow it. ' +
       'A destructor-named call given the structure or a member of it (`foo_put(&obj->base)`) frees it, and so does a teardown helper given the device whose drvdata it is (`foo_remove(pdev)` on probe\'s error path); a put of an embedded device or kref ends in its release callback only after the path initialised it. ' +
+      'A helper of the patch that frees its argument, the `container_of()` or `to_*()` of it, or `*p` of a pointer-to-pointer it is given as `&x`, frees the caller\'s object; dev_coredumpv() and ttm_bo_init_validate() own what they are given even when they fail. ' +
       'devm_* allocations and __free() variables are never tracked. Functions the patch shows only in part are judged on the paths it shows whole.',
   },
   check: (context) =>

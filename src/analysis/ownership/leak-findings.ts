@@ -98,6 +98,7 @@ function otherEndNote(end: OtherEnd, site: AcquireSite, releaseNote: string): st
   if (end.byMacro) return 'the loop drops the reference when it runs to its end';
   if (end.via === 'store') return 'stored here on another path';
   if (end.via === 'return') return 'returned here on another path';
+  if (end.via === '__free') return 'given to a __free() variable here on another path';
   if (end.state === 'handed-off') return `handed to ${end.via}() here on another path`;
   // A helper's name (`foo_release_all()`) says more than the site's own release.
   return end.via !== '' && `${end.via}()` !== site.release ? `${end.via}() here on another path` : releaseNote;
