@@ -352,8 +352,81 @@ const scopedDevice = (declaration: string, marker = '') => `static int foo_irqc_
 }
 `;
 
+// drivers/s390/scsi/zfcp_aux.c zfcp_port_enqueue(): the port keeps a reference on its adapter, and
+// the port device's release callback drops it; after device_register() fails, put_device() runs it.
+const releaseCallbackPuts = (releaseBody: string, marker = '') => `static void foo_port_release(struct device *dev)
+{
+	struct foo_port *port = container_of(dev, struct foo_port, dev);
+
+${releaseBody}	kfree(port);
+}
+
+struct foo_port *foo_port_enqueue(struct foo_adapter *adapter, u64 wwpn)
+{
+	struct foo_port *port;
+	int retval = -ENOMEM;
+
+	kref_get(&adapter->ref);
+	port = kzalloc(sizeof(struct foo_port), GFP_KERNEL);
+	if (!port)
+		goto err_put;
+	port->adapter = adapter;
+	port->wwpn = wwpn;
+	port->dev.release = foo_port_release;
+	if (dev_set_name(&port->dev, "0x%016llx", (unsigned long long)wwpn)) {
+		kfree(port);
+		goto err_put;
+	}
+	retval = -EINVAL;
+	if (device_register(&port->dev)) {
+		put_device(&port->dev);
+		goto err_out;${marker}
+	}
+	list_add_tail(&port->list, &adapter->port_list);
+	return port;
+
+err_put:
+	foo_adapter_put(adapter);
+err_out:
+	return ERR_PTR(retval);
+}
+`;
+
+// The same through a kref: kref_put() names the release that drops the parent the object kept.
+const krefReleasePuts = (releaseBody: string, marker = '') => `static void foo_release(struct kref *kref)
+{
+	struct foo *obj = container_of(kref, struct foo, kref);
+
+${releaseBody}	kfree(obj);
+}
+
+int foo_create(struct device *parent, struct foo **out)
+{
+	struct foo *obj;
+	int err;
+
+	get_device(parent);
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj) {
+		put_device(parent);
+		return -ENOMEM;
+	}
+	kref_init(&obj->kref);
+	obj->parent = parent;
+	err = foo_setup(obj);
+	if (err) {
+		kref_put(&obj->kref, foo_release);
+		return err;${marker}
+	}
+	*out = obj;
+	return 0;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'the kref release kref_put() names drops the parent reference', path: 'drivers/foo/foo.c', code: krefReleasePuts('\tput_device(obj->parent);\n') },
+    { name: 'the device release callback put_device() runs drops the adapter reference (zfcp port)', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('\tfoo_adapter_put(port->adapter);\n') },
     { name: 'a device kept in a __free(put_device) variable (rzg2l irqc)', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev __free(put_device)') },
     { name: 'a get tested where it is taken (nvmet-fc !get_device(dev) && dev)', path: 'drivers/nvme/target/foo.c', code: getTestedInPlace('!get_device(dev) && dev') },
     { name: 'a NULL test of what a get that returns its argument stored (ds2490 usb_get_dev)', path: 'drivers/w1/foo.c', code: getReturnsArgument('dev->udev = usb_get_dev(udev)', '!dev->udev') },
@@ -558,6 +631,8 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    { name: 'a kref release that does not drop it', path: 'drivers/foo/foo.c', code: krefReleasePuts('', ' /* expect: ref-leak */') },
+    { name: 'a device release callback that does not drop it', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('', ' /* expect: ref-leak */') },
     { name: 'the same device in a plain variable', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev', ' /* expect: ref-leak */') },
     { name: 'a get followed by a test that says nothing about it', path: 'drivers/nvme/target/foo.c', code: getTestedInPlace('!get_device(dev) || !pinfo->node_name', ' /* expect: ref-leak */') },
     { name: 'a test that says nothing about the get', path: 'drivers/w1/foo.c', code: getReturnsArgument('dev->udev = usb_get_dev(udev)', 'foo_busy(dev)', ' /* expect: ref-leak */') },

@@ -238,6 +238,19 @@ function elementsOfOneArray(name: string, key: string): boolean {
  * `query->sm_ah = query->port->sm_ah;`): each name assigned exactly once, from a copy or the address
  * of a member, read both ways. A release written with one name releases what the other took.
  */
+/** The release callbacks the function installs on embedded devices (`port->dev.release = zfcp_port_release;`). */
+function releaseFunctionsOf(cfg: Cfg): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type !== 'assign' || event.value.kind !== 'copy' || !/^[A-Za-z_]\w*$/.test(event.value.key)) continue;
+      const base = /^(.+)\.release$/.exec(event.target.key);
+      if (base !== null) found.set(base[1], event.value.key);
+    }
+  }
+  return found;
+}
+
 function fixedAliases(cfg: Cfg): [string, string][] {
   const assigned = new Map<string, string | null>();
   for (const node of cfg.nodes) {
@@ -318,9 +331,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   private readonly aliases: [string, string][];
 
+  /** `port->dev` -> `zfcp_port_release` for `port->dev.release = zfcp_port_release;` in the function. */
+  private readonly releaseFunctions: Map<string, string>;
+
   constructor(private readonly input: EngineInput) {
     this.tracked = trackedKeys(input.cfg, input.summaries, input.mined);
     this.aliases = fixedAliases(input.cfg);
+    this.releaseFunctions = releaseFunctionsOf(input.cfg);
     for (const obligation of input.inherited) for (const name of obligation.names) this.tracked.add(name);
   }
 
@@ -571,6 +588,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     const release = releaseApi(event.name);
     if (release !== undefined) current = this.releaseBy(release, event, current);
+    if (release?.kind === 'reference') current = this.runReleaseCallback(event, current, node);
     const returns = target === null && this.tracked.has(event.valueKey) ? this.input.summaries.returnsOf(event.name) : null;
     if (returns !== null) current = { ...current, facts: current.facts.set(event.valueKey, returns) };
     const acquire = acquireApi(event.name);
@@ -604,6 +622,35 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       if (minedRelease !== undefined) current = this.releaseBy(minedRelease, event, current);
       const minedAcquire = this.input.mined?.acquire(event.name);
       if (minedAcquire !== undefined) current = this.acquire(minedAcquire, event, target, current, node);
+    }
+    return current;
+  }
+
+  /**
+   * The last put of an initialised embedded device (`put_device(&port->dev)` after
+   * device_initialize()) or a kref_put() runs the release callback on the object around it: what
+   * that callback lets go of through the object (`zfcp_ccw_adapter_put(port->adapter)`) is let
+   * go of here, as if the caller had made the call.
+   */
+  private runReleaseCallback(event: CallEvent, state: PathState, node: CfgNode): PathState {
+    const embedded = event.args[0];
+    if (embedded === undefined || !embedded.addressOfMember || embedded.root === null) return state;
+    const named = event.name === 'kref_put' ? event.args[1]?.key : undefined;
+    const callback = named !== undefined && /^[A-Za-z_]\w*$/.test(named) ? named : this.releaseFunctions.get(embedded.key);
+    if (callback === undefined || (event.name !== 'kref_put' && !(state.initialized ?? []).includes(embedded.root))) return state;
+    const summary = this.input.summaries.get(callback);
+    if (summary === undefined) return state;
+    let current = state;
+    for (const { name, argument, path, address } of summary.containerReleases) {
+      const reached = `${embedded.root}${path}`;
+      // `port->adapter = adapter;` earlier: the callback's `port->adapter` is the caller's `adapter`.
+      const key = this.aliases.find(([target]) => target === reached)?.[1] ?? reached;
+      const given: ArgumentInfo = { key, root: rootOfKey(key), addressOfVariable: false, addressOfMember: address, field: lastFieldOfKey(key) };
+      const placeholder: ArgumentInfo = { key: '', root: null, addressOfVariable: false, addressOfMember: false, field: null };
+      const args = Array.from({ length: argument + 1 }, (_, index) => (index === argument ? given : placeholder));
+      // Made once: a put in the callback does not run the callback of what it puts.
+      const call: CallEvent = { type: 'call', name, row: event.row, column: event.column, args, valueKey: `callback:${callback}:${name}` };
+      current = name === event.name ? this.releaseBy(releaseApi(name) as ReleaseApi, call, current) : this.call(call, null, current, node);
     }
     return current;
   }

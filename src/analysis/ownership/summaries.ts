@@ -85,6 +85,24 @@ export interface FunctionSummary {
    * ZERO), so a caller's `if (ret)` after it cannot be taken; null when any return computes its value.
    */
   returns: ValueMask | null;
+  /**
+   * What a release callback lets go of through the object its first parameter is part of:
+   * `struct zfcp_port *port = container_of(dev, struct zfcp_port, dev); zfcp_ccw_adapter_put(port->adapter);`
+   * gives `{ name: 'zfcp_ccw_adapter_put', argument: 0, path: '->adapter' }`. The last put of the
+   * device or kref runs it, on the object the caller put.
+   */
+  containerReleases: readonly ContainerRelease[];
+}
+
+export interface ContainerRelease {
+  /** The releasing call. */
+  name: string;
+  /** Which of its arguments reaches into the object. */
+  argument: number;
+  /** From the object to what the call is given (`->adapter`). */
+  path: string;
+  /** The call is given the address (`put_device(&scom->fsi_dev->dev)`). */
+  address: boolean;
 }
 
 /**
@@ -310,6 +328,29 @@ function containerOrigins(sets: readonly { name: string; right: Node }[], parame
   return found;
 }
 
+/** The releases a function makes on fields of the object its first parameter is part of (see FunctionSummary.containerReleases). */
+function releasesThroughContainer(body: Node, setsOf: () => readonly { name: string; right: Node }[], parameters: readonly string[]): ContainerRelease[] {
+  // Most functions convert nothing: their sets need not be read.
+  if (!/\b(?:container_of|to_\w+)\s*\(/.test(body.text)) return [];
+  const containers = [...containerOrigins(setsOf(), parameters)].filter(([, parameter]) => parameter === parameters[0]).map(([local]) => local);
+  if (containers.length === 0) return [];
+  const found: ContainerRelease[] = [];
+  for (const call of callsIn(body)) {
+    const name = calleeName(call);
+    if (name === null) continue;
+    const releases = releaseApi(name) !== undefined || nameSuggestsRelease(name, 'reference') || nameSuggestsRelease(name, 'memory');
+    if (!releases) continue;
+    callArguments(call).forEach((argument, index) => {
+      const key = expressionKey(argument);
+      const root = rootOfKey(key);
+      if (root === null || !containers.includes(root) || key === root) return;
+      const path = key.slice(root.length);
+      if (/^(?:->|\.)[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/.test(path)) found.push({ name, argument: index, path, address: isAddressOf(stripCastsAndParentheses(argument)) });
+    });
+  }
+  return found;
+}
+
 /** A function's head as the patch shows it, annotations included (the parser's text blanks `__acquires(RCU)`). */
 export function functionHead(source: CSource, fn: CFunction): string {
   const body = fn.node.childForFieldName('body');
@@ -500,7 +541,9 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   });
   // What the function returns is asked only where a tracked variable gets its result: read on that question.
   let returns: ValueMask | null | undefined;
+  const containerReleases = body === null || parameters.length === 0 ? [] : releasesThroughContainer(body, setsOf, parameters);
   return {
+    containerReleases,
     name: fn.name,
     source,
     fn,
