@@ -423,8 +423,81 @@ int foo_create(struct device *parent, struct foo **out)
 }
 `;
 
+// drivers/hwspinlock/stm32_hwspinlock.c probe: the devm action is given the platform device whose
+// driver data holds the enabled clock; devm_add_action_or_reset() runs it when it fails.
+const actionThroughDrvdata = (data: string, marker = '') => `static void foo_disable_clk(void *data)
+{
+	struct platform_device *pdev = data;
+	struct foo_hwspinlock *hw = platform_get_drvdata(pdev);
+
+	clk_disable_unprepare(hw->clk);
+}
+
+static int foo_hwspinlock_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct foo_hwspinlock *hw;
+	int ret;
+
+	hw = devm_kzalloc(dev, sizeof(*hw), GFP_KERNEL);
+	if (!hw)
+		return -ENOMEM;
+	hw->clk = devm_clk_get(dev, "hsem");
+	if (IS_ERR(hw->clk))
+		return PTR_ERR(hw->clk);
+	ret = clk_prepare_enable(hw->clk);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, hw);
+	ret = devm_add_action_or_reset(dev, foo_disable_clk, ${data});
+	if (ret)
+		return ret;${marker}
+	ret = foo_register(dev, hw);
+	if (ret)
+		clk_disable_unprepare(hw->clk);
+	return ret;
+}
+`;
+
+// drivers/memory/tegra/mc.c devm_tegra_memory_controller_get(): the action is given the driver data of
+// the device the lookup found, and puts that device.
+const actionOnFoundDevice = (data: string, marker = '') => `static void foo_mc_put_device(void *data)
+{
+	struct foo_mc *mc = data;
+
+	put_device(mc->dev);
+}
+
+struct foo_mc *devm_foo_mc_get(struct device *dev)
+{
+	struct platform_device *pdev;
+	struct device_node *np;
+	struct foo_mc *mc;
+	int err;
+
+	np = of_parse_phandle(dev->of_node, "foo,memory-controller", 0);
+	if (!np)
+		return ERR_PTR(-ENOENT);
+	pdev = of_find_device_by_node(np);
+	of_node_put(np);
+	if (!pdev)
+		return ERR_PTR(-ENODEV);
+	mc = platform_get_drvdata(pdev);
+	if (!mc) {
+		put_device(&pdev->dev);
+		return ERR_PTR(-EPROBE_DEFER);
+	}
+	err = devm_add_action_or_reset(dev, foo_mc_put_device, ${data});
+	if (err)
+		return ERR_PTR(err);${marker}
+	return mc;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'a devm action given the device whose driver data holds the clock (stm32_hwspinlock)', path: 'drivers/hwspinlock/foo.c', code: actionThroughDrvdata('pdev') },
+    { name: 'a devm action given the driver data of the device the lookup found (tegra mc)', path: 'drivers/memory/foo/mc.c', code: actionOnFoundDevice('mc') },
     { name: 'the kref release kref_put() names drops the parent reference', path: 'drivers/foo/foo.c', code: krefReleasePuts('\tput_device(obj->parent);\n') },
     { name: 'the device release callback put_device() runs drops the adapter reference (zfcp port)', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('\tfoo_adapter_put(port->adapter);\n') },
     { name: 'a device kept in a __free(put_device) variable (rzg2l irqc)', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev __free(put_device)') },
@@ -631,6 +704,8 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    { name: 'a devm action given something else than the clock\'s holder', path: 'drivers/hwspinlock/foo.c', code: actionThroughDrvdata('dev', ' /* expect: ref-leak */') },
+    { name: 'a devm action given something else than the found device', path: 'drivers/memory/foo/mc.c', code: actionOnFoundDevice('dev', ' /* expect: ref-leak */') },
     { name: 'a kref release that does not drop it', path: 'drivers/foo/foo.c', code: krefReleasePuts('', ' /* expect: ref-leak */') },
     { name: 'a device release callback that does not drop it', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('', ' /* expect: ref-leak */') },
     { name: 'the same device in a plain variable', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev', ' /* expect: ref-leak */') },

@@ -26,7 +26,7 @@ import {
   type ReleaseApi,
   type ResourceKind,
 } from './resources.js';
-import type { FunctionSummaries, ReturnKind, WrappedAcquire } from './summaries.js';
+import { DRVDATA_GETTER, type FunctionSummaries, type ReturnKind, type WrappedAcquire } from './summaries.js';
 import type { MinedApis } from './mined-pairs.js';
 import { minedCallEffects } from './mined-ownership.js';
 import { readsOnly } from './readers.js';
@@ -238,6 +238,19 @@ function elementsOfOneArray(name: string, key: string): boolean {
  * `query->sm_ah = query->port->sm_ah;`): each name assigned exactly once, from a copy or the address
  * of a member, read both ways. A release written with one name releases what the other took.
  */
+/** Locals set to the driver data of another name (`mc = platform_get_drvdata(pdev);`): local -> that name's root. */
+function drvdataViewsOf(cfg: Cfg): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type !== 'assign' || event.value.kind !== 'call' || event.target.shape !== 'variable' || !DRVDATA_GETTER.test(event.value.call.name)) continue;
+      const holder = event.value.call.args[0]?.root;
+      if (holder !== null && holder !== undefined) found.set(event.target.key, holder);
+    }
+  }
+  return found;
+}
+
 /** The release callbacks the function installs on embedded devices (`port->dev.release = zfcp_port_release;`). */
 function releaseFunctionsOf(cfg: Cfg): Map<string, string> {
   const found = new Map<string, string>();
@@ -333,11 +346,14 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   /** `port->dev` -> `zfcp_port_release` for `port->dev.release = zfcp_port_release;` in the function. */
   private readonly releaseFunctions: Map<string, string>;
+  /** `mc` -> `pdev` for `mc = platform_get_drvdata(pdev);`: a local that is the driver data of another. */
+  private readonly drvdataViews: Map<string, string>;
 
   constructor(private readonly input: EngineInput) {
     this.tracked = trackedKeys(input.cfg, input.summaries, input.mined);
     this.aliases = fixedAliases(input.cfg);
     this.releaseFunctions = releaseFunctionsOf(input.cfg);
+    this.drvdataViews = drvdataViewsOf(input.cfg);
     for (const obligation of input.inherited) for (const name of obligation.names) this.tracked.add(name);
   }
 
@@ -854,9 +870,16 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey, success: ZERO };
     const facts = statusKey !== null && this.tracked.has(statusKey) ? state.facts.set(statusKey, ZERO | NEGATIVE) : state.facts;
     const current = facts === state.facts ? state : { ...state, facts };
+    // The action's data reaches what is held through driver data: `devm_add_action_or_reset(dev, put_action, mc)`
+    // with `mc = platform_get_drvdata(pdev)` reaches pdev; `(dev, disable_clk, pdev)` after
+    // `platform_set_drvdata(pdev, hw)` reaches hw->clk.
+    const reached = new Set<string>([argument.key]);
+    const viewed = this.drvdataViews.get(argument.key);
+    if (viewed !== undefined) reached.add(viewed);
+    for (const [holder, object] of state.drvdata ?? []) if (holder === argument.key) reached.add(object);
     return this.updateHoldings(current, (holding) => {
       if (holding.released !== null || (holding.handOff !== null && holding.handOff.via !== 'store')) return holding;
-      const passed = holdingPassed(holding, argument, true) || holding.names.some((name) => rootOfName(name) === argument.key);
+      const passed = holdingPassed(holding, argument, true) || holding.names.some((name) => reached.has(rootOfName(name)));
       return passed ? { ...holding, handOff } : holding;
     });
   }

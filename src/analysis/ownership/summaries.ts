@@ -361,7 +361,7 @@ export function functionHead(source: CSource, fn: CFunction): string {
 }
 
 /** Getters of the object a driver keeps on a device (its drvdata). */
-const DRVDATA_GETTER = /^(?:\w+_get_drvdata|usb_get_intfdata|i2c_get_clientdata|\w+_get_clientdata)$/;
+export const DRVDATA_GETTER = /^(?:\w+_get_drvdata|usb_get_intfdata|i2c_get_clientdata|\w+_get_clientdata)$/;
 /** Text that can hold a call of one of them. */
 const DRVDATA_GETTER_IN_TEXT = /_get_(?:drvdata|intfdata|clientdata)\b/;
 
