@@ -494,8 +494,31 @@ struct foo_mc *devm_foo_mc_get(struct device *dev)
 }
 `;
 
+// drivers/net/ethernet/marvell/mv643xx_eth.c mv643xx_eth_shared_of_add_port(): a platform device the
+// function allocates keeps the node in dev.of_node; platform_device_release() puts it.
+const nodeInAllocatedDevice = (alloc: string) => `static int foo_of_add_port(struct platform_device *pdev, struct device_node *pnp)
+{
+	struct platform_device *ppdev;
+	int ret;
+
+	ppdev = ${alloc}("foo_port", 0);
+	if (!ppdev)
+		return -ENOMEM;
+	ppdev->dev.of_node = of_node_get(pnp);
+	ret = platform_device_add(ppdev);
+	if (ret)
+		goto port_err;
+	return 0;
+
+port_err:
+	platform_device_put(ppdev);
+	return ret;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'a node kept in the of_node of a platform device the function allocates (mv643xx)', path: 'drivers/net/foo/foo_eth.c', code: nodeInAllocatedDevice('platform_device_alloc') },
     { name: 'a devm action given the device whose driver data holds the clock (stm32_hwspinlock)', path: 'drivers/hwspinlock/foo.c', code: actionThroughDrvdata('pdev') },
     { name: 'a devm action given the driver data of the device the lookup found (tegra mc)', path: 'drivers/memory/foo/mc.c', code: actionOnFoundDevice('mc') },
     { name: 'the kref release kref_put() names drops the parent reference', path: 'drivers/foo/foo.c', code: krefReleasePuts('\tput_device(obj->parent);\n') },
@@ -704,6 +727,7 @@ index 1111111..2222222 100644
     },
   ],
   invalid: [
+    { name: 'a node kept in a device the driver allocates itself', path: 'drivers/net/foo/foo_eth.c', code: nodeInAllocatedDevice('foo_port_alloc').replace('\tppdev->dev.of_node = of_node_get(pnp);', '\tppdev->dev.of_node = of_node_get(pnp); /* expect: ref-leak */') },
     { name: 'a devm action given something else than the clock\'s holder', path: 'drivers/hwspinlock/foo.c', code: actionThroughDrvdata('dev', ' /* expect: ref-leak */') },
     { name: 'a devm action given something else than the found device', path: 'drivers/memory/foo/mc.c', code: actionOnFoundDevice('dev', ' /* expect: ref-leak */') },
     { name: 'a kref release that does not drop it', path: 'drivers/foo/foo.c', code: krefReleasePuts('', ' /* expect: ref-leak */') },

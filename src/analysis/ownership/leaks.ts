@@ -217,7 +217,16 @@ function storedNeverPut(analysis: FunctionAnalysis, site: AcquireSite, records: 
   // that is another object, whose owner may never put it.
   const ownField = /^([A-Za-z_]\w*)->[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.exec(store.storedKey ?? '');
   if (ownField !== null && judgement.coreObjectParameter?.(ownField[1]) === true) return [];
+  // `ppdev = platform_device_alloc(...); ppdev->dev.of_node = of_node_get(np);`: the device's
+  // release, platform_device_release(), puts its of_node.
+  const ofNodeOf = /^([A-Za-z_]\w*)->dev\.of_node$/.exec(store.storedKey ?? '');
+  if (ofNodeOf !== null && assignedFrom(analysis.cfg, ofNodeOf[1], 'platform_device_alloc')) return [];
   return [{ site, analysis, reason: 'stored-never-put', exit: null, jump: null, otherEnds: [], store: { row: store.row ?? site.row, field } }];
+}
+
+/** Whether the function sets the variable `name` from a call of `api`. */
+function assignedFrom(cfg: Cfg, name: string, api: string): boolean {
+  return cfg.nodes.some((node) => node.events.some((event) => event.type === 'assign' && event.target.key === name && event.value.kind === 'call' && event.value.call.name === api));
 }
 
 /**
