@@ -344,16 +344,14 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   private readonly aliases: [string, string][];
 
-  /** `port->dev` -> `zfcp_port_release` for `port->dev.release = zfcp_port_release;` in the function. */
-  private readonly releaseFunctions: Map<string, string>;
-  /** `mc` -> `pdev` for `mc = platform_get_drvdata(pdev);`: a local that is the driver data of another. */
-  private readonly drvdataViews: Map<string, string>;
+  /** `port->dev` -> `zfcp_port_release` for `port->dev.release = zfcp_port_release;` in the function (read when a put asks). */
+  private releaseFunctions: Map<string, string> | undefined;
+  /** `mc` -> `pdev` for `mc = platform_get_drvdata(pdev);`: a local that is the driver data of another (read when a devm action asks). */
+  private drvdataViews: Map<string, string> | undefined;
 
   constructor(private readonly input: EngineInput) {
     this.tracked = trackedKeys(input.cfg, input.summaries, input.mined);
     this.aliases = fixedAliases(input.cfg);
-    this.releaseFunctions = releaseFunctionsOf(input.cfg);
-    this.drvdataViews = drvdataViewsOf(input.cfg);
     for (const obligation of input.inherited) for (const name of obligation.names) this.tracked.add(name);
   }
 
@@ -652,7 +650,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const embedded = event.args[0];
     if (embedded === undefined || !embedded.addressOfMember || embedded.root === null) return state;
     const named = event.name === 'kref_put' ? event.args[1]?.key : undefined;
-    const callback = named !== undefined && /^[A-Za-z_]\w*$/.test(named) ? named : this.releaseFunctions.get(embedded.key);
+    const callback = named !== undefined && /^[A-Za-z_]\w*$/.test(named) ? named : (this.releaseFunctions ??= releaseFunctionsOf(this.input.cfg)).get(embedded.key);
     if (callback === undefined || (event.name !== 'kref_put' && !(state.initialized ?? []).includes(embedded.root))) return state;
     const summary = this.input.summaries.get(callback);
     if (summary === undefined) return state;
@@ -874,7 +872,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // with `mc = platform_get_drvdata(pdev)` reaches pdev; `(dev, disable_clk, pdev)` after
     // `platform_set_drvdata(pdev, hw)` reaches hw->clk.
     const reached = new Set<string>([argument.key]);
-    const viewed = this.drvdataViews.get(argument.key);
+    const viewed = (this.drvdataViews ??= drvdataViewsOf(this.input.cfg)).get(argument.key);
     if (viewed !== undefined) reached.add(viewed);
     for (const [holder, object] of state.drvdata ?? []) if (holder === argument.key) reached.add(object);
     return this.updateHoldings(current, (holding) => {

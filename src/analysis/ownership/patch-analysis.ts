@@ -128,14 +128,23 @@ function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite):
   return elsewhere ? 'on-success' : null;
 }
 
-/** Whether the file initialises a semaphore of this field name with a count other than 1. */
+const countingSemaphoresBySource = new WeakMap<CSource, ReadonlySet<string>>();
+
+/** Whether the file initialises a semaphore of this field name with a count other than 1 (the file's tree read once). */
 function countingSemaphore(source: CSource, field: string): boolean {
   if (!source.shownText.includes('sema_init')) return false;
-  return nodesOfType(source.tree.rootNode, 'call_expression').some((call) => {
-    if (calleeName(call) !== 'sema_init') return false;
-    const [semaphore, count] = callArguments(call);
-    return semaphore !== undefined && count !== undefined && lastFieldOfKey(expressionKey(semaphore)) === field && stripCastsAndParentheses(count).text !== '1';
-  });
+  let fields = countingSemaphoresBySource.get(source);
+  if (fields === undefined) {
+    const found = new Set<string>();
+    for (const call of nodesOfType(source.tree.rootNode, 'call_expression')) {
+      const [semaphore, count] = calleeName(call) === 'sema_init' ? callArguments(call) : [];
+      const initialised = semaphore === undefined ? null : lastFieldOfKey(expressionKey(semaphore));
+      if (initialised !== null && count !== undefined && stripCastsAndParentheses(count).text !== '1') found.add(initialised);
+    }
+    fields = found;
+    countingSemaphoresBySource.set(source, fields);
+  }
+  return fields.has(field);
 }
 
 /**

@@ -296,43 +296,48 @@ function variableSets(body: Node): { name: string; right: Node }[] {
   return sets;
 }
 
-/** Locals set once, from a parameter or a field path of one (`dev = obj->dev`): local -> that path. */
-function parameterOrigins(sets: readonly { name: string; right: Node }[], parameters: readonly string[]): Map<string, string> {
+/** Locals given one value only, mapped to what `originOf` reads in it (the locals it reads nothing in are left out). */
+function localsSetOnce(sets: readonly { name: string; right: Node }[], originOf: (value: Node) => string | null, skip: (name: string) => boolean = () => false): Map<string, string> {
   const origins = new Map<string, string | null>();
   for (const { name, right } of sets) {
-    if (parameters.includes(name)) continue;
-    const value = stripCastsAndParentheses(right);
-    const key = value.type === 'identifier' || value.type === 'field_expression' ? expressionKey(value) : null;
-    const root = key === null ? null : rootOfKey(key);
-    origins.set(name, origins.has(name) || key === null || root === null || !parameters.includes(root) || /[[(]/.test(key) ? null : key);
+    if (skip(name)) continue;
+    origins.set(name, origins.has(name) ? null : originOf(stripCastsAndParentheses(right)));
   }
   const found = new Map<string, string>();
   for (const [name, origin] of origins) if (origin !== null) found.set(name, origin);
   return found;
+}
+
+/** Locals set once, from a parameter or a field path of one (`dev = obj->dev`): local -> that path. */
+function parameterOrigins(sets: readonly { name: string; right: Node }[], parameters: readonly string[]): Map<string, string> {
+  return localsSetOnce(
+    sets,
+    (value) => {
+      const key = value.type === 'identifier' || value.type === 'field_expression' ? expressionKey(value) : null;
+      const root = key === null ? null : rootOfKey(key);
+      return key === null || root === null || !parameters.includes(root) || /[[(]/.test(key) ? null : key;
+    },
+    (name) => parameters.includes(name),
+  );
 }
 
 /** Locals set once, from `container_of(parameter, T, member)` or a `to_*()` conversion of it: local -> that parameter. */
 function containerOrigins(sets: readonly { name: string; right: Node }[], parameters: readonly string[]): Map<string, string> {
-  const origins = new Map<string, string | null>();
-  for (const { name, right } of sets) {
-    const value = stripCastsAndParentheses(right);
-    const callee = value.type === 'call_expression' ? calleeName(value) : null;
-    const args = value.type === 'call_expression' ? callArguments(value) : [];
+  return localsSetOnce(sets, (value) => {
+    if (value.type !== 'call_expression') return null;
+    const callee = calleeName(value);
+    const args = callArguments(value);
     const inner = callee === 'container_of' || (callee !== null && /^to_\w+$/.test(callee) && args.length === 1) ? args[0] : undefined;
     const parameter = inner === undefined ? null : stripCastsAndParentheses(inner);
-    const origin = parameter?.type === 'identifier' && parameters.includes(parameter.text) ? parameter.text : null;
-    origins.set(name, origins.has(name) ? null : origin);
-  }
-  const found = new Map<string, string>();
-  for (const [name, origin] of origins) if (origin !== null) found.set(name, origin);
-  return found;
+    return parameter?.type === 'identifier' && parameters.includes(parameter.text) ? parameter.text : null;
+  });
 }
 
 /** The releases a function makes on fields of the object its first parameter is part of (see FunctionSummary.containerReleases). */
-function releasesThroughContainer(body: Node, setsOf: () => readonly { name: string; right: Node }[], parameters: readonly string[]): ContainerRelease[] {
+function releasesThroughContainer(body: Node, containersOf: () => ReadonlyMap<string, string>, parameters: readonly string[]): ContainerRelease[] {
   // Most functions convert nothing: their sets need not be read.
   if (!/\b(?:container_of|to_\w+)\s*\(/.test(body.text)) return [];
-  const containers = [...containerOrigins(setsOf(), parameters)].filter(([, parameter]) => parameter === parameters[0]).map(([local]) => local);
+  const containers = [...containersOf()].filter(([, parameter]) => parameter === parameters[0]).map(([local]) => local);
   if (containers.length === 0) return [];
   const found: ContainerRelease[] = [];
   for (const call of callsIn(body)) {
@@ -409,7 +414,9 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   // `struct drm_device *dev = obj->dev;`: a local set once from a parameter names what it reaches.
   // Asked only for the locks and completions the function releases or takes.
   let origins: Map<string, string> | undefined;
+  // `struct dma_info *di = container_of(pub, ...)`: locals that are the object a parameter is part of.
   let containers: Map<string, string> | undefined;
+  const containersOf = (): Map<string, string> => (containers ??= containerOrigins(setsOf(), parameters));
   const throughParameter = (key: string): string => {
     origins ??= parameterOrigins(setsOf(), parameters);
     const root = rootOfKey(key) ?? undefined;
@@ -437,7 +444,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         if (index < 0 && argument !== undefined && (release.kind === 'memory' || release.kind === 'reference') && stripCastsAndParentheses(argument).type === 'identifier') {
           const local = expressionKey(argument);
           index = parameters.indexOf(throughParameter(local));
-          if (index < 0) index = parameters.indexOf((containers ??= containerOrigins(setsOf(), parameters)).get(local) ?? '');
+          if (index < 0) index = parameters.indexOf(containersOf().get(local) ?? '');
         }
         if (index >= 0) effects[index].releases.add(release.kind);
         const field = argument === undefined || index >= 0 ? null : fieldOfParameter(expressionKey(argument), parameters);
@@ -541,7 +548,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   });
   // What the function returns is asked only where a tracked variable gets its result: read on that question.
   let returns: ValueMask | null | undefined;
-  const containerReleases = body === null || parameters.length === 0 ? [] : releasesThroughContainer(body, setsOf, parameters);
+  const containerReleases = body === null || parameters.length === 0 ? [] : releasesThroughContainer(body, containersOf, parameters);
   return {
     containerReleases,
     name: fn.name,
