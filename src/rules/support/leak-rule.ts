@@ -93,12 +93,10 @@ function saysLeakIsDeliberate(definition: Node): boolean {
 }
 
 /**
- * "The refcount on child is passed to the mdio device. Do _not_ use of_node_put(child) here.",
- * "we don't have a power ref, take the current one": the author says at this exit that the
- * reference stays on purpose.
+ * "The refcount on child is passed to the mdio device. Do _not_ use of_node_put(child) here.":
+ * the author says at this exit that the reference stays on purpose.
  */
-const KEPT_ON_PURPOSE =
-  /\bdo(?:n't|\s+not|\s+_not_)\s+(?:\w+\s+){0,2}\w*put\b|\b(?:ref(?:erence|count)?s?|refcount)\b[^.;]{0,40}\b(?:passed|handed|transferred|kept|owned|taken over)\b|\btake (?:the|a|an) (?:current|extra) (?:one|ref)/i;
+const KEPT_ON_PURPOSE = /\bdo(?:n't|\s+not|\s+_not_)\s+(?:\w+\s+){0,2}\w*put\b|\b(?:ref(?:erence|count)?s?|refcount)\b[^.;]{0,40}\b(?:passed|handed|transferred|kept|owned|taken over)\b/i;
 
 /** Whether a comment between the acquire and the exit, in the few lines above the exit, says the reference is kept there on purpose. */
 function saysKeptAtExit(definition: Node, acquireRow: number, exitRow: number | undefined): boolean {
