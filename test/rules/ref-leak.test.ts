@@ -423,6 +423,64 @@ int foo_create(struct device *parent, struct foo **out)
 }
 `;
 
+// drivers/vfio/mdev/mdev_sysfs.c mdev_type_add(): the kobject's type names the release, which drops
+// the parent device the object kept; kobject_put() after kobject_init_and_add() fails runs it.
+const ktypeReleasePuts = (releaseBody: string, marker = '') => `static void foo_type_release(struct kobject *kobj)
+{
+	struct foo_type *type = to_foo_type(kobj);
+
+${releaseBody}}
+
+static struct kobj_type foo_type_ktype = {
+	.sysfs_ops	= &foo_type_sysfs_ops,
+	.release	= foo_type_release,
+};
+
+static int foo_type_add(struct foo_parent *parent, struct foo_type *type)
+{
+	int ret;
+
+	type->parent = parent;
+	get_device(parent->dev);
+	ret = kobject_init_and_add(&type->kobj, &foo_type_ktype, NULL, "%s", type->name);
+	if (ret) {
+		kobject_put(&type->kobj);
+		return ret;${marker}
+	}
+	return 0;
+}
+`;
+
+// drivers/dma/idxd: a device whose struct device_type names the release, set through `->dev.type`.
+const deviceTypeReleasePuts = (releaseBody: string, marker = '') => `static void foo_child_release(struct device *dev)
+{
+	struct foo_child *child = container_of(dev, struct foo_child, dev);
+
+${releaseBody}	kfree(child);
+}
+
+static const struct device_type foo_child_type = {
+	.name = "foo_child",
+	.release = foo_child_release,
+};
+
+int foo_child_add(struct foo_bus *bus, struct foo_child *child)
+{
+	int rc;
+
+	child->bus = bus;
+	get_device(&bus->dev);
+	device_initialize(&child->dev);
+	child->dev.type = &foo_child_type;
+	rc = dev_set_name(&child->dev, "child%d", child->id);
+	if (rc < 0) {
+		put_device(&child->dev);
+		return rc;${marker}
+	}
+	return device_add(&child->dev);
+}
+`;
+
 // drivers/hwspinlock/stm32_hwspinlock.c probe: the devm action is given the platform device whose
 // driver data holds the enabled clock; devm_add_action_or_reset() runs it when it fails.
 const actionThroughDrvdata = (data: string, marker = '') => `static void foo_disable_clk(void *data)
@@ -523,6 +581,8 @@ ruleTester(refLeak, {
     { name: 'a devm action given the driver data of the device the lookup found (tegra mc)', path: 'drivers/memory/foo/mc.c', code: actionOnFoundDevice('mc') },
     { name: 'the kref release kref_put() names drops the parent reference', path: 'drivers/foo/foo.c', code: krefReleasePuts('\tput_device(obj->parent);\n') },
     { name: 'the device release callback put_device() runs drops the adapter reference (zfcp port)', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('\tfoo_adapter_put(port->adapter);\n') },
+    { name: 'the release its kobj_type names drops the parent device (mdev type)', path: 'drivers/vfio/mdev/foo_sysfs.c', code: ktypeReleasePuts('\tput_device(type->parent->dev);\n') },
+    { name: 'the release its struct device_type names drops the bus device', path: 'drivers/dma/foo/cdev.c', code: deviceTypeReleasePuts('\tput_device(&child->bus->dev);\n') },
     { name: 'a device kept in a __free(put_device) variable (rzg2l irqc)', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev __free(put_device)') },
     { name: 'a get tested where it is taken (nvmet-fc !get_device(dev) && dev)', path: 'drivers/nvme/target/foo.c', code: getTestedInPlace('!get_device(dev) && dev') },
     { name: 'a NULL test of what a get that returns its argument stored (ds2490 usb_get_dev)', path: 'drivers/w1/foo.c', code: getReturnsArgument('dev->udev = usb_get_dev(udev)', '!dev->udev') },
@@ -732,6 +792,8 @@ index 1111111..2222222 100644
     { name: 'a devm action given something else than the found device', path: 'drivers/memory/foo/mc.c', code: actionOnFoundDevice('dev', ' /* expect: ref-leak */') },
     { name: 'a kref release that does not drop it', path: 'drivers/foo/foo.c', code: krefReleasePuts('', ' /* expect: ref-leak */') },
     { name: 'a device release callback that does not drop it', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('', ' /* expect: ref-leak */') },
+    { name: 'a kobj_type release that does not drop the parent device', path: 'drivers/vfio/mdev/foo_sysfs.c', code: ktypeReleasePuts('\tpr_debug("release\\n");\n', ' /* expect: ref-leak */') },
+    { name: 'a device_type release that does not drop the bus device', path: 'drivers/dma/foo/cdev.c', code: deviceTypeReleasePuts('', ' /* expect: ref-leak */') },
     { name: 'the same device in a plain variable', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev', ' /* expect: ref-leak */') },
     { name: 'a get followed by a test that says nothing about it', path: 'drivers/nvme/target/foo.c', code: getTestedInPlace('!get_device(dev) || !pinfo->node_name', ' /* expect: ref-leak */') },
     { name: 'a test that says nothing about the get', path: 'drivers/w1/foo.c', code: getReturnsArgument('dev->udev = usb_get_dev(udev)', 'foo_busy(dev)', ' /* expect: ref-leak */') },

@@ -200,6 +200,8 @@ const EMBEDDED_COUNTS: ReadonlySet<string> = new Set(['kref_get', 'kref_get_unle
 
 /** Calls that initialise a counted object embedded in a structure: its last put then frees the structure. */
 const EMBEDDED_INIT: ReadonlySet<string> = new Set(['device_initialize', 'device_register', 'kref_init', 'kobject_init', 'kobject_init_and_add']);
+/** Initialisers of an embedded kobject that name its type (whose structure names the release). */
+const KOBJECT_INIT: ReadonlySet<string> = new Set(['kobject_init', 'kobject_init_and_add']);
 
 const HANDED_OFF_BY_RETURN: ReadonlySet<ResourceKind> = new Set(['memory', 'reference']);
 const HANDED_OFF_BY_STORE: ReadonlySet<ResourceKind> = new Set(['memory', 'reference', 'module']);
@@ -251,14 +253,27 @@ function drvdataViewsOf(cfg: Cfg): Map<string, string> {
   return found;
 }
 
-/** The release callbacks the function installs on embedded devices (`port->dev.release = zfcp_port_release;`). */
-function releaseFunctionsOf(cfg: Cfg): Map<string, string> {
+/**
+ * The release callbacks the function installs on embedded objects: `port->dev.release =
+ * zfcp_port_release;`, or through a type whose structure names it (`port->dev.type =
+ * &port_type;`, `kobject_init_and_add(&t->kobj, &t_ktype, ...)`).
+ */
+function releaseFunctionsOf(cfg: Cfg, summaries: FunctionSummaries): Map<string, string> {
   const found = new Map<string, string>();
+  const typed = (base: string, table: string | undefined): void => {
+    const release = table !== undefined && /^[A-Za-z_]\w*$/.test(table) ? summaries.releaseOfTable(table) : null;
+    if (release !== null) found.set(base, release);
+  };
   for (const node of cfg.nodes) {
     for (const event of node.events) {
-      if (event.type !== 'assign' || event.value.kind !== 'copy' || !/^[A-Za-z_]\w*$/.test(event.value.key)) continue;
-      const base = /^(.+)\.release$/.exec(event.target.key);
-      if (base !== null) found.set(base[1], event.value.key);
+      const call = event.type === 'call' ? event : event.type === 'assign' && event.value.kind === 'call' ? event.value.call : null;
+      if (call !== null && KOBJECT_INIT.has(call.name) && call.args[0]?.addressOfMember === true) typed(call.args[0].key, call.args[1]?.key);
+      if (event.type !== 'assign') continue;
+      const member = /^(.+)\.(release|type)$/.exec(event.target.key);
+      if (member === null) continue;
+      const { value } = event;
+      if (member[2] === 'release' && value.kind === 'copy' && /^[A-Za-z_]\w*$/.test(value.key)) found.set(member[1], value.key);
+      else if (member[2] === 'type' && value.kind === 'other' && value.mentions.length === 1) typed(member[1], value.mentions[0]);
     }
   }
   return found;
@@ -650,7 +665,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const embedded = event.args[0];
     if (embedded === undefined || !embedded.addressOfMember || embedded.root === null) return state;
     const named = event.name === 'kref_put' ? event.args[1]?.key : undefined;
-    const callback = named !== undefined && /^[A-Za-z_]\w*$/.test(named) ? named : (this.releaseFunctions ??= releaseFunctionsOf(this.input.cfg)).get(embedded.key);
+    const callback = named !== undefined && /^[A-Za-z_]\w*$/.test(named) ? named : (this.releaseFunctions ??= releaseFunctionsOf(this.input.cfg, this.input.summaries)).get(embedded.key);
     if (callback === undefined || (event.name !== 'kref_put' && !(state.initialized ?? []).includes(embedded.root))) return state;
     const summary = this.input.summaries.get(callback);
     if (summary === undefined) return state;

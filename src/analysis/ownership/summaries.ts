@@ -22,7 +22,7 @@ import {
   type FailureStyle,
   type ResourceKind,
 } from './resources.js';
-import { calleeName, callArguments, declaredName, expressionKey, isAddressOf, namedChildrenOf, rootIdentifier, rootOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, declaredName, expressionKey, isAddressOf, namedChildrenOf, nodesOfType, rootIdentifier, rootOfKey, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { wordsOf } from '../words.js';
 
 export interface ParameterEffect {
@@ -634,6 +634,34 @@ export class FunctionSummaries {
     const returns = definition === undefined ? null : constantReturns(definition.fn);
     this.constantResults.set(name, returns);
     return returns;
+  }
+
+  private readonly tableReleases = new Map<string, string | null>();
+
+  /**
+   * The release callback a structure defined at file scope names: `static const struct
+   * device_type foo_type = { .release = foo_release };` gives foo_release for "foo_type".
+   */
+  releaseOfTable(name: string): string | null {
+    const known = this.tableReleases.get(name);
+    if (known !== undefined) return known;
+    let found: string | null = null;
+    search: for (const source of this.sources) {
+      if (!wordsOf(source).has(name) || !wordsOf(source).has('release')) continue;
+      for (const declarator of nodesOfType(source.tree.rootNode, 'init_declarator')) {
+        if (declarator.childForFieldName('declarator')?.text !== name) continue;
+        for (const pair of nodesOfType(declarator, 'initializer_pair')) {
+          const value = pair.childForFieldName('value');
+          const designators = pair.childrenForFieldName('designator');
+          if (designators.length === 1 && designators[0]?.text === '.release' && value?.type === 'identifier') {
+            found = value.text;
+            break search;
+          }
+        }
+      }
+    }
+    this.tableReleases.set(name, found);
+    return found;
   }
 
   /** The acquire a function of the patch wraps for its callers, if it is such a wrapper. */
