@@ -352,6 +352,29 @@ const parentWalk = `static void foo_find_prop(struct device_node *node, const ch
 }
 `;
 
+// drivers/pinctrl/devicetree.c dt_to_map_one_config(): the walk starts from its own reference
+// (of_node_get()) and `np = of_get_next_parent(np)` drops it as it steps up.
+const parentWalkFromGet = (rootExit: string, marker = '') => `static int foo_find_pctldev(struct device_node *np_config, struct foo_dev **out)
+{
+	struct device_node *np;
+	struct foo_dev *pctldev;
+
+	np = of_node_get(np_config);
+	for (;;) {
+		np = of_get_next_parent(np);
+		if (!np || of_node_is_root(np)) {
+${rootExit}			return -ENODEV;${marker}
+		}
+		pctldev = foo_dev_from_node(np);
+		if (pctldev)
+			break;
+	}
+	of_node_put(np);
+	*out = pctldev;
+	return 0;
+}
+`;
+
 const nodeKeptOnError = `static int foo_find_prop(struct device_node *node, const char *name, u32 *val)
 {
 	int ret;
@@ -602,9 +625,11 @@ ruleTester(refLeak, {
     { name: 'regulator_bulk_disable() drops each regulator_enable() of the array (nt35950)', path: 'drivers/gpu/drm/panel/panel-foo.c', code: bulkDisable },
     { name: 'pci_get_class() loops end with the cursor NULL (nouveau_acpi)', path: 'drivers/gpu/drm/foo/foo_acpi.c', code: cursorLoops },
     { name: 'of_get_next_parent() walks up to NULL, dropping each node (vexpress-config)', path: 'drivers/bus/foo-config.c', code: parentWalk },
+    { name: 'np = of_get_next_parent(np) drops the node of_node_get() took (pinctrl devicetree)', path: 'drivers/pinctrl/foo-devicetree.c', code: parentWalkFromGet('\t\t\tof_node_put(np);\n') },
     { name: 'a stored dentry dropped through a local copy of the field (nfsd fh_put)', path: 'fs/foofs/fh.c', code: storedPutThroughLocal },
   ],
   invalid: [
+    { name: 'the walk up from of_node_get() returns at the root without a put', path: 'drivers/pinctrl/foo-devicetree.c', code: parentWalkFromGet('', ' /* expect: ref-leak "of_get_next_parent" */') },
     { name: 'devm_add_action() that fails does not run the action', path: 'drivers/misc/foo_clk.c', code: devmActionNotRegistered },
     { name: 'an enable with no disable on the error exit of resume', path: 'drivers/pwm/pwm-foo.c', code: countNotDropped },
     { name: 'of_node_get() of a node, an error return before the put', path: 'drivers/bus/foo-config.c', code: nodeKeptOnError },

@@ -1021,7 +1021,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       acquireApi(value.call.name) === undefined &&
       this.input.summaries.acquireOf(value.call.name) === null &&
       this.starterOf(value.call.name) === null;
-    let current = passesTarget && value.kind === 'call' ? this.forget(target.key, this.call(value.call, target, state, node), true) : this.forget(target.key, state, true);
+    // `np = of_get_next_parent(np)`: the call drops what the target held before the target names its result.
+    const dropsTarget = value.kind === 'call' ? acquireApi(value.call.name)?.releasesArgument : undefined;
+    const before =
+      value.kind === 'call' && dropsTarget !== undefined && value.call.args[dropsTarget]?.key === target.key
+        ? this.release(state, event.row, value.call.name, (holding, kind) => kind === acquireApi(value.call.name)?.kind && namesMatch(holding, kind, target.key, this.aliases))
+        : state;
+    let current = passesTarget && value.kind === 'call' ? this.forget(target.key, this.call(value.call, target, before, node), true) : this.forget(target.key, before, true);
     switch (value.kind) {
       case 'call': {
         if (!passesTarget) current = this.call(value.call, target, current, node);
