@@ -387,11 +387,29 @@ const leakNamedNotChosen = `static void __init foo_cpg_clocks_init(struct device
 }
 `;
 
+// drivers/gpu/drm/nouveau/nvif/mmu.c nvif_mmu_ctor(): nouveau sets the error code and allocates in
+// one condition; the goto is taken only when kmalloc() returned NULL.
+const commaConditionAlloc = (afterCall: string, marker = '') => `static int foo_mmu_ctor(struct foo_mmu *mmu, size_t argc)
+{
+	struct foo_mmu_kind *kind;
+	int ret;
+
+	if (ret = -ENOMEM, !(kind = kmalloc(argc, GFP_KERNEL)))
+		goto done;
+	ret = foo_mthd(mmu, kind->data, argc);
+${afterCall}	mmu->kind_inv = kind->kind_inv;
+	kfree(kind);
+done:
+	return ret;${marker}
+}
+`;
+
 ruleTester(memLeak, {
   valid: [
     { name: 'a buffer object given to ttm_bo_init_validate(), which destroys it when it fails (radeon)', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('ttm_bo_init_validate') },
     { name: 'a dump given to dev_coredumpv(), which frees it (remoteproc)', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('dev_coredumpv') },
     { name: 'a helper given the address of the pointer frees what it points to (qed overlay mem)', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('kfree(*mem);') },
+    { name: 'an allocation tested in a comma condition after the error code is set (nouveau nvif)', path: 'drivers/gpu/drm/foo/nvif/mmu.c', code: commaConditionAlloc('') },
     { name: 'a failure test of a helper that returns 0 on every path (mv_u3d build_trb_chain)', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('0') },
     { name: 'a comment says the memory is leaked on purpose (r8a7740)', path: 'drivers/clk/renesas/clk-foo.c', code: leakedOnPurpose },
     { name: 'a helper frees its argument under a local name (bsd_comp bsd_free)', path: 'drivers/net/ppp/foo_comp.c', code: freedThroughLocalAlias },
@@ -567,6 +585,7 @@ enomem:
     { name: 'a buffer object given to an init that does not take it', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('foo_bo_setup').replace('\t\treturn r;\n\t*bo_ptr', '\t\treturn r; /* expect: mem-leak */\n\t*bo_ptr') },
     { name: 'a dump given to a call that does not take it', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('foo_dump_write', ' /* expect: mem-leak */') },
     { name: 'a helper given the address of the pointer that only clears it', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('', ' /* expect: mem-leak */') },
+    { name: 'a comma-condition allocation left on a later error goto', path: 'drivers/gpu/drm/foo/nvif/mmu.c', code: commaConditionAlloc('\tif (ret)\n\t\tgoto done; /* expect: mem-leak */\n') },
     { name: 'a failure test of a helper that can fail', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('-EINVAL', ' /* expect: mem-leak */') },
     { name: 'a comment that names a leak without choosing it', path: 'drivers/clk/renesas/clk-foo.c', code: leakNamedNotChosen },
     { name: 'a helper that frees only what a field of its argument points to', path: 'drivers/net/ppp/foo_comp.c', code: freedFieldThroughLocal },

@@ -332,6 +332,17 @@ class CfgBuilder {
     if (unwrapped !== null && unwrapped.id !== expression.id) return this.condition(unwrapped, whenTrue, whenFalse, context);
     const negated = negatedOperand(expression);
     if (negated !== null) return this.condition(negated, whenFalse, whenTrue, context);
+    // `if (ret = -ENOMEM, !(kind = kmalloc(...)))`: the left operand runs first, the right one is the test.
+    if (expression.type === 'comma_expression') {
+      const left = expression.childForFieldName('left');
+      const right = expression.childForFieldName('right');
+      if (left !== null && right !== null) {
+        const test = this.condition(right, whenTrue, whenFalse, context);
+        const events: Event[] = [];
+        collectEvents(left, events);
+        return events.length === 0 ? test : this.add('statement', left, [test], context, { events });
+      }
+    }
     const logical = logicalParts(expression);
     if (logical !== null) {
       const right = this.condition(logical.right, whenTrue, whenFalse, context);
