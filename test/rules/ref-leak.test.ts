@@ -552,6 +552,40 @@ struct foo_mc *devm_foo_mc_get(struct device *dev)
 }
 `;
 
+// drivers/phy/ti/phy-omap-usb2.c probe: the found device is kept as `phy->control_dev`, a pointer to
+// its embedded struct device, and a devm action given that pointer puts it.
+const actionOnStoredDevice = (data: string) => `static void foo_usb2_put_device(void *_dev)
+{
+	struct device *dev = _dev;
+
+	put_device(dev);
+}
+
+static int foo_usb2_probe(struct platform_device *pdev)
+{
+	struct foo_usb2 *phy;
+	struct platform_device *control_pdev;
+	struct device_node *control_node;
+	int ret;
+
+	phy = devm_kzalloc(&pdev->dev, sizeof(*phy), GFP_KERNEL);
+	if (!phy)
+		return -ENOMEM;
+	control_node = of_parse_phandle(pdev->dev.of_node, "ctrl-module", 0);
+	if (!control_node)
+		return -EINVAL;
+	control_pdev = of_find_device_by_node(control_node);
+	of_node_put(control_node);
+	if (!control_pdev)
+		return -EINVAL;
+	phy->control_dev = &control_pdev->dev;
+	ret = devm_add_action_or_reset(&pdev->dev, foo_usb2_put_device, ${data});
+	if (ret)
+		return ret;
+	return foo_usb2_register(pdev, phy);
+}
+`;
+
 // drivers/net/ethernet/marvell/mv643xx_eth.c mv643xx_eth_shared_of_add_port(): a platform device the
 // function allocates keeps the node in dev.of_node; platform_device_release() puts it.
 const nodeInAllocatedDevice = (alloc: string) => `static int foo_of_add_port(struct platform_device *pdev, struct device_node *pnp)
@@ -581,6 +615,7 @@ ruleTester(refLeak, {
     { name: 'a devm action given the driver data of the device the lookup found (tegra mc)', path: 'drivers/memory/foo/mc.c', code: actionOnFoundDevice('mc') },
     { name: 'the kref release kref_put() names drops the parent reference', path: 'drivers/foo/foo.c', code: krefReleasePuts('\tput_device(obj->parent);\n') },
     { name: 'the device release callback put_device() runs drops the adapter reference (zfcp port)', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('\tfoo_adapter_put(port->adapter);\n') },
+    { name: 'a devm action given the stored pointer to the found device puts it (omap-usb2)', path: 'drivers/phy/foo/phy-foo-usb2.c', code: actionOnStoredDevice('phy->control_dev') },
     { name: 'the release its kobj_type names drops the parent device (mdev type)', path: 'drivers/vfio/mdev/foo_sysfs.c', code: ktypeReleasePuts('\tput_device(type->parent->dev);\n') },
     { name: 'the release its struct device_type names drops the bus device', path: 'drivers/dma/foo/cdev.c', code: deviceTypeReleasePuts('\tput_device(&child->bus->dev);\n') },
     { name: 'a device kept in a __free(put_device) variable (rzg2l irqc)', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev __free(put_device)') },
@@ -792,6 +827,7 @@ index 1111111..2222222 100644
     { name: 'a devm action given something else than the found device', path: 'drivers/memory/foo/mc.c', code: actionOnFoundDevice('dev', ' /* expect: ref-leak */') },
     { name: 'a kref release that does not drop it', path: 'drivers/foo/foo.c', code: krefReleasePuts('', ' /* expect: ref-leak */') },
     { name: 'a device release callback that does not drop it', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('', ' /* expect: ref-leak */') },
+    { name: 'a devm action given another field leaves the stored device unput', path: 'drivers/phy/foo/phy-foo-usb2.c', code: actionOnStoredDevice('phy->syscon').replace('\tcontrol_pdev = of_find_device_by_node(control_node);', '\tcontrol_pdev = of_find_device_by_node(control_node); /* expect: ref-leak "never put" */') },
     { name: 'a kobj_type release that does not drop the parent device', path: 'drivers/vfio/mdev/foo_sysfs.c', code: ktypeReleasePuts('\tpr_debug("release\\n");\n', ' /* expect: ref-leak */') },
     { name: 'a device_type release that does not drop the bus device', path: 'drivers/dma/foo/cdev.c', code: deviceTypeReleasePuts('', ' /* expect: ref-leak */') },
     { name: 'the same device in a plain variable', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev', ' /* expect: ref-leak */') },

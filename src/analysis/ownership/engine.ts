@@ -890,9 +890,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const viewed = (this.drvdataViews ??= drvdataViewsOf(this.input.cfg)).get(argument.key);
     if (viewed !== undefined) reached.add(viewed);
     for (const [holder, object] of state.drvdata ?? []) if (holder === argument.key) reached.add(object);
+    // `phy->control_dev = &control_pdev->dev; devm_add_action_or_reset(dev, put_dev, phy->control_dev)`: the device the alias points into.
+    for (const alias of aliasedKeys(argument.key, this.aliases)) reached.add(alias.replace(/(?:->|\.)dev$/, ''));
     return this.updateHoldings(current, (holding) => {
       if (holding.released !== null || (holding.handOff !== null && holding.handOff.via !== 'store')) return holding;
-      const passed = holdingPassed(holding, argument, true) || holding.names.some((name) => reached.has(rootOfName(name)));
+      const passed = holdingPassed(holding, argument, true) || holding.names.some((name) => reached.has(rootOfName(name)) || reached.has(name));
       return passed ? { ...holding, handOff } : holding;
     });
   }
