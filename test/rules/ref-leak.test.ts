@@ -827,7 +827,7 @@ index 1111111..2222222 100644
     { name: 'a devm action given something else than the found device', path: 'drivers/memory/foo/mc.c', code: actionOnFoundDevice('dev', ' /* expect: ref-leak */') },
     { name: 'a kref release that does not drop it', path: 'drivers/foo/foo.c', code: krefReleasePuts('', ' /* expect: ref-leak */') },
     { name: 'a device release callback that does not drop it', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('', ' /* expect: ref-leak */') },
-    { name: 'a devm action given another field leaves the stored device unput', path: 'drivers/phy/foo/phy-foo-usb2.c', code: actionOnStoredDevice('phy->syscon').replace('\tcontrol_pdev = of_find_device_by_node(control_node);', '\tcontrol_pdev = of_find_device_by_node(control_node); /* expect: ref-leak "never put" */') },
+    { name: 'a devm action given another field leaves the stored device unput', path: 'drivers/phy/foo/phy-foo-usb2.c', code: actionOnStoredDevice('phy->syscon').replace('\tcontrol_pdev = of_find_device_by_node(control_node);', '\tcontrol_pdev = of_find_device_by_node(control_node); /* expect: ref-leak "control_dev" */') },
     { name: 'a kobj_type release that does not drop the parent device', path: 'drivers/vfio/mdev/foo_sysfs.c', code: ktypeReleasePuts('\tpr_debug("release\\n");\n', ' /* expect: ref-leak */') },
     { name: 'a device_type release that does not drop the bus device', path: 'drivers/dma/foo/cdev.c', code: deviceTypeReleasePuts('', ' /* expect: ref-leak */') },
     { name: 'the same device in a plain variable', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev', ' /* expect: ref-leak */') },
