@@ -586,6 +586,75 @@ static int foo_usb2_probe(struct platform_device *pdev)
 }
 `;
 
+// sound/soc/codecs/rt5682-i2c.c probe: the action that disables the supplies is registered before
+// they are enabled; when a later step fails, devres runs it.
+const actionBeforeEnable = (disabled: string, marker = '') => `static void foo_i2c_disable_regulators(void *data)
+{
+	struct foo_priv *foo = data;
+
+	regulator_bulk_disable(ARRAY_SIZE(foo->supplies), ${disabled});
+}
+
+static int foo_i2c_probe(struct i2c_client *i2c)
+{
+	struct foo_priv *foo;
+	unsigned int val;
+	int ret;
+
+	foo = devm_kzalloc(&i2c->dev, sizeof(*foo), GFP_KERNEL);
+	if (!foo)
+		return -ENOMEM;
+	ret = devm_regulator_bulk_get(&i2c->dev, ARRAY_SIZE(foo->supplies), foo->supplies);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(&i2c->dev, foo_i2c_disable_regulators, foo);
+	if (ret)
+		return ret;
+	ret = regulator_bulk_enable(ARRAY_SIZE(foo->supplies), foo->supplies);
+	if (ret)
+		return ret;
+	regmap_read(foo->regmap, FOO_DEVICE_ID, &val);
+	if (val != FOO_DEVICE_ID_VALUE)
+		return -ENODEV;${marker}
+	return foo_register(foo);
+}
+`;
+
+// drivers/greybus/es2.c ap_probe(): the error label's destructor reads the device into a local
+// (`udev = es2->usb_dev;`) and puts it.
+const destroyPutsThroughLocal = (put: string, marker = '') => `static void foo_destroy(struct foo_ap_dev *es2)
+{
+	struct usb_device *udev;
+
+	usb_free_urb(es2->urb);
+	udev = es2->usb_dev;
+	foo_hd_put(es2->hd);
+${put}}
+
+static int foo_ap_probe(struct usb_interface *interface, const struct usb_device_id *id)
+{
+	struct usb_device *udev;
+	struct foo_ap_dev *es2;
+	int retval;
+
+	udev = usb_get_dev(interface_to_usbdev(interface));
+	es2 = foo_ap_alloc(udev);
+	if (IS_ERR(es2)) {
+		usb_put_dev(udev);
+		return PTR_ERR(es2);
+	}
+	es2->usb_dev = udev;
+	retval = foo_ap_setup(es2);
+	if (retval)
+		goto error;
+	return 0;
+
+error:
+	foo_destroy(es2);
+	return retval;${marker}
+}
+`;
+
 // drivers/net/ethernet/marvell/mv643xx_eth.c mv643xx_eth_shared_of_add_port(): a platform device the
 // function allocates keeps the node in dev.of_node; platform_device_release() puts it.
 const nodeInAllocatedDevice = (alloc: string) => `static int foo_of_add_port(struct platform_device *pdev, struct device_node *pnp)
@@ -616,6 +685,8 @@ ruleTester(refLeak, {
     { name: 'the kref release kref_put() names drops the parent reference', path: 'drivers/foo/foo.c', code: krefReleasePuts('\tput_device(obj->parent);\n') },
     { name: 'the device release callback put_device() runs drops the adapter reference (zfcp port)', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('\tfoo_adapter_put(port->adapter);\n') },
     { name: 'a devm action given the stored pointer to the found device puts it (omap-usb2)', path: 'drivers/phy/foo/phy-foo-usb2.c', code: actionOnStoredDevice('phy->control_dev') },
+    { name: 'a devm action registered before the enable disables the supplies (rt5682)', path: 'sound/soc/codecs/foo-i2c.c', code: actionBeforeEnable('foo->supplies') },
+    { name: 'the destructor puts the device it reads into a local from its parameter (greybus es2)', path: 'drivers/greybus/foo.c', code: destroyPutsThroughLocal('\tusb_put_dev(udev);\n') },
     { name: 'the release its kobj_type names drops the parent device (mdev type)', path: 'drivers/vfio/mdev/foo_sysfs.c', code: ktypeReleasePuts('\tput_device(type->parent->dev);\n') },
     { name: 'the release its struct device_type names drops the bus device', path: 'drivers/dma/foo/cdev.c', code: deviceTypeReleasePuts('\tput_device(&child->bus->dev);\n') },
     { name: 'a device kept in a __free(put_device) variable (rzg2l irqc)', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev __free(put_device)') },
@@ -828,6 +899,8 @@ index 1111111..2222222 100644
     { name: 'a kref release that does not drop it', path: 'drivers/foo/foo.c', code: krefReleasePuts('', ' /* expect: ref-leak */') },
     { name: 'a device release callback that does not drop it', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('', ' /* expect: ref-leak */') },
     { name: 'a devm action given another field leaves the stored device unput', path: 'drivers/phy/foo/phy-foo-usb2.c', code: actionOnStoredDevice('phy->syscon').replace('\tcontrol_pdev = of_find_device_by_node(control_node);', '\tcontrol_pdev = of_find_device_by_node(control_node); /* expect: ref-leak "control_dev" */') },
+    { name: 'a devm action registered before the enable that disables other supplies', path: 'sound/soc/codecs/foo-i2c.c', code: actionBeforeEnable('foo->core_supplies', ' /* expect: ref-leak */') },
+    { name: 'a destructor that reads the device but does not put it', path: 'drivers/greybus/foo.c', code: destroyPutsThroughLocal('\tdev_dbg(&udev->dev, "destroyed\\n");\n', ' /* expect: ref-leak */') },
     { name: 'a kobj_type release that does not drop the parent device', path: 'drivers/vfio/mdev/foo_sysfs.c', code: ktypeReleasePuts('\tpr_debug("release\\n");\n', ' /* expect: ref-leak */') },
     { name: 'a device_type release that does not drop the bus device', path: 'drivers/dma/foo/cdev.c', code: deviceTypeReleasePuts('', ' /* expect: ref-leak */') },
     { name: 'the same device in a plain variable', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev', ' /* expect: ref-leak */') },

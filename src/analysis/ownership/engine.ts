@@ -193,6 +193,12 @@ interface PathState {
    * gives `x`), and, written `=dev`, allocations that are the device itself (`device_initialize(dev)`).
    */
   initialized?: readonly string[];
+  /**
+   * What a devm action registered on the path undoes when it runs, by kind and name, with the
+   * registering call: `devm_add_action_or_reset(dev, disable_regulators, priv)` before
+   * `regulator_bulk_enable(..., priv->supplies)` covers that enable when a later step fails.
+   */
+  undoneByActions?: readonly (readonly [kind: ResourceKind, name: string, via: string])[];
 }
 
 /** Counts kept in a plain integer of the object (no release callback of their own to run). */
@@ -392,7 +398,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   signature(state: PathState): string {
-    const dropped = `${state.dropped === undefined ? '' : state.dropped.join(',')}${state.drvdata === undefined ? '' : state.drvdata.map((pair) => pair.join('>')).join(',')}${state.initialized === undefined ? '' : `+${state.initialized.join(',')}`}`;
+    const dropped = `${state.dropped === undefined ? '' : state.dropped.join(',')}${state.drvdata === undefined ? '' : state.drvdata.map((pair) => pair.join('>')).join(',')}${state.initialized === undefined ? '' : `+${state.initialized.join(',')}`}${state.undoneByActions === undefined ? '' : `~${state.undoneByActions.map((entry) => entry.join(':')).join(',')}`}`;
     return `${state.tainted ? 't' : ''}${state.lastGoto ?? ''}|${dropped}|${state.facts.signature()}|${state.holdings.map(holdingSignature).join(';')}`;
   }
 
@@ -798,6 +804,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (target === null && receiver !== undefined && api.kind === 'reference' && releaseApi(receiver) === undefined && !readsOnly(receiver)) {
       handOff = { row: event.row, via: receiver, field: null, statusKey: null, success: ANY_VALUE };
     }
+    const action = current.undoneByActions?.find(([kind, name]) => kind === api.kind && names.includes(name));
+    if (action !== undefined) handOff = { row: event.row, via: action[2], field: null, statusKey: null, success: ANY_VALUE };
     const success = byCarrier || returnedCarrier ? NEGATIVE | POSITIVE : validPointer ? POSITIVE : successMask(api.failure);
     // `if (!get_device(dev) && dev)`: the result tested where it is taken tells as the argument does.
     const resultTested = byCarrier && target === null && this.tracked.has(event.valueKey);
@@ -886,17 +894,28 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // The action's data reaches what is held through driver data: `devm_add_action_or_reset(dev, put_action, mc)`
     // with `mc = platform_get_drvdata(pdev)` reaches pdev; `(dev, disable_clk, pdev)` after
     // `platform_set_drvdata(pdev, hw)` reaches hw->clk.
+    const undone = this.undoneByAction(event.args[1]?.key, argument.key, event.name);
     const reached = new Set<string>([argument.key]);
     const viewed = (this.drvdataViews ??= drvdataViewsOf(this.input.cfg)).get(argument.key);
     if (viewed !== undefined) reached.add(viewed);
     for (const [holder, object] of state.drvdata ?? []) if (holder === argument.key) reached.add(object);
     // `phy->control_dev = &control_pdev->dev; devm_add_action_or_reset(dev, put_dev, phy->control_dev)`: the device the alias points into.
     for (const alias of aliasedKeys(argument.key, this.aliases)) reached.add(alias.replace(/(?:->|\.)dev$/, ''));
-    return this.updateHoldings(current, (holding) => {
+    const withActions = undone.length === 0 ? current : { ...current, undoneByActions: [...(current.undoneByActions ?? []), ...undone] };
+    return this.updateHoldings(withActions, (holding) => {
       if (holding.released !== null || (holding.handOff !== null && holding.handOff.via !== 'store')) return holding;
       const passed = holdingPassed(holding, argument, true) || holding.names.some((name) => reached.has(rootOfName(name)) || reached.has(name));
       return passed ? { ...holding, handOff } : holding;
     });
+  }
+
+  /** What the action function of the patch releases through its data, as the caller names it (`priv->supplies`). */
+  private undoneByAction(action: string | undefined, data: string, via: string): [ResourceKind, string, string][] {
+    const effect = action === undefined ? undefined : this.input.summaries.get(action)?.effects[0];
+    if (effect === undefined) return [];
+    const undone: [ResourceKind, string, string][] = effect.releasesFields.map(({ kind, path }) => [kind, `${data}${path}`, via]);
+    for (const kind of effect.releases) if (kind !== 'any') undone.push([kind, data, via]);
+    return undone;
   }
 
   /** A call the table does not know: a helper of the patch, or a name that says what it does. */
