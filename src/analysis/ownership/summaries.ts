@@ -447,8 +447,10 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
           if (index < 0) index = parameters.indexOf(containersOf().get(local) ?? '');
         }
         if (index >= 0) effects[index].releases.add(release.kind);
-        // `struct rt5682_priv *rt5682 = data; regulator_bulk_disable(..., rt5682->supplies)`: a field of the parameter too.
-        const field = argument === undefined || index >= 0 ? null : fieldOfParameter(throughParameter(expressionKey(argument)), parameters);
+        // `struct rt5682_priv *rt5682 = data; regulator_bulk_disable(..., rt5682->supplies)`: a field of the parameter too
+        // (not a lock: a helper that takes and drops `shared->lock` itself releases nothing of its caller's).
+        const key = argument === undefined ? '' : expressionKey(argument);
+        const field = argument === undefined || index >= 0 ? null : fieldOfParameter(release.kind === 'lock' ? key : throughParameter(key), parameters);
         if (field !== null) effects[field.index].releasesFields.push({ kind: release.kind, path: field.path, api: name });
         // `put_device(&hsi->device)`: the last put of a counted object embedded in the parameter frees it
         // once that object was initialised (putsEmbedded); `kref_put(&p->ref, p_release)` names its release, so always.
