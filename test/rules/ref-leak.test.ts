@@ -683,6 +683,7 @@ ruleTester(refLeak, {
     { name: 'a devm action given the device whose driver data holds the clock (stm32_hwspinlock)', path: 'drivers/hwspinlock/foo.c', code: actionThroughDrvdata('pdev') },
     { name: 'a devm action given the driver data of the device the lookup found (tegra mc)', path: 'drivers/memory/foo/mc.c', code: actionOnFoundDevice('mc') },
     { name: 'the kref release kref_put() names drops the parent reference', path: 'drivers/foo/foo.c', code: krefReleasePuts('\tput_device(obj->parent);\n') },
+    { name: 'the kref release drops the parent through a local read from the object (rio_mport dma_req_free)', path: 'drivers/foo/foo.c', code: krefReleasePuts('\tif (obj->parent) {\n\t\tstruct device *parent = obj->parent;\n\n\t\tobj->parent = NULL;\n\t\tput_device(parent);\n\t}\n') },
     { name: 'the device release callback put_device() runs drops the adapter reference (zfcp port)', path: 'drivers/s390/scsi/foo_aux.c', code: releaseCallbackPuts('\tfoo_adapter_put(port->adapter);\n') },
     { name: 'a devm action given the stored pointer to the found device puts it (omap-usb2)', path: 'drivers/phy/foo/phy-foo-usb2.c', code: actionOnStoredDevice('phy->control_dev') },
     { name: 'a devm action registered before the enable disables the supplies (rt5682)', path: 'sound/soc/codecs/foo-i2c.c', code: actionBeforeEnable('foo->supplies') },

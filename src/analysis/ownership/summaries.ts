@@ -334,11 +334,22 @@ function containerOrigins(sets: readonly { name: string; right: Node }[], parame
 }
 
 /** The releases a function makes on fields of the object its first parameter is part of (see FunctionSummary.containerReleases). */
-function releasesThroughContainer(body: Node, containersOf: () => ReadonlyMap<string, string>, parameters: readonly string[]): ContainerRelease[] {
+function releasesThroughContainer(
+  body: Node,
+  containersOf: () => ReadonlyMap<string, string>,
+  setsOf: () => readonly { name: string; right: Node }[],
+  parameters: readonly string[],
+): ContainerRelease[] {
   // Most functions convert nothing: their sets need not be read.
   if (!/\b(?:container_of|to_\w+)\s*\(/.test(body.text)) return [];
   const containers = [...containersOf()].filter(([, parameter]) => parameter === parameters[0]).map(([local]) => local);
   if (containers.length === 0) return [];
+  // `struct rio_mport_mapping *map = req->map;`: a local set once from a field of the object.
+  const fieldLocals = localsSetOnce(setsOf(), (value) => {
+    const key = value.type === 'field_expression' ? expressionKey(value) : null;
+    const root = key === null ? null : rootOfKey(key);
+    return key === null || root === null || !containers.includes(root) || /[[(]/.test(key) ? null : key;
+  });
   const found: ContainerRelease[] = [];
   for (const call of callsIn(body)) {
     const name = calleeName(call);
@@ -346,7 +357,10 @@ function releasesThroughContainer(body: Node, containersOf: () => ReadonlyMap<st
     const releases = releaseApi(name) !== undefined || nameSuggestsRelease(name, 'reference') || nameSuggestsRelease(name, 'memory');
     if (!releases) continue;
     callArguments(call).forEach((argument, index) => {
-      const key = expressionKey(argument);
+      const written = expressionKey(argument);
+      const local = rootOfKey(written);
+      const origin = local === null ? undefined : fieldLocals.get(local);
+      const key = origin === undefined || local === null ? written : origin + written.slice(local.length);
       const root = rootOfKey(key);
       if (root === null || !containers.includes(root) || key === root) return;
       const path = key.slice(root.length);
@@ -551,7 +565,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   });
   // What the function returns is asked only where a tracked variable gets its result: read on that question.
   let returns: ValueMask | null | undefined;
-  const containerReleases = body === null || parameters.length === 0 ? [] : releasesThroughContainer(body, containersOf, parameters);
+  const containerReleases = body === null || parameters.length === 0 ? [] : releasesThroughContainer(body, containersOf, setsOf, parameters);
   return {
     containerReleases,
     name: fn.name,
