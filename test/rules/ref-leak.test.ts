@@ -655,6 +655,30 @@ error:
 }
 `;
 
+// drivers/rapidio/devices/rio_mport_cdev.c rio_mport_remove_rdev(): rdev is the conversion of the found
+// device, so it is NULL only when nothing was found.
+const convertedWhenFound = (convert: string) => `static int foo_remove_rdev(struct foo_priv *priv, const char *name, u32 comptag)
+{
+	struct foo_dev *rdev = NULL;
+	struct device *dev;
+
+	if (strlen(name)) {
+		dev = bus_find_device_by_name(&foo_bus_type, NULL, name);
+		if (dev)
+			rdev = ${convert}(dev);
+	} else {
+		do {
+			rdev = foo_get_comptag(comptag, rdev);
+		} while (rdev && rdev->destid != priv->destid);
+	}
+	if (!rdev)
+		return -ENODEV;
+	foo_dev_put(rdev);
+	foo_del_device(rdev);
+	return 0;
+}
+`;
+
 // drivers/net/ethernet/marvell/mv643xx_eth.c mv643xx_eth_shared_of_add_port(): a platform device the
 // function allocates keeps the node in dev.of_node; platform_device_release() puts it.
 const nodeInAllocatedDevice = (alloc: string) => `static int foo_of_add_port(struct platform_device *pdev, struct device_node *pnp)
@@ -688,6 +712,7 @@ ruleTester(refLeak, {
     { name: 'a devm action given the stored pointer to the found device puts it (omap-usb2)', path: 'drivers/phy/foo/phy-foo-usb2.c', code: actionOnStoredDevice('phy->control_dev') },
     { name: 'a devm action registered before the enable disables the supplies (rt5682)', path: 'sound/soc/codecs/foo-i2c.c', code: actionBeforeEnable('foo->supplies') },
     { name: 'the destructor puts the device it reads into a local from its parameter (greybus es2)', path: 'drivers/greybus/foo.c', code: destroyPutsThroughLocal('\tusb_put_dev(udev);\n') },
+    { name: 'a conversion of the found device is NULL only when nothing was found (rio_mport)', path: 'drivers/rapidio/devices/foo_cdev.c', code: convertedWhenFound('to_foo_dev') },
     { name: 'the release its kobj_type names drops the parent device (mdev type)', path: 'drivers/vfio/mdev/foo_sysfs.c', code: ktypeReleasePuts('\tput_device(type->parent->dev);\n') },
     { name: 'the release its struct device_type names drops the bus device', path: 'drivers/dma/foo/cdev.c', code: deviceTypeReleasePuts('\tput_device(&child->bus->dev);\n') },
     { name: 'a device kept in a __free(put_device) variable (rzg2l irqc)', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev __free(put_device)') },
@@ -902,6 +927,8 @@ index 1111111..2222222 100644
     { name: 'a devm action given another field leaves the stored device unput', path: 'drivers/phy/foo/phy-foo-usb2.c', code: actionOnStoredDevice('phy->syscon').replace('\tcontrol_pdev = of_find_device_by_node(control_node);', '\tcontrol_pdev = of_find_device_by_node(control_node); /* expect: ref-leak "control_dev" */') },
     { name: 'a devm action registered before the enable that disables other supplies', path: 'sound/soc/codecs/foo-i2c.c', code: actionBeforeEnable('foo->core_supplies', ' /* expect: ref-leak */') },
     { name: 'a destructor that reads the device but does not put it', path: 'drivers/greybus/foo.c', code: destroyPutsThroughLocal('\tdev_dbg(&udev->dev, "destroyed\\n");\n', ' /* expect: ref-leak */') },
+    { name: 'to_of_node() of the found node is NULL for a node of another type, which stays held', path: 'drivers/rapidio/devices/foo_cdev.c', code: convertedWhenFound('to_of_node').replace('\tif (!rdev)\n\t\treturn -ENODEV;', '\tif (!rdev)\n\t\treturn -ENODEV; /* expect: ref-leak */') },
+    { name: 'a lookup from the found device that can fail leaves it held', path: 'drivers/rapidio/devices/foo_cdev.c', code: convertedWhenFound('foo_dev_lookup').replace('\tif (!rdev)\n\t\treturn -ENODEV;', '\tif (!rdev)\n\t\treturn -ENODEV; /* expect: ref-leak */') },
     { name: 'a kobj_type release that does not drop the parent device', path: 'drivers/vfio/mdev/foo_sysfs.c', code: ktypeReleasePuts('\tpr_debug("release\\n");\n', ' /* expect: ref-leak */') },
     { name: 'a device_type release that does not drop the bus device', path: 'drivers/dma/foo/cdev.c', code: deviceTypeReleasePuts('', ' /* expect: ref-leak */') },
     { name: 'the same device in a plain variable', path: 'drivers/irqchip/foo.c', code: scopedDevice('struct device *dev', ' /* expect: ref-leak */') },

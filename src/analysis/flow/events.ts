@@ -58,7 +58,7 @@ export type AssignedValue =
   | { kind: 'constant'; mask: ValueMask }
   | { kind: 'copy'; key: string; root: string | null }
   /** `memberAddress`: the value is `&x->f` (key `x->f`), which carries `x` but not its other fields. */
-  | { kind: 'other'; mentions: string[]; memberAddress?: string }
+  | { kind: 'other'; mentions: string[]; memberAddress?: string; conversionOf?: string }
   | { kind: 'unknown' };
 
 export interface AssignEvent {
@@ -154,6 +154,16 @@ export function carriedIdentifiers(node: Node): string[] {
   }
 }
 
+/** The variable or field a conversion call (`to_rio_dev(dev)`, `container_of(p, T, m)`) is given, if that is what it converts. */
+function convertedValue(call: Node): string | null {
+  const name = calleeName(call);
+  const [first] = callArguments(call);
+  // to_of_node(), to_software_node(): the fwnode converters check the node's type and return NULL for another.
+  if (name === null || first === undefined || !CONVERSION_CALLS.test(name) || name === 'no_free_ptr' || /^to_\w*_node$/.test(name)) return null;
+  const inner = stripCastsAndParentheses(first);
+  return inner.type === 'identifier' || inner.type === 'field_expression' ? compactText(inner.text) : null;
+}
+
 /** Calls that return (a view of) their first argument: container_of(), to_foo(), ERR_CAST(), of_fwnode_handle(). */
 const CONVERSION_CALLS = /^(?:container_of|container_of_const|list_entry|list_first_entry|list_last_entry|hlist_entry|rb_entry|to_\w+|\w+_to_(?:dev|device|pdev|platform_device|i2c_client|spi_device|usb_device)|no_free_ptr|\w+_fwnode_handle|of_node_to_fwnode)$/;
 
@@ -206,6 +216,9 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
   }
   const argument = value.type === 'pointer_expression' ? argumentInfo(value) : null;
   if (argument !== null && argument.addressOfMember) return { kind: 'other', mentions: carriedIdentifiers(value), memberAddress: argument.key };
+  // `rdev = to_rio_dev(dev)`: a view of dev, valid where dev is.
+  const converted = value.type === 'call_expression' ? convertedValue(value) : null;
+  if (converted !== null) return { kind: 'other', mentions: carriedIdentifiers(value), conversionOf: converted };
   return { kind: 'other', mentions: carriedIdentifiers(value) };
 }
 

@@ -1071,6 +1071,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       case 'other':
         // `hdmi_dev = &hdmi_client->dev`: the address of a member is never NULL.
         if (value.memberAddress !== undefined && this.tracked.has(target.key)) current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
+        // `rdev = to_rio_dev(dev)` where dev is known valid: so is rdev.
+        else if (value.conversionOf !== undefined && this.tracked.has(target.key) && current.facts.get(value.conversionOf) === POSITIVE) {
+          current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
+        }
         break;
       default:
         break;
