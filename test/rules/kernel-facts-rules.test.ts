@@ -42,6 +42,26 @@ halt:
 } /* expect: lock-imbalance "fep->tx_lock" */
 `;
 
+// xt_percpu_counter_alloc()/xt_percpu_counter_free() are a mined pair, and the tree's integer facts
+// say the alloc returns bool: false means it took nothing (net/ipv4/netfilter/ip_tables.c).
+const minedBoolAlloc = (afterAlloc: string) => `static int
+find_check_entry(struct ipt_entry *e, struct net *net, const char *name,
+		 struct xt_percpu_counter_alloc_state *alloc_state)
+{
+	int ret;
+
+	if (!xt_percpu_counter_alloc(alloc_state, &e->counters))
+		return -ENOMEM;
+${afterAlloc}	ret = check_target(e, net, name);
+	if (ret)
+		goto err;
+	return 0;
+ err:
+	xt_percpu_counter_free(&e->counters);
+	return ret;
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
     {
@@ -404,12 +424,23 @@ ruleTester(memLeak, {
       code: minedReleaseStillFreesByName,
     },
     {
+      name: 'a mined bool allocator (xt_percpu_counter_alloc) that returned false took nothing',
+      path: 'net/ipv4/netfilter/ip_tables.c',
+      code: minedBoolAlloc(''),
+    },
+    {
       name: 'a mined allocator (caam_jr_alloc) tested through PTR_ERR_OR_ZERO() is not judged',
       path: 'drivers/crypto/caam/caamprng.c',
       code: minedPointerTestedThroughRet,
     },
   ],
-  invalid: [],
+  invalid: [
+    {
+      name: 'a mined bool allocator left on an error return after it succeeded',
+      path: 'net/ipv4/netfilter/ip_tables.c',
+      code: minedBoolAlloc('\tif (e->target_offset > e->next_offset)\n\t\treturn -EINVAL; /* expect: mem-leak */\n'),
+    },
+  ],
 });
 
 // of_hte_req_count() returns the count or a negative errno (mined: an errno comes out of it);

@@ -9,7 +9,7 @@
  * may hand the object to a caller or a framework cptlint cannot see, so the mined pairs never
  * make a "never released" finding. The hand table wins where both know an API.
  */
-import { kernelFacts, type PairFact, type PointerConvention } from '../../facts/kernel-facts.js';
+import { kernelFacts, kernelIntegerFacts, type PairFact, type PointerConvention } from '../../facts/kernel-facts.js';
 import { acquireApi, releaseApi, type AcquireApi, type FailureStyle, type ReleaseApi, type ResourceKind } from './resources.js';
 
 /** The mined pairs a function calls both halves of, looked up as the table's are. */
@@ -63,8 +63,9 @@ function calledReleaseNames(text: string): string[] {
 const POINTER_FAILURE: Record<PointerConvention, FailureStyle> = { err: 'err-ptr', null: 'null', both: 'err-ptr-or-null', ok: 'never' };
 
 function failureOf(pair: PairFact): FailureStyle {
-  // An int-returning lock (`if (tty_write_lock(tty, false) < 0)`) fails with an errno; a void one's value is never tested.
-  if (pair.carrier !== 'return') return 'errno';
+  // An int-returning lock (`if (tty_write_lock(tty, false) < 0)`) fails with an errno; a void one's value is never tested;
+  // a bool one (`if (!xt_percpu_counter_alloc(state, &e->counters))`) returns false when it took nothing.
+  if (pair.carrier !== 'return') return kernelIntegerFacts().integerConvention(pair.acquire) === 'bool' ? 'false' : 'errno';
   const convention = kernelFacts().pointerConvention(pair.acquire);
   return convention === undefined ? 'err-ptr-or-null' : POINTER_FAILURE[convention];
 }
