@@ -404,11 +404,38 @@ done:
 }
 `;
 
+// drivers/gpu/drm/amd/amdgpu/amdgpu_vm.c amdgpu_vm_add_prt_cb(): when the fence callback cannot be
+// added, the callback is called directly with the embedded member; it frees its container.
+const callbackFreesContainer = (callbackTail: string, marker = '') => `static void foo_prt_cb(struct dma_fence *fence, struct dma_fence_cb *_cb)
+{
+	struct foo_prt_cb *cb = container_of(_cb, struct foo_prt_cb, cb);
+
+	foo_prt_put(cb->adev);
+${callbackTail}}
+
+static void foo_add_prt_cb(struct foo_device *adev, struct dma_fence *fence)
+{
+	struct foo_prt_cb *cb;
+
+	cb = kmalloc(sizeof(struct foo_prt_cb), GFP_KERNEL);
+	if (!cb) {
+		if (fence)
+			dma_fence_wait(fence, false);
+		foo_prt_put(adev);
+	} else {
+		cb->adev = adev;
+		if (!fence || dma_fence_add_callback(fence, &cb->cb, foo_prt_cb))
+			foo_prt_cb(fence, &cb->cb);
+	}
+}${marker}
+`;
+
 ruleTester(memLeak, {
   valid: [
     { name: 'a buffer object given to ttm_bo_init_validate(), which destroys it when it fails (radeon)', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('ttm_bo_init_validate') },
     { name: 'a dump given to dev_coredumpv(), which frees it (remoteproc)', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('dev_coredumpv') },
     { name: 'a helper given the address of the pointer frees what it points to (qed overlay mem)', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('kfree(*mem);') },
+    { name: 'a callback called with the embedded member frees its container (amdgpu prt cb)', path: 'drivers/gpu/drm/foo/foo_vm.c', code: callbackFreesContainer('\tkfree(cb);\n') },
     { name: 'an allocation tested in a comma condition after the error code is set (nouveau nvif)', path: 'drivers/gpu/drm/foo/nvif/mmu.c', code: commaConditionAlloc('') },
     { name: 'a failure test of a helper that returns 0 on every path (mv_u3d build_trb_chain)', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('0') },
     { name: 'a comment says the memory is leaked on purpose (r8a7740)', path: 'drivers/clk/renesas/clk-foo.c', code: leakedOnPurpose },
@@ -585,6 +612,7 @@ enomem:
     { name: 'a buffer object given to an init that does not take it', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('foo_bo_setup').replace('\t\treturn r;\n\t*bo_ptr', '\t\treturn r; /* expect: mem-leak */\n\t*bo_ptr') },
     { name: 'a dump given to a call that does not take it', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('foo_dump_write', ' /* expect: mem-leak */') },
     { name: 'a helper given the address of the pointer that only clears it', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('', ' /* expect: mem-leak */') },
+    { name: 'a callback called with the embedded member that does not free it', path: 'drivers/gpu/drm/foo/foo_vm.c', code: callbackFreesContainer('', ' /* expect: mem-leak */') },
     { name: 'a comma-condition allocation left on a later error goto', path: 'drivers/gpu/drm/foo/nvif/mmu.c', code: commaConditionAlloc('\tif (ret)\n\t\tgoto done; /* expect: mem-leak */\n') },
     { name: 'a failure test of a helper that can fail', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('-EINVAL', ' /* expect: mem-leak */') },
     { name: 'a comment that names a leak without choosing it', path: 'drivers/clk/renesas/clk-foo.c', code: leakNamedNotChosen },

@@ -969,6 +969,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           current = this.release(current, event.row, event.name, (holding, kind) => {
             if (!effect.releases.has(kind) && !effect.releases.has('any')) return false;
             if (namesMatch(holding, kind, argument.key, this.aliases)) return true;
+            // `amdgpu_vm_prt_cb(fence, &cb->cb)`, whose body frees container_of() of it: the structure around the member.
+            if (kind === 'memory' && argument.addressOfMember && argument.root !== null && holding.names.includes(argument.root)) return true;
             // `produce_free_peb(ubi)` drops `ubi->wl_lock`, not `ubi->fm_eba_sem`.
             if (!RELEASED_THROUGH_FIELDS.has(kind)) return false;
             const released = (name: string): boolean => name.startsWith(argument.key) && effect.fieldReleases.has(name.slice(argument.key.length));
