@@ -430,11 +430,32 @@ static void foo_add_prt_cb(struct foo_device *adev, struct dma_fence *fence)
 }${marker}
 `;
 
+// drivers/iio/industrialio-buffer.c iio_device_buffer_getfd(): the new file owns its private data
+// (its ->release() frees it) once anon_inode_getfd() returned an fd; before that it is the caller's.
+const privateDataOfNewFile = (onFailure: string) => `static long foo_buffer_getfd(struct foo_dev *indio_dev, int __user *ival)
+{
+	struct foo_buffer_ib *ib;
+	int fd, ret;
+
+	ib = kzalloc(sizeof(*ib), GFP_KERNEL);
+	if (!ib)
+		return -ENOMEM;
+	ib->indio_dev = indio_dev;
+	fd = anon_inode_getfd("foo:buffer", &foo_buffer_chrdev_fileops, ib, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+${onFailure}	}
+	if (copy_to_user(ival, &fd, sizeof(fd)))
+		return -EFAULT;
+	return 0;
+}
+`;
+
 ruleTester(memLeak, {
   valid: [
     { name: 'a buffer object given to ttm_bo_init_validate(), which destroys it when it fails (radeon)', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('ttm_bo_init_validate') },
     { name: 'a dump given to dev_coredumpv(), which frees it (remoteproc)', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('dev_coredumpv') },
     { name: 'a helper given the address of the pointer frees what it points to (qed overlay mem)', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('kfree(*mem);') },
+    { name: 'private data of the file anon_inode_getfd() created is the file\'s (iio buffer fd)', path: 'drivers/iio/foo-buffer.c', code: privateDataOfNewFile('\t\tkfree(ib);\n\t\treturn fd;\n') },
     { name: 'a callback called with the embedded member frees its container (amdgpu prt cb)', path: 'drivers/gpu/drm/foo/foo_vm.c', code: callbackFreesContainer('\tkfree(cb);\n') },
     { name: 'an allocation tested in a comma condition after the error code is set (nouveau nvif)', path: 'drivers/gpu/drm/foo/nvif/mmu.c', code: commaConditionAlloc('') },
     { name: 'a failure test of a helper that returns 0 on every path (mv_u3d build_trb_chain)', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('0') },
@@ -612,6 +633,7 @@ enomem:
     { name: 'a buffer object given to an init that does not take it', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('foo_bo_setup').replace('\t\treturn r;\n\t*bo_ptr', '\t\treturn r; /* expect: mem-leak */\n\t*bo_ptr') },
     { name: 'a dump given to a call that does not take it', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('foo_dump_write', ' /* expect: mem-leak */') },
     { name: 'a helper given the address of the pointer that only clears it', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('', ' /* expect: mem-leak */') },
+    { name: 'private data kept when anon_inode_getfd() failed', path: 'drivers/iio/foo-buffer.c', code: privateDataOfNewFile('\t\treturn fd; /* expect: mem-leak */\n') },
     { name: 'a callback called with the embedded member that does not free it', path: 'drivers/gpu/drm/foo/foo_vm.c', code: callbackFreesContainer('', ' /* expect: mem-leak */') },
     { name: 'a comma-condition allocation left on a later error goto', path: 'drivers/gpu/drm/foo/nvif/mmu.c', code: commaConditionAlloc('\tif (ret)\n\t\tgoto done; /* expect: mem-leak */\n') },
     { name: 'a failure test of a helper that can fail', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('-EINVAL', ' /* expect: mem-leak */') },

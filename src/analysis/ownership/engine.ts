@@ -644,7 +644,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         current = { ...current, drvdata: [...(current.drvdata ?? []).filter(([known]) => known !== holder), pair] };
       }
       if (argument !== undefined && handOff.undoes !== undefined) current = this.managedAction(current, argument, event, target, handOff.undoes);
-      else if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true, true, handOff.cleanedUpByOwner === true);
+      else if (argument !== undefined && handOff.failure !== undefined) {
+        // `fd = anon_inode_getfd(name, fops, ib, flags)`: ib is the file's only where fd is one.
+        const statusKey = target?.key ?? event.valueKey;
+        current = this.handOffArgument(current, argument, event, false, false, true, false, { statusKey, success: successMask(handOff.failure) });
+        if (this.tracked.has(statusKey)) current = { ...current, facts: current.facts.set(statusKey, resultMask(handOff.failure)) };
+      } else if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true, true, handOff.cleanedUpByOwner === true);
       for (const index of handOff.alsoArguments ?? []) {
         const also = event.args[index];
         if (also !== undefined) current = this.handOffArgument(current, also, event, false, false, true, handOff.cleanedUpByOwner === true);
@@ -865,8 +870,17 @@ export class ResourceEngine implements PathAnalysis<PathState> {
    * so), so what the object points to goes along; a helper of the file that merely keeps the
    * pointer somewhere (its summary's handsOff) does not take the references its fields hold.
    */
-  private handOffArgument(state: PathState, argument: ArgumentInfo, event: CallEvent, addressOnly: boolean, borrowsOnly = false, throughPointers = true, supersedes = false): PathState {
-    const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE, notOnError: borrowsOnly };
+  private handOffArgument(
+    state: PathState,
+    argument: ArgumentInfo,
+    event: CallEvent,
+    addressOnly: boolean,
+    borrowsOnly = false,
+    throughPointers = true,
+    supersedes = false,
+    status: { statusKey: string; success: ValueMask } = { statusKey: '', success: ANY_VALUE },
+  ): PathState {
+    const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: status.statusKey === '' ? null : status.statusKey, success: status.success, notOnError: borrowsOnly };
     return this.handOff(state, handOff, (holding, kind) => {
       if (!HANDED_OFF_BY_STORE.has(kind) || this.isCount(holding)) return false;
       // A number naming the resource (an interrupt line), passed itself or inside the structure that

@@ -118,6 +118,8 @@ export interface HandOffApi {
    * failure runs it at once (`*_or_reset`), 'on-success' when it is only registered on success.
    */
   undoes?: 'always' | 'on-success';
+  /** The call takes the argument only when it succeeds, as this style tells (anon_inode_getfd() returns an fd or an errno). */
+  failure?: FailureStyle;
   /** Other arguments the call takes over as well (the planes drm_crtc_init_with_planes() links to the CRTC). */
   alsoArguments?: number[];
   /**
@@ -647,6 +649,9 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'drmm_add_action', argument: 2, undoes: 'on-success' },
   { name: 'drmm_add_action_or_reset', argument: 2, undoes: 'always' },
   { name: 'single_open', argument: 2 },
+  // The file's private data, released by the fops' ->release() once the file exists.
+  { name: 'anon_inode_getfd', argument: 2, failure: 'negative' },
+  { name: 'anon_inode_getfile', argument: 2, failure: 'err-ptr' },
   { name: 'debugfs_create_file', argument: 3 },
   { name: 'proc_create_data', argument: 4 },
   { name: 'skb_queue_tail', argument: 1 },
