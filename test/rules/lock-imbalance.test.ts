@@ -138,8 +138,51 @@ static ssize_t foo_generic_write(struct foo_file_data *file_data, struct urb *ur
 }
 `;
 
+// net/netlink/af_netlink.c __netlink_dump_start(): netlink_dump(sk, true) is told the mutex is held,
+// and unlocks nlk->cb_mutex on every exit (it locks it only when told it is not held).
+const calleeUnlocksDerivedLock = (dumpTail: string) => `static int foo_dump(struct sock *sk, bool lock_taken)
+{
+	struct foo_sock *nlk = foo_sk(sk);
+	int err;
+
+	if (!lock_taken)
+		mutex_lock(nlk->cb_mutex);
+	err = foo_fill(nlk);
+	if (err < 0)
+		goto errout_skb;
+${dumpTail}	return 0;
+
+errout_skb:
+	mutex_unlock(nlk->cb_mutex);
+	return err;
+}
+
+int foo_dump_start(struct sock *sk, struct foo_dump_control *control)
+{
+	struct foo_sock *nlk;
+	int ret;
+
+	nlk = foo_sk(sk);
+	mutex_lock(nlk->cb_mutex);
+	if (nlk->cb_running) {
+		ret = -EBUSY;
+		goto error_unlock;
+	}
+	nlk->cb_running = true;
+	ret = foo_dump(sk, true);
+	if (ret)
+		return ret;
+	return -EINTR;
+
+error_unlock:
+	mutex_unlock(nlk->cb_mutex);
+	return ret;
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
+    { name: 'a helper given the socket unlocks the mutex derived from it on every exit (netlink_dump)', path: 'net/foo/af_foo.c', code: calleeUnlocksDerivedLock('\tmutex_unlock(nlk->cb_mutex);\n') },
     { name: 'a semaphore counting URBs in flight, upped by their completion (usbtmc)', path: 'drivers/usb/class/foo.c', code: urbsInFlight('MAX_URBS_IN_FLIGHT') },
     { name: 'a debug macro given a whole loop is not the header of the unlock after it (jffs2 D2)', path: 'fs/foo/compr.c', code: debugMacroLoop('\t\tspin_unlock(&foo_compressor_list_lock);\n\t\treturn -1;\n') },
     {
@@ -283,6 +326,7 @@ unlock:
     },
   ],
   invalid: [
+    { name: 'a helper that only takes and drops the mutex itself leaves the caller holding it', path: 'net/foo/af_foo.c', code: calleeUnlocksDerivedLock('\tmutex_lock(nlk->cb_mutex);\n\tmutex_unlock(nlk->cb_mutex);\n').replace('\tif (ret)\n\t\treturn ret;', '\tif (ret)\n\t\treturn ret; /* expect: lock-imbalance */') },
     { name: 'a semaphore that starts at 1 is a lock: an error exit must up it', path: 'drivers/usb/class/foo.c', code: urbsInFlight('1', ' /* expect: lock-imbalance */') },
     { name: 'the same function returning busy without its unlock', path: 'fs/foo/compr.c', code: debugMacroLoop('\t\treturn -1; /* expect: lock-imbalance */\n') },
     {

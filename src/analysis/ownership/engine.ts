@@ -259,6 +259,24 @@ function drvdataViewsOf(cfg: Cfg): Map<string, string> {
   return found;
 }
 
+/** Locals assigned once, with the names their value is computed from (`nlk = nlk_sk(sk)`: sk; `inode = file_inode(iocb->ki_filp)`: iocb). */
+function derivationsOf(cfg: Cfg): Map<string, Set<string>> {
+  const found = new Map<string, Set<string> | null>();
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type !== 'assign' || event.target.shape !== 'variable') continue;
+      const { value } = event;
+      const from =
+        value.kind === 'copy' ? [value.root] : value.kind === 'call' ? value.call.args.map((argument) => argument.root) : value.kind === 'other' ? value.mentions : [];
+      const names = new Set(from.filter((name): name is string => name !== null));
+      found.set(event.target.key, found.has(event.target.key) || names.size === 0 ? null : names);
+    }
+  }
+  const derivations = new Map<string, Set<string>>();
+  for (const [name, from] of found) if (from !== null) derivations.set(name, from);
+  return derivations;
+}
+
 /**
  * The release callbacks the function installs on embedded objects: `port->dev.release =
  * zfcp_port_release;`, or through a type whose structure names it (`port->dev.type =
@@ -365,6 +383,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   private readonly aliases: [string, string][];
 
+  /** Locals set once, by the names their value was computed from (read when a helper that unlocks asks). */
+  private derivations: Map<string, Set<string>> | undefined;
   /** `port->dev` -> `zfcp_port_release` for `port->dev.release = zfcp_port_release;` in the function (read when a put asks). */
   private releaseFunctions: Map<string, string> | undefined;
   /** `mc` -> `pdev` for `mc = platform_get_drvdata(pdev);`: a local that is the driver data of another (read when a devm action asks). */
@@ -932,6 +952,26 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return undone;
   }
 
+  /**
+   * A helper of the patch that unlocks more than it locks, given what the held lock belongs to
+   * (`netlink_dump(sk, true)` with `nlk = nlk_sk(sk)` holding `nlk->cb_mutex`), or an implicit
+   * lock (rcu_read_lock()): it lets the lock go on its paths, which cptlint does not follow
+   * through the conversions; the caller no longer owes the unlock.
+   */
+  private unlockedByCallee(state: PathState, event: CallEvent, unlocks: ReadonlySet<string>): PathState {
+    const given = new Set(event.args.map((argument) => argument.root).filter((root): root is string => root !== null));
+    if (given.size === 0 && !state.holdings.some((holding) => acquireOfSite(this.sites[holding.site])?.carrier === 'implicit')) return state;
+    const origins = (this.derivations ??= derivationsOf(this.input.cfg));
+    const related = (name: string): boolean => {
+      const root = rootOfName(name);
+      return given.has(root) || [...(origins.get(root) ?? [])].some((origin) => given.has(origin));
+    };
+    return this.release(state, event.row, event.name, (holding, kind) => {
+      if (kind !== 'lock' || !unlocks.has(this.sites[holding.site].release.replace(/\(\)$/, ''))) return false;
+      return acquireOfSite(this.sites[holding.site])?.carrier === 'implicit' || holding.names.some(related);
+    });
+  }
+
   /** A call the table does not know: a helper of the patch, or a name that says what it does. */
   private otherCall(event: CallEvent, state: PathState): PathState {
     if (state.holdings.length === 0) return state;
@@ -939,6 +979,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const summary = this.input.summaries.get(event.name);
     const known = summary !== undefined && summary.fn.complete;
     if (known && summary.releasesModule) current = this.release(current, event.row, event.name, (_holding, kind) => kind === 'module');
+    if (known && summary.excessUnlocks.size > 0) current = this.unlockedByCallee(current, event, summary.excessUnlocks);
     // A helper given the device that, by its name, tears down, or whose body frees the device's drvdata (smsusb_term_device(intf)).
     const tearsDown = (index: number): boolean => nameSuggestsTeardown(event.name) || (known && summary.effects[index]?.freesDrvdata === true);
     if (current.drvdata !== undefined) {

@@ -81,6 +81,12 @@ export interface FunctionSummary {
   /** The function drops a module reference (module_put(THIS_MODULE), module_put_and_kthread_exit()). */
   releasesModule: boolean;
   /**
+   * Unlock calls the function makes more often than it takes their lock (`netlink_dump(sk, true)`
+   * unlocks `nlk->cb_mutex` on every exit, and locks it only when told it is not held): it lets
+   * go of a lock of that family its caller holds, on some paths at least.
+   */
+  excessUnlocks: ReadonlySet<string>;
+  /**
    * What every `return` of the function gives back when each returns a constant (`return 0;` only:
    * ZERO), so a caller's `if (ret)` after it cannot be taken; null when any return computes its value.
    */
@@ -415,6 +421,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   const parameters = functionParameters(fn.node);
   const effects: ParameterEffect[] = parameters.map(() => ({ releases: new Set(), releasesFields: [], handsOff: false, fieldReleases: new Set(), putsEmbedded: false }));
   const retaken = new Set<string>();
+  const lockBalance = new Map<string, number>();
   const body = fn.node.childForFieldName('body');
   let forwarding: ThreadForwarding | null = null;
   let releasesModule = false;
@@ -485,6 +492,11 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
       }
       const acquire = acquireApi(name);
       if (acquire?.kind === 'lock' && typeof acquire.carrier === 'number' && args[acquire.carrier] !== undefined) retaken.add(throughParameter(expressionKey(args[acquire.carrier])));
+      if (release?.kind === 'lock') lockBalance.set(name, (lockBalance.get(name) ?? 0) + 1);
+      if (acquire?.kind === 'lock') {
+        const unlock = acquire.release.replace(/\(\)$/, '');
+        lockBalance.set(unlock, (lockBalance.get(unlock) ?? 0) - 1);
+      }
       if (release?.kind === 'module') releasesModule = true;
       const starter = threadStarterApi(name);
       if (starter !== undefined) {
@@ -575,6 +587,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
     effects,
     forwarding,
     releasesModule,
+    excessUnlocks: new Set([...lockBalance].filter(([, count]) => count > 0).map(([name]) => name)),
     get returns(): ValueMask | null {
       if (returns === undefined) returns = constantReturns(fn);
       return returns;
