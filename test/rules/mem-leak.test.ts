@@ -450,6 +450,45 @@ ${onFailure}	}
 }
 `;
 
+// drivers/net/slip/slip.c sl_alloc_bufs(): the buffer is allocated and freed under the same
+// `#ifdef SL_INCLUDE_CSLIP`; a build takes both or neither.
+const allocatedUnderIfdef = (freeAt: string, marker = '') => `static int foo_alloc_bufs(struct foo_slip *sl, int mtu)
+{
+	int err = -ENOBUFS;
+	char *rbuff = NULL;
+#ifdef SL_INCLUDE_CSLIP
+	char *cbuff = NULL;
+#endif
+
+	rbuff = kmalloc(mtu + 4, GFP_KERNEL);
+	if (rbuff == NULL)
+		goto err_exit;
+#ifdef SL_INCLUDE_CSLIP
+	cbuff = kmalloc(mtu + 4, GFP_KERNEL);
+	if (cbuff == NULL)
+		goto err_exit;
+#endif
+	spin_lock_bh(&sl->lock);
+	if (sl->tty == NULL) {
+		spin_unlock_bh(&sl->lock);
+		err = -ENODEV;
+		goto err_exit;${marker}
+	}
+	sl->rbuff = rbuff;
+	rbuff = NULL;
+#ifdef SL_INCLUDE_CSLIP
+	sl->cbuff = cbuff;
+	cbuff = NULL;
+#endif
+	spin_unlock_bh(&sl->lock);
+	err = 0;
+
+err_exit:
+${freeAt}	kfree(rbuff);
+	return err;
+}
+`;
+
 ruleTester(memLeak, {
   valid: [
     { name: 'a buffer object given to ttm_bo_init_validate(), which destroys it when it fails (radeon)', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('ttm_bo_init_validate') },
@@ -457,6 +496,7 @@ ruleTester(memLeak, {
     { name: 'a helper given the address of the pointer frees what it points to (qed overlay mem)', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('kfree(*mem);') },
     { name: 'private data of the file anon_inode_getfd() created is the file\'s (iio buffer fd)', path: 'drivers/iio/foo-buffer.c', code: privateDataOfNewFile('\t\tkfree(ib);\n\t\treturn fd;\n') },
     { name: 'a callback called with the embedded member frees its container (amdgpu prt cb)', path: 'drivers/gpu/drm/foo/foo_vm.c', code: callbackFreesContainer('\tkfree(cb);\n') },
+    { name: 'an allocation and its free under the same #ifdef (slip cslip buffer)', path: 'drivers/net/foo/slip.c', code: allocatedUnderIfdef('#ifdef SL_INCLUDE_CSLIP\n\tkfree(cbuff);\n#endif\n') },
     { name: 'an allocation tested in a comma condition after the error code is set (nouveau nvif)', path: 'drivers/gpu/drm/foo/nvif/mmu.c', code: commaConditionAlloc('') },
     { name: 'a failure test of a helper that returns 0 on every path (mv_u3d build_trb_chain)', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('0') },
     { name: 'a comment says the memory is leaked on purpose (r8a7740)', path: 'drivers/clk/renesas/clk-foo.c', code: leakedOnPurpose },
@@ -635,6 +675,7 @@ enomem:
     { name: 'a helper given the address of the pointer that only clears it', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('', ' /* expect: mem-leak */') },
     { name: 'private data kept when anon_inode_getfd() failed', path: 'drivers/iio/foo-buffer.c', code: privateDataOfNewFile('\t\treturn fd; /* expect: mem-leak */\n') },
     { name: 'a callback called with the embedded member that does not free it', path: 'drivers/gpu/drm/foo/foo_vm.c', code: callbackFreesContainer('', ' /* expect: mem-leak */') },
+    { name: 'an allocation under #ifdef whose free sits under another configuration', path: 'drivers/net/foo/slip.c', code: allocatedUnderIfdef('#ifdef SL_INCLUDE_CSLIP_DEBUG\n\tkfree(cbuff);\n#endif\n', ' /* expect: mem-leak */') },
     { name: 'a comma-condition allocation left on a later error goto', path: 'drivers/gpu/drm/foo/nvif/mmu.c', code: commaConditionAlloc('\tif (ret)\n\t\tgoto done; /* expect: mem-leak */\n') },
     { name: 'a failure test of a helper that can fail', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('-EINVAL', ' /* expect: mem-leak */') },
     { name: 'a comment that names a leak without choosing it', path: 'drivers/clk/renesas/clk-foo.c', code: leakNamedNotChosen },

@@ -466,7 +466,14 @@ class CfgBuilder {
     const alternative = node.childForFieldName('alternative');
     const bodyEntry = this.sequence(preprocessorBody(node), next, context);
     const alternativeEntry = alternative === null ? next : this.statement(alternative, next, context);
-    return this.add('switch', node, [bodyEntry, alternativeEntry], context);
+    // `#ifdef CONFIG_COMMON_CLK` around the register and again around its unregister: one configuration
+    // takes both or neither, so the same test is a branch on one key.
+    const test = preprocessorTest(node);
+    if (test === null) return this.add('switch', node, [bodyEntry, alternativeEntry], context);
+    this.testedKeys.set(test.key, (this.testedKeys.get(test.key) ?? 0) + 1);
+    const atom: ConditionAtom = { kind: 'test', key: test.key, whenTrue: NEGATIVE | POSITIVE, whenFalse: ZERO };
+    const successors = test.negated ? [alternativeEntry, bodyEntry] : [bodyEntry, alternativeEntry];
+    return this.add('branch', node, successors, context, { events: [], atom });
   }
 
   /** A block that may or may not run (an unknown macro header, a misread `#if` branch). */
@@ -565,6 +572,18 @@ function preprocessorBody(node: Node): Node[] {
     if (child !== null) excluded.add(child.id);
   }
   return namedChildrenOf(node).filter((child) => !excluded.has(child.id));
+}
+
+/** The key of a preprocessor test: `#ifdef X`, `#if defined(X)` and `#ifndef X` (negated) test `#defined:X`; any other `#if` its text. */
+function preprocessorTest(node: Node): { key: string; negated: boolean } | null {
+  const directive = node.child(0)?.text ?? '';
+  const name = node.childForFieldName('name')?.text;
+  if (name !== undefined && /^#(?:el)?ifn?def$/.test(directive)) return { key: `#defined:${name}`, negated: directive.endsWith('ndef') };
+  const condition = node.childForFieldName('condition')?.text.replace(/\s+/g, '');
+  if (condition === undefined || condition === '') return null;
+  const defined = /^(!?)defined\(?(\w+)\)?$/.exec(condition);
+  if (defined !== null) return { key: `#defined:${defined[2]}`, negated: defined[1] === '!' };
+  return { key: `#if:${condition}`, negated: false };
 }
 
 function compactCondition(condition: Node): string {

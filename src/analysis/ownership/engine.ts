@@ -445,6 +445,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       next = this.updateHoldings(next, (holding) => (holding.names.every((name) => name === key || name.startsWith(`${key}->`)) ? null : holding));
     }
     const otherSide = 1 - successorIndex;
+    // A configuration tested once (`#ifdef DEBUG kfree(p); #endif`) is a build that skips the free, not an undecided condition.
+    if (node.atom.kind === 'test' && node.atom.key.startsWith('#') && !this.tracked.has(node.atom.key)) return next;
     if (node.successors.length !== 2 || !next.holdings.some((holding) => holding.released === null && holding.skippedRelease === null)) return next;
     if (takeBranch(state.facts, node.atom, otherSide === 0, this.tracked) === null) return next;
     return this.skipConditionalReleases(node, otherSide, state, next);
@@ -1337,6 +1339,8 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       if (carrier !== undefined && cfg.testedKeys.has(carrier)) tracked.add(carrier);
     }
   }
+  // A configuration tested twice (`#ifdef CONFIG_X` around a get and around its put) is one choice.
+  for (const [key, count] of cfg.testedKeys) if (key.startsWith('#') && count > 1) tracked.add(key);
   // A local copy of an acquire's result (`buf = cs = kmalloc()`) may be what the code tests.
   for (const node of cfg.nodes) {
     for (const event of node.events) {
