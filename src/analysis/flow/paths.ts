@@ -69,7 +69,9 @@ export function enumeratePaths(cfg: Cfg, limit = 1000): { rows: number[]; end: C
   const visit = (nodeId: number, rows: number[], onPath: Set<number>): void => {
     if (paths.length >= limit || onPath.has(nodeId)) return;
     const node = cfg.nodes[nodeId];
-    const here = node.kind === 'join' || node.kind === 'switch' || node.kind === 'entry' || node.kind === 'goto' ? rows : [...rows, node.row];
+    // A preprocessor test (`#ifdef`) is not a line the path runs.
+    const directive = node.kind === 'branch' && node.atom?.kind === 'test' && node.atom.key.startsWith('#');
+    const here = node.kind === 'join' || node.kind === 'switch' || node.kind === 'entry' || node.kind === 'goto' || directive ? rows : [...rows, node.row];
     if (node.successors.length === 0) {
       paths.push({ rows: here, end: node });
       return;
