@@ -180,8 +180,27 @@ error_unlock:
 }
 `;
 
+// drivers/usb/typec/ucsi/ucsi.c ucsi_con_mutex_lock(): the trylock's result is kept as `!= 0` in a
+// flag; the lock is dropped when the connector went away, and returned held otherwise.
+const trylockFlagHelper = (dropWhenGone: string) => `bool foo_con_mutex_lock(struct foo_connector *con)
+{
+	bool mutex_locked = false;
+	bool connected = true;
+
+	while (connected && !mutex_locked) {
+		mutex_locked = mutex_trylock(&con->lock) != 0;
+		connected = con->status.flags & FOO_CONSTAT_CONNECTED;
+		if (connected && !mutex_locked)
+			msleep(20);
+	}
+	connected = connected && con->partner;
+${dropWhenGone}	return connected;
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
+    { name: 'a trylock result kept as `!= 0` in a flag tells where the lock is held (ucsi con mutex)', path: 'drivers/usb/typec/foo/foo.c', code: trylockFlagHelper('\tif (!connected && mutex_locked)\n\t\tmutex_unlock(&con->lock);\n') },
     { name: 'a helper given the socket unlocks the mutex derived from it on every exit (netlink_dump)', path: 'net/foo/af_foo.c', code: calleeUnlocksDerivedLock('\tmutex_unlock(nlk->cb_mutex);\n') },
     { name: 'a semaphore counting URBs in flight, upped by their completion (usbtmc)', path: 'drivers/usb/class/foo.c', code: urbsInFlight('MAX_URBS_IN_FLIGHT') },
     { name: 'a debug macro given a whole loop is not the header of the unlock after it (jffs2 D2)', path: 'fs/foo/compr.c', code: debugMacroLoop('\t\tspin_unlock(&foo_compressor_list_lock);\n\t\treturn -1;\n') },
@@ -326,6 +345,7 @@ unlock:
     },
   ],
   invalid: [
+    { name: 'a trylock flag tested, but the disconnected exit keeps the lock', path: 'drivers/usb/typec/foo/foo.c', code: trylockFlagHelper('\tif (!mutex_locked)\n\t\treturn false;\n\tif (!connected)\n\t\treturn false; /* expect: lock-imbalance */\n\tif (con->closing) {\n\t\tmutex_unlock(&con->lock);\n\t\treturn false;\n\t}\n') },
     { name: 'a helper that only takes and drops the mutex itself leaves the caller holding it', path: 'net/foo/af_foo.c', code: calleeUnlocksDerivedLock('\tmutex_lock(nlk->cb_mutex);\n\tmutex_unlock(nlk->cb_mutex);\n').replace('\tif (ret)\n\t\treturn ret;', '\tif (ret)\n\t\treturn ret; /* expect: lock-imbalance */') },
     { name: 'a semaphore that starts at 1 is a lock: an error exit must up it', path: 'drivers/usb/class/foo.c', code: urbsInFlight('1', ' /* expect: lock-imbalance */') },
     { name: 'the same function returning busy without its unlock', path: 'fs/foo/compr.c', code: debugMacroLoop('\t\treturn -1; /* expect: lock-imbalance */\n') },

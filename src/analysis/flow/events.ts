@@ -154,6 +154,22 @@ export function carriedIdentifiers(node: Node): string[] {
   }
 }
 
+/** `e != 0`, `0 != e` and `!!e`, whose truth is e's: e, when it is a call. */
+function sameTruthOperand(value: Node): Node | null {
+  let operand: Node | null = null;
+  if (value.type === 'binary_expression' && (value.childForFieldName('operator')?.type ?? value.child(1)?.type) === '!=') {
+    const left = value.childForFieldName('left');
+    const right = value.childForFieldName('right');
+    if (left !== null && right !== null) operand = right.text === '0' ? left : left.text === '0' ? right : null;
+  } else if (value.type === 'unary_expression' && value.child(0)?.type === '!') {
+    const inner = value.childForFieldName('argument');
+    const stripped = inner === null ? null : stripCastsAndParentheses(inner);
+    if (stripped?.type === 'unary_expression' && stripped.child(0)?.type === '!') operand = stripped.childForFieldName('argument');
+  }
+  const stripped = operand === null ? null : stripCastsAndParentheses(operand);
+  return stripped?.type === 'call_expression' ? stripped : null;
+}
+
 /** The variable or field a conversion call (`to_rio_dev(dev)`, `container_of(p, T, m)`) is given, if that is what it converts. */
 function convertedValue(call: Node): string | null {
   const name = calleeName(call);
@@ -195,6 +211,9 @@ export function assignTarget(left: Node): AssignTarget {
 
 function assignedValue(right: Node, out: Event[]): AssignedValue {
   const value = stripCastsAndParentheses(right);
+  // `locked = mutex_trylock(&con->lock) != 0`, `ok = !!foo_get(x)`: the same truth as the call's result.
+  const truth = sameTruthOperand(value);
+  if (truth !== null) return assignedValue(truth, out);
   if (value.type === 'call_expression') {
     const name = calleeName(value);
     if (name !== null && !SKIPPED_CALLEES.has(name) && !CONVERSION_CALLS.test(name)) {
