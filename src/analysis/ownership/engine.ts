@@ -900,9 +900,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     borrowsOnly = false,
     throughPointers = true,
     supersedes = false,
-    status: { statusKey: string; success: ValueMask } = { statusKey: '', success: ANY_VALUE },
+    status?: { statusKey: string; success: ValueMask },
   ): PathState {
-    const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: status.statusKey === '' ? null : status.statusKey, success: status.success, notOnError: borrowsOnly };
+    const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: status?.statusKey ?? null, success: status?.success ?? ANY_VALUE, notOnError: borrowsOnly };
     return this.handOff(state, handOff, (holding, kind) => {
       if (!HANDED_OFF_BY_STORE.has(kind) || this.isCount(holding)) return false;
       // A number naming the resource (an interrupt line), passed itself or inside the structure that
