@@ -5,6 +5,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import type { InputError } from '../model/types.js';
+import { killOnSignal } from '../signal-cleanup.js';
 
 /** Enough for the diff of a large series; git output beyond it is a failure, not a truncation. */
 const MAX_BUFFER = 1024 * 1024 * 1024;
@@ -36,6 +37,7 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<Gi
         resolve({ status, stdout, stderr: message + stderr.toString('utf8') });
       },
     );
+    killOnSignal(child);
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });
