@@ -489,6 +489,24 @@ ${freeAt}	kfree(rbuff);
 }
 `;
 
+// net/netfilter/nf_conntrack_core.c nf_ct_tmpl_alloc(): the allocation is aligned by a macro and the
+// aligned pointer is what the allocator returns (nf_ct_tmpl_free() undoes the padding).
+const alignedAllocationReturned = (beforeReturn: string) => `struct foo_conn *foo_tmpl_alloc(struct net *net, gfp_t flags)
+{
+	struct foo_conn *tmpl, *p;
+
+	tmpl = kzalloc(sizeof(*tmpl) + FOO_INFOMASK, flags);
+	if (!tmpl)
+		return NULL;
+	p = tmpl;
+	tmpl = (struct foo_conn *)FOO_ALIGN((unsigned long)p);
+	if (tmpl != p)
+		tmpl->tmpl_padto = (char *)tmpl - (char *)p;
+${beforeReturn}	tmpl->status = FOO_TEMPLATE;
+	return tmpl;
+}
+`;
+
 ruleTester(memLeak, {
   valid: [
     { name: 'a buffer object given to ttm_bo_init_validate(), which destroys it when it fails (radeon)', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('ttm_bo_init_validate') },
@@ -497,6 +515,7 @@ ruleTester(memLeak, {
     { name: 'private data of the file anon_inode_getfd() created is the file\'s (iio buffer fd)', path: 'drivers/iio/foo-buffer.c', code: privateDataOfNewFile('\t\tkfree(ib);\n\t\treturn fd;\n') },
     { name: 'a callback called with the embedded member frees its container (amdgpu prt cb)', path: 'drivers/gpu/drm/foo/foo_vm.c', code: callbackFreesContainer('\tkfree(cb);\n') },
     { name: 'an allocation and its free under the same #ifdef (slip cslip buffer)', path: 'drivers/net/foo/slip.c', code: allocatedUnderIfdef('#ifdef SL_INCLUDE_CSLIP\n\tkfree(cbuff);\n#endif\n') },
+    { name: 'an allocation aligned by a macro and returned aligned (nf_ct_tmpl_alloc)', path: 'net/netfilter/foo_core.c', code: alignedAllocationReturned('') },
     { name: 'an allocation tested in a comma condition after the error code is set (nouveau nvif)', path: 'drivers/gpu/drm/foo/nvif/mmu.c', code: commaConditionAlloc('') },
     { name: 'a failure test of a helper that returns 0 on every path (mv_u3d build_trb_chain)', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('0') },
     { name: 'a comment says the memory is leaked on purpose (r8a7740)', path: 'drivers/clk/renesas/clk-foo.c', code: leakedOnPurpose },
@@ -676,6 +695,7 @@ enomem:
     { name: 'private data kept when anon_inode_getfd() failed', path: 'drivers/iio/foo-buffer.c', code: privateDataOfNewFile('\t\treturn fd; /* expect: mem-leak */\n') },
     { name: 'a callback called with the embedded member that does not free it', path: 'drivers/gpu/drm/foo/foo_vm.c', code: callbackFreesContainer('', ' /* expect: mem-leak */') },
     { name: 'an allocation under #ifdef whose free sits under another configuration', path: 'drivers/net/foo/slip.c', code: allocatedUnderIfdef('#ifdef SL_INCLUDE_CSLIP_DEBUG\n\tkfree(cbuff);\n#endif\n', ' /* expect: mem-leak */') },
+    { name: 'an aligned allocation left on an error return', path: 'net/netfilter/foo_core.c', code: alignedAllocationReturned('\tif (!net)\n\t\treturn NULL; /* expect: mem-leak */\n') },
     { name: 'a comma-condition allocation left on a later error goto', path: 'drivers/gpu/drm/foo/nvif/mmu.c', code: commaConditionAlloc('\tif (ret)\n\t\tgoto done; /* expect: mem-leak */\n') },
     { name: 'a failure test of a helper that can fail', path: 'drivers/usb/gadget/udc/foo_core.c', code: neverFailingBuilder('-EINVAL', ' /* expect: mem-leak */') },
     { name: 'a comment that names a leak without choosing it', path: 'drivers/clk/renesas/clk-foo.c', code: leakNamedNotChosen },
