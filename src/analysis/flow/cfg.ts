@@ -574,6 +574,11 @@ function preprocessorBody(node: Node): Node[] {
   return namedChildrenOf(node).filter((child) => !excluded.has(child.id));
 }
 
+/** Whether a condition key is a preprocessor test's (`#defined:CONFIG_X`): C expressions never start with `#`. */
+export function isPreprocessorKey(key: string): boolean {
+  return key.startsWith('#');
+}
+
 /** The key of a preprocessor test: `#ifdef X`, `#if defined(X)` and `#ifndef X` (negated) test `#defined:X`; any other `#if` its text. */
 function preprocessorTest(node: Node): { key: string; negated: boolean } | null {
   const directive = node.child(0)?.text ?? '';

@@ -142,8 +142,7 @@ export function carriedIdentifiers(node: Node): string[] {
     }
     case 'call_expression': {
       const name = calleeName(expression);
-      // `tmpl = (struct nf_conn *)NFCT_ALIGN((unsigned long)p)`, `buf = PTR_ALIGN(raw, 16)`: the same memory, aligned.
-      if (name === null || (!CONVERSION_CALLS.test(name) && !ALIGNING_MACRO.test(name))) return [];
+      if (name === null || !CONVERSION_CALLS.test(name)) return [];
       const [first] = callArguments(expression);
       return first === undefined ? [] : carriedIdentifiers(first);
     }
@@ -181,11 +180,12 @@ function convertedValue(call: Node): string | null {
   return inner.type === 'identifier' || inner.type === 'field_expression' ? compactText(inner.text) : null;
 }
 
-/** Macros that align their first argument: PTR_ALIGN(), ALIGN(), a driver's FOO_ALIGN(). */
-const ALIGNING_MACRO = /^(?:PTR_|\w+_)?ALIGN(?:_DOWN)?$/;
-
-/** Calls that return (a view of) their first argument: container_of(), to_foo(), ERR_CAST(), of_fwnode_handle(). */
-const CONVERSION_CALLS = /^(?:container_of|container_of_const|list_entry|list_first_entry|list_last_entry|hlist_entry|rb_entry|to_\w+|\w+_to_(?:dev|device|pdev|platform_device|i2c_client|spi_device|usb_device)|no_free_ptr|\w+_fwnode_handle|of_node_to_fwnode)$/;
+/**
+ * Calls that return (a view of) their first argument: container_of(), to_foo(), ERR_CAST(), of_fwnode_handle(),
+ * and the macros that align it (`tmpl = (struct nf_conn *)NFCT_ALIGN((unsigned long)p)`, PTR_ALIGN(raw, 16)).
+ */
+const CONVERSION_CALLS =
+  /^(?:container_of|container_of_const|list_entry|list_first_entry|list_last_entry|hlist_entry|rb_entry|to_\w+|\w+_to_(?:dev|device|pdev|platform_device|i2c_client|spi_device|usb_device)|no_free_ptr|\w+_fwnode_handle|of_node_to_fwnode|(?:\w+_)?ALIGN(?:_DOWN)?)$/;
 
 function callEvent(call: Node, name: string): CallEvent {
   return {
@@ -220,7 +220,7 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
   if (truth !== null) return assignedValue(truth, out);
   if (value.type === 'call_expression') {
     const name = calleeName(value);
-    if (name !== null && !SKIPPED_CALLEES.has(name) && !CONVERSION_CALLS.test(name) && !ALIGNING_MACRO.test(name)) {
+    if (name !== null && !SKIPPED_CALLEES.has(name) && !CONVERSION_CALLS.test(name)) {
       for (const argument of callArguments(value)) collectEvents(argument, out);
       // `ret = PTR_ERR(p)`, `p = ERR_PTR(-ENODEV)` are errors by construction.
       if (name === 'PTR_ERR' || name === 'ERR_PTR' || name === 'ERR_CAST') return { kind: 'constant', mask: NEGATIVE };

@@ -4,7 +4,7 @@
  * linear in the number of distinct states rather than in the number of paths; the budget
  * counts node visits, and when it runs out the walk says so and the caller says less.
  */
-import type { Cfg, CfgNode } from './cfg.js';
+import { isPreprocessorKey, type Cfg, type CfgNode } from './cfg.js';
 
 export interface PathAnalysis<State> {
   /** Apply the node's events to the state; null when the path cannot happen. */
@@ -70,7 +70,7 @@ export function enumeratePaths(cfg: Cfg, limit = 1000): { rows: number[]; end: C
     if (paths.length >= limit || onPath.has(nodeId)) return;
     const node = cfg.nodes[nodeId];
     // A preprocessor test (`#ifdef`) is not a line the path runs.
-    const directive = node.kind === 'branch' && node.atom?.kind === 'test' && node.atom.key.startsWith('#');
+    const directive = node.kind === 'branch' && node.atom?.kind === 'test' && isPreprocessorKey(node.atom.key);
     const here = node.kind === 'join' || node.kind === 'switch' || node.kind === 'entry' || node.kind === 'goto' || directive ? rows : [...rows, node.row];
     if (node.successors.length === 0) {
       paths.push({ rows: here, end: node });

@@ -6,7 +6,7 @@
  * off (stored it, returned it, gave it to a thread or a registry) or still holds it.
  * leaks.ts judges those records.
  */
-import type { Cfg, CfgNode } from '../flow/cfg.js';
+import { isPreprocessorKey, type Cfg, type CfgNode } from '../flow/cfg.js';
 import { ANY_VALUE, Facts, NEGATIVE, POSITIVE, ZERO, resultMask, successMask, takeBranch, type ValueMask } from '../flow/facts.js';
 import { callOfEvent, type ArgumentInfo, type AssignEvent, type AssignTarget, type CallEvent, type Event, type IterateEvent } from '../flow/events.js';
 import { DEFAULT_VISIT_BUDGET, walkPaths, type PathAnalysis } from '../flow/paths.js';
@@ -446,7 +446,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     const otherSide = 1 - successorIndex;
     // A configuration tested once (`#ifdef DEBUG kfree(p); #endif`) is a build that skips the free, not an undecided condition.
-    if (node.atom.kind === 'test' && node.atom.key.startsWith('#') && !this.tracked.has(node.atom.key)) return next;
+    if (node.atom.kind === 'test' && isPreprocessorKey(node.atom.key) && !this.tracked.has(node.atom.key)) return next;
     if (node.successors.length !== 2 || !next.holdings.some((holding) => holding.released === null && holding.skippedRelease === null)) return next;
     if (takeBranch(state.facts, node.atom, otherSide === 0, this.tracked) === null) return next;
     return this.skipConditionalReleases(node, otherSide, state, next);
@@ -1340,7 +1340,7 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
     }
   }
   // A configuration tested twice (`#ifdef CONFIG_X` around a get and around its put) is one choice.
-  for (const [key, count] of cfg.testedKeys) if (key.startsWith('#') && count > 1) tracked.add(key);
+  for (const [key, count] of cfg.testedKeys) if (isPreprocessorKey(key) && count > 1) tracked.add(key);
   // A local copy of an acquire's result (`buf = cs = kmalloc()`) may be what the code tests.
   for (const node of cfg.nodes) {
     for (const event of node.events) {
