@@ -241,11 +241,6 @@ function elementsOfOneArray(name: string, key: string): boolean {
   return strip(name) === strip(key);
 }
 
-/**
- * Names the function makes equal once and for all (`ov7251->dev = &client->dev;`, `dev = &pdev->dev;`,
- * `query->sm_ah = query->port->sm_ah;`): each name assigned exactly once, from a copy or the address
- * of a member, read both ways. A release written with one name releases what the other took.
- */
 /** Locals set to the driver data of another name (`mc = platform_get_drvdata(pdev);`): local -> that name's root. */
 function drvdataViewsOf(cfg: Cfg): Map<string, string> {
   const found = new Map<string, string>();
@@ -303,6 +298,11 @@ function releaseFunctionsOf(cfg: Cfg, summaries: FunctionSummaries): Map<string,
   return found;
 }
 
+/**
+ * Names the function makes equal once and for all (`ov7251->dev = &client->dev;`, `dev = &pdev->dev;`,
+ * `query->sm_ah = query->port->sm_ah;`): each name assigned exactly once, from a copy or the address
+ * of a member, read both ways. A release written with one name releases what the other took.
+ */
 function fixedAliases(cfg: Cfg): [string, string][] {
   const assigned = new Map<string, string | null>();
   for (const node of cfg.nodes) {
