@@ -92,7 +92,6 @@ export function joinWords(words: readonly string[]): string {
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
-/** Related locations: the other ends, then the acquire. */
 /** What another path's end does at its line: the loop's own put, a store, a return, a hand-off or a release by its call. */
 function otherEndNote(end: OtherEnd, site: AcquireSite, releaseNote: string): string {
   if (end.byMacro) return 'the loop drops the reference when it runs to its end';
@@ -104,6 +103,7 @@ function otherEndNote(end: OtherEnd, site: AcquireSite, releaseNote: string): st
   return end.via !== '' && `${end.via}()` !== site.release ? `${end.via}() here on another path` : releaseNote;
 }
 
+/** Related locations: the other ends, then the acquire. */
 export function relatedOf({ leak, source }: LeakInSource, place: LeakPlace, releaseNote: string): RelatedLocation[] {
   const related: RelatedLocation[] = [];
   const shown = new Set<number>([place.line]);
