@@ -198,10 +198,97 @@ ${dropWhenGone}	return connected;
 }
 `;
 
+// fs/udf/inode.c udf_setsize(): udf_expand_file_adinicb() is entered with i_data_sem held for
+// writing and drops it on every exit (it retakes it once to work, then drops it again).
+const calleeDropsRwsem = (helperExit: string) => `static int foo_expand(struct inode *inode)
+{
+	struct foo_inode_info *iinfo = FOO_I(inode);
+	int err;
+
+	if (!inode->i_size) {
+${helperExit}		return 0;
+	}
+	up_write(&iinfo->i_data_sem);
+	err = foo_read_page(inode);
+	down_write(&iinfo->i_data_sem);
+	if (err) {
+		up_write(&iinfo->i_data_sem);
+		return err;
+	}
+	iinfo->i_alloc_type = FOO_AD_EXTENT;
+	up_write(&iinfo->i_data_sem);
+	return 0;
+}
+
+int foo_setsize(struct inode *inode, loff_t newsize)
+{
+	struct foo_inode_info *iinfo;
+	int err;
+
+	iinfo = FOO_I(inode);
+	down_write(&iinfo->i_data_sem);
+	if (iinfo->i_alloc_type == FOO_AD_IN_ICB) {
+		err = foo_expand(inode);
+		if (err)
+			return err;
+		down_write(&iinfo->i_data_sem);
+	}
+	iinfo->i_lenExtents = newsize;
+	up_write(&iinfo->i_data_sem);
+	return 0;
+}
+`;
+
+// fs/ext4/file.c ext4_dio_write_iter(): ext4_dio_write_checks() takes the exclusive inode lock as
+// often as it drops it, but its `out:` label drops the lock its caller took on the first failure.
+const checksDropOnFailure = (outLabel: string) => `static ssize_t foo_write_checks(struct kiocb *iocb, struct iov_iter *from, bool *shared)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
+	ssize_t ret;
+
+restart:
+	ret = foo_generic_write_checks(iocb, from);
+	if (ret <= 0)
+		goto out;
+	if (*shared && foo_extending_io(inode, iocb->ki_pos, ret)) {
+		inode_unlock_shared(inode);
+		*shared = false;
+		inode_lock(inode);
+		goto restart;
+	}
+	return ret;
+out:
+${outLabel}	return ret;
+}
+
+static ssize_t foo_dio_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
+	bool shared = !foo_unaligned_io(inode, from);
+	ssize_t ret;
+
+	if (shared)
+		inode_lock_shared(inode);
+	else
+		inode_lock(inode);
+	ret = foo_write_checks(iocb, from, &shared);
+	if (ret <= 0)
+		return ret;
+	ret = foo_dio_rw(iocb, from);
+	if (shared)
+		inode_unlock_shared(inode);
+	else
+		inode_unlock(inode);
+	return ret;
+}
+`;
+
 ruleTester(lockImbalance, {
   valid: [
     { name: 'a trylock result kept as `!= 0` in a flag tells where the lock is held (ucsi con mutex)', path: 'drivers/usb/typec/foo/foo.c', code: trylockFlagHelper('\tif (!connected && mutex_locked)\n\t\tmutex_unlock(&con->lock);\n') },
     { name: 'a helper given the socket unlocks the mutex derived from it on every exit (netlink_dump)', path: 'net/foo/af_foo.c', code: calleeUnlocksDerivedLock('\tmutex_unlock(nlk->cb_mutex);\n') },
+    { name: 'a helper given the inode drops the rw_semaphore taken for writing on every exit (udf expand)', path: 'fs/foo/inode.c', code: calleeDropsRwsem('\t\tup_write(&iinfo->i_data_sem);\n') },
+    { name: 'a helper that takes the exclusive lock as often as it drops it, but drops the caller\'s on failure (ext4 dio checks)', path: 'fs/foo/file.c', code: checksDropOnFailure('\tif (*shared)\n\t\tinode_unlock_shared(inode);\n\telse\n\t\tinode_unlock(inode);\n') },
     { name: 'a semaphore counting URBs in flight, upped by their completion (usbtmc)', path: 'drivers/usb/class/foo.c', code: urbsInFlight('MAX_URBS_IN_FLIGHT') },
     { name: 'a debug macro given a whole loop is not the header of the unlock after it (jffs2 D2)', path: 'fs/foo/compr.c', code: debugMacroLoop('\t\tspin_unlock(&foo_compressor_list_lock);\n\t\treturn -1;\n') },
     {
@@ -346,7 +433,16 @@ unlock:
   ],
   invalid: [
     { name: 'a trylock flag tested, but the disconnected exit keeps the lock', path: 'drivers/usb/typec/foo/foo.c', code: trylockFlagHelper('\tif (!mutex_locked)\n\t\treturn false;\n\tif (!connected)\n\t\treturn false; /* expect: lock-imbalance */\n\tif (con->closing) {\n\t\tmutex_unlock(&con->lock);\n\t\treturn false;\n\t}\n') },
-    { name: 'a helper that only takes and drops the mutex itself leaves the caller holding it', path: 'net/foo/af_foo.c', code: calleeUnlocksDerivedLock('\tmutex_lock(nlk->cb_mutex);\n\tmutex_unlock(nlk->cb_mutex);\n').replace('\tif (ret)\n\t\treturn ret;', '\tif (ret)\n\t\treturn ret; /* expect: lock-imbalance */') },
+    { name: 'a helper that only takes and drops the mutex itself leaves the caller holding it (and its own error exit keeps it)', path: 'net/foo/af_foo.c', code: calleeUnlocksDerivedLock('\tmutex_lock(nlk->cb_mutex);\n\tmutex_unlock(nlk->cb_mutex);\n').replace('errout_skb:\n\tmutex_unlock(nlk->cb_mutex);\n\treturn err;', 'errout_skb:\n\treturn err; /* expect: lock-imbalance */').replace('\tif (ret)\n\t\treturn ret;', '\tif (ret)\n\t\treturn ret; /* expect: lock-imbalance */') },
+    {
+      name: 'a helper that drops the rw_semaphore only to sleep and takes it back leaves the caller holding it',
+      path: 'fs/foo/inode.c',
+      code: calleeDropsRwsem('')
+        .replace('\tif (err) {\n\t\tup_write(&iinfo->i_data_sem);\n\t\treturn err;\n\t}', '\tif (err)\n\t\treturn err;')
+        .replace('\tiinfo->i_alloc_type = FOO_AD_EXTENT;\n\tup_write(&iinfo->i_data_sem);\n', '\tiinfo->i_alloc_type = FOO_AD_EXTENT;\n')
+        .replace('\t\tif (err)\n\t\t\treturn err;\n\t\tdown_write', '\t\tif (err)\n\t\t\treturn err; /* expect: lock-imbalance */\n\t\tdown_write'),
+    },
+    { name: 'a helper that drops the shared lock only to take the exclusive one lets go of nothing of its caller\'s', path: 'fs/foo/file.c', code: checksDropOnFailure('').replace('\tif (ret <= 0)\n\t\treturn ret;\n\tret = foo_dio_rw', '\tif (ret <= 0)\n\t\treturn ret; /* expect: lock-imbalance */\n\tret = foo_dio_rw') },
     { name: 'a semaphore that starts at 1 is a lock: an error exit must up it', path: 'drivers/usb/class/foo.c', code: urbsInFlight('1', ' /* expect: lock-imbalance */') },
     { name: 'the same function returning busy without its unlock', path: 'fs/foo/compr.c', code: debugMacroLoop('\t\treturn -1; /* expect: lock-imbalance */\n') },
     {

@@ -20,6 +20,7 @@ import {
   nameSuggestsTeardown,
   queuesDeferredWork,
   releaseApi,
+  releaseCallsOf,
   threadStarterApi,
   type AcquireApi,
   type FailureStyle,
@@ -969,7 +970,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       return given.has(root) || [...(origins.get(root) ?? [])].some((origin) => given.has(origin));
     };
     return this.release(state, event.row, event.name, (holding, kind) => {
-      if (kind !== 'lock' || !unlocks.has(this.sites[holding.site].release.replace(/\(\)$/, ''))) return false;
+      if (kind !== 'lock' || !releaseCallsOf(this.sites[holding.site].release).some((call) => unlocks.has(call))) return false;
       return acquireOfSite(this.sites[holding.site])?.carrier === 'implicit' || holding.names.some(related);
     });
   }
@@ -981,7 +982,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const summary = this.input.summaries.get(event.name);
     const known = summary !== undefined && summary.fn.complete;
     if (known && summary.releasesModule) current = this.release(current, event.row, event.name, (_holding, kind) => kind === 'module');
-    if (known && summary.excessUnlocks.size > 0) current = this.unlockedByCallee(current, event, summary.excessUnlocks);
+    const unlocks = known && state.holdings.some((holding) => this.kindOfSite[holding.site] === 'lock') ? this.input.summaries.unlocksOf(event.name) : null;
+    if (unlocks !== null && unlocks.size > 0) current = this.unlockedByCallee(current, event, unlocks);
     // A helper given the device that, by its name, tears down, or whose body frees the device's drvdata (smsusb_term_device(intf)).
     const tearsDown = (index: number): boolean => nameSuggestsTeardown(event.name) || (known && summary.effects[index]?.freesDrvdata === true);
     if (current.drvdata !== undefined) {

@@ -297,7 +297,7 @@ function coreObjectParameter(fn: CFunction, cfg: Cfg, name: string): boolean {
 
 function analyse(current: PatchSources, series: readonly PatchSources[]): PatchAnalysis {
   const sources = cSourcesOf(current);
-  const summaries = new FunctionSummaries(sources);
+  const summaries = new FunctionSummaries(sources, current);
   const threadFunctions = new Set<string>();
   const threadStarts = findThreadStarts(sources, summaries);
   const waits = findCompletionWaits(sources);

@@ -758,6 +758,11 @@ export function releaseApi(name: string): ReleaseApi | undefined {
   return releaseByName.get(name);
 }
 
+/** The calls an acquire's release text names: `'up_read()/up_write()'` gives up_read and up_write. */
+export function releaseCallsOf(release: string): string[] {
+  return release.split('/').map((call) => call.replace(/\(\)$/, ''));
+}
+
 export function threadStarterApi(name: string): ThreadStarterApi | undefined {
   return starterByName.get(name);
 }

@@ -5,10 +5,11 @@
  * pointer to kernel_thread()/kthread_run() starts threads for its callers.
  */
 import type { CFunction, CSource, Node } from '../../model/source.js';
-import { assignTarget, carriedIdentifiers } from '../flow/events.js';
+import { assignTarget, callOfEvent, carriedIdentifiers } from '../flow/events.js';
 import { constantMask } from '../flow/conditions.js';
 import type { ValueMask } from '../flow/facts.js';
-import { functionParameters } from '../flow/cfg.js';
+import { functionParameters, type Cfg } from '../flow/cfg.js';
+import { cfgOf, type PatchFiles } from '../function-cfg.js';
 import {
   HOLDING_CALL,
   THREAD_STARTER_APIS,
@@ -17,6 +18,7 @@ import {
   nameSuggestsHandOff,
   nameSuggestsRelease,
   releaseApi,
+  releaseCallsOf,
   threadStarterApi,
   type AcquireApi,
   type FailureStyle,
@@ -86,6 +88,8 @@ export interface FunctionSummary {
    * go of a lock of that family its caller holds, on some paths at least.
    */
   excessUnlocks: ReadonlySet<string>;
+  /** Unlock calls the function makes no more often than it takes their lock: candidates for FunctionSummaries.unlocksOf(). */
+  balancedUnlocks: ReadonlySet<string>;
   /**
    * What every `return` of the function gives back when each returns a constant (`return 0;` only:
    * ZERO), so a caller's `if (ret)` after it cannot be taken; null when any return computes its value.
@@ -422,6 +426,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   const effects: ParameterEffect[] = parameters.map(() => ({ releases: new Set(), releasesFields: [], handsOff: false, fieldReleases: new Set(), putsEmbedded: false }));
   const retaken = new Set<string>();
   const lockBalance = new Map<string, number>();
+  const unlockCalls = new Set<string>();
   const body = fn.node.childForFieldName('body');
   let forwarding: ThreadForwarding | null = null;
   let releasesModule = false;
@@ -492,11 +497,11 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
       }
       const acquire = acquireApi(name);
       if (acquire?.kind === 'lock' && typeof acquire.carrier === 'number' && args[acquire.carrier] !== undefined) retaken.add(throughParameter(expressionKey(args[acquire.carrier])));
-      if (release?.kind === 'lock') lockBalance.set(name, (lockBalance.get(name) ?? 0) + 1);
-      if (acquire?.kind === 'lock') {
-        const unlock = acquire.release.replace(/\(\)$/, '');
-        lockBalance.set(unlock, (lockBalance.get(unlock) ?? 0) - 1);
+      if (release?.kind === 'lock') {
+        lockBalance.set(name, (lockBalance.get(name) ?? 0) + 1);
+        unlockCalls.add(name);
       }
+      if (acquire?.kind === 'lock') for (const unlock of releaseCallsOf(acquire.release)) lockBalance.set(unlock, (lockBalance.get(unlock) ?? 0) - 1);
       if (release?.kind === 'module') releasesModule = true;
       const starter = threadStarterApi(name);
       if (starter !== undefined) {
@@ -588,11 +593,45 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
     forwarding,
     releasesModule,
     excessUnlocks: new Set([...lockBalance].filter(([, count]) => count > 0).map(([name]) => name)),
+    balancedUnlocks: new Set([...lockBalance].filter(([name, count]) => count <= 0 && unlockCalls.has(name)).map(([name]) => name)),
     get returns(): ValueMask | null {
       if (returns === undefined) returns = constantReturns(fn);
       return returns;
     },
   };
+}
+
+/** Of `candidates`, the unlocks a path from the entry makes and then returns, with no lock of their family after the entry. */
+function unlocksLeftHeld(cfg: Cfg, candidates: ReadonlySet<string>): string[] {
+  return [...candidates].filter((unlock) => {
+    const takes = (name: string): boolean => {
+      const acquire = acquireApi(name);
+      return acquire?.kind === 'lock' && releaseCallsOf(acquire.release).includes(unlock);
+    };
+    const seen = new Set<string>();
+    const queue: [number, boolean][] = [[cfg.entry, false]];
+    while (queue.length > 0) {
+      const [id, before] = queue.pop() as [number, boolean];
+      if (seen.has(`${id}:${before}`)) continue;
+      seen.add(`${id}:${before}`);
+      const node = cfg.nodes[id];
+      let unlocked = before;
+      let blocked = false;
+      for (const event of node.events) {
+        const call = callOfEvent(event);
+        if (call === null) continue;
+        if (takes(call.name)) {
+          blocked = true;
+          break;
+        }
+        if (call.name === unlock) unlocked = true;
+      }
+      if (blocked) continue;
+      if (unlocked && (node.kind === 'return' || node.kind === 'end')) return true;
+      for (const next of node.successors) queue.push([next, unlocked]);
+    }
+    return false;
+  });
 }
 
 const functionsByNameBySource = new WeakMap<CSource, Map<string, CFunction[]>>();
@@ -620,7 +659,32 @@ export class FunctionSummaries {
   private readonly computed = new Map<string, FunctionSummary | null>();
   private readonly forwardings = new Map<string, ThreadForwarding | null>();
 
-  constructor(private readonly sources: readonly CSource[]) {}
+  private readonly unlocks = new Map<string, ReadonlySet<string>>();
+
+  constructor(
+    private readonly sources: readonly CSource[],
+    private readonly patch: PatchFiles = { sources },
+  ) {}
+
+  /**
+   * The unlock calls with which a function of the patch lets go of a lock its caller holds, on some
+   * path at least: those it makes more often than it locks (excessUnlocks), and those it reaches from
+   * its entry and returns after without taking their lock on the way. ext4_dio_write_checks() takes
+   * and drops the exclusive inode lock as often, but its `out:` label drops the caller's on the first
+   * failure; a helper that drops its caller's lock to sleep and takes it again lets go of nothing.
+   */
+  unlocksOf(name: string): ReadonlySet<string> {
+    const known = this.unlocks.get(name);
+    if (known !== undefined) return known;
+    const summary = this.get(name);
+    let found: ReadonlySet<string> = new Set();
+    if (summary !== undefined && summary.fn.complete) {
+      const left = summary.balancedUnlocks.size === 0 ? [] : unlocksLeftHeld(cfgOf(this.patch, summary.source, summary.fn, false), summary.balancedUnlocks);
+      found = new Set([...summary.excessUnlocks, ...left]);
+    }
+    this.unlocks.set(name, found);
+    return found;
+  }
 
   /**
    * The definition of a name: the first in file order that is not a misread `#if` branch. The
