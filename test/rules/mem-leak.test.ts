@@ -507,8 +507,80 @@ ${beforeReturn}	tmpl->status = FOO_TEMPLATE;
 }
 `;
 
+// drivers/staging/r8188eu/core/rtw_cmd.c rtw_setstakey_cmd(): init_h2fwcmd_w_parm_no_rsp() keeps the
+// parameter block in the command, and the command is queued: the block goes with it.
+const parameterOfQueuedCommand = (setUp: string, marker = '') => `u8 foo_setstakey_cmd(struct foo_adapter *padapter, u8 *psta)
+{
+	struct foo_cmd_obj *ph2c;
+	struct foo_setstakey_parm *psetstakey_para;
+	struct foo_cmd_priv *pcmdpriv = &padapter->cmdpriv;
+	u8 res = _SUCCESS;
+
+	ph2c = kzalloc(sizeof(*ph2c), GFP_ATOMIC);
+	if (!ph2c) {
+		res = _FAIL;
+		goto exit;
+	}
+	psetstakey_para = kzalloc(sizeof(*psetstakey_para), GFP_ATOMIC);
+	if (!psetstakey_para) {
+		kfree(ph2c);
+		res = _FAIL;
+		goto exit;
+	}
+	${setUp}(ph2c, psetstakey_para, _SetStaKey_CMD_);
+	if (padapter->bDriverStopped) {
+		kfree(psetstakey_para);
+		kfree(ph2c);
+		return _FAIL;
+	}
+	psetstakey_para->algorithm = padapter->securitypriv.dot11PrivacyAlgrthm;
+	res = foo_enqueue_cmd(pcmdpriv, ph2c);
+exit:
+	return res;${marker}
+}
+`;
+
+// drivers/net/ethernet/netronome/nfp/flower/main.c nfp_flower_spawn_vnic_reprs(): nfp_repr_init() keeps the
+// port in the representor, which is stored in the array the error path cleans and frees.
+const portOfStoredRepr = (setUp: string, marker = '') => `static int foo_spawn_reprs(struct foo_app *app, struct foo_reprs *reprs, unsigned int n)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		struct net_device *repr;
+		struct foo_port *port;
+
+		repr = foo_repr_alloc(app);
+		if (!repr)
+			return -ENOMEM;
+		port = kzalloc(sizeof(*port), GFP_KERNEL);
+		if (!port) {
+			foo_repr_free(repr);
+			return -ENOMEM;
+		}
+		err = ${setUp}(app, repr, port);
+		if (err) {
+			kfree(port);
+			foo_repr_free(repr);
+			return err;
+		}
+		reprs->reprs[i] = repr;
+	}
+	err = foo_reprs_notify(app, reprs);
+	if (err)
+		goto err_clean;
+	return 0;
+err_clean:
+	foo_reprs_clean_and_free(app, reprs);
+	return err;${marker}
+}
+`;
+
 ruleTester(memLeak, {
   valid: [
+    { name: 'a parameter block set up in a command that is queued goes with the command (r8188eu init_h2fwcmd)', path: 'drivers/staging/foo/core/foo_cmd.c', code: parameterOfQueuedCommand('init_h2fwcmd_w_parm_no_rsp') },
+    { name: 'a port set up in a representor that is stored goes with it (nfp_repr_init)', path: 'drivers/net/ethernet/foo/flower/main.c', code: portOfStoredRepr('foo_repr_init') },
     { name: 'a buffer object given to ttm_bo_init_validate(), which destroys it when it fails (radeon)', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('ttm_bo_init_validate') },
     { name: 'a dump given to dev_coredumpv(), which frees it (remoteproc)', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('dev_coredumpv') },
     { name: 'a helper given the address of the pointer frees what it points to (qed overlay mem)', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('kfree(*mem);') },
@@ -689,6 +761,8 @@ enomem:
     },
   ],
   invalid: [
+    { name: 'a parameter block only logged with the queued command', path: 'drivers/staging/foo/core/foo_cmd.c', code: parameterOfQueuedCommand('foo_trace_cmd', ' /* expect: mem-leak */') },
+    { name: 'a port only checked against a representor that is stored', path: 'drivers/net/ethernet/foo/flower/main.c', code: portOfStoredRepr('foo_repr_check_port', ' /* expect: mem-leak */') },
     { name: 'a buffer object given to an init that does not take it', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('foo_bo_setup').replace('\t\treturn r;\n\t*bo_ptr', '\t\treturn r; /* expect: mem-leak */\n\t*bo_ptr') },
     { name: 'a dump given to a call that does not take it', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('foo_dump_write', ' /* expect: mem-leak */') },
     { name: 'a helper given the address of the pointer that only clears it', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('', ' /* expect: mem-leak */') },

@@ -17,6 +17,7 @@ import {
   iterationMacro,
   nameSuggestsHandOff,
   nameSuggestsRelease,
+  nameSuggestsSetUp,
   nameSuggestsTeardown,
   queuesDeferredWork,
   releaseApi,
@@ -169,6 +170,12 @@ interface Holding {
    * an early exit, not this.
    */
   skippedRelease: number | null;
+  /**
+   * Objects the allocation was given to, with it, by a function of the tree that sets one up with the
+   * other (`nfp_repr_init(app, repr, port_id, port, netdev)` for port): the function may keep it there,
+   * so where one of them goes, stored, handed on or returned, the allocation goes with it.
+   */
+  tiedTo?: readonly string[];
 }
 
 interface PathState {
@@ -232,7 +239,8 @@ function computeHoldingSignature(holding: Holding): string {
   const handOff = holding.handOff === null ? '' : `h${holding.handOff.row}${holding.handOff.statusKey ?? ''}`;
   const skipped = holding.skippedRelease === null ? '' : `s${holding.skippedRelease}`;
   const aliases = holding.statusAliases === undefined ? '' : `=${holding.statusAliases.join('=')}`;
-  return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}${aliases}:${released}:${handOff}${skipped}`;
+  const tied = holding.tiedTo === undefined ? '' : `t${holding.tiedTo.join(',')}`;
+  return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}${aliases}:${released}:${handOff}${skipped}${tied}`;
 }
 
 /** `priv->clk[i]` and `priv->clk[nc]` name elements of one array: an unwind loop releases them all. */
@@ -529,7 +537,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // A pointer from a mined pair's acquire counts only once the path has tested it (mined-pairs.ts).
     if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & ~holding.success) !== 0 && this.minedPointer(holding)) return null;
     const kind = this.kindOfSite[holding.site];
-    if (HANDED_OFF_BY_RETURN.has(kind) && holding.names.some((name) => returned.includes(name) || returned.includes(rootOfName(name)))) {
+    if (HANDED_OFF_BY_RETURN.has(kind) && (holding.names.some((name) => returned.includes(name) || returned.includes(rootOfName(name))) || holding.tiedTo?.some((name) => returned.includes(name)) === true)) {
       return { ...base, state: 'handed-off', row: node.row, via: 'return' };
     }
     const handOff = holding.handOff;
@@ -906,6 +914,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const handOff: HandOff = { row: event.row, via: event.name, field: null, statusKey: status?.statusKey ?? null, success: status?.success ?? ANY_VALUE, notOnError: borrowsOnly };
     return this.handOff(state, handOff, (holding, kind) => {
       if (!HANDED_OFF_BY_STORE.has(kind) || this.isCount(holding)) return false;
+      if (!addressOnly && holding.tiedTo?.includes(argument.key) === true) return true;
       // A number naming the resource (an interrupt line), passed itself or inside the structure that
       // keeps it, hands on the number, not the handler: only free_irq() lets it go
       // (irq_cpu_rmap_add(rmap, channel->irq) keeps nothing; request_irq(priv->irq, ..., priv) hands on priv).
@@ -1064,8 +1073,21 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       });
       if (nameSuggestsHandOff(event.name)) current = this.handOffArgument(current, argument, event, false);
       else if (argument.addressOfVariable) current = this.handOffArgument(current, argument, event, true);
+      else if (mined?.takes.get(index) === undefined && nameSuggestsSetUp(event.name)) current = this.tie(current, argument, event.args);
     });
     return current;
+  }
+
+  /** An allocation given to a set-up function of the tree goes where the objects given with it go (Holding.tiedTo). */
+  private tie(state: PathState, argument: ArgumentInfo, args: readonly ArgumentInfo[]): PathState {
+    return this.updateHoldings(state, (holding, kind) => {
+      // The allocation itself, as its acquire named it: an element pointer into it (`txq = txq_data + i * size`) is not.
+      if (kind !== 'memory' || holding.released !== null || holding.handOff !== null || !this.sites[holding.site].names.includes(argument.key)) return holding;
+      // The objects are the function's locals (`repr`, `ph2c`): an ops table or a field given with it is not where it goes.
+      const others = args.filter((other) => other !== argument && other.key === other.root && this.isLocal(other.key) && !holding.names.includes(other.key)).map((other) => other.key);
+      const tiedTo = [...new Set([...(holding.tiedTo ?? []), ...others])];
+      return tiedTo.length === (holding.tiedTo?.length ?? 0) ? holding : { ...holding, tiedTo };
+    });
   }
 
   private assign(event: AssignEvent, state: PathState, node: CfgNode): PathState {
@@ -1083,6 +1105,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         // A local copy `q = obj` also names what obj holds through its fields (`q->ref` for kref_get(&obj->ref));
         // storing obj somewhere does not hand that reference on.
         if (holding.names.some((name) => name === value.key || (local && rootOfName(name) === value.key))) carried.add(holding.site);
+        else if (!local && holding.tiedTo?.includes(value.key) === true) carried.add(holding.site);
       }
     } else if (value.kind === 'other') {
       // `x->parent = &dev->dev` stores dev, not what dev->irq names.
