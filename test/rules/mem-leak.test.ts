@@ -577,10 +577,58 @@ err_clean:
 }
 `;
 
+// drivers/gpu/drm/vmwgfx/vmwgfx_simple_resource.c vmw_simple_resource_create_ioctl(): the init is given the
+// object with the function that frees it, and runs it when it fails ("From here on, the destructor takes over").
+const initGivenDestructor = (destructor: string, marker = '') => `static void foo_simple_resource_free(struct foo_resource *res)
+{
+	struct foo_user_simple_resource *usimple =
+		container_of(res, struct foo_user_simple_resource, simple.res);
+
+	foo_base_object_kfree(usimple, base);
+}
+
+static void foo_simple_resource_hw_destroy(struct foo_resource *res)
+{
+	foo_fifo_release(res->dev_priv);
+}
+
+static int foo_simple_resource_init(struct foo_private *dev_priv, struct foo_simple_resource *simple,
+				    void *data, void (*res_free)(struct foo_resource *res))
+{
+	struct foo_resource *res = &simple->res;
+	int ret;
+
+	ret = foo_resource_init(dev_priv, res, res_free);
+	if (ret) {
+		res_free(res);
+		return ret;
+	}
+	return simple->func->init(res, data);
+}
+
+int foo_simple_resource_create(struct foo_private *dev_priv, void *data, const struct foo_simple_resource_func *func,
+			       struct foo_user_simple_resource **p_usimple)
+{
+	struct foo_user_simple_resource *usimple;
+	int ret;
+
+	usimple = kzalloc(sizeof(*usimple) + func->size, GFP_KERNEL);
+	if (!usimple)
+		return -ENOMEM;
+	usimple->simple.func = func;
+	ret = foo_simple_resource_init(dev_priv, &usimple->simple, data, ${destructor});
+	if (ret)
+		return ret;${marker}
+	*p_usimple = usimple;
+	return 0;
+}
+`;
+
 ruleTester(memLeak, {
   valid: [
     { name: 'a parameter block set up in a command that is queued goes with the command (r8188eu init_h2fwcmd)', path: 'drivers/staging/foo/core/foo_cmd.c', code: parameterOfQueuedCommand('init_h2fwcmd_w_parm_no_rsp') },
     { name: 'a port set up in a representor that is stored goes with it (nfp_repr_init)', path: 'drivers/net/ethernet/foo/flower/main.c', code: portOfStoredRepr('foo_repr_init') },
+    { name: 'an init given the object with the function of the file that frees it (vmwgfx simple resource)', path: 'drivers/gpu/drm/foo/foo_simple_resource.c', code: initGivenDestructor('foo_simple_resource_free') },
     { name: 'a buffer object given to ttm_bo_init_validate(), which destroys it when it fails (radeon)', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('ttm_bo_init_validate') },
     { name: 'a dump given to dev_coredumpv(), which frees it (remoteproc)', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('dev_coredumpv') },
     { name: 'a helper given the address of the pointer frees what it points to (qed overlay mem)', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('kfree(*mem);') },
@@ -763,6 +811,7 @@ enomem:
   invalid: [
     { name: 'a parameter block only logged with the queued command', path: 'drivers/staging/foo/core/foo_cmd.c', code: parameterOfQueuedCommand('foo_trace_cmd', ' /* expect: mem-leak */') },
     { name: 'a port only checked against a representor that is stored', path: 'drivers/net/ethernet/foo/flower/main.c', code: portOfStoredRepr('foo_repr_check_port', ' /* expect: mem-leak */') },
+    { name: 'an init given the object with a callback that frees nothing', path: 'drivers/gpu/drm/foo/foo_simple_resource.c', code: initGivenDestructor('foo_simple_resource_hw_destroy', ' /* expect: mem-leak */') },
     { name: 'a buffer object given to an init that does not take it', path: 'drivers/gpu/drm/foo/foo_object.c', code: givenToTtm('foo_bo_setup').replace('\t\treturn r;\n\t*bo_ptr', '\t\treturn r; /* expect: mem-leak */\n\t*bo_ptr') },
     { name: 'a dump given to a call that does not take it', path: 'drivers/remoteproc/foo_coredump.c', code: dumpHandedToDevcoredump('foo_dump_write', ' /* expect: mem-leak */') },
     { name: 'a helper given the address of the pointer that only clears it', path: 'drivers/net/foo/foo_init.c', code: freedThroughPointee('', ' /* expect: mem-leak */') },

@@ -1009,6 +1009,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         kind === 'lock' && holding.names.some((name) => mined.releasesLocks.has(name) || mined.releasesLocks.has(lastFieldOfKey(name) ?? '')),
       );
     }
+    // `vmw_simple_resource_init(dev_priv, &usimple->simple, data, vmw_simple_resource_free)`: a call given an
+    // object with a function of the patch that frees it gets the cleanup with it (it runs the destructor when it fails).
+    const destructor = event.args.find((argument) => argument.key === argument.root && this.freesItsParameter(argument.key));
+    if (destructor !== undefined) {
+      for (const argument of event.args) if (argument !== destructor) current = this.handOffArgument(current, argument, event, false, false, false);
+    }
     event.args.forEach((argument, index) => {
       const taken = mined?.takes.get(index);
       if (taken === 'free') current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && namesMatch(holding, kind, argument.key, this.aliases));
@@ -1076,6 +1082,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       else if (mined?.takes.get(index) === undefined && nameSuggestsSetUp(event.name)) current = this.tie(current, argument, event.args);
     });
     return current;
+  }
+
+  /** Whether `name` is a function of the patch that frees what one of its parameters points to or is part of. */
+  private freesItsParameter(name: string): boolean {
+    const summary = this.input.summaries.get(name);
+    return summary !== undefined && summary.fn.complete && summary.effects.some((effect) => effect.releases.has('memory') || effect.releases.has('any'));
   }
 
   /** An allocation given to a set-up function of the tree goes where the objects given with it go (Holding.tiedTo). */
