@@ -498,6 +498,8 @@ function missingCodesIn(patch: PatchUnderReview, source: CSource, fn: CFunction,
     const state = returnedFlow.get(branch.id) ?? null;
     if (state?.kind !== 'zero') continue;
     if (state.reason.kind !== 'tested' && !carriesErrnos(cfg, variable)) continue;
+    // `cp = d_path(...); err = 0; if (IS_ERR(cp)) goto out;`: 0 chosen after the call, for its failure.
+    if (stored !== null && singleReasons(state.reason).every((reason) => reason.kind === 'set' && reason.row > stored.row)) continue;
     found.push({ test, path, reason: state.reason, stored });
   }
   return found;
@@ -613,7 +615,7 @@ export const missingErrorCode: Rule = {
       'Only functions returning int, long or ssize_t, whose error exit returns a plain local (`return ret;`), and only three failure tests: a NULL test of a pointer that holds, on every way in, the result of an allocator of the table (kmalloc(), devm_kzalloc(), ioremap()... in src/analysis/return-styles.ts with -ENOMEM), and IS_ERR() of anything but the getters whose error pointer often means "absent" (regulator_get_optional(), nvmem cells, debugfs). ' +
       'A third: `n < 0` of a value that holds, on every way in, the result of a call the facts mined from the kernel tree say a negative errno comes out of (data/kernel-facts-integer.json), but not optional lookups or property reads. ' +
       'NULL from a lookup (of_get_child_by_name(), platform_get_resource()) is left alone: an absent optional thing often returns 0 on purpose. ' +
-      'The variable must be 0 on every way into the test (set to 0, or tested `if (ret)` and found 0); a value from a call tested only with `< 0` may be positive and is not judged. ' +
+      'The variable must be 0 on every way into the test (set to 0, or tested `if (ret)` and found 0); a value from a call tested only with `< 0` may be positive and is not judged. A 0 set after the call whose failure is tested (`cp = d_path(...); err = 0; if (IS_ERR(cp))`) was chosen for that failure and is not judged either. ' +
       'The failure side must leave its if block by goto or return (break, continue and falling through are recovery, not an error exit), and every path from it must return the variable without assigning it or passing its address or passing it to a macro. ' +
       'A test inside a loop whose body sets the variable is not judged (loops are followed once), nor any step over lines the patch does not show. ' +
       'The finding goes on the test, else on the goto, the store or the return when the patch adds only those.',

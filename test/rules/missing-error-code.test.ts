@@ -1,8 +1,37 @@
 import { missingErrorCode } from '../../src/rules/missing-error-code.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
+// fs/ext4/file.c ext4_sample_last_mounted(): sampling the mount point is best effort; `err = 0` written
+// between d_path() and its test says a failure of d_path() is no error of the open.
+const sampleLastMounted = (
+  zeroFirst: boolean,
+  marker = '',
+) => `static int foo_sample_last_mounted(struct super_block *sb, struct vfsmount *mnt)
+{
+	struct path path;
+	char buf[64], *cp;
+	handle_t *handle;
+	int err;
+
+${zeroFirst ? '\terr = 0;\n' : ''}	path.mnt = mnt;
+	path.dentry = mnt->mnt_root;
+	cp = d_path(&path, buf, sizeof(buf));
+${zeroFirst ? '' : '\terr = 0;\n'}	if (IS_ERR(cp))${marker}
+		goto out;
+	handle = foo_journal_start_sb(sb, 1);
+	err = PTR_ERR(handle);
+	if (IS_ERR(handle))
+		goto out;
+	err = foo_journal_get_write_access(handle, sb);
+	foo_journal_stop(handle);
+out:
+	return err;
+}
+`;
+
 ruleTester(missingErrorCode, {
   valid: [
+    { name: 'the returned variable set to 0 between the call and its failure test (ext4 sample_last_mounted)', path: 'fs/foo/file.c', code: sampleLastMounted(false) },
     {
       name: 'ret set to -ENOMEM before the goto',
       path: 'drivers/iio/adc/foo-adc.c',
@@ -335,6 +364,7 @@ out:
     },
   ],
   invalid: [
+    { name: 'the returned variable set to 0 before the call whose failure is tested', path: 'fs/foo/file.c', code: sampleLastMounted(true, ' /* expect: missing-error-code */') },
     {
       name: 'goto form: ret still 0 from the tested call',
       path: 'drivers/iio/adc/foo-adc.c',
