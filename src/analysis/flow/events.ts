@@ -42,6 +42,8 @@ export interface CallEvent {
   valueKey: string;
   /** The call this one's result is given to directly (`device_set_node` for `device_set_node(dev, fwnode_handle_get(fw))`). */
   argumentOf?: string;
+  /** That call's result is assigned (`ret = nvme_fc_register_localport(..., get_device(dev), ...)`): it may only use what it is given. */
+  argumentOfAssigned?: boolean;
 }
 
 export type TargetShape = 'variable' | 'field' | 'deref' | 'index' | 'other';
@@ -187,6 +189,9 @@ function convertedValue(call: Node): string | null {
 const CONVERSION_CALLS =
   /^(?:container_of|container_of_const|list_entry|list_first_entry|list_last_entry|hlist_entry|rb_entry|to_\w+|\w+_to_(?:dev|device|pdev|platform_device|i2c_client|spi_device|usb_device)|no_free_ptr|\w+_fwnode_handle|of_node_to_fwnode|(?:\w+_)?ALIGN(?:_DOWN)?)$/;
 
+/** Library calls that return their first argument: `src32 = memcpy(src32, vaddr, len)` keeps src32 what it was. */
+const RETURNS_FIRST_ARGUMENT = new Set(['memcpy', 'memmove', 'memset', 'strcpy', 'strncpy', 'strcat', 'strncat']);
+
 function callEvent(call: Node, name: string): CallEvent {
   return {
     type: 'call',
@@ -220,8 +225,14 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
   if (truth !== null) return assignedValue(truth, out);
   if (value.type === 'call_expression') {
     const name = calleeName(value);
+    const first = callArguments(value)[0];
+    const same = first === undefined ? null : stripCastsAndParentheses(first);
+    if (name !== null && RETURNS_FIRST_ARGUMENT.has(name) && same !== null && (same.type === 'identifier' || same.type === 'field_expression')) {
+      collectEvents(value, out);
+      return { kind: 'copy', key: compactText(same.text), root: rootIdentifier(same) };
+    }
     if (name !== null && !SKIPPED_CALLEES.has(name) && !CONVERSION_CALLS.test(name)) {
-      for (const argument of callArguments(value)) collectEvents(argument, out);
+      for (const argument of callArguments(value)) collectArgumentEvents(argument, name, out, true);
       // `ret = PTR_ERR(p)`, `p = ERR_PTR(-ENODEV)` are errors by construction.
       if (name === 'PTR_ERR' || name === 'ERR_PTR' || name === 'ERR_CAST') return { kind: 'constant', mask: NEGATIVE };
       return { kind: 'call', call: callEvent(value, name) };
@@ -245,6 +256,17 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
   return { kind: 'other', mentions: carriedIdentifiers(value) };
 }
 
+/** The events of an argument of a call named `name`; a call whose result is the argument hands its result to that call. */
+function collectArgumentEvents(argument: Node, name: string | null, out: Event[], assigned = false): void {
+  collectEvents(argument, out);
+  const inner = stripCastsAndParentheses(argument);
+  if (name === null || inner.type !== 'call_expression') return;
+  const given = out.findLast((event) => event.type === 'call' && event.row === inner.startPosition.row && event.column === inner.startPosition.column);
+  if (given?.type !== 'call') return;
+  given.argumentOf = name;
+  if (assigned) given.argumentOfAssigned = true;
+}
+
 /** Append the events of an expression, in the order C evaluates them (arguments before the call). */
 export function collectEvents(node: Node, out: Event[]): void {
   if (UNEVALUATED.has(node.type)) return;
@@ -255,13 +277,7 @@ export function collectEvents(node: Node, out: Event[]): void {
       const callee = node.childForFieldName('function');
       if (callee !== null && name === null) collectEvents(callee, out);
       const args = callArguments(node);
-      for (const argument of args) {
-        collectEvents(argument, out);
-        // A call whose result is this call's argument hands its result to this call.
-        const inner = stripCastsAndParentheses(argument);
-        const given = name === null || inner.type !== 'call_expression' ? undefined : out.findLast((event) => event.type === 'call' && event.row === inner.startPosition.row && event.column === inner.startPosition.column);
-        if (given?.type === 'call' && name !== null) given.argumentOf = name;
-      }
+      for (const argument of args) collectArgumentEvents(argument, name, out);
       if (name !== null) out.push(callEvent(node, name));
       for (const argument of args) {
         const info = argumentInfo(argument);

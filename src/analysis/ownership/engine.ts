@@ -687,7 +687,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       }
     }
     if (release === undefined && acquire === undefined && wrapped === null && starter === null && handOff === undefined) {
-      current = this.otherCall(event, current);
+      current = this.otherCall(event, current, node);
       // A pair mined from the tree adds to what the call's name already did (mined-pairs.ts).
       const minedRelease = this.input.mined?.release(event.name);
       if (minedRelease !== undefined) current = this.releaseBy(minedRelease, event, current);
@@ -709,8 +709,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const named = event.name === 'kref_put' ? event.args[1]?.key : undefined;
     const callback = named !== undefined && /^[A-Za-z_]\w*$/.test(named) ? named : (this.releaseFunctions ??= releaseFunctionsOf(this.input.cfg, this.input.summaries)).get(embedded.key);
     if (callback === undefined || (event.name !== 'kref_put' && !(state.initialized ?? []).includes(embedded.root))) return state;
+    return this.containerReleases(callback, embedded, event, state, node);
+  }
+
+  /** What the release callback `callback` lets go of through the object `embedded` is part of (FunctionSummary.containerReleases). */
+  private containerReleases(callback: string, embedded: ArgumentInfo, event: CallEvent, state: PathState, node: CfgNode): PathState {
     const summary = this.input.summaries.get(callback);
-    if (summary === undefined) return state;
+    if (summary === undefined || embedded.root === null) return state;
     let current = state;
     for (const { name, argument, path, address } of summary.containerReleases) {
       const reached = `${embedded.root}${path}`;
@@ -835,9 +840,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       handOff = { row: event.row, via: 'store', field: target.field, key: target.key, statusKey: null, success: ANY_VALUE };
     }
     // `device_set_node(&c->dev, fwnode_handle_get(fw))`: a reference taken right in the arguments of a
-    // call that neither reads nor drops it is given to that call.
+    // call that neither reads nor drops it is given to that call; one whose result is kept only if it
+    // drops its argument (`refnode = __of_find_node_by_full_path(of_node_get(overlay), path)`).
     const receiver = event.argumentOf;
-    if (target === null && receiver !== undefined && api.kind === 'reference' && releaseApi(receiver) === undefined && !readsOnly(receiver)) {
+    const givenAway = receiver !== undefined && (event.argumentOfAssigned !== true || acquireApi(receiver)?.releasesArgument !== undefined);
+    if (target === null && givenAway && receiver !== undefined && api.kind === 'reference' && releaseApi(receiver) === undefined && !readsOnly(receiver)) {
       handOff = { row: event.row, via: receiver, field: null, statusKey: null, success: ANY_VALUE };
     }
     const action = current.undoneByActions?.find(([kind, name]) => kind === api.kind && names.includes(name));
@@ -845,7 +852,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const success = byCarrier || returnedCarrier ? NEGATIVE | POSITIVE : validPointer ? POSITIVE : successMask(api.failure);
     // `if (!get_device(dev) && dev)`: the result tested where it is taken tells as the argument does.
     const resultTested = byCarrier && target === null && this.tracked.has(event.valueKey);
-    const holding: Holding = { site, names, statusKey, success, released: null, handOff, skippedRelease: null, ...(resultTested ? { statusAliases: [event.valueKey] } : {}) };
+    // `sound = of_node_get(chip->node)`: where chip->node still tests NULL, sound is NULL too.
+    const carrierTested = !byCarrier && api.returnsCarrier === true && target !== null && statusKey === target.key && carrierKey !== undefined && carrierKey !== target.key && this.tracked.has(carrierKey);
+    const statusAliases = resultTested ? [event.valueKey] : carrierTested && carrierKey !== undefined ? [carrierKey] : undefined;
+    const holding: Holding = { site, names, statusKey, success, released: null, handOff, skippedRelease: null, ...(statusAliases !== undefined ? { statusAliases } : {}) };
     const holdings = current.holdings.filter((existing) => existing.site !== site);
     holdings.push(holding);
     holdings.sort((a, b) => a.site - b.site);
@@ -948,9 +958,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // `phy->control_dev = &control_pdev->dev; devm_add_action_or_reset(dev, put_dev, phy->control_dev)`: the device the alias points into.
     for (const alias of aliasedKeys(argument.key, this.aliases)) reached.add(alias.replace(/(?:->|\.)dev$/, ''));
     const withActions = undone.length === 0 ? current : { ...current, undoneByActions: [...(current.undoneByActions ?? []), ...undone] };
-    return this.updateHoldings(withActions, (holding) => {
+    return this.updateHoldings(withActions, (holding, kind) => {
       if (holding.released !== null || (holding.handOff !== null && holding.handOff.via !== 'store')) return holding;
-      const passed = holdingPassed(holding, argument, true) || holding.names.some((name) => reached.has(rootOfName(name)) || reached.has(name));
+      // `dport->dport = dport_dev; get_device(dport_dev); devm_add_action_or_reset(host, cxl_dport_remove, dport)`,
+      // whose put_device(dport->dport) is the caller's dport_dev.
+      const undoes = undone.some(([undoneKind, name]) => undoneKind === kind && namesMatch(holding, kind, name, this.aliases));
+      const passed = undoes || holdingPassed(holding, argument, true) || holding.names.some((name) => reached.has(rootOfName(name)) || reached.has(name));
       return passed ? { ...holding, handOff } : holding;
     });
   }
@@ -985,12 +998,29 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   /** A call the table does not know: a helper of the patch, or a name that says what it does. */
-  private otherCall(event: CallEvent, state: PathState): PathState {
+  private otherCall(event: CallEvent, state: PathState, node: CfgNode): PathState {
     if (state.holdings.length === 0) return state;
     let current = state;
     const summary = this.input.summaries.get(event.name);
     const known = summary !== undefined && summary.fn.complete;
     if (known && summary.releasesModule) current = this.release(current, event.row, event.name, (_holding, kind) => kind === 'module');
+    // `destroy_async(&rq->ref_count)`: a release callback called directly lets go of what it reaches through the object.
+    const embedded = event.args[0];
+    if (known && embedded?.addressOfMember === true && embedded.root !== null) {
+      if (summary.containerReleases.length > 0) current = this.containerReleases(event.name, embedded, event, current, node);
+      // It frees the object (`kfree(rq)`): the counts kept inside it go with it, as for a kfree() of the caller's.
+      const root = embedded.root;
+      const inside = (name: string): boolean => name.startsWith(`${root}->`) || name.startsWith(`${root}.`);
+      if (summary.effects[0]?.releases.has('memory') === true) {
+        current = this.release(current, event.row, event.name, (holding, kind) =>
+          kind === 'reference' && EMBEDDED_COUNTS.has(this.sites[holding.site].wraps ?? this.sites[holding.site].api) && holding.names.length > 0 && holding.names.every(inside),
+        );
+      }
+    }
+    // `grab_super(old)` drops the global `sb_lock` its caller took.
+    if (known && summary.releasesGlobals.size > 0) {
+      current = this.release(current, event.row, event.name, (holding, kind) => kind === 'lock' && holding.names.some((name) => summary.releasesGlobals.has(name) && !this.isLocal(name)));
+    }
     const unlocks = known && state.holdings.some((holding) => this.kindOfSite[holding.site] === 'lock') ? this.input.summaries.unlocksOf(event.name) : null;
     if (unlocks !== null && unlocks.size > 0) current = this.unlockedByCallee(current, event, unlocks);
     // A helper given the device that, by its name, tears down, or whose body frees the device's drvdata (smsusb_term_device(intf)).
@@ -1104,6 +1134,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   private assign(event: AssignEvent, state: PathState, node: CfgNode): PathState {
     const { target, value } = event;
+    // `src32 = memcpy(src32, vaddr, len)`: the variable keeps what it names.
+    if (value.kind === 'copy' && value.key === target.key) return state;
     // What the assigned value carries, judged before the target's old value is forgotten.
     const carried = new Set<number>();
     const local = this.isLocalStorage(target);
@@ -1250,6 +1282,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const macro = iterationMacro(event.macro);
     const siteKey = `iterate:${event.row}:${event.variable}`;
     if (event.phase === 'enter') {
+      // `struct device_node __free(device_node) *local_fixups` as the cursor: the scope's end drops what a break leaves.
+      if (this.input.cfg.autoManaged.has(event.variable)) return state;
       const site = this.newSite(siteKey, {
         kind: 'reference',
         api: event.macro,
@@ -1286,8 +1320,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
  */
 /** The function's name names the variable it is given (`nfs_release_request(req)`, `foo_put(foo)`). */
 function namesItsArgument(name: string, variable: string): boolean {
-  if (variable.length < 3) return false;
-  const lower = variable.toLowerCase();
+  // `batadv_hardif_put(hard_iface)`: the words run together.
+  const lower = variable.toLowerCase().replace(/_/g, '');
+  if (lower.length < 3) return false;
   return name
     .toLowerCase()
     .split('_')

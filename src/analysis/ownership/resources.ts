@@ -226,6 +226,8 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
     ['of_find_matching_node_and_match', 'return', 'null', { releasesArgument: 0 }],
     ['of_find_node_with_property', 'return', 'null', { releasesArgument: 0 }],
     ['of_find_node_by_path', 'return', 'null'],
+    // drivers/of's own walk: it puts each node it leaves, the one it was given first.
+    ['__of_find_node_by_full_path', 'return', 'null', { releasesArgument: 0 }],
     ['of_find_node_opts_by_path', 'return', 'null'],
     ['of_find_node_by_phandle', 'return', 'null'],
     ['of_get_parent', 'return', 'null'],
@@ -652,6 +654,9 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   // The file's private data, released by the fops' ->release() once the file exists.
   { name: 'anon_inode_getfd', argument: 2, failure: 'negative' },
   { name: 'anon_inode_getfile', argument: 2, failure: 'err-ptr' },
+  // The old buffer becomes the new one when the call succeeds; it is still the caller's when it fails.
+  { name: 'krealloc', argument: 0, failure: 'null' },
+  { name: 'krealloc_array', argument: 0, failure: 'null' },
   { name: 'debugfs_create_file', argument: 3 },
   { name: 'proc_create_data', argument: 4 },
   { name: 'skb_queue_tail', argument: 1 },

@@ -88,6 +88,11 @@ export interface FunctionSummary {
    * go of a lock of that family its caller holds, on some paths at least.
    */
   excessUnlocks: ReadonlySet<string>;
+  /**
+   * Global locks the function lets go of and does not take again (`grab_super() __releases(sb_lock)`,
+   * or `spin_unlock(&sb_lock)` in its body more often than `spin_lock(&sb_lock)`): its caller's.
+   */
+  releasesGlobals: ReadonlySet<string>;
   /** Unlock calls the function makes no more often than it takes their lock: candidates for FunctionSummaries.unlocksOf(). */
   balancedUnlocks: ReadonlySet<string>;
   /**
@@ -427,6 +432,11 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   const retaken = new Set<string>();
   const lockBalance = new Map<string, number>();
   const unlockCalls = new Set<string>();
+  // By the lock's name, for the locks named by a plain identifier that is neither a parameter nor a local: globals.
+  const globalBalance = new Map<string, number>();
+  let locals: Set<string> | undefined;
+  const isGlobal = (key: string): boolean =>
+    /^[A-Za-z_]\w*$/.test(key) && !parameters.includes(key) && !(locals ??= localNames(body)).has(key);
   const body = fn.node.childForFieldName('body');
   let forwarding: ThreadForwarding | null = null;
   let releasesModule = false;
@@ -458,7 +468,10 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
       if (release !== undefined && typeof release.carrier === 'number') {
         const argument = args[release.carrier];
         if (release.kind === 'memory' && argument !== undefined) {
-          const pointee = indexOf(pointeeParameter(argument));
+          // `kfree(*mem)`, or `zones = *pszones; ... kfree(zones);` (psz_free_zones()).
+          const local = stripCastsAndParentheses(argument);
+          const viaLocal = local.type === 'identifier' ? setsOf().filter((set) => set.name === local.text) : [];
+          const pointee = indexOf(pointeeParameter(argument) ?? (viaLocal.length === 1 ? pointeeParameter(viaLocal[0].right) : null));
           if (pointee >= 0) pointeeReleased.add(pointee);
           const holder = fromDrvdata.get(expressionKey(argument));
           if (holder !== undefined) effects[holder].freesDrvdata = true;
@@ -500,6 +513,12 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
       if (release?.kind === 'lock') {
         lockBalance.set(name, (lockBalance.get(name) ?? 0) + 1);
         unlockCalls.add(name);
+        const key = typeof release.carrier === 'number' && args[release.carrier] !== undefined ? expressionKey(args[release.carrier]) : '';
+        if (isGlobal(key)) globalBalance.set(key, (globalBalance.get(key) ?? 0) + 1);
+      }
+      if (acquire?.kind === 'lock' && typeof acquire.carrier === 'number' && args[acquire.carrier] !== undefined) {
+        const key = expressionKey(args[acquire.carrier]);
+        if (isGlobal(key)) globalBalance.set(key, (globalBalance.get(key) ?? 0) - 1);
       }
       if (acquire?.kind === 'lock') for (const unlock of releaseCallsOf(acquire.release)) lockBalance.set(unlock, (lockBalance.get(unlock) ?? 0) - 1);
       if (release?.kind === 'module') releasesModule = true;
@@ -566,6 +585,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   for (const match of functionHead(source, fn).matchAll(/\b__releases\s*\(\s*([^()]*?)\s*\)/g)) {
     const released = match[1].replace(/\s+/g, '').replace(/^&/, '');
     const index = parameters.findIndex((parameter) => released.startsWith(`${parameter}->`) || released.startsWith(`${parameter}.`));
+    if (index < 0 && isGlobal(released)) globalBalance.set(released, Math.max(1, globalBalance.get(released) ?? 0));
     if (index < 0) continue;
     effects[index].releases.add('lock');
     effects[index].fieldReleases.add(released.slice(parameters[index].length));
@@ -595,6 +615,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
     forwarding,
     releasesModule,
     excessUnlocks: new Set([...lockBalance].filter(([, count]) => count > 0).map(([name]) => name)),
+    releasesGlobals: new Set([...globalBalance].filter(([, count]) => count > 0).map(([key]) => key)),
     balancedUnlocks: new Set([...lockBalance].filter(([name, count]) => count <= 0 && unlockCalls.has(name)).map(([name]) => name)),
     get returns(): ValueMask | null {
       if (returns === undefined) returns = constantReturns(fn);
@@ -634,6 +655,19 @@ function unlocksLeftHeld(cfg: Cfg, candidates: ReadonlySet<string>): string[] {
     }
     return false;
   });
+}
+
+/** The names a function body declares. */
+function localNames(body: Node | null): Set<string> {
+  const names = new Set<string>();
+  if (body === null) return names;
+  for (const declaration of nodesOfType(body, 'declaration')) {
+    for (const declarator of declaration.childrenForFieldName('declarator')) {
+      const name = declarator === null ? null : declaredName(declarator);
+      if (name !== null) names.add(name);
+    }
+  }
+  return names;
 }
 
 const functionsByNameBySource = new WeakMap<CSource, Map<string, CFunction[]>>();

@@ -1,0 +1,391 @@
+/**
+ * The kernel idioms behind false alarms judged on the ownO/ownP/ownQ sweeps of Linux 6.1
+ * (bench/precision/), each next to the bug of the same shape that must still be caught: a loop
+ * cursor the scope puts, a walk that consumes the node it starts from, a global lock a helper lets
+ * go, put wrappers named after the object, release callbacks called directly, library calls that
+ * return their first argument, a NULL handled before PTR_ERR(), helpers given `&p` that free `*p`,
+ * devm actions that put what a field aliases, a reference on a pointer that tests NULL, and
+ * krealloc() moving a buffer.
+ */
+import { errPtrNullCheck } from '../../src/rules/err-ptr-null-check.js';
+import { lockImbalance } from '../../src/rules/lock-imbalance.js';
+import { memLeak } from '../../src/rules/mem-leak.js';
+import { refLeak } from '../../src/rules/ref-leak.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// drivers/of/resolver.c of_resolve_phandles(): the loop's cursor is declared __free(device_node),
+// so the reference a `break` leaves in it is dropped when the function returns.
+const cursorPutByScope = (declaration: string, put: string, marker = '') => `int foo_resolve_phandles(struct device_node *overlay)
+{
+	${declaration}
+	int err;
+
+	for_each_child_of_node(overlay, local_fixups)
+		if (of_node_name_eq(local_fixups, "__local_fixups__"))
+			break;
+
+	err = foo_adjust_local_phandle_references(local_fixups, overlay);
+	if (err)
+		return err;${marker}
+${put}	return foo_update_usages(overlay);
+}
+`;
+
+// drivers/of/resolver.c update_usages_of_a_phandle_reference(): __of_find_node_by_full_path()
+// puts the node it starts from (and each one it leaves), so the of_node_get() given to it is its.
+const walkConsumesStart = (walk: string, marker = '') => `static int foo_update_usages(struct device_node *overlay, const char *node_path)
+{
+	struct device_node *refnode;
+
+	refnode = ${walk}(of_node_get(overlay), node_path);
+	if (!refnode)
+		return -ENOENT;${marker}
+	foo_apply(refnode);
+	of_node_put(refnode);
+	return 0;
+}
+`;
+
+// fs/super.c sget(): grab_super() is __releases(sb_lock) and drops the global lock on every path.
+const helperDropsGlobalLock = (head: string, unlock: string, marker = '') => `static DEFINE_SPINLOCK(foo_sb_lock);
+
+static int foo_grab_super(struct foo_sb *s)${head}
+{
+	s->s_count++;
+${unlock}	down_write(&s->s_umount);
+	if (atomic_inc_not_zero(&s->s_active)) {
+		foo_put_super(s);
+		return 1;
+	}
+	up_write(&s->s_umount);
+	foo_put_super(s);
+	return 0;
+}
+
+void foo_deactivate_locked_super(struct foo_sb *s)
+{
+	up_write(&s->s_umount);
+	foo_put_super(s);
+}
+
+struct foo_sb *foo_sget(struct foo_type *type, int (*test)(struct foo_sb *, void *), void *data, struct user_namespace *user_ns)
+{
+	struct foo_sb *old;
+
+retry:
+	spin_lock(&foo_sb_lock);
+	list_for_each_entry(old, &type->supers, s_instances) {
+		if (!test(old, data))
+			continue;
+		if (user_ns != old->s_user_ns) {
+			spin_unlock(&foo_sb_lock);
+			return ERR_PTR(-EBUSY);
+		}
+		if (!foo_grab_super(old))
+			goto retry;
+		if (!old->s_root)
+			return ERR_PTR(-ENOENT);${marker}
+		return old;
+	}
+	spin_unlock(&foo_sb_lock);
+	return NULL;
+}
+`;
+
+// net/batman-adv/hard-interface.c batadv_hardif_enable_interface(): batadv_hardif_put(hard_iface),
+// a header's kref_put() wrapper, names its object with the words run together. The second
+// reference goes with the packet type registered; the error path puts the first.
+const wrapperNamedForObject = (put: string, marker = '') => `int foo_hardif_enable_interface(struct foo_hard_iface *hard_iface, struct net_device *soft_iface)
+{
+	int ret;
+
+	kref_get(&hard_iface->refcount);
+	dev_hold(soft_iface);
+	hard_iface->soft_iface = soft_iface;
+	ret = foo_master_upper_dev_link(hard_iface->net_dev, soft_iface);
+	if (ret)
+		goto err_dev;
+	hard_iface->batman_adv_ptype.dev = hard_iface->net_dev;
+	kref_get(&hard_iface->refcount);
+	dev_add_pack(&hard_iface->batman_adv_ptype);
+	ret = foo_orig_hash_add_if(hard_iface);
+	if (ret < 0)
+		goto err_upper;
+	return 0;
+
+err_upper:
+	netdev_upper_dev_unlink(hard_iface->net_dev, soft_iface);
+err_dev:
+	hard_iface->soft_iface = NULL;
+	dev_put(soft_iface);
+	${put}(hard_iface);
+	return ret;${marker}
+}
+`;
+
+// drivers/usb/misc/uss720.c submit_async_request(): when the URB cannot be submitted, the request's
+// release callback is called directly; it frees the request and drops its reference on priv.
+const releaseCallbackCalledDirectly = (onFailure: string, marker = '') => `static void foo_destroy_priv(struct kref *kref)
+{
+	struct foo_private *priv = container_of(kref, struct foo_private, ref_count);
+
+	kfree(priv);
+}
+
+static void foo_destroy_async(struct kref *kref)
+{
+	struct foo_async_request *rq = container_of(kref, struct foo_async_request, ref_count);
+	struct foo_private *priv = rq->priv;
+
+	usb_free_urb(rq->urb);
+	kfree(rq);
+	kref_put(&priv->ref_count, foo_destroy_priv);
+}
+
+static struct foo_async_request *foo_submit_async_request(struct foo_private *priv, gfp_t mem_flags)
+{
+	struct foo_async_request *rq;
+	int ret;
+
+	rq = kzalloc(sizeof(*rq), mem_flags);
+	if (!rq)
+		return NULL;
+	kref_init(&rq->ref_count);
+	kref_get(&priv->ref_count);
+	rq->priv = priv;
+	rq->urb = usb_alloc_urb(0, mem_flags);
+	if (!rq->urb) {
+		kref_put(&rq->ref_count, foo_destroy_async);
+		return NULL;
+	}
+	kref_get(&rq->ref_count);
+	ret = usb_submit_urb(rq->urb, mem_flags);
+	if (!ret)
+		return rq;
+${onFailure}	return NULL;${marker}
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    {
+      name: 'a loop cursor declared __free(device_node) is put by the scope after a break (of_resolve_phandles)',
+      path: 'drivers/of/foo_resolver.c',
+      code: cursorPutByScope('struct device_node __free(device_node) *local_fixups = NULL;', ''),
+    },
+    { name: 'a walk that puts the node it starts from takes the of_node_get() given to it (__of_find_node_by_full_path)', path: 'drivers/of/foo_resolver.c', code: walkConsumesStart('__of_find_node_by_full_path') },
+    { name: 'a kref_put() wrapper of a header named for the object with its words run together (batadv_hardif_put)', path: 'net/foo/hard-interface.c', code: wrapperNamedForObject('foo_hardif_put') },
+    { name: 'a release callback called directly drops what it reaches through the object (uss720 destroy_async)', path: 'drivers/usb/misc/foo.c', code: releaseCallbackCalledDirectly('\tfoo_destroy_async(&rq->ref_count);\n') },
+  ],
+  invalid: [
+    {
+      name: 'a loop cursor without __free keeps the reference a break leaves',
+      path: 'drivers/of/foo_resolver.c',
+      code: cursorPutByScope('struct device_node *local_fixups = NULL;', '\tof_node_put(local_fixups);\n', ' /* expect: ref-leak */'),
+    },
+    { name: 'a lookup whose result is kept does not take the of_node_get() given to it', path: 'drivers/of/foo_resolver.c', code: walkConsumesStart('foo_find_node_by_path', ' /* expect: ref-leak */') },
+    { name: 'a helper named for another object does not put this one', path: 'net/foo/hard-interface.c', code: wrapperNamedForObject('foo_meshif_put').replace('\tif (ret)\n\t\tgoto err_dev;', '\tif (ret)\n\t\tgoto err_dev; /* expect: ref-leak */') },
+    { name: 'freeing the request by hand forgets its reference on priv', path: 'drivers/usb/misc/foo.c', code: releaseCallbackCalledDirectly('\tusb_free_urb(rq->urb);\n\tkfree(rq);\n', ' /* expect: ref-leak */') },
+  ],
+});
+
+ruleTester(lockImbalance, {
+  valid: [
+    { name: 'a helper annotated __releases() that drops the global lock its caller took (grab_super)', path: 'fs/foo/super.c', code: helperDropsGlobalLock(' __releases(foo_sb_lock)', '\tspin_unlock(&foo_sb_lock);\n') },
+    { name: 'a helper that drops the global lock in its body, without the annotation', path: 'fs/foo/super.c', code: helperDropsGlobalLock('', '\tspin_unlock(&foo_sb_lock);\n') },
+  ],
+  invalid: [
+    { name: 'a helper that leaves the global lock alone: the caller returns with it held', path: 'fs/foo/super.c', code: helperDropsGlobalLock('', '', ' /* expect: lock-imbalance */') },
+  ],
+});
+
+// drivers/gpu/drm/drm_format_helper.c drm_fb_xrgb8888_to_mono(): memcpy() returns its destination.
+const copiedIntoItself = (check: string) => `void foo_fb_to_mono(u8 *mono, const void *vaddr, unsigned int lines, size_t len)
+{
+	u32 *src32;
+	unsigned int y;
+
+	src32 = kmalloc(len, GFP_KERNEL);
+	if (!src32)
+		return;
+	for (y = 0; y < lines; y++) {
+		src32 = memcpy(src32, vaddr, len);
+${check}		foo_to_mono_line(mono, src32, len);
+		vaddr += len;
+	}
+	kfree(src32);
+}
+`;
+
+// fs/pstore/zone.c psz_init_zones(): psz_free_zones(&zones, &i) frees `*pszones` through a local copy.
+const freedThroughPointeeCopy = (free: string, marker = '') => `static void foo_free_zones(struct foo_zone ***pszones, unsigned int *cnt)
+{
+	struct foo_zone **zones = *pszones;
+
+	if (!zones)
+		return;
+	while (*cnt > 0) {
+		(*cnt)--;
+		foo_free_zone(zones[*cnt]);
+	}
+${free}}
+
+static struct foo_zone **foo_init_zones(unsigned int c, size_t record_size)
+{
+	struct foo_zone **zones, *zone;
+	unsigned int i;
+
+	zones = kcalloc(c, sizeof(*zones), GFP_KERNEL);
+	if (!zones)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < c; i++) {
+		zone = foo_init_zone(record_size);
+		if (IS_ERR(zone)) {
+			foo_free_zones(&zones, &i);
+			return (void *)zone;${marker}
+		}
+		zones[i] = zone;
+	}
+	return zones;
+}
+`;
+
+// fs/pstore/zone.c psz_kmsg_read(): krealloc() moves the buffer into record->buf when it succeeds.
+const movedByKrealloc = (move: string, marker = '') => `static ssize_t foo_kmsg_read(struct foo_zone *zone, struct foo_record *record, size_t size)
+{
+	size_t hlen;
+	char *buf = kasprintf(GFP_KERNEL, "%s: Total %d times\\n", foo_reason_str(record->reason), record->count);
+
+	if (!buf)
+		return -ENOMEM;
+	hlen = strlen(buf);
+	record->buf = ${move}(buf, hlen + size, GFP_KERNEL);
+	if (!record->buf) {
+		kfree(buf);
+		return -ENOMEM;
+	}
+	size = foo_zone_read_buffer(zone, record->buf + hlen, size);
+	if (size < 0) {
+		kfree(record->buf);
+		return -ENOMSG;${marker}
+	}
+	return size + hlen;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [
+    { name: 'memcpy() returns the buffer it is given (drm_fb_xrgb8888_to_mono)', path: 'drivers/gpu/drm/foo_format_helper.c', code: copiedIntoItself('') },
+    { name: 'a helper given &zones frees what a local copy of *pszones points to (psz_free_zones)', path: 'fs/foo/zone.c', code: freedThroughPointeeCopy('\tkfree(zones);\n') },
+    { name: 'krealloc() moves the buffer into the field when it succeeds (psz_kmsg_read)', path: 'fs/foo/zone.c', code: movedByKrealloc('krealloc') },
+  ],
+  invalid: [
+    {
+      name: 'the buffer memcpy() returned is left on an early return',
+      path: 'drivers/gpu/drm/foo_format_helper.c',
+      code: copiedIntoItself('\t\tif (foo_line_blank(src32, len))\n\t\t\treturn; /* expect: mem-leak */\n'),
+    },
+    { name: 'a helper given &zones that frees only the elements', path: 'fs/foo/zone.c', code: freedThroughPointeeCopy('', ' /* expect: mem-leak */') },
+    { name: 'a call that only copies the buffer leaves it the caller\'s', path: 'fs/foo/zone.c', code: movedByKrealloc('foo_kmemdup_grow', ' /* expect: mem-leak */') },
+  ],
+});
+
+// drivers/spi/spi-qup.c spi_qup_prep_sg(): the NULL case of IS_ERR_OR_NULL() gets its own errno.
+const nullHandledBeforePtrErr = (failure: string) => `static int foo_prep_sg(struct foo_qup *qup, struct dma_chan *chan, struct scatterlist *sgl, unsigned int nents)
+{
+	struct dma_async_tx_descriptor *desc;
+
+	desc = dmaengine_prep_slave_sg(chan, sgl, nents, DMA_MEM_TO_DEV, DMA_PREP_INTERRUPT);
+${failure}	desc->callback_param = qup;
+	return dma_submit_error(dmaengine_submit(desc));
+}
+`;
+
+ruleTester(errPtrNullCheck, {
+  valid: [
+    { name: 'PTR_ERR() only where the pointer is not NULL (spi-qup prep_sg)', path: 'drivers/spi/foo-qup.c', code: nullHandledBeforePtrErr('\tif (IS_ERR_OR_NULL(desc))\n\t\treturn desc ? PTR_ERR(desc) : -EINVAL;\n') },
+  ],
+  invalid: [
+    { name: 'PTR_ERR() of a NULL result returns 0', path: 'drivers/spi/foo-qup.c', code: nullHandledBeforePtrErr('\tif (IS_ERR_OR_NULL(desc)) /* expect: err-ptr-null-check */\n\t\treturn PTR_ERR(desc);\n') },
+  ],
+});
+
+// drivers/cxl/core/port.c devm_cxl_add_dport(): the action puts dport->dport, which is dport_dev.
+const actionPutsAliasedField = (action: string, marker = '') => `static void foo_dport_remove(void *data)
+{
+	struct foo_dport *dport = data;
+	struct foo_port *port = dport->port;
+
+	xa_erase(&port->dports, (unsigned long)dport->dport);
+	put_device(dport->dport);
+}
+
+static void foo_dport_unlink(void *data)
+{
+	struct foo_dport *dport = data;
+	struct foo_port *port = dport->port;
+
+	xa_erase(&port->dports, (unsigned long)dport->dport);
+}
+
+struct foo_dport *foo_add_dport(struct foo_port *port, struct device *dport_dev, struct device *host)
+{
+	struct foo_dport *dport;
+	int rc;
+
+	dport = devm_kzalloc(host, sizeof(*dport), GFP_KERNEL);
+	if (!dport)
+		return ERR_PTR(-ENOMEM);
+	dport->dport = dport_dev;
+	dport->port = port;
+	rc = foo_add_to_port(port, dport);
+	if (rc)
+		return ERR_PTR(rc);
+	get_device(dport_dev);
+	rc = devm_add_action_or_reset(host, ${action}, dport);
+	if (rc)
+		return ERR_PTR(rc);${marker}
+	rc = sysfs_create_link(&port->dev.kobj, &dport_dev->kobj, "dport");
+	if (rc)
+		return ERR_PTR(rc);
+	return dport;
+}
+`;
+
+// sound/ppc/pmac.c snd_pmac_detect(): of_node_get(chip->node) takes nothing while chip->node is NULL.
+const referenceOfTestedPointer = (carrier: string, marker = '') => `static void foo_chip_free(struct foo_chip *chip)
+{
+	of_node_put(chip->node);
+	kfree(chip);
+}
+
+static int foo_detect(struct foo_chip *chip)
+{
+	struct device_node *sound;
+
+	chip->node = of_find_node_by_name(NULL, "awacs");
+	sound = of_node_get(${carrier});
+	if (!chip->node)
+		chip->node = of_find_node_by_name(NULL, "davbus");
+	if (!chip->node)
+		return -ENODEV;${marker}
+	if (!sound)
+		sound = of_get_child_by_name(chip->node, "sound");
+	if (!sound)
+		return -ENODEV;
+	chip->model = foo_model_of(sound);
+	of_node_put(sound);
+	return 0;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'a devm action puts the field that aliases the device taken (cxl dport remove)', path: 'drivers/cxl/core/foo_port.c', code: actionPutsAliasedField('foo_dport_remove') },
+    { name: 'a reference on a pointer that then tests NULL is none (pmac detect)', path: 'sound/ppc/foo.c', code: referenceOfTestedPointer('chip->node') },
+  ],
+  invalid: [
+    { name: 'a devm action that does not put the device leaves the reference', path: 'drivers/cxl/core/foo_port.c', code: actionPutsAliasedField('foo_dport_unlink', ' /* expect: ref-leak */') },
+    { name: 'a reference on another pointer is still held when chip->node tests NULL', path: 'sound/ppc/foo.c', code: referenceOfTestedPointer('chip->parent_node', ' /* expect: ref-leak */') },
+  ],
+});
