@@ -356,7 +356,7 @@ function mismatchesIn(definition: Node): Mismatch[] {
     }
     // `if (IS_ERR_OR_NULL(p)) return PTR_ERR(p);` after a NULL API: PTR_ERR(NULL) is 0, success.
     if (stored.api.failure !== 'null') continue;
-    const errorOfNull = tests.find((test) => test.kind === 'err-use' && calleeName(test.node) === 'PTR_ERR' && inRange(test));
+    const errorOfNull = tests.find((test) => test.kind === 'err-use' && calleeName(test.node) === 'PTR_ERR' && inRange(test) && !takenOnlyWhenSet(test.node, stored.key));
     if (!errorOfNull) continue;
     // Only under IS_ERR_OR_NULL() can p be NULL there: under IS_ERR() the PTR_ERR() is dead code
     // for a NULL API, and the IS_ERR() test itself is what the check above judges.
@@ -365,6 +365,26 @@ function mismatchesIn(definition: Node): Mismatch[] {
     found.push({ api: stored.api, test: guard, key: stored.key, stored, errorOfNull });
   }
   return found;
+}
+
+/** `desc ? PTR_ERR(desc) : -EINVAL`, `if (p) return PTR_ERR(p);`: evaluated only where `key` is not NULL. */
+function takenOnlyWhenSet(node: Node, key: string | null): boolean {
+  if (key === null) return false;
+  const setTest = (condition: Node | null): boolean => {
+    const test = condition === null ? null : stripCastsAndParentheses(condition);
+    if (test === null) return false;
+    if (expressionKey(test) === key) return true;
+    const operator = test.type === 'binary_expression' ? test.childForFieldName('operator')?.text : undefined;
+    const [left, right] = [test.childForFieldName('left'), test.childForFieldName('right')];
+    if (operator !== '!=' || left === null || right === null) return false;
+    return (expressionKey(left) === key && isNullLiteral(right)) || (expressionKey(right) === key && isNullLiteral(left));
+  };
+  for (let current = node, parent = node.parent; parent !== null; current = parent, parent = parent.parent) {
+    if (parent.type === 'conditional_expression' && isField(parent, current, 'consequence') && setTest(parent.childForFieldName('condition'))) return true;
+    if (parent.type === 'if_statement' && isField(parent, current, 'consequence') && setTest(parent.childForFieldName('condition'))) return true;
+    if (parent.type === 'function_definition') return false;
+  }
+  return false;
 }
 
 function findingOf(mismatch: Mismatch, source: CSource): FindingDraft | null {
@@ -413,7 +433,7 @@ export const errPtrNullCheck: Rule = {
     example: 'base = devm_ioremap_resource(&pdev->dev, res);\nif (!base)\n\treturn -ENOMEM;',
     useInstead: 'base = devm_ioremap_resource(&pdev->dev, res);\nif (IS_ERR(base))\n\treturn PTR_ERR(base);',
     limits:
-      'Knows the failure style of the APIs in its table (src/analysis/return-styles.ts) and of the functions whose returns in the Linux 6.1 tree show it (data/kernel-facts.json, from `npm run facts`): a function of another release, or one the tree cannot decide (a return through a function pointer, a field next to an ERR_PTR()), is not known. _optional getters that return NULL when the thing is absent and an ERR_PTR() on error are left alone, as is IS_ERR_OR_NULL() (unless PTR_ERR() of a NULL API\'s result follows it). ' +
+      'Knows the failure style of the APIs in its table (src/analysis/return-styles.ts) and of the functions whose returns in the Linux 6.1 tree show it (data/kernel-facts.json, from `npm run facts`): a function of another release, or one the tree cannot decide (a return through a function pointer, a field next to an ERR_PTR()), is not known. _optional getters that return NULL when the thing is absent and an ERR_PTR() on error are left alone, as is IS_ERR_OR_NULL() (unless PTR_ERR() of a NULL API\'s result follows it where the pointer may still be NULL: `desc ? PTR_ERR(desc) : -EINVAL` is right). ' +
       'Follows a value stored in a variable or a field (`p = f()`, `T *p = f()`, `priv->base = f()`) within one function, up to the next store to it, and not through copies to other variables or helper functions. ' +
       'Stays quiet when the function also tests the value the right way anywhere. A plain `if (p)` after an ERR_PTR() API is not reported, nor a test through a cast (`!(void *)p`). ' +
       'A file is read only when the lines the patch shows spell a store from the table and a wrong-looking test of the same expression, or a table call tested directly.',
