@@ -51,8 +51,106 @@ const expectLeaks = (code: string): string =>
     .replace('\tret = clk_enable(priv->clk);\n\tif (ret)\n\t\treturn ret;', '\tret = clk_enable(priv->clk);\n\tif (ret)\n\t\treturn ret; /* expect: ref-leak "`priv->clk_ahb`" */')
     .replace('\tret = foo_host_resume(priv);\n\tif (ret)\n\t\treturn ret;', '\tret = foo_host_resume(priv);\n\tif (ret)\n\t\treturn ret; /* expect: ref-leak "`priv->clk`" */');
 
+// drivers/input/mouse/elan_i2c_core.c: the resume enables the supply unless the device may wake the
+// system, and the suspend disables it under the same test of the device.
+const wakeupTestedPair = (suspendTest: string) => `static int foo_suspend(struct device *dev)
+{
+	struct foo_data *data = dev_get_drvdata(dev);
+	int ret;
+
+	disable_irq(data->irq);
+	if (${suspendTest}) {
+		ret = foo_sleep(data);
+		data->irq_wake = (enable_irq_wake(data->irq) == 0);
+	} else {
+		ret = foo_set_power(data, false);
+		if (ret)
+			goto err;
+		ret = regulator_disable(data->vcc);
+	}
+err:
+	if (ret)
+		enable_irq(data->irq);
+	return ret;
+}
+
+static int foo_resume(struct device *dev)
+{
+	struct foo_data *data = dev_get_drvdata(dev);
+	int error;
+
+	if (!device_may_wakeup(dev)) {
+		error = regulator_enable(data->vcc);
+		if (error)
+			goto err;
+	} else if (data->irq_wake) {
+		disable_irq_wake(data->irq);
+		data->irq_wake = false;
+	}
+	error = foo_set_power(data, true);
+	if (error)
+		goto err;
+	error = foo_initialize(data);
+err:
+	enable_irq(data->irq);
+	return error;
+}
+
+static SIMPLE_DEV_PM_OPS(foo_pm_ops, foo_suspend, foo_resume);
+`;
+
+// drivers/iio/imu/inv_mpu6050/inv_mpu_core.c: the suspend drops the supply through a helper of the
+// file, and both callbacks hold the state's mutex, which the resume's error exits do release.
+const helperDisablesInSuspend = (disable: string) => `static int foo_disable_vddio(struct foo_state *st)
+{
+	int result;
+
+	result = regulator_disable(st->vddio_supply);
+	if (result)
+		dev_err(st->dev, "Failed to disable vddio regulator: %d\n", result);
+	return result;
+}
+
+static int foo_suspend(struct device *dev)
+{
+	struct foo_state *st = dev_get_drvdata(dev);
+	int result;
+
+	mutex_lock(&st->lock);
+	result = foo_switch_engine(st, false);
+	if (result)
+		goto out_unlock;
+	${disable}(st);
+out_unlock:
+	mutex_unlock(&st->lock);
+	return result;
+}
+
+static int foo_resume(struct device *dev)
+{
+	struct foo_state *st = dev_get_drvdata(dev);
+	int result;
+
+	mutex_lock(&st->lock);
+	result = regulator_enable(st->vddio_supply);
+	if (result)
+		goto out_unlock;
+	result = foo_switch_engine(st, true);
+	if (result)
+		goto out_unlock;
+	result = foo_prepare_fifo(st, true);
+out_unlock:
+	mutex_unlock(&st->lock);
+	return result;
+}
+
+static SIMPLE_DEV_PM_OPS(foo_pm_ops, foo_suspend, foo_resume);
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'a system-sleep resume left to a suspend that disables under the same test of the device (elan)', path: 'drivers/input/mouse/foo.c', code: wakeupTestedPair('device_may_wakeup(dev)') },
+    { name: 'a system-sleep resume left to a suspend that disables through a helper of the file (inv_mpu)', path: 'drivers/iio/imu/foo.c', code: helperDisablesInSuspend('foo_disable_vddio') },
     { name: 'a system-sleep resume left to the next suspend (SIMPLE_DEV_PM_OPS, sdhci-of-arasan)', path: 'drivers/mmc/host/foo.c', code: sleepPair(simpleOps) },
     { name: 'a system-sleep resume left to the next suspend (.resume in dev_pm_ops, mtk_vpu)', path: 'drivers/media/foo.c', code: sleepPair(initializerOps) },
     {
@@ -62,6 +160,16 @@ ruleTester(refLeak, {
     },
   ],
   invalid: [
+    {
+      name: 'a suspend that disables only under a flag of the driver does not balance the resume',
+      path: 'drivers/input/mouse/foo.c',
+      code: wakeupTestedPair('data->wake_enabled').replace('\tenable_irq(data->irq);\n\treturn error;', '\tenable_irq(data->irq);\n\treturn error; /* expect: ref-leak */'),
+    },
+    {
+      name: 'a suspend whose helper does not disable the supply leaves the resume\'s enable',
+      path: 'drivers/iio/imu/foo.c',
+      code: helperDisablesInSuspend('foo_idle_vddio').replace('\tmutex_unlock(&st->lock);\n\treturn result;\n}\n\nstatic SIMPLE', '\tmutex_unlock(&st->lock);\n\treturn result; /* expect: ref-leak */\n}\n\nstatic SIMPLE'),
+    },
     { name: 'a runtime resume: after its failure runtime_suspend is not called', path: 'drivers/mmc/host/foo.c', code: expectLeaks(sleepPair(runtimeOps)) },
     {
       name: 'a system-sleep resume that unwinds where its second clock fails but not where its host fails (atmel-quadspi)',

@@ -74,25 +74,48 @@ function calledInFile(source: CSource, name: string): boolean {
 /**
  * The releases `suspend` makes in statements of its body's top level, so on every path that
  * gets that far: `clk_disable(priv->clk)` or `ret = clk_disable(priv->clk)` gives ['clk_disable', 'clk'].
+ * Also those under a call's answer about the device (`if (!device_may_wakeup(dev))`, which the
+ * resume tested the same way when it enabled), and those of a helper of the file it calls there
+ * (`inv_mpu_core_disable_regulator_vddio(st)`).
  */
-function topLevelReleases(source: CSource, suspend: string): { api: string; field: string }[] {
+function topLevelReleases(source: CSource, suspend: string, depth = 0): { api: string; field: string }[] {
   const definition = nodesOfType(source.tree.rootNode, 'function_definition').find((node) => functionDefinitionName(node) === suspend);
   const body = definition?.childForFieldName('body');
   if (!body) return [];
   const releases: { api: string; field: string }[] = [];
-  for (const statement of body.namedChildren) {
-    if (statement?.type !== 'expression_statement') continue;
+  const visit = (statement: Node | null): void => {
+    if (statement === null) return;
+    if (statement.type === 'compound_statement' || statement.type === 'labeled_statement') {
+      for (const child of statement.namedChildren) visit(child);
+      return;
+    }
+    if (statement.type === 'if_statement') {
+      const condition = statement.childForFieldName('condition');
+      // Only a call's answer about the device (`device_may_wakeup(dev)`), not a flag or a status.
+      if (condition === null || !/^\(\s*!?\s*\w+\s*\(\s*\w+\s*\)\s*\)$/.test(condition.text)) return;
+      visit(statement.childForFieldName('consequence'));
+      const alternative = statement.childForFieldName('alternative');
+      // tree-sitter-c wraps the else branch in an else_clause.
+      visit(alternative?.type === 'else_clause' ? (alternative.namedChildren[0] ?? null) : alternative);
+      return;
+    }
+    if (statement.type !== 'expression_statement') return;
     // `clk_disable(priv->clk);` or `ret = regulator_disable(afe->regulator);`
     const expression = statement.namedChildren[0];
     const call = expression?.type === 'assignment_expression' ? expression.childForFieldName('right') : expression;
-    if (call?.type !== 'call_expression') continue;
+    if (call?.type !== 'call_expression') return;
     const api = calleeName(call);
     const release = api === null ? undefined : releaseApi(api);
-    if (api === null || release === undefined || typeof release.carrier !== 'number') continue;
+    if (api !== null && release === undefined && depth === 0) {
+      releases.push(...topLevelReleases(source, api, depth + 1));
+      return;
+    }
+    if (api === null || release === undefined || typeof release.carrier !== 'number') return;
     const argument = callArguments(call)[release.carrier];
     const field = argument ? lastFieldName(argument) : null;
     if (field !== null) releases.push({ api, field });
-  }
+  };
+  for (const statement of body.namedChildren) visit(statement);
   return releases;
 }
 
@@ -118,6 +141,11 @@ function droppedByPairedSuspend(source: CSource, resume: string, release: string
  */
 export function keptForPairedSuspend({ leak, source, fn }: LeakInSource): boolean {
   if (acquireOfSite(leak.site)?.count === undefined) return false;
-  const unwinds = leak.analysis.exits.some((exit) => exit.category === 'error' && exit.outcomes.some((outcome) => outcome.state === 'released'));
+  // An unlock on the way out (`out_unlock: mutex_unlock(&st->lock)`) undoes no step of the resume's.
+  const isCount = (id: number): boolean => {
+    const site = leak.analysis.sites.find((candidate) => candidate.id === id);
+    return site !== undefined && acquireOfSite(site)?.count !== undefined;
+  };
+  const unwinds = leak.analysis.exits.some((exit) => exit.category === 'error' && exit.outcomes.some((outcome) => outcome.state === 'released' && isCount(outcome.site)));
   return !unwinds && droppedByPairedSuspend(source, fn.name, leak.site.release, leak.site.names);
 }
