@@ -59,12 +59,47 @@ const KEY = '[A-Za-z_]\\w*(?:(?:->|\\.)[A-Za-z_]\\w*|\\[[^\\]]*\\])*';
  * `T *p = f(`. Group 1 is the stored expression, group 2 the callee.
  */
 const STORE_TEXT = /(?<![\w$])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\s*\[[^\]\n]*\])*)\s*=\s*(?:\([^()]*\)\s*)*([A-Za-z_]\w*)\s*\(/g;
-/** What the text tests for NULL: `!p`, `p==NULL`, `NULL!=p` (group 1, 2 or 3). */
-const NULL_TESTED = new RegExp(`![(*]*(${KEY})|(?<![\\w.>])(${KEY})[!=]=NULL|NULL[!=]=[(*]*(${KEY})`, 'g');
+/** The call after a store's `=` (group 1), found first: most texts have far fewer of these than places STORE_TEXT tries. */
+const STORED_CALL = /(?<![=!<>+\-*/%&|^])=\s*(?:\([^()]*\)\s*)*([A-Za-z_]\w*)\s*\(/g;
+
+/**
+ * `key = callee(` stores in the text, as STORE_TEXT reads them, for the callees with a known
+ * failure style: the call is found first, then the stored key on its line before the `=`.
+ */
+function* storesOf(text: string): Generator<[key: string, callee: string]> {
+  for (const call of text.matchAll(STORED_CALL)) {
+    if (pointerStyle(call[1]) === undefined) continue;
+    const at = call.index ?? 0;
+    let lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    // `rqstp->rq_enc_pages\n\t\t= kmalloc_array(...)`: the key ends the line before.
+    if (text.slice(lineStart, at).trim() === '') lineStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+    // STORE_TEXT's whole match, from the store's line up to the call's name.
+    const line = text.slice(lineStart, at + call[0].length);
+    for (const match of line.matchAll(STORE_TEXT)) {
+      if ((match.index ?? 0) + match[0].length === line.length) yield [match[1].replace(/\s+/g, ''), match[2]];
+    }
+  }
+}
+/** What the text tests for NULL by `!p` or `NULL!=p` (group 1 or 2); nullTestedKeysOf() adds `p==NULL`. */
+const NOT_OR_NULL_FIRST = new RegExp(`![(*]*(${KEY})|NULL[!=]=[(*]*(${KEY})`, 'g');
+/** The key a `==NULL` or `!=NULL` compares, read back from it (a regex trying every identifier for it is slow). */
+const COMPARED_WITH_NULL = new RegExp(`(?<![\\w.>])(${KEY})$`);
 /** What the text tests with IS_ERR() or PTR_ERR_OR_ZERO(), or takes PTR_ERR() of. */
 const ERR_TESTED = new RegExp(`(?:IS_ERR|PTR_ERR_OR_ZERO|PTR_ERR)\\([(*]*(${KEY})`, 'g');
 /** A call tested directly: `!f(`, `NULL==f(` (group 1), `IS_ERR(f(` (group 2). */
 const CALL_TESTED = /(?:!|NULL[!=]=)\(*([A-Za-z_]\w*)\(|(?:IS_ERR|PTR_ERR_OR_ZERO)\(\(*([A-Za-z_]\w*)\(/g;
+
+/** What a whitespace-free text tests for NULL: `!p`, `p==NULL`, `NULL!=p`. */
+function nullTestedKeysOf(compact: string): Set<string> {
+  const keys = keysOf(NOT_OR_NULL_FIRST, compact);
+  for (const operator of ['==NULL', '!=NULL']) {
+    for (let at = compact.indexOf(operator); at >= 0; at = compact.indexOf(operator, at + 1)) {
+      const compared = COMPARED_WITH_NULL.exec(compact.slice(Math.max(0, at - 300), at));
+      if (compared !== null) keys.add(compared[1]);
+    }
+  }
+  return keys;
+}
 
 function keysOf(pattern: RegExp, text: string): Set<string> {
   const keys = new Set<string>();
@@ -91,11 +126,9 @@ function mayHoldMixUp(source: CSource): boolean {
     if (nullTested !== undefined && pointerStyle(nullTested)?.failure === 'err-ptr') return true;
     if (errTested !== undefined && pointerStyle(errTested)?.failure === 'null') return true;
   }
-  const nullTestedKeys = keysOf(NULL_TESTED, compact);
+  const nullTestedKeys = nullTestedKeysOf(compact);
   const errTestedKeys = hasErrTest ? keysOf(ERR_TESTED, compact) : new Set<string>();
-  for (const match of source.shownText.matchAll(STORE_TEXT)) {
-    const key = match[1].replace(/\s+/g, '');
-    const callee = match[2];
+  for (const [key, callee] of storesOf(source.shownText)) {
     const wanted = nullTestedKeys.has(key) ? 'err-ptr' : null;
     const wantedNull = errTestedKeys.has(key) ? 'null' : null;
     if (wanted === null && wantedNull === null) continue;

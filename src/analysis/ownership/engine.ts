@@ -394,6 +394,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   /** Locals set once, by the names their value was computed from (read when a helper that unlocks asks). */
   private derivations: Map<string, Set<string>> | undefined;
+  private readonly destructors = new WeakMap<CallEvent, ArgumentInfo | null>();
   /** `port->dev` -> `zfcp_port_release` for `port->dev.release = zfcp_port_release;` in the function (read when a put asks). */
   private releaseFunctions: Map<string, string> | undefined;
   /** `mc` -> `pdev` for `mc = platform_get_drvdata(pdev);`: a local that is the driver data of another (read when a devm action asks). */
@@ -1041,8 +1042,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     // `vmw_simple_resource_init(dev_priv, &usimple->simple, data, vmw_simple_resource_free)`: a call given an
     // object with a function of the patch that frees it gets the cleanup with it (it runs the destructor when it fails).
-    const destructor = event.args.find((argument) => argument.key === argument.root && this.freesItsParameter(argument.key));
-    if (destructor !== undefined) {
+    const destructor = this.destructorGiven(event);
+    if (destructor !== null) {
       for (const argument of event.args) if (argument !== destructor) current = this.handOffArgument(current, argument, event, false, false, false);
     }
     event.args.forEach((argument, index) => {
@@ -1114,10 +1115,18 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return current;
   }
 
-  /** Whether `name` is a function of the patch that frees what one of its parameters points to or is part of. */
-  private freesItsParameter(name: string): boolean {
-    const summary = this.input.summaries.get(name);
-    return summary !== undefined && summary.fn.complete && summary.effects.some((effect) => effect.releases.has('memory') || effect.releases.has('any'));
+  /** The argument of a call (with others) that names a function of the patch freeing what one of its parameters points to or is part of; asked once a call. */
+  private destructorGiven(event: CallEvent): ArgumentInfo | null {
+    let found = this.destructors.get(event);
+    if (found === undefined) {
+      const freesItsParameter = (name: string): boolean => {
+        const summary = this.input.summaries.get(name);
+        return summary !== undefined && summary.fn.complete && summary.effects.some((effect) => effect.releases.has('memory') || effect.releases.has('any'));
+      };
+      found = event.args.length < 2 ? null : (event.args.find((argument) => argument.key === argument.root && freesItsParameter(argument.key)) ?? null);
+      this.destructors.set(event, found);
+    }
+    return found;
   }
 
   /** An allocation given to a set-up function of the tree goes where the objects given with it go (Holding.tiedTo). */

@@ -845,12 +845,19 @@ export function nameSuggestsTeardown(name: string): boolean {
 }
 
 /** An unknown function that, by its name, takes ownership of what it is given: `*_register*`, `*_add*`, `queue_*`. */
+const setUpNameCache = new Map<string, boolean>();
+
 /** Words of a function that sets an object up with what it is given (nfp_repr_init(app, repr, id, port, netdev)), which it may keep. */
 const SET_UP_WORDS = new Set(['init', 'setup', 'bind', 'assign', 'set']);
 
 /** Whether a function of the tree, by its name, sets up one argument with the others (see the engine's ties). */
 export function nameSuggestsSetUp(name: string): boolean {
-  return nameWords(name).some((word) => SET_UP_WORDS.has(word));
+  let known = setUpNameCache.get(name);
+  if (known === undefined) {
+    known = nameWords(name).some((word) => SET_UP_WORDS.has(word));
+    setUpNameCache.set(name, known);
+  }
+  return known;
 }
 
 export function nameSuggestsHandOff(name: string): boolean {

@@ -561,8 +561,10 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         }
         if (release !== undefined || acquireApi(name) !== undefined) return;
         // `usimple = container_of(res, ...); ttm_base_object_kfree(usimple, base);`: the object the parameter is part of.
-        const freed = index >= 0 ? index : parameters.indexOf(containersOf().get(key) ?? '');
-        if (freed >= 0 && nameSuggestsRelease(name, 'memory')) effects[freed].releases.add('any');
+        if (nameSuggestsRelease(name, 'memory')) {
+          const freed = index >= 0 ? index : parameters.indexOf(containersOf().get(key) ?? '');
+          if (freed >= 0) effects[freed].releases.add('any');
+        }
         if (rootIndex >= 0 && nameSuggestsHandOff(name)) effects[rootIndex].handsOff = true;
       });
     }
