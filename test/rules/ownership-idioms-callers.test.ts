@@ -150,6 +150,11 @@ static SIMPLE_DEV_PM_OPS(foo_pm_ops, foo_suspend, foo_resume);
 ruleTester(refLeak, {
   valid: [
     { name: 'a system-sleep resume left to a suspend that disables under the same test of the device (elan)', path: 'drivers/input/mouse/foo.c', code: wakeupTestedPair('device_may_wakeup(dev)') },
+    {
+      name: 'a system-sleep resume left to a suspend that disables under a test of the device given by address (bu21013)',
+      path: 'drivers/input/touchscreen/foo.c',
+      code: wakeupTestedPair('device_may_wakeup(&data->client->dev)'),
+    },
     { name: 'a system-sleep resume left to a suspend that disables through a helper of the file (inv_mpu)', path: 'drivers/iio/imu/foo.c', code: helperDisablesInSuspend('foo_disable_vddio') },
     { name: 'a system-sleep resume left to the next suspend (SIMPLE_DEV_PM_OPS, sdhci-of-arasan)', path: 'drivers/mmc/host/foo.c', code: sleepPair(simpleOps) },
     { name: 'a system-sleep resume left to the next suspend (.resume in dev_pm_ops, mtk_vpu)', path: 'drivers/media/foo.c', code: sleepPair(initializerOps) },

@@ -1,12 +1,14 @@
 /**
- * The kernel idioms behind false alarms judged on the ownO/ownP/ownQ sweeps of Linux 6.1
- * (bench/precision/), each next to the bug of the same shape that must still be caught: a loop
- * cursor the scope puts, a walk that consumes the node it starts from, a global lock a helper lets
- * go, put wrappers named after the object, release callbacks called directly, library calls that
- * return their first argument, a NULL handled before PTR_ERR(), helpers given `&p` that free `*p`,
- * devm actions that put what a field aliases, a reference on a pointer that tests NULL, and
- * krealloc() moving a buffer.
+ * The kernel idioms behind false alarms judged on the ownO/ownP/ownQ and ownR/ownS/ownT sweeps of
+ * Linux 6.1 (bench/precision/), each next to the bug of the same shape that must still be caught: a
+ * loop cursor the scope puts, a walk that consumes the node it starts from, a global lock a helper
+ * lets go, put wrappers named after the object, release callbacks called directly, library calls
+ * that return their first argument, a NULL handled before PTR_ERR(), helpers given `&p` that free
+ * `*p`, devm actions that put what a field aliases, a reference on a pointer that tests NULL,
+ * krealloc() moving a buffer, a field returned, an unlock helper given the lock's object, and a
+ * completion reached through two locals.
  */
+import { completionMissed } from '../../src/rules/completion-missed.js';
 import { errPtrNullCheck } from '../../src/rules/err-ptr-null-check.js';
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { memLeak } from '../../src/rules/mem-leak.js';
@@ -388,4 +390,98 @@ ruleTester(refLeak, {
     { name: 'a devm action that does not put the device leaves the reference', path: 'drivers/cxl/core/foo_port.c', code: actionPutsAliasedField('foo_dport_unlink', ' /* expect: ref-leak */') },
     { name: 'a reference on another pointer is still held when chip->node tests NULL', path: 'sound/ppc/foo.c', code: referenceOfTestedPointer('chip->parent_node', ' /* expect: ref-leak */') },
   ],
+});
+
+// drivers/net/ethernet/broadcom/genet/bcmmii.c bcmgenet_mii_of_find_mdio(): the node kept in the
+// field is also returned, and the caller makes it the of_node of the device it registers.
+const storedAndReturned = (returned: string, marker = '') => `static struct device_node *foo_mii_of_find_mdio(struct foo_priv *priv)
+{
+	struct device_node *dn = priv->pdev->dev.of_node;
+	char *compat;
+
+	compat = kasprintf(GFP_KERNEL, "brcm,genet-mdio-v%d", priv->version);
+	if (!compat)
+		return NULL;
+	priv->mdio_dn = of_get_compatible_child(dn, compat);${marker}
+	kfree(compat);
+	if (!priv->mdio_dn) {
+		dev_err(&priv->pdev->dev, "unable to find MDIO bus node\\n");
+		return NULL;
+	}
+	return ${returned};
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a reference kept in a field and returned from it goes to the caller (bcmgenet find_mdio)', path: 'drivers/net/ethernet/foo/foo_mii.c', code: storedAndReturned('priv->mdio_dn') }],
+  invalid: [{ name: 'a reference kept in a field never put when the function returns something else', path: 'drivers/net/ethernet/foo/foo_mii.c', code: storedAndReturned('dn', ' /* expect: ref-leak */') }],
+});
+
+// drivers/tty/serial/8250/8250_fsl.c fsl8250_handle_irq(): uart_unlock_and_check_sysrq_irqrestore(&up->port, flags)
+// drops `up->port.lock`, a lock inside the object it is given.
+const unlockHelperGivenObject = (unlock: string, marker = '') => `int foo8250_handle_irq(struct uart_port *port)
+{
+	unsigned long flags;
+	unsigned int iir;
+	struct uart_8250_port *up = up_to_u8250p(port);
+
+	spin_lock_irqsave(&up->port.lock, flags);
+	iir = port->serial_in(port, UART_IIR);
+	if (iir & UART_IIR_NO_INT) {
+		spin_unlock_irqrestore(&up->port.lock, flags);
+		return 0;
+	}
+	foo_rx_chars(up);
+	${unlock}(&up->port, flags);
+	return 1;${marker}
+}
+`;
+
+ruleTester(lockImbalance, {
+  valid: [{ name: 'an unlock helper given the object the lock is in (uart_unlock_and_check_sysrq_irqrestore)', path: 'drivers/tty/serial/foo.c', code: unlockHelperGivenObject('uart_unlock_and_check_sysrq_irqrestore') }],
+  invalid: [{ name: 'a helper given the object that only looks at it leaves the lock held', path: 'drivers/tty/serial/foo.c', code: unlockHelperGivenObject('foo_check_sysrq_port', ' /* expect: lock-imbalance */') }],
+});
+
+// drivers/net/wireless/marvell/mwifiex/main.c mwifiex_reinit_sw(): _mwifiex_fw_dpc() completes
+// fw_done on every path, through `adapter = context; fw_done = adapter->fw_done;`.
+const completedByHelper = (helperEnd: string, marker = '') => `static int _foo_fw_dpc(const struct firmware *firmware, void *context)
+{
+	struct foo_adapter *adapter = context;
+	struct completion *fw_done = adapter->fw_done;
+	int ret;
+
+	ret = foo_dnld_fw(adapter, firmware);
+	if (ret)
+		goto err;
+	adapter->hw_status = FOO_HW_STATUS_READY;
+err:
+${helperEnd}	return ret;
+}
+
+static void foo_shutdown_sw(struct foo_adapter *adapter)
+{
+	wait_for_completion(adapter->fw_done);
+	reinit_completion(adapter->fw_done);
+}
+
+int foo_reinit_sw(struct foo_adapter *adapter)
+{
+	int ret;
+
+	if (foo_init_hw_fw(adapter, false))
+		goto err_init_fw;
+	ret = _foo_fw_dpc(adapter->firmware, adapter);
+	if (ret)
+		return ret;${marker}
+	return 0;
+
+err_init_fw:
+	complete_all(adapter->fw_done);
+	return -EIO;
+}
+`;
+
+ruleTester(completionMissed, {
+  valid: [{ name: 'a helper completes through a local read from a local set from its parameter (mwifiex _fw_dpc)', path: 'drivers/net/wireless/foo/main.c', code: completedByHelper('\tcomplete_all(fw_done);\n') }],
+  invalid: [{ name: 'a helper that does not complete leaves the waiter asleep', path: 'drivers/net/wireless/foo/main.c', code: completedByHelper('', ' /* expect: completion-missed */') }],
 });

@@ -518,7 +518,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   terminal(node: CfgNode, state: PathState): void {
     if (node.kind !== 'return' && node.kind !== 'end' && node.kind !== 'exit-call') return;
-    const returned = node.returnValue !== null && node.returnValue.kind !== 'none' ? node.returnValue.mentions : [];
+    // `return priv->mdio_dn;` returns what the field holds, as `return np;` does.
+    const value = node.returnValue;
+    const returned = value === null || value.kind === 'none' ? [] : value.kind === 'key' ? [...value.mentions, value.key] : value.mentions;
     const outcomes: SiteOutcome[] = [];
     for (const holding of state.holdings) {
       const outcome = this.outcomeAtExit(holding, state, returned, node);
@@ -1106,7 +1108,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         // `kref_get(&req->wb_kref)` ... `nfs_release_request(req)`: a helper named for releasing the
         // object it is given drops the reference that object embeds.
         if (kind === 'reference' && argument.key === argument.root && namesItsArgument(event.name, argument.key) && holding.names.some((name) => name.startsWith(`${argument.key}->`))) return true;
-        return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some((name) => rootOfName(name) === argument.key);
+        // `uart_unlock_and_check_sysrq_irqrestore(&up->port, flags)` drops `up->port.lock`: a field of what it is given.
+        const inside = (name: string): boolean => rootOfName(name) === argument.key || name.startsWith(`${argument.key}.`) || name.startsWith(`${argument.key}->`);
+        return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some(inside);
       });
       if (nameSuggestsHandOff(event.name)) current = this.handOffArgument(current, argument, event, false);
       else if (argument.addressOfVariable) current = this.handOffArgument(current, argument, event, true);

@@ -323,17 +323,23 @@ function localsSetOnce(sets: readonly { name: string; right: Node }[], originOf:
   return found;
 }
 
-/** Locals set once, from a parameter or a field path of one (`dev = obj->dev`): local -> that path. */
+/**
+ * Locals set once, from a parameter or a field path of one (`dev = obj->dev`): local -> that path;
+ * also one step further, through such a local (`adapter = context; fw_done = adapter->fw_done;`
+ * gives fw_done -> `context->fw_done`).
+ */
 function parameterOrigins(sets: readonly { name: string; right: Node }[], parameters: readonly string[]): Map<string, string> {
-  return localsSetOnce(
-    sets,
-    (value) => {
-      const key = value.type === 'identifier' || value.type === 'field_expression' ? expressionKey(value) : null;
-      const root = key === null ? null : rootOfKey(key);
-      return key === null || root === null || !parameters.includes(root) || /[[(]/.test(key) ? null : key;
-    },
-    (name) => parameters.includes(name),
-  );
+  const pathFrom = (roots: (root: string) => string | undefined) => (value: Node) => {
+    const key = value.type === 'identifier' || value.type === 'field_expression' ? expressionKey(value) : null;
+    const root = key === null ? null : rootOfKey(key);
+    const origin = root === null ? undefined : roots(root);
+    return key === null || root === null || origin === undefined || /[[(]/.test(key) ? null : origin + key.slice(root.length);
+  };
+  const isParameter = (name: string): boolean => parameters.includes(name);
+  const direct = localsSetOnce(sets, pathFrom((root) => (isParameter(root) ? root : undefined)), isParameter);
+  if (direct.size === 0) return direct;
+  const throughLocal = localsSetOnce(sets, pathFrom((root) => (isParameter(root) ? undefined : direct.get(root))), (name) => isParameter(name) || direct.has(name));
+  return new Map([...direct, ...throughLocal]);
 }
 
 /** Locals set once, from `container_of(parameter, T, member)` or a `to_*()` conversion of it: local -> that parameter. */

@@ -91,8 +91,8 @@ function topLevelReleases(source: CSource, suspend: string, depth = 0): { api: s
     }
     if (statement.type === 'if_statement') {
       const condition = statement.childForFieldName('condition');
-      // Only a call's answer about the device (`device_may_wakeup(dev)`), not a flag or a status.
-      if (condition === null || !/^\(\s*!?\s*\w+\s*\(\s*\w+\s*\)\s*\)$/.test(condition.text)) return;
+      // Only a call's answer about the device (`device_may_wakeup(&client->dev)`), not a flag or a status.
+      if (condition === null || !/^\(\s*!?\s*\w+\s*\([^()]*\)\s*\)$/.test(condition.text)) return;
       visit(statement.childForFieldName('consequence'));
       const alternative = statement.childForFieldName('alternative');
       // tree-sitter-c wraps the else branch in an else_clause.
