@@ -485,3 +485,65 @@ ruleTester(completionMissed, {
   valid: [{ name: 'a helper completes through a local read from a local set from its parameter (mwifiex _fw_dpc)', path: 'drivers/net/wireless/foo/main.c', code: completedByHelper('\tcomplete_all(fw_done);\n') }],
   invalid: [{ name: 'a helper that does not complete leaves the waiter asleep', path: 'drivers/net/wireless/foo/main.c', code: completedByHelper('', ' /* expect: completion-missed */') }],
 });
+
+// drivers/pnp/card.c card_probe(): the driver's probe, called through the driver's operations,
+// links the card when it succeeds; where it fails the link is still the caller's to free.
+const givenToOperation = (call: string, failure: string) => `static int foo_card_probe(struct foo_card *card, struct foo_card_driver *drv)
+{
+	const struct foo_card_device_id *id;
+	struct foo_card_link *clink;
+
+	id = foo_match_card(drv, card);
+	if (!id)
+		return 0;
+	clink = kzalloc(sizeof(*clink), GFP_KERNEL);
+	if (!clink)
+		return 0;
+	clink->card = card;
+	clink->driver = drv;
+	if (${call}(clink, id) >= 0)
+		return 1;
+${failure}	return 0;
+}
+`;
+
+// net/rds/rdma.c __rds_rdma_map(): the transport's get_mr() keeps the scatterlist in the MR it
+// returns; where it returns an error pointer, the caller frees it.
+const keptByReturnedObject = (afterMap: string) => `static int foo_rdma_map(struct foo_sock *rs, struct foo_mr *mr, unsigned int nents, u64 __user *cookie_addr)
+{
+	struct scatterlist *sg;
+	void *trans_private;
+
+	sg = kmalloc_array(nents, sizeof(*sg), GFP_KERNEL);
+	if (!sg)
+		return -ENOMEM;
+	sg_init_table(sg, nents);
+	trans_private = rs->rs_transport->get_mr(sg, nents, rs, &mr->r_key);
+	if (IS_ERR(trans_private)) {
+		kfree(sg);
+		return PTR_ERR(trans_private);
+	}
+	mr->r_trans_private = trans_private;
+${afterMap}	return 0;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [
+    { name: 'an operation returning an object keeps what it was given when it is no error pointer (rds get_mr)', path: 'net/foo/rdma.c', code: keptByReturnedObject('\tif (put_user(mr->r_key, cookie_addr))\n\t\treturn -EFAULT;\n') },
+    {
+      name: 'an operation of the driver that succeeds keeps what it was given (pnp card_probe)',
+      path: 'drivers/pnp/foo_card.c',
+      code: givenToOperation('drv->probe', '\tfoo_card_unlink_devices(card, clink);\n\tkfree(clink);\n'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a function of the tree returning an object does not keep the scatterlist',
+      path: 'net/foo/rdma.c',
+      code: keptByReturnedObject('\tif (put_user(mr->r_key, cookie_addr))\n\t\treturn -EFAULT; /* expect: mem-leak */\n').replace('rs->rs_transport->get_mr(', 'foo_lookup_mr('),
+    },
+    { name: 'where the operation fails the allocation is still the caller\'s', path: 'drivers/pnp/foo_card.c', code: givenToOperation('drv->probe', '\tfoo_card_log_failure(card, clink);\n').replace('\treturn 0;\n}', '\treturn -ENODEV; /* expect: mem-leak */\n}') },
+    { name: 'a function of the tree that only checks the link does not keep it', path: 'drivers/pnp/foo_card.c', code: givenToOperation('foo_card_check', '\tfoo_card_unlink_devices(card, clink);\n\tkfree(clink);\n').replace('\t\treturn 1;', '\t\treturn 1; /* expect: mem-leak */') },
+  ],
+});

@@ -395,6 +395,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   /** Locals set once, by the names their value was computed from (read when a helper that unlocks asks). */
   private derivations: Map<string, Set<string>> | undefined;
   private readonly destructors = new WeakMap<CallEvent, ArgumentInfo | null>();
+  private signTestedKeys: Set<string> | undefined;
   /** `port->dev` -> `zfcp_port_release` for `port->dev.release = zfcp_port_release;` in the function (read when a put asks). */
   private releaseFunctions: Map<string, string> | undefined;
   /** `mc` -> `pdev` for `mc = platform_get_drvdata(pdev);`: a local that is the driver data of another (read when a devm action asks). */
@@ -690,7 +691,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       }
     }
     if (release === undefined && acquire === undefined && wrapped === null && starter === null && handOff === undefined) {
-      current = this.otherCall(event, current, node);
+      current = this.otherCall(event, current, node, target);
       // A pair mined from the tree adds to what the call's name already did (mined-pairs.ts).
       const minedRelease = this.input.mined?.release(event.name);
       if (minedRelease !== undefined) current = this.releaseBy(minedRelease, event, current);
@@ -1001,7 +1002,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   /** A call the table does not know: a helper of the patch, or a name that says what it does. */
-  private otherCall(event: CallEvent, state: PathState, node: CfgNode): PathState {
+  private otherCall(event: CallEvent, state: PathState, node: CfgNode, target: AssignTarget | null): PathState {
     if (state.holdings.length === 0) return state;
     let current = state;
     const summary = this.input.summaries.get(event.name);
@@ -1047,6 +1048,19 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const destructor = this.destructorGiven(event);
     if (destructor !== null) {
       for (const argument of event.args) if (argument !== destructor) current = this.handOffArgument(current, argument, event, false, false, false);
+    }
+    // `if (drv->probe(clink, id) >= 0) return 1;`: an operation of another object given the allocation, whose
+    // result is tested, keeps it when it succeeds (the driver's probe links the card); where it fails, it is still the caller's.
+    // Only a result tested for an error the way that tells it apart: `>= 0` / `< 0`, or IS_ERR()
+    // (`trans_private = rs->rs_transport->get_mr(sg, ...)`); `if (p)` could be a pointer or an errno.
+    const statusKey = target?.key ?? event.valueKey;
+    if (!known && mined === null && /->|\./.test(event.name) && this.tracked.has(statusKey) && this.signTested().has(statusKey)) {
+      for (const argument of event.args) {
+        if (argument.key !== argument.root) continue;
+        current = this.handOff(current, { row: event.row, via: event.name, field: null, statusKey, success: ZERO | POSITIVE }, (holding, kind) =>
+          kind === 'memory' && holding.names.includes(argument.key),
+        );
+      }
     }
     event.args.forEach((argument, index) => {
       const taken = mined?.takes.get(index);
@@ -1117,6 +1131,20 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       else if (mined?.takes.get(index) === undefined && nameSuggestsSetUp(event.name)) current = this.tie(current, argument, event.args);
     });
     return current;
+  }
+
+  /** Keys the function tests for an error apart from 0 and valid values: `x < 0`, `x >= 0`, IS_ERR(x). */
+  private signTested(): ReadonlySet<string> {
+    if (this.signTestedKeys === undefined) {
+      this.signTestedKeys = new Set();
+      for (const node of this.input.cfg.nodes) {
+        const atom = node.atom;
+        if (atom?.kind !== 'test') continue;
+        const sides = [atom.whenTrue, atom.whenFalse];
+        if (sides.includes(NEGATIVE) && sides.includes(ZERO | POSITIVE)) this.signTestedKeys.add(atom.key);
+      }
+    }
+    return this.signTestedKeys;
   }
 
   /** The argument of a call (with others) that names a function of the patch freeing what one of its parameters points to or is part of; asked once a call. */
@@ -1417,6 +1445,9 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       if (event.type === 'assign' && acquire === undefined && event.target.shape === 'variable' && cfg.testedKeys.has(event.target.key) && pointerStyle(call.name)?.failure === 'err-ptr') {
         tracked.add(event.target.key);
       }
+      // `if (drv->probe(clink, id) >= 0)`: an operation whose success decides where what it was given went (otherCall()).
+      const resultKey = event.type === 'assign' ? event.target.key : call.valueKey;
+      if (acquire === undefined && /->|\./.test(call.name) && cfg.testedKeys.has(resultKey)) tracked.add(resultKey);
       // `if (foo_build_chain(req))` where every return of foo_build_chain() is `return 0;`: never taken.
       if (event.type === 'call' && acquire === undefined && cfg.testedKeys.has(call.valueKey) && summaries.returnsOf(call.name) !== null) tracked.add(call.valueKey);
       // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.
