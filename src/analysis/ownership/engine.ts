@@ -1045,7 +1045,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     // `vmw_simple_resource_init(dev_priv, &usimple->simple, data, vmw_simple_resource_free)`: a call given an
     // object with a function of the patch that frees it gets the cleanup with it (it runs the destructor when it fails).
-    const destructor = this.destructorGiven(event);
+    const givesMemory = event.args.length > 1 && current.holdings.some((holding) => this.kindOfSite[holding.site] === 'memory' && event.args.some((argument) => holdingPassed(holding, argument, true)));
+    const destructor = givesMemory ? this.destructorGiven(event) : null;
     if (destructor !== null) {
       for (const argument of event.args) if (argument !== destructor) current = this.handOffArgument(current, argument, event, false, false, false);
     }
