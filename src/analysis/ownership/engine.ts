@@ -1050,10 +1050,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (destructor !== null) {
       for (const argument of event.args) if (argument !== destructor) current = this.handOffArgument(current, argument, event, false, false, false);
     }
-    // `if (drv->probe(clink, id) >= 0) return 1;`: an operation of another object given the allocation, whose
-    // result is tested, keeps it when it succeeds (the driver's probe links the card); where it fails, it is still the caller's.
-    // Only a result tested for an error the way that tells it apart: `>= 0` / `< 0`, or IS_ERR()
-    // (`trans_private = rs->rs_transport->get_mr(sg, ...)`); `if (p)` could be a pointer or an errno.
+    // `if (drv->probe(clink, id) >= 0) return 1;`: an operation of another object given the allocation keeps it
+    // where it succeeds (the driver's probe links the card); where it fails, it is still the caller's. Only a result
+    // tested the way that tells an error apart (`>= 0`, `< 0`, IS_ERR(): rds get_mr()); `if (p)` could test a pointer or an errno.
     const statusKey = target?.key ?? event.valueKey;
     if (!known && mined === null && /->|\./.test(event.name) && this.tracked.has(statusKey) && this.signTested().has(statusKey)) {
       for (const argument of event.args) {
