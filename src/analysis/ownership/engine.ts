@@ -243,6 +243,11 @@ function computeHoldingSignature(holding: Holding): string {
   return `${holding.site}:${holding.names.join(',')}:${holding.statusKey ?? ''}${aliases}:${released}:${handOff}${skipped}${tied}`;
 }
 
+/** A call through a function pointer of an object (`drv->probe`, `ops.get_mr`): an operation of that object. */
+function isOperation(name: string): boolean {
+  return name.includes('->') || name.includes('.');
+}
+
 /** `priv->clk[i]` and `priv->clk[nc]` name elements of one array: an unwind loop releases them all. */
 function elementsOfOneArray(name: string, key: string): boolean {
   if (!name.includes('[') || !key.includes('[')) return false;
@@ -1054,7 +1059,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // where it succeeds (the driver's probe links the card); where it fails, it is still the caller's. Only a result
     // tested the way that tells an error apart (`>= 0`, `< 0`, IS_ERR(): rds get_mr()); `if (p)` could test a pointer or an errno.
     const statusKey = target?.key ?? event.valueKey;
-    if (!known && mined === null && /->|\./.test(event.name) && this.tracked.has(statusKey) && this.signTested().has(statusKey)) {
+    if (!known && mined === null && isOperation(event.name) && this.tracked.has(statusKey) && this.signTested().has(statusKey)) {
       for (const argument of event.args) {
         if (argument.key !== argument.root) continue;
         current = this.handOff(current, { row: event.row, via: event.name, field: null, statusKey, success: ZERO | POSITIVE }, (holding, kind) =>
@@ -1447,7 +1452,7 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       }
       // `if (drv->probe(clink, id) >= 0)`: an operation whose success decides where what it was given went (otherCall()).
       const resultKey = event.type === 'assign' ? event.target.key : call.valueKey;
-      if (acquire === undefined && /->|\./.test(call.name) && cfg.testedKeys.has(resultKey)) tracked.add(resultKey);
+      if (acquire === undefined && isOperation(call.name) && cfg.testedKeys.has(resultKey)) tracked.add(resultKey);
       // `if (foo_build_chain(req))` where every return of foo_build_chain() is `return 0;`: never taken.
       if (event.type === 'call' && acquire === undefined && cfg.testedKeys.has(call.valueKey) && summaries.returnsOf(call.name) !== null) tracked.add(call.valueKey);
       // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.

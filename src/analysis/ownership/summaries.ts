@@ -5,7 +5,7 @@
  * pointer to kernel_thread()/kthread_run() starts threads for its callers.
  */
 import type { CFunction, CSource, Node } from '../../model/source.js';
-import { assignTarget, callOfEvent, carriedIdentifiers } from '../flow/events.js';
+import { assignTarget, callOfEvent, carriedIdentifiers, declaredVariables } from '../flow/events.js';
 import { constantMask } from '../flow/conditions.js';
 import type { ValueMask } from '../flow/facts.js';
 import { functionParameters, type Cfg } from '../flow/cfg.js';
@@ -667,15 +667,7 @@ function unlocksLeftHeld(cfg: Cfg, candidates: ReadonlySet<string>): string[] {
 
 /** The names a function body declares. */
 function localNames(body: Node | null): Set<string> {
-  const names = new Set<string>();
-  if (body === null) return names;
-  for (const declaration of nodesOfType(body, 'declaration')) {
-    for (const declarator of declaration.childrenForFieldName('declarator')) {
-      const name = declarator === null ? null : declaredName(declarator);
-      if (name !== null) names.add(name);
-    }
-  }
-  return names;
+  return new Set(body === null ? [] : nodesOfType(body, 'declaration').flatMap(declaredVariables));
 }
 
 const functionsByNameBySource = new WeakMap<CSource, Map<string, CFunction[]>>();

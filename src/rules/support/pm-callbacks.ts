@@ -78,7 +78,7 @@ function calledInFile(source: CSource, name: string): boolean {
  * resume tested the same way when it enabled), and those of a helper of the file it calls there
  * (`inv_mpu_core_disable_regulator_vddio(st)`).
  */
-function topLevelReleases(source: CSource, suspend: string, depth = 0): { api: string; field: string }[] {
+function suspendReleases(source: CSource, suspend: string, depth = 0): { api: string; field: string }[] {
   const definition = nodesOfType(source.tree.rootNode, 'function_definition').find((node) => functionDefinitionName(node) === suspend);
   const body = definition?.childForFieldName('body');
   if (!body) return [];
@@ -107,7 +107,7 @@ function topLevelReleases(source: CSource, suspend: string, depth = 0): { api: s
     const api = calleeName(call);
     const release = api === null ? undefined : releaseApi(api);
     if (api !== null && release === undefined && depth === 0) {
-      releases.push(...topLevelReleases(source, api, depth + 1));
+      releases.push(...suspendReleases(source, api, depth + 1));
       return;
     }
     if (api === null || release === undefined || typeof release.carrier !== 'number') return;
@@ -130,7 +130,7 @@ function droppedByPairedSuspend(source: CSource, resume: string, release: string
   if (suspend === null || calledInFile(source, resume)) return false;
   const api = release.replace(/\(\)$/, '');
   const fields = new Set(names.map(lastFieldOfKey).filter((field) => field !== null));
-  return topLevelReleases(source, suspend).some((found) => found.api === api && fields.has(found.field));
+  return suspendReleases(source, suspend).some((found) => found.api === api && fields.has(found.field));
 }
 
 /**
