@@ -835,3 +835,93 @@ ruleTester(refLeak, {
   ],
   invalid: [],
 });
+
+// sound/soc/mediatek/mt8186/mt8186-afe-clk.c apll1_mux_setting(): every caller drops the step's
+// result (`apll1_mux_setting(afe, true);`) and goes on as if it had worked, and the paired
+// disable (`apll1_mux_setting(afe, false)`) drops the count later: a disable on the step's error
+// path would be a second one. drivers/clocksource/sh_mtu2.c, komeda_crtc.c: the same.
+const muxSetting = (failure: string, callers: string) => `static int foo_mux_setting(struct foo_afe *afe, bool enable)
+{
+	int ret;
+
+	if (enable) {
+		ret = clk_prepare_enable(afe->clk_mux);
+		if (ret)
+			${failure}
+		ret = clk_set_parent(afe->clk_mux, afe->clk_pll);
+		if (ret)
+			${failure}
+	} else {
+		clk_disable_unprepare(afe->clk_mux);
+	}
+	return 0;
+}
+${callers}`;
+
+const ignoringCallers = `
+int foo_apll_enable(struct foo_afe *afe)
+{
+	foo_mux_setting(afe, true);
+	return foo_pll_on(afe);
+}
+
+void foo_apll_disable(struct foo_afe *afe)
+{
+	foo_pll_off(afe);
+	foo_mux_setting(afe, false);
+}
+`;
+
+const testingCaller = `
+int foo_apll_enable(struct foo_afe *afe)
+{
+	int ret = foo_mux_setting(afe, true);
+
+	if (ret)
+		return ret;
+	return foo_pll_on(afe);
+}
+`;
+
+const asCallback = `${ignoringCallers}
+static const struct foo_ops foo_ops = {
+	.mux = foo_mux_setting,
+};
+`;
+
+// drivers/dma/qcom/bam_dma.c bam_start_dma(): its callers drop nothing, as it returns nothing;
+// its early returns leave the runtime PM count the straight path puts.
+const voidStart = `static void foo_start_dma(struct foo_chan *fc)
+{
+	int ret;
+
+	ret = pm_runtime_get_sync(fc->dev);
+	if (ret < 0)
+		return; /* expect: ref-leak "pm_runtime_put_noidle" */
+	if (foo_busy(fc))
+		return;
+	foo_kick(fc);
+	pm_runtime_put_autosuspend(fc->dev);
+}
+
+void foo_issue_pending(struct foo_chan *fc)
+{
+	foo_start_dma(fc);
+}
+`;
+
+const markSecondFailure = (code: string, tag: string): string => {
+  const at = code.indexOf(tag, code.indexOf('clk_set_parent'));
+  return `${code.slice(0, at + tag.length)} /* expect: ref-leak "clk_mux" */${code.slice(at + tag.length)}`;
+};
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'a step whose every caller drops its result, with the paired disable in the file (mt8186 apll mux)', path: 'sound/soc/foo/foo-clk.c', code: muxSetting('return ret;', ignoringCallers) },
+  ],
+  invalid: [
+    { name: 'a caller that tests the step\'s result sees the failure', path: 'sound/soc/foo/foo-clk.c', code: markSecondFailure(muxSetting('return ret;', testingCaller), 'return ret;') },
+    { name: 'a step also handed to a framework as a callback', path: 'sound/soc/foo/foo-clk.c', code: markSecondFailure(muxSetting('return ret;', asCallback), 'return ret;') },
+    { name: 'a void step: no caller could see it fail (bam_dma start)', path: 'drivers/dma/foo.c', code: voidStart },
+  ],
+});

@@ -10,6 +10,8 @@ import { calleeName, callArguments, enclosingFunctionDefinition, expressionKey, 
 import { acquireOfSite } from '../../analysis/ownership/engine.js';
 import { releaseApi } from '../../analysis/ownership/resources.js';
 import type { LeakInSource } from '../../analysis/ownership/patch-analysis.js';
+import { resultUse } from './result-use.js';
+import { returnKindOfDefinition } from '../../analysis/ownership/summaries.js';
 
 /**
  * Whether `call` releases with `api` or a variant of it (pm_runtime_put_sync() for
@@ -101,10 +103,29 @@ function everyCallerUndoes(sources: readonly CSource[], step: string, api: strin
   });
 }
 
+/**
+ * Whether no caller can see the step fail: it returns a value (a void step has no failure a
+ * caller could see, so its error exits are judged on their own), every mention of it in the patch is a call whose
+ * value is dropped (`apll1_mux_setting(afe, true);`), none hands it to a framework as a
+ * callback, and the file drops the count somewhere (the paired disable, or the step's own
+ * `enable == false` branch). The caller goes on as if the step had worked and undoes it later;
+ * a release on the step's error path would be a second one.
+ */
+function failureUnseenByCallers(sources: readonly CSource[], step: string, api: string, names: readonly string[]): boolean {
+  const files = sources.filter((source) => source.shownText.includes(step));
+  const mentions = files.flatMap((source) => nodesOfType(source.tree.rootNode, 'identifier')).filter((node) => node.text === step);
+  const calls = mentions.filter((node) => node.parent?.type === 'call_expression' && node.parent.childForFieldName('function')?.startIndex === node.startIndex);
+  const declarations = mentions.filter((node) => node.parent?.type === 'function_declarator');
+  if (calls.length === 0 || calls.length + declarations.length !== mentions.length) return false;
+  if (!calls.every((name) => name.parent !== null && resultUse(name.parent).kind === 'ignored')) return false;
+  return files.some((source) => nodesOfType(source.tree.rootNode, 'call_expression').some((call) => releasesNamed(call, api, names)));
+}
+
 /** `sources`: the C files of the patch (the step's callers may be in another file of it). */
 export function undoneByCallers({ leak, fn }: LeakInSource, sources: readonly CSource[]): boolean {
   const { site } = leak;
   if (acquireOfSite(site)?.count === undefined || site.inherited !== null || site.iteration) return false;
   const api = site.release.replace(/\(\)$/, '');
+  if (returnKindOfDefinition(fn.node) !== 'void' && failureUnseenByCallers(sources, fn.name, api, site.names)) return true;
   return everyCallerUndoes(sources, fn.name, api, site.names, definitionsByName(sources), 2);
 }
