@@ -6,7 +6,7 @@
  * structure that the patch never puts.
  */
 import type { LeakInSource } from '../analysis/ownership/patch-analysis.js';
-import { exitPhrase, failureReach, joinWords, mayBeDroppedByHelper, mayBeDroppedThroughContainer, otherEndsPhrase, restoresDroppedCount, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
+import { exitPhrase, failureReach, joinWords, mayBeDroppedByHelper, mayBeDroppedThroughContainer, otherEndsPhrase, recordedInStateField, restoresDroppedCount, splitEnds, type LeakStory } from '../analysis/ownership/leak-findings.js';
 import { releaseApi, type CountVerbs } from '../analysis/ownership/resources.js';
 import { acquireOfSite, type AcquireSite } from '../analysis/ownership/engine.js';
 import type { Rule } from './rule.js';
@@ -179,7 +179,7 @@ export const refLeak: Rule = {
       'Such a count dropped under a test on one path and kept on another that leaves through the same exit with the same kind of value is taken as switched on purpose (`if (!state->enabled) clk_disable(clk); return 0;`). ' +
       'A system-sleep resume callback (SIMPLE_DEV_PM_OPS(), `.resume =`) that undoes nothing on its error paths may leave a count its paired suspend callback drops on its straight-line path (also under a test of the device such as `device_may_wakeup(dev)`, or through a helper of the file): the PM core runs that suspend again after a failed resume. A runtime resume is judged like any function: after its failure runtime_suspend is not called. ' +
       'A release callback called directly (`destroy_async(&rq->ref_count)`) drops what it reaches through the object; `of_node_get(chip->node)` takes nothing where chip->node then tests NULL; a loop cursor declared `__free(device_node)` is put by the scope. ' +
-      'A count a function gives back where a later step fails, after it dropped that count itself (a suspend step rolled back under a flag cptlint does not follow), is not reported; nor one that every caller in the file undoes where the step fails (its result ignored and a deinit called after it, or a goto to a ladder that calls it), since a release in the step would drop it twice; nor, in a function that returns a value, one whose every caller in the patch drops that value (`apll1_mux_setting(afe, true);`, not handed to a framework as a callback) while the patch drops the count elsewhere: the callers go on as if the step had worked and undo it later.',
+      'A count a function gives back where a later step fails, after it dropped that count itself (a suspend step rolled back under a flag cptlint does not follow), is not reported; nor one that every caller in the file undoes where the step fails (its result ignored and a deinit called after it, or a goto to a ladder that calls it), since a release in the step would drop it twice; nor, in a function that returns a value, one whose every caller in the patch drops that value (`apll1_mux_setting(afe, true);`, not handed to a framework as a callback) while the patch drops the count elsewhere: the callers go on as if the step had worked and undo it later. A DAPM widget event handler (first parameter `struct snd_soc_dapm_widget *`) that drops the count in its power-down branch may leave it on its power-up error exits: the DAPM core only logs the failure, keeps the widget powered and sends the power-down event later. A count or interrupt handler taken only when a field says it is not taken yet (`if (!aio->clk_trace.cap_clk_en)`, `if (nq->requested) return -EFAULT;`) and recorded in that field (`= true`) on the way to the exit belongs to the function that tests the field to let it go (shutdown, remove); a field the acquire does not depend on owns nothing.',
   },
   check: (context) =>
     leakFindings(context, {
@@ -194,6 +194,7 @@ export const refLeak: Rule = {
         !(acquireOfSite(found.leak.site)?.onlyWhereFileReleases && !found.source.shownText.includes(found.leak.site.release.replace(/\(\)$/, ''))) &&
         !keptForPairedSuspend(found) &&
         !(acquireOfSite(found.leak.site)?.count !== undefined && restoresDroppedCount(found)) &&
+        !recordedInStateField(found) &&
         !undoneByCallers(found, context.current.sources.filter((source): source is CSource => source.kind === 'c')),
       word: (found, story) => {
         const { leak } = found;

@@ -925,3 +925,86 @@ ruleTester(refLeak, {
     { name: 'a void step: no caller could see it fail (bam_dma start)', path: 'drivers/dma/foo.c', code: voidStart },
   ],
 });
+
+// sound/soc/intel/boards/bytcr_rt5651.c platform_clock_control(): a DAPM widget event whose
+// power-up fails after enabling the clock. soc-dapm.c only logs the failure (`ASoC: ... event
+// failed`) and keeps the widget powered; the power-down event disables the clock.
+const clockEvent = (firstParameter: string, powerDown: string) => `static int foo_clock_control(${firstParameter},
+		struct snd_kcontrol *k, int event)
+{
+	struct foo_priv *priv = foo_priv_of(w);
+	int ret;
+
+	if (SND_SOC_DAPM_EVENT_ON(event)) {
+		ret = clk_prepare_enable(priv->mclk);
+		if (ret < 0)
+			return ret;
+		ret = snd_soc_dai_set_pll(priv->codec_dai, 0, FOO_PLL_S_MCLK, 19200000, 24576000);
+		if (ret < 0)
+			return ret;
+	} else {
+${powerDown}	}
+	return 0;
+}
+`;
+
+const expectClockHeld = (code: string): string => {
+  const at = code.indexOf('return ret;', code.indexOf('snd_soc_dai_set_pll')) + 'return ret;'.length;
+  return `${code.slice(0, at)} /* expect: ref-leak "mclk" */${code.slice(at)}`;
+};
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'a DAPM event whose power-down event disables what a failed power-up enabled (bytcr_rt5651)', path: 'sound/soc/foo/foo-board.c', code: clockEvent('struct snd_soc_dapm_widget *w', '\t\tclk_disable_unprepare(priv->mclk);\n') },
+  ],
+  invalid: [
+    { name: 'the same steps in a function whose caller sees the failure', path: 'sound/soc/foo/foo-board.c', code: expectClockHeld(clockEvent('struct foo_widget *w', '\t\tclk_disable_unprepare(priv->mclk);\n')) },
+    { name: 'a DAPM event whose power-down leaves the clock alone', path: 'sound/soc/foo/foo-board.c', code: expectClockHeld(clockEvent('struct snd_soc_dapm_widget *w', '\t\tfoo_pll_off(priv);\n')) },
+  ],
+});
+
+// sound/soc/bcm/cygnus-ssp.c cygnus_ssp_set_clocks(): each enable is recorded in a state field
+// (`aio->clk_trace.cap_clk_en = true`) that cygnus_ssp_shutdown() tests to disable it; a later
+// failure leaves the enable to it. drivers/infiniband/hw/bnxt_re/qplib_fp.c: `nq->requested =
+// true` after request_irq(), and the disable path returns early `if (!nq->requested)` before
+// free_irq(). drivers/pwm/pwm-clk.c sets `clk_enabled = true` after an enable decided by the PWM
+// state, which a failed apply leaves off: the next apply enables again, so the field owns nothing.
+const stateField = (store: string, shutdown: string, guard = '!aio->clk_trace.cap_clk_en') => `static int foo_set_clocks(struct foo_aio *aio, unsigned int mclk)
+{
+	int error;
+
+	if (${guard}) {
+		error = clk_prepare_enable(aio->ch_clk);
+		if (error)
+			return error;
+${store}	}
+
+	error = clk_set_rate(aio->ch_clk, mclk);
+	if (error)
+		return error; /* cut */
+	return 0;
+}
+
+static void foo_shutdown(struct foo_aio *aio)
+{
+${shutdown}}
+`;
+
+const flagTestedRelease = '\tif (aio->clk_trace.cap_clk_en) {\n\t\tclk_disable_unprepare(aio->ch_clk);\n\t\taio->clk_trace.cap_clk_en = false;\n\t}\n';
+const flagGuardedRelease = '\tif (!aio->clk_trace.cap_clk_en)\n\t\treturn;\n\tclk_disable_unprepare(aio->ch_clk);\n\taio->clk_trace.cap_clk_en = false;\n';
+const recorded = '\t\taio->clk_trace.cap_clk_en = true;\n';
+const expectEnabled = (code: string): string => code.replace('return error; /* cut */', 'return error; /* expect: ref-leak "ch_clk" */');
+const unmarked = (code: string): string => code.replace(' /* cut */', '');
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'an enable recorded in a state field that the shutdown tests to disable it (cygnus-ssp)', path: 'sound/soc/foo/foo-ssp.c', code: unmarked(stateField(recorded, flagTestedRelease)) },
+    { name: 'the same with a guard that returns when the field is not set (bnxt_re nq->requested)', path: 'sound/soc/foo/foo-ssp.c', code: unmarked(stateField(recorded, flagGuardedRelease)) },
+  ],
+  invalid: [
+    { name: 'a field set but never tested where the clock is disabled', path: 'sound/soc/foo/foo-ssp.c', code: expectEnabled(stateField(recorded, '\tclk_disable_unprepare(aio->ch_clk);\n')) },
+    { name: 'no field recorded: the shutdown sees nothing enabled', path: 'sound/soc/foo/foo-ssp.c', code: expectEnabled(stateField('', flagTestedRelease)) },
+    { name: 'a field set false is not a record of the enable', path: 'sound/soc/foo/foo-ssp.c', code: expectEnabled(stateField('\t\taio->clk_trace.cap_clk_en = false;\n', flagTestedRelease)) },
+    { name: 'a field set after an enable that another state decides (pwm-clk)', path: 'sound/soc/foo/foo-ssp.c', code: expectEnabled(stateField(recorded, flagTestedRelease, '!aio->running')) },
+  ],
+});

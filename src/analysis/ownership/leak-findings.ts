@@ -8,11 +8,12 @@ import type { CSource } from '../../model/source.js';
 import type { Cfg, CfgNode } from '../flow/cfg.js';
 import { callOfEvent, type CallEvent } from '../flow/events.js';
 import type { AcquireSite } from './engine.js';
-import { NEGATIVE, ZERO } from '../flow/facts.js';
+import { NEGATIVE, POSITIVE, ZERO } from '../flow/facts.js';
 import { acquireApi, handOffApi, nameSuggestsCountRelease, nameSuggestsTeardown, releaseApi } from './resources.js';
 import type { OtherEnd } from './leaks.js';
 import type { LeakInSource } from './patch-analysis.js';
-import { inScopeAt } from '../../parsers/c-syntax.js';
+import { calleeName, enclosingFunctionDefinition, inScopeAt, nodeContains, nodesOfType } from '../../parsers/c-syntax.js';
+import type { Node } from '../../model/source.js';
 
 export interface LeakPlace {
   /** Post-image line the finding goes on. */
@@ -226,8 +227,9 @@ function assignsAny(node: CfgNode, keys: ReadonlySet<string>): boolean {
   return node.events.some((event) => event.type === 'assign' && keys.has(event.target.key));
 }
 
-function reachable(cfg: Cfg, from: number, to: number): boolean {
+function reachable(cfg: Cfg, from: number, to: number, avoiding?: number): boolean {
   const seen = new Set<number>([from]);
+  if (avoiding !== undefined) seen.add(avoiding);
   const queue = [from];
   while (queue.length > 0) {
     const id = queue.pop() as number;
@@ -361,4 +363,65 @@ export function restoresDroppedCount({ leak }: LeakInSource): boolean {
     return call !== null && call.name === api && site.names.includes(call.args[carrier]?.key ?? '');
   };
   return cfg.nodes.some((node) => node.id !== result.node.id && node.events.some(drops) && reachable(cfg, node.id, result.node.id));
+}
+
+/** The fields a node sets to a true constant (`aio->clk_trace.cap_clk_en = true`, `nq->requested = 1`). */
+function fieldsSetTrue(node: CfgNode): string[] {
+  return node.events.flatMap((event) =>
+    event.type === 'assign' && event.target.shape === 'field' && event.target.field !== null && event.value.kind === 'constant' && event.value.mask === POSITIVE ? [event.target.field] : [],
+  );
+}
+
+/**
+ * Whether the file lets go with `api` under a test of `field`: in the branch that tests it
+ * (`if (aio->clk_trace.cap_clk_en) { clk_disable_unprepare(...); ... }`), or past a guard that
+ * leaves when it is not set (`if (!nq->requested) return; ... free_irq(...)`).
+ */
+function releasedUnderTestOf(source: CSource, field: string, api: string): boolean {
+  const releases = (node: Node): boolean => nodesOfType(node, 'call_expression').some((call) => calleeName(call)?.startsWith(api) === true);
+  return nodesOfType(source.tree.rootNode, 'if_statement').some((test) => {
+    const condition = test.childForFieldName('condition');
+    if (condition === null || !nodesOfType(condition, 'field_identifier').some((name) => name.text === field)) return false;
+    const branch = test.childForFieldName('consequence');
+    if (branch !== null && releases(branch)) return true;
+    const guard = branch !== null && /^\(\s*!/.test(condition.text) && nodesOfType(branch, ['return_statement', 'goto_statement']).length > 0;
+    const definition = guard ? enclosingFunctionDefinition(test) : null;
+    return definition !== null && nodesOfType(definition, 'call_expression').some((call) => call.startIndex > test.endIndex && !nodeContains(test, call) && calleeName(call)?.startsWith(api) === true);
+  });
+}
+
+/** Whether `definition` tests `field` in a condition that starts before `row` (`if (!nq->requested)`, `if (nq->requested) return -EFAULT;`). */
+function testsFieldBefore(definition: Node, field: string, row: number): boolean {
+  return nodesOfType(definition, 'if_statement').some((test) => {
+    const condition = test.childForFieldName('condition');
+    return condition !== null && condition.startPosition.row <= row && nodesOfType(condition, 'field_identifier').some((name) => name.text === field);
+  });
+}
+
+/**
+ * A count or handler the function takes only when a field of a longer-lived object says it is
+ * not taken yet (`if (!aio->clk_trace.cap_clk_en)`, `if (nq->requested) return -EFAULT;`), and
+ * records in that field on every path from its acquire to the exit (`... = true;`), where the
+ * file lets go of it under a test of the field: the function that tests the field (shutdown,
+ * disable, remove) drops it, and a release on this exit would be a second one. A field the
+ * acquire does not depend on (pwm-clk's `clk_enabled`, set after an enable decided by the
+ * PWM state) owns nothing: the next call takes the count again.
+ */
+export function recordedInStateField({ leak, source, fn }: LeakInSource): boolean {
+  const { site, analysis } = leak;
+  const blamed = leak.jump ?? leak.exit;
+  if (blamed === null || site.inherited !== null || site.iteration) return false;
+  const cfg = analysis.cfg;
+  const result = acquireResult(cfg, site);
+  if (result === null) return false;
+  const api = site.release.replace(/\(\)$/, '');
+  return cfg.nodes.some((node) => {
+    const fields = fieldsSetTrue(node);
+    return (
+      fields.length > 0 &&
+      reachable(cfg, result.node.id, node.id) &&
+      !reachable(cfg, result.node.id, blamed.id, node.id) &&
+      fields.some((field) => testsFieldBefore(fn.node, field, site.row) && releasedUnderTestOf(source, field, api))
+    );
+  });
 }

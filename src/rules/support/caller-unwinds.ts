@@ -121,11 +121,22 @@ function failureUnseenByCallers(sources: readonly CSource[], step: string, api: 
   return files.some((source) => nodesOfType(source.tree.rootNode, 'call_expression').some((call) => releasesNamed(call, api, names)));
 }
 
+/**
+ * Whether the function is a DAPM widget event handler (`foo_event(struct snd_soc_dapm_widget *w,
+ * struct snd_kcontrol *k, int event)`): soc-dapm.c only logs its failure (`ASoC: ... event
+ * failed`), keeps the widget powered and sends the power-down event later.
+ */
+function isDapmEvent(definition: Node): boolean {
+  const first = nodesOfType(definition.childForFieldName('declarator') ?? definition, 'parameter_declaration')[0];
+  return first?.childForFieldName('type')?.text === 'struct snd_soc_dapm_widget';
+}
+
 /** `sources`: the C files of the patch (the step's callers may be in another file of it). */
 export function undoneByCallers({ leak, fn }: LeakInSource, sources: readonly CSource[]): boolean {
   const { site } = leak;
   if (acquireOfSite(site)?.count === undefined || site.inherited !== null || site.iteration) return false;
   const api = site.release.replace(/\(\)$/, '');
+  if (isDapmEvent(fn.node) && nodesOfType(fn.node, 'call_expression').some((call) => releasesNamed(call, api, site.names))) return true;
   if (returnKindOfDefinition(fn.node) !== 'void' && failureUnseenByCallers(sources, fn.name, api, site.names)) return true;
   return everyCallerUndoes(sources, fn.name, api, site.names, definitionsByName(sources), 2);
 }
