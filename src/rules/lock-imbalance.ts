@@ -28,6 +28,7 @@ export const lockImbalance: Rule = {
       'A lock that another function of the file only lets go (the pair\'s other half, `release_head()` after `reserve_space()`, or a completion handler) is the caller\'s to release when this function succeeds, and so is a semaphore another function up()s; a semaphore the file initialises with a count other than 1 (`sema_init(&sem, MAX_URBS_IN_FLIGHT)`) counts something and is not judged as a lock. ' +
       'A lock whose holding the function writes down in a global, static or argument flag (set beside the lock, cleared beside the unlock) is held across calls by design, and an object locked as a whole (inode_lock(inode)) and stored in the caller\'s structure goes there with its lock. ' +
       'For functions of the tree the patch calls, the facts mined from the kernel (data/kernel-facts-ownership.json) say which locks a callee lets go for its caller and which functions return holding their lock on success. ' +
+      'A comment that says so is taken at its word: above the function, that it returns with the lock held (`Otherwise, it returns false with the tree_mod_log_lock acquired.`), or in the few lines above the exit, that a callee has dropped the lock (`ttm_bo_swapout has dropped the lru_lock`) or that the function returns here with it held on purpose (n_tty_read()\'s read cookie). ' +
       'Locks taken by guard() and scoped_guard() are released by the compiler and not tracked. A function called with the lock held that releases it (__releases) is not judged.',
   },
   check: (context) =>

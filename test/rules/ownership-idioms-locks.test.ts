@@ -727,3 +727,59 @@ ruleTester(tryModuleGetSelf, {
   valid: [{ name: 'a comment says the check refuses work while the module unloads (iwlwifi reprobe)', path: 'drivers/net/foo/ops.c', code: referenceForQueuedWork }],
   invalid: [{ name: 'the same check under a comment that does not say why', path: 'drivers/net/foo/ops.c', code: referenceForQueuedWorkUnexplained }],
 });
+
+// fs/btrfs/tree-mod-log.c tree_mod_dont_log(): "Otherwise, it returns false with the
+// tree_mod_log_lock acquired." The header comment states the contract its callers follow.
+const dontLog = (header: string) => `${header}static inline bool foo_dont_log(struct foo_fs_info *fs_info, struct foo_buffer *eb)
+{
+	if (!test_bit(FOO_FS_LOG_USERS, &fs_info->flags))
+		return true;
+	if (eb && foo_header_level(eb) == 0)
+		return true;
+
+	write_lock(&fs_info->log_lock);
+	if (list_empty(&fs_info->seq_list)) {
+		write_unlock(&fs_info->log_lock);
+		return true;
+	}
+
+	return false; /* cut */
+}
+`;
+const contractHeader = '/*\n * Determines if logging can be omitted. Returns true if it can. Otherwise, it\n * returns false with the log_lock acquired. The caller must write unlock it.\n */\n';
+
+// drivers/gpu/drm/ttm/ttm_device.c ttm_device_swapout(): "ttm_bo_swapout has dropped the
+// lru_lock": the callee lets the lock go on the paths that return.
+const swapout = (note: string) => `int foo_device_swapout(struct foo_device *bdev)
+{
+	struct foo_bo *bo;
+	int ret;
+
+	spin_lock(&bdev->lru_lock);
+	list_for_each_entry(bo, &bdev->lru, lru) {
+		ret = foo_bo_swapout(bo);
+${note}		if (!ret)
+			return bo->num_pages; /* cut */
+		if (ret != -EBUSY)
+			return ret;
+	}
+	spin_unlock(&bdev->lru_lock);
+	return 0;
+}
+`;
+const expectHeld = (code: string, what: string): string => code.replace('/* cut */', `/* expect: lock-imbalance "${what}" */`);
+const uncut = (code: string): string => code.replace(' /* cut */', '');
+
+ruleTester(lockImbalance, {
+  valid: [
+    { name: 'a header comment that says it returns with the lock acquired (btrfs tree_mod_dont_log)', path: 'fs/foo/tree-log.c', code: uncut(dontLog(contractHeader)) },
+    { name: 'a comment at the exit that says the callee dropped the lock (ttm swapout)', path: 'drivers/gpu/drm/foo/foo_device.c', code: uncut(swapout('\t\t/* foo_bo_swapout has dropped the lru_lock */\n')) },
+    // drivers/tty/n_tty.c n_tty_read(): "NOTE! We return here with both the termios_sem and
+    // atomic_read_lock still held, the retries will release them when done."
+    { name: 'a comment at the exit that says it returns here with the lock held (n_tty read cookie)', path: 'drivers/gpu/drm/foo/foo_device.c', code: uncut(swapout('\t\t/*\n\t\t * NOTE! We return here with the lru_lock still\n\t\t * held, the next call releases it.\n\t\t */\n')) },
+  ],
+  invalid: [
+    { name: 'the same function with a header that says nothing of the lock', path: 'fs/foo/tree-log.c', code: expectHeld(dontLog('/*\n * Determines if logging can be omitted. Returns true if it can.\n */\n'), 'log_lock') },
+    { name: 'the same loop with no word on the lock', path: 'drivers/gpu/drm/foo/foo_device.c', code: expectHeld(swapout('\t\t/* the bo is gone from the LRU now */\n'), 'lru_lock') },
+  ],
+});

@@ -44,7 +44,9 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
   for (const { leak: one, story } of stories) {
     if (story === null) continue;
     const { leak, source, fn } = one;
-    if (leak.site.kind !== 'lock' && (saysLeakIsDeliberate(fn.node) || saysKeptAtExit(fn.node, leak.site.row, (leak.jump ?? leak.exit)?.row))) continue;
+    const exitRow = (leak.jump ?? leak.exit)?.row;
+    if (leak.site.kind !== 'lock' && (saysLeakIsDeliberate(fn.node) || saysKeptAtExit(fn.node, leak.site.row, exitRow))) continue;
+    if (leak.site.kind === 'lock' && (saysReturnsHoldingLock(fn.node) || saysLockDroppedAtExit(fn.node, leak.site.row, exitRow))) continue;
     if (rule.oncePerPlace) {
       // Locks: the lock is the object, whichever call took it (its noun says how: "spinlock, irqs saved").
       const key = `${source.file.path}:${story.place.line}:${story.name}:${leak.site.kind === 'lock' ? 'lock' : leak.site.noun}`;
@@ -103,6 +105,40 @@ function saysKeptAtExit(definition: Node, acquireRow: number, exitRow: number | 
   if (exitRow === undefined) return false;
   const from = Math.max(acquireRow + 1, exitRow - 4);
   return nodesOfType(definition, 'comment').some((comment) => comment.startPosition.row >= from && comment.startPosition.row < exitRow && KEPT_ON_PURPOSE.test(comment.text));
+}
+
+/** A comment's words on one line, without the ` * ` that starts each line of a block comment. */
+function flat(comment: Node): string {
+  return comment.text.replace(/\s*\n\s*\*?\s*/g, ' ');
+}
+
+/**
+ * "Otherwise, it returns false with the tree_mod_log_lock acquired.", "Returns with the lock
+ * held": the function's header comment says it returns holding a lock by its contract.
+ */
+const RETURNS_HOLDING = /\breturn(?:s|ing)?\b[^.;]{0,60}\bwith\b[^.;]{0,40}\b(?:lock|mutex|semaphore|sem|rwsem|spinlock|\w+_lock|\w+_mutex)\b[^.;]{0,20}\b(?:held|acquired|taken|locked)\b/i;
+
+/** Whether the comment right above the function says it returns with a lock held. */
+function saysReturnsHoldingLock(definition: Node): boolean {
+  let previous = definition.previousSibling;
+  while (previous !== null && previous.type === 'comment' && !RETURNS_HOLDING.test(flat(previous))) previous = previous.previousSibling;
+  return previous?.type === 'comment' && previous.endPosition.row >= definition.startPosition.row - 12;
+}
+
+/** "ttm_bo_swapout has dropped the lru_lock": a callee let the lock go, the comment says so at this exit. */
+const LOCK_DROPPED = /\b(?:has|have|had|already)\s+(?:been\s+)?(?:dropped|released|unlocked)\b|\b(?:dropped|released|unlocked)\s+(?:the\s+)?[\w>.-]*(?:lock|mutex|sem)\b|\b(?:lock|mutex|sem)\w*\s+(?:is|was|has been)\s+(?:already\s+)?(?:dropped|released|unlocked)\b/i;
+
+/**
+ * Whether a comment between the lock and the exit, in the few lines above the exit, says the
+ * lock was let go, or that the function returns here with it held ("NOTE! We return here with
+ * both the termios_sem and atomic_read_lock still held, the retries will release them", n_tty).
+ */
+function saysLockDroppedAtExit(definition: Node, acquireRow: number, exitRow: number | undefined): boolean {
+  if (exitRow === undefined) return false;
+  const from = Math.max(acquireRow + 1, exitRow - 8);
+  return nodesOfType(definition, 'comment').some(
+    (comment) => comment.startPosition.row >= from && comment.startPosition.row < exitRow && (LOCK_DROPPED.test(flat(comment)) || RETURNS_HOLDING.test(flat(comment))),
+  );
 }
 
 function joinLines(lines: number[]): string {
