@@ -547,3 +547,114 @@ ruleTester(memLeak, {
     { name: 'a function of the tree that only checks the link does not keep it', path: 'drivers/pnp/foo_card.c', code: givenToOperation('foo_card_check', '\tfoo_card_unlink_devices(card, clink);\n\tkfree(clink);\n').replace('\t\treturn 1;', '\t\treturn 1; /* expect: mem-leak */') },
   ],
 });
+
+// drivers/hwtracing/coresight/coresight-core.c coresight_register(): after device_register(),
+// device_unregister() ends in the last put_device(), which runs the release the function set
+// (coresight_device_release(): fwnode_handle_put(csdev->dev.fwnode); kfree(csdev)).
+const registerThenUnwind = (unwind: string) => `static void foo_device_release(struct device *dev)
+{
+	struct foo_device *csdev = to_foo_device(dev);
+
+	fwnode_handle_put(csdev->dev.fwnode);
+	kfree(csdev);
+}
+
+struct foo_device *foo_register(struct foo_desc *desc)
+{
+	struct foo_device *csdev;
+	int ret;
+
+	csdev = kzalloc(sizeof(*csdev), GFP_KERNEL);
+	if (!csdev)
+		return ERR_PTR(-ENOMEM);
+
+	csdev->dev.parent = desc->dev;
+	csdev->dev.release = foo_device_release;
+	csdev->dev.fwnode = fwnode_handle_get(dev_fwnode(desc->dev));
+	dev_set_name(&csdev->dev, "%s", desc->name);
+
+	ret = device_register(&csdev->dev);
+	if (ret) {
+		put_device(&csdev->dev);
+		return ERR_PTR(ret);
+	}
+
+	ret = foo_add_symlink_sink(csdev);
+	if (ret) {
+${unwind}		return ERR_PTR(ret); /* cut */
+	}
+	return csdev;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'device_unregister() of a registered device runs the release the function set (coresight)', path: 'drivers/hwtracing/foo/foo-core.c', code: registerThenUnwind('\t\tdevice_unregister(&csdev->dev);\n').replace(' /* cut */', '') }],
+  invalid: [{ name: 'device_del() alone keeps the last reference', path: 'drivers/hwtracing/foo/foo-core.c', code: registerThenUnwind('\t\tdevice_del(&csdev->dev);\n').replace('/* cut */', '/* expect: ref-leak "fwnode" */') }],
+});
+
+// drivers/scsi/bfa/bfad.c bfad_install_msix_handler(): `return 1;` where every handler was freed,
+// `return 0;` where they are installed: the function tells the two apart by value.
+const installHandlers = (done: string) => `int foo_install_msix_handler(struct foo_s *foo)
+{
+	int i, error = 0;
+
+	for (i = 0; i < foo->nvec; i++) {
+		error = request_irq(foo->msix_tab[i].vector, foo_msix, 0, foo->msix_tab[i].name, &foo->msix_tab[i]);
+		if (error) {
+			int j;
+
+			for (j = 0; j < i; j++)
+				free_irq(foo->msix_tab[j].vector, &foo->msix_tab[j]);
+			return 1;
+		}
+	}
+
+	${done}
+}
+`;
+
+// drivers/dma/ipu/ipu_idmac.c idmac_alloc_chan_resources(): a `#ifdef DEBUG` block whose failure
+// is only logged leaves `ret` set; no shipped build has it.
+const debugBlock = (guard: string) => `static int foo_alloc_chan_resources(struct foo_chan *ichan)
+{
+	int ret;
+
+	ret = foo_init_channel(ichan);
+	if (ret < 0)
+		return ret;
+
+	ret = request_irq(ichan->eof_irq, foo_interrupt, 0, ichan->eof_name, ichan);
+	if (ret < 0)
+		goto erirq;
+
+${guard}
+	ret = request_irq(ichan->sof_irq, foo_sof_irq, 0, "IC SOF", ichan);
+	if (ret)
+		dev_err(ichan->dev, "request irq failed for IC SOF");
+#endif
+
+	ichan->status = FOO_CHANNEL_INITIALIZED;
+	return ret; /* cut */
+
+erirq:
+	foo_uninit_channel(ichan);
+	return ret;
+}
+
+static void foo_free_chan_resources(struct foo_chan *ichan)
+{
+	free_irq(ichan->eof_irq, ichan);
+	foo_uninit_channel(ichan);
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'handlers kept where the function returns 0 and all freed where it returns 1 (bfad)', path: 'drivers/scsi/foo/foo.c', code: installHandlers('return 0;') },
+    { name: 'a failure only logged in a #ifdef DEBUG block (ipu_idmac)', path: 'drivers/dma/foo/foo_idmac.c', code: debugBlock('#ifdef DEBUG').replace(' /* cut */', '') },
+  ],
+  invalid: [
+    { name: 'a later failure that keeps the handlers', path: 'drivers/scsi/foo/foo.c', code: installHandlers('if (foo_enable_msix(foo))\n\t\treturn -EIO; /* expect: ref-leak "request_irq" */\n\treturn 0;') },
+    { name: 'the same block under a configuration option that ships', path: 'drivers/dma/foo/foo_idmac.c', code: debugBlock('#ifdef CONFIG_FOO_SOF').replace('/* cut */', '/* expect: ref-leak "request_irq" */') },
+  ],
+});

@@ -469,6 +469,8 @@ class CfgBuilder {
     // `#ifdef CONFIG_COMMON_CLK` around the register and again around its unregister: one configuration
     // takes both or neither, so the same test is a branch on one key.
     const test = preprocessorTest(node);
+    // `#if 0` and `#ifdef DEBUG` blocks are not built (DEBUG is a developer's local define).
+    if (test !== null && NOT_BUILT.has(test.key)) return test.negated ? bodyEntry : alternativeEntry;
     if (test === null) return this.add('switch', node, [bodyEntry, alternativeEntry], context);
     this.testedKeys.set(test.key, (this.testedKeys.get(test.key) ?? 0) + 1);
     const atom: ConditionAtom = { kind: 'test', key: test.key, whenTrue: NEGATIVE | POSITIVE, whenFalse: ZERO };
@@ -573,6 +575,9 @@ function preprocessorBody(node: Node): Node[] {
   }
   return namedChildrenOf(node).filter((child) => !excluded.has(child.id));
 }
+
+/** Preprocessor tests false in any build a kernel is shipped from. */
+const NOT_BUILT: ReadonlySet<string> = new Set(['#if:0', '#defined:DEBUG']);
 
 /** Whether a condition key is a preprocessor test's (`#defined:CONFIG_X`): C expressions never start with `#`. */
 export function isPreprocessorKey(key: string): boolean {

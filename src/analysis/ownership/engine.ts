@@ -664,6 +664,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const release = releaseApi(event.name);
     if (release !== undefined) current = this.releaseBy(release, event, current);
     if (release?.kind === 'reference') current = this.runReleaseCallback(event, current, node);
+    // device_unregister() ends in put_device(): on a device the path registered, its last put runs
+    // the release callback (coresight_register() unwinding after etm_perf_add_symlink_sink()).
+    else if (event.name === 'device_unregister') current = this.runReleaseCallback(event, current, node);
     const returns = target === null && this.tracked.has(event.valueKey) ? this.input.summaries.returnsOf(event.name) : null;
     if (returns !== null) current = { ...current, facts: current.facts.set(event.valueKey, returns) };
     const acquire = acquireApi(event.name);

@@ -10,6 +10,7 @@
  */
 import { firstReturnBeforeLabels, type Cfg, type CfgNode } from '../flow/cfg.js';
 import { callOfEvent } from '../flow/events.js';
+import { POSITIVE, ZERO } from '../flow/facts.js';
 import { acquireOfSite, type AcquireSite, type ExitRecord, type FunctionAnalysis, type SiteOutcome } from './engine.js';
 import type { ResourceKind } from './resources.js';
 import { usesOf } from './escapes.js';
@@ -114,7 +115,16 @@ function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord, judg
   // beside a `return ret`) is a lock left held: only a helper whose failure exits unlock and
   // whose success exits keep it (told apart by their values) keeps it by design.
   if (site.kind === 'lock' && held.category !== 'error' && other.category !== 'error') return true;
+  // `return 1;` where everything was undone and `return 0;` where it is kept (bfad_install_msix_handler()):
+  // a nonzero status is the failure of a function whose success is 0.
+  if (held.category === 'success' && other.category === 'success' && zeroBesideNonzero(held.node, other.node)) return false;
   return held.category === 'error' || held.category === other.category;
+}
+
+function zeroBesideNonzero(held: CfgNode, other: CfgNode): boolean {
+  const kept = held.returnValue;
+  const undone = other.returnValue;
+  return kept?.kind === 'constant' && undone?.kind === 'constant' && kept.mask === ZERO && undone.mask === POSITIVE;
 }
 
 function uniqueEnds(records: SiteRecord[]): OtherEnd[] {
