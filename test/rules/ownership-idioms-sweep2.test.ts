@@ -658,3 +658,96 @@ ruleTester(refLeak, {
     { name: 'the same block under a configuration option that ships', path: 'drivers/dma/foo/foo_idmac.c', code: debugBlock('#ifdef CONFIG_FOO_SOF').replace('/* cut */', '/* expect: ref-leak "request_irq" */') },
   ],
 });
+
+// drivers/gpu/drm/mediatek/mtk_drm_crtc.c mtk_drm_crtc_atomic_enable(): the runtime PM count is
+// dropped where the hardware init fails and kept where the function runs to its end, until
+// atomic_disable() puts it.
+const atomicEnable = (tail: string) => `static void foo_crtc_atomic_enable(struct drm_crtc *crtc, struct drm_atomic_state *state)
+{
+	struct foo_crtc *foo_crtc = to_foo_crtc(crtc);
+	int ret;
+
+	ret = pm_runtime_resume_and_get(foo_crtc->dev);
+	if (ret < 0)
+		return;
+
+	ret = foo_crtc_hw_init(foo_crtc);
+	if (ret) {
+		pm_runtime_put(foo_crtc->dev);
+		return;
+	}
+${tail}}
+
+static void foo_crtc_atomic_disable(struct drm_crtc *crtc, struct drm_atomic_state *state)
+{
+	struct foo_crtc *foo_crtc = to_foo_crtc(crtc);
+
+	foo_crtc->enabled = false;
+	pm_runtime_put(foo_crtc->dev);
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a void enable callback that keeps the count where it runs to its end (mtk_drm_crtc)', path: 'drivers/gpu/drm/foo/foo_crtc.c', code: atomicEnable('\n\tdrm_crtc_vblank_on(crtc);\n\tfoo_crtc->enabled = true;\n') }],
+  invalid: [
+    {
+      name: 'an early return past the put that keeps it',
+      path: 'drivers/gpu/drm/foo/foo_crtc.c',
+      code: atomicEnable('\n\tif (!foo_crtc->planes)\n\t\treturn; /* expect: ref-leak "pm_runtime" */\n\tdrm_crtc_vblank_on(crtc);\n\tfoo_crtc->enabled = true;\n'),
+    },
+  ],
+});
+
+// coresight_register() again, unwinding through coresight_unregister(): the comment above the get
+// names the function that puts it ("This will be dropped only in coresight_device_release()").
+const namedOwner = (release: string, comment: string) => `static void foo_device_release(struct device *dev)
+{
+	struct foo_device *csdev = to_foo_device(dev);
+
+${release}	kfree(csdev);
+}
+
+struct foo_device *foo_register(struct foo_desc *desc)
+{
+	struct foo_device *csdev;
+	int ret;
+
+	csdev = kzalloc(sizeof(*csdev), GFP_KERNEL);
+	if (!csdev)
+		return ERR_PTR(-ENOMEM);
+
+	csdev->dev.release = foo_device_release;
+${comment}	csdev->dev.fwnode = fwnode_handle_get(dev_fwnode(desc->dev));
+
+	ret = device_register(&csdev->dev);
+	if (ret) {
+		put_device(&csdev->dev);
+		return ERR_PTR(ret);
+	}
+
+	ret = foo_fixup_conns(csdev);
+	if (ret) {
+		foo_unregister(csdev);
+		return ERR_PTR(ret); /* cut */
+	}
+	return csdev;
+}
+`;
+const ownerComment = '\t/*\n\t * Hold the reference to our parent device. This will be\n\t * dropped only in foo_device_release().\n\t */\n';
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a comment above the get that names the release callback putting it (coresight)', path: 'drivers/hwtracing/foo/foo-core.c', code: namedOwner('\tfwnode_handle_put(csdev->dev.fwnode);\n', ownerComment).replace(' /* cut */', '') }],
+  invalid: [
+    {
+      name: 'the function the comment names does not put it',
+      path: 'drivers/hwtracing/foo/foo-core.c',
+      code: `${namedOwner('\tfwnode_handle_put(csdev->dev.fwnode);\n', ownerComment.replace('foo_device_release()', 'foo_remove()')).replace('/* cut */', '/* expect: ref-leak "fwnode" */')}
+void foo_remove(struct foo_device *csdev)
+{
+	kfree(csdev->priv);
+}
+`,
+    },
+    { name: 'no comment', path: 'drivers/hwtracing/foo/foo-core.c', code: namedOwner('\tfwnode_handle_put(csdev->dev.fwnode);\n', '').replace('/* cut */', '/* expect: ref-leak "fwnode" */') },
+  ],
+});

@@ -568,6 +568,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const value = node.returnValue;
     // In a function that returns nothing, the `return;` just above the unwind labels is its success.
     if (node.kind === 'return' && this.input.returnKind === 'void' && node.beforeLabels === true) return 'success';
+    // And the closing brace of one with no goto: its way out when all went well (the end of
+    // mtk_drm_crtc_atomic_enable(), which keeps the runtime PM count its early return drops).
+    if (node.kind === 'end' && this.input.returnKind === 'void' && !this.input.cfg.nodes.some((other) => other.kind === 'goto')) return 'success';
     if (node.kind !== 'return' || value === null || value.kind === 'none') return 'none';
     let mask: ValueMask;
     if (value.kind === 'constant') {

@@ -95,7 +95,18 @@ function switchedCount(site: AcquireSite, held: ExitRecord, other: ExitRecord): 
   return acquireOfSite(site)?.count !== undefined && held.node.id === other.node.id && held.category !== 'error' && held.lastGoto === null;
 }
 
-function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord, judgement: LeakJudgement, unwindAfterRow: number | null): boolean {
+/**
+ * The end of a void function without goto is its success for what is kept there by design (an
+ * atomic_enable() keeping its runtime PM count); memory nothing stored is lost there as at any
+ * other `return;`.
+ */
+function categoryFor(site: AcquireSite, exit: ExitRecord): ExitRecord {
+  return site.kind === 'memory' && exit.node.kind === 'end' && exit.category === 'success' ? { ...exit, category: 'none' } : exit;
+}
+
+function compatible(site: AcquireSite, heldExit: ExitRecord, otherExit: ExitRecord, judgement: LeakJudgement, unwindAfterRow: number | null): boolean {
+  const held = categoryFor(site, heldExit);
+  const other = categoryFor(site, otherExit);
   // do_exit() and friends end the task: nobody receives what it still holds.
   if (site.iteration || held.node.kind === 'exit-call') return true;
   // The `return 0;` the unwind labels follow keeps what the ladder below it undoes: code there is
@@ -118,6 +129,8 @@ function compatible(site: AcquireSite, held: ExitRecord, other: ExitRecord, judg
   // `return 1;` where everything was undone and `return 0;` where it is kept (bfad_install_msix_handler()):
   // a nonzero status is the failure of a function whose success is 0.
   if (held.category === 'success' && other.category === 'success' && zeroBesideNonzero(held.node, other.node)) return false;
+  // An early `return;` of a void function that keeps what its end lets go of.
+  if (held.category === 'none' && other.category === 'success' && other.node.kind === 'end') return true;
   return held.category === 'error' || held.category === other.category;
 }
 
@@ -185,7 +198,7 @@ function inconsistentLeaks(analysis: FunctionAnalysis, site: AcquireSite, record
     // Memory kept where the function does not fail, while other such paths stored it somewhere, is
     // mostly memory the code keeps by design on a path cptlint cannot tell apart (`if (bands & X)
     // hw->bands[X] = rates;`): only a path that frees it makes a partner there.
-    const keptOnSuccess = site.kind === 'memory' && record.exit.category === 'success';
+    const keptOnSuccess = site.kind === 'memory' && categoryFor(site, record.exit).category === 'success';
     const partners = resolved.filter((other) => compatible(site, record.exit, other.exit, judgement, unwindAfterRow) && !(keptOnSuccess && other.outcome.state !== 'released'));
     if (partners.length === 0) continue;
     // An exit other paths leave through cleanly is not the culprit: the jump that skipped the release is.

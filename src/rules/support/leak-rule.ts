@@ -7,7 +7,7 @@ import { analysePatch, type LeakInSource } from '../../analysis/ownership/patch-
 import { relatedOf, storyOf, type LeakStory } from '../../analysis/ownership/leak-findings.js';
 import type { FindingDraft, RuleContext } from '../rule.js';
 import type { Node } from '../../model/source.js';
-import { nodesOfType } from '../../parsers/c-syntax.js';
+import { calleeName, functionDefinitionName, nodesOfType } from '../../parsers/c-syntax.js';
 
 /** What a rule says about one leak. */
 export interface LeakWording {
@@ -45,7 +45,7 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
     if (story === null) continue;
     const { leak, source, fn } = one;
     const exitRow = (leak.jump ?? leak.exit)?.row;
-    if (leak.site.kind !== 'lock' && (saysLeakIsDeliberate(fn.node) || saysKeptAtExit(fn.node, leak.site.row, exitRow))) continue;
+    if (leak.site.kind !== 'lock' && (saysLeakIsDeliberate(fn.node) || saysKeptAtExit(fn.node, leak.site.row, exitRow) || saysReleasedIn(fn.node, leak.site.row, leak.site.release))) continue;
     if (leak.site.kind === 'lock' && (saysReturnsHoldingLock(fn.node) || saysLockDroppedAtExit(fn.node, leak.site.row, exitRow))) continue;
     if (rule.oncePerPlace) {
       // Locks: the lock is the object, whichever call took it (its noun says how: "spinlock, irqs saved").
@@ -139,6 +139,26 @@ function saysLockDroppedAtExit(definition: Node, acquireRow: number, exitRow: nu
   return nodesOfType(definition, 'comment').some(
     (comment) => comment.startPosition.row >= from && comment.startPosition.row < exitRow && (LOCK_DROPPED.test(flat(comment)) || RETURNS_HOLDING.test(flat(comment))),
   );
+}
+
+/** "This will be dropped only in coresight_device_release().": the function the author says lets it go. */
+const RELEASED_IN = /\b(?:dropped|released|put|freed|undone)\b[^.;]{0,30}\b(?:in|by|from)\s+(\w+)\(\)/i;
+
+/**
+ * Whether a comment just above the acquire names the function that lets it go, and that function,
+ * if the file defines it, does call `release` (coresight_register()'s fwnode_handle_get(), put by
+ * the device's release callback).
+ */
+function saysReleasedIn(definition: Node, acquireRow: number, release: string): boolean {
+  const api = release.replace(/\(\)$/, '');
+  const root = definition.tree.rootNode;
+  return nodesOfType(definition, 'comment').some((comment) => {
+    if (comment.endPosition.row < acquireRow - 3 || comment.endPosition.row > acquireRow) return false;
+    const named = RELEASED_IN.exec(flat(comment))?.[1];
+    if (named === undefined) return false;
+    const owner = nodesOfType(root, 'function_definition').find((other) => functionDefinitionName(other) === named);
+    return owner === undefined || nodesOfType(owner, 'call_expression').some((call) => calleeName(call) === api);
+  });
 }
 
 function joinLines(lines: number[]): string {
