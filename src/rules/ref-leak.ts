@@ -12,6 +12,7 @@ import { acquireOfSite, type AcquireSite } from '../analysis/ownership/engine.js
 import type { Rule } from './rule.js';
 import type { CSource } from '../model/source.js';
 import { leakFindings } from './support/leak-rule.js';
+import { calleeName, callArguments, nodesOfType } from '../parsers/c-syntax.js';
 import { keptForPairedSuspend } from './support/pm-callbacks.js';
 import { undoneByCallers } from './support/caller-unwinds.js';
 
@@ -30,7 +31,17 @@ function callOf(release: string, name: string, site: AcquireSite): string {
 function ownReleaseCall(found: LeakInSource, story: LeakStory): string {
   const { site } = found.leak;
   const cookie = site.names.find((name) => name.startsWith(`#cookie:${site.wraps ?? site.api}:`))?.split(':').slice(2).join(':');
+  const count = bulkCount(found);
+  if (count !== null) return site.release.replace(/\(\)$/, `(${count}, ${story.name.replace(/`/g, '')})`);
   return callOf(site.release, cookie === undefined ? story.name : `${story.name.replace(/`/g, '')}, ${cookie}`, site);
+}
+
+/** `hda->nclocks` of `clk_bulk_prepare_enable(hda->nclocks, hda->clocks)`: the count its bulk release takes too. */
+function bulkCount({ leak, fn }: LeakInSource): string | null {
+  if (!/_bulk_/.test(leak.site.release)) return null;
+  const call = nodesOfType(fn.node, 'call_expression').find((node) => node.startPosition.row === leak.site.row && calleeName(node) === leak.site.api);
+  const count = call === undefined ? undefined : callArguments(call)[0];
+  return count === undefined ? null : count.text;
 }
 
 /**
@@ -180,7 +191,7 @@ export const refLeak: Rule = {
       'Such a count dropped under a test on one path and kept on another that leaves through the same exit with the same kind of value is taken as switched on purpose (`if (!state->enabled) clk_disable(clk); return 0;`). ' +
       'A system-sleep resume callback (SIMPLE_DEV_PM_OPS(), `.resume =`) that undoes nothing on its error paths may leave a count its paired suspend callback drops on its straight-line path (also under a test of the device such as `device_may_wakeup(dev)`, or through a helper of the file): the PM core runs that suspend again after a failed resume. A runtime resume is judged like any function: after its failure runtime_suspend is not called. ' +
       'A release callback called directly (`destroy_async(&rq->ref_count)`) drops what it reaches through the object; `of_node_get(chip->node)` takes nothing where chip->node then tests NULL; a loop cursor declared `__free(device_node)` is put by the scope. ' +
-      'A count a function gives back where a later step fails, after it dropped that count itself (a suspend step rolled back under a flag cptlint does not follow), is not reported; nor one that every caller in the file undoes where the step fails (its result ignored and a deinit called after it, or a goto to a ladder that calls it), since a release in the step would drop it twice; nor, in a function that returns a value, one whose every caller in the patch drops that value (`apll1_mux_setting(afe, true);`, not handed to a framework as a callback) while the patch drops the count elsewhere: the callers go on as if the step had worked and undo it later. A DAPM widget event handler (first parameter `struct snd_soc_dapm_widget *`) that drops the count in its power-down branch may leave it on its power-up error exits: the DAPM core only logs the failure, keeps the widget powered and sends the power-down event later. A count or interrupt handler taken only when a field says it is not taken yet (`if (!aio->clk_trace.cap_clk_en)`, `if (nq->requested) return -EFAULT;`) and recorded in that field (`= true`) on the way to the exit belongs to the function that tests the field to let it go (shutdown, remove); a field the acquire does not depend on owns nothing. device_unregister() of a device the function registered is its last put and runs the release the function set. An exit returning 0 that keeps it, beside one returning a positive constant that undid it (`return 1;` after freeing every handler), is a success beside a failure, and so is the end of a void function without goto that keeps it beside an early return that drops it (an atomic_enable() callback). Code under `#if 0` or `#ifdef DEBUG` is not built and not followed.',
+      'A count a function gives back where a later step fails, after it dropped that count itself (a suspend step rolled back under a flag cptlint does not follow), is not reported; nor one that every caller in the file undoes where the step fails (its result ignored and a deinit called after it, or a goto to a ladder that calls it), since a release in the step would drop it twice; nor, in a function that returns a value, one whose every caller in the patch drops that value (`apll1_mux_setting(afe, true);`, not handed to a framework as a callback) while the patch drops the count elsewhere: the callers go on as if the step had worked and undo it later. A DAPM widget event handler (first parameter `struct snd_soc_dapm_widget *`) that drops the count in its power-down branch may leave it on its power-up error exits: the DAPM core only logs the failure, keeps the widget powered and sends the power-down event later; so may a PCM trigger callback (first parameter `struct snd_pcm_substream *`, with a SNDRV_PCM_TRIGGER_STOP branch) on its START error exits, since the ALSA core undoes a failed start with a STOP trigger. A count or interrupt handler taken only when a field says it is not taken yet (`if (!aio->clk_trace.cap_clk_en)`, `if (nq->requested) return -EFAULT;`) and recorded in that field (`= true`) on the way to the exit belongs to the function that tests the field to let it go (shutdown, remove); a field the acquire does not depend on owns nothing. device_unregister() of a device the function registered is its last put and runs the release the function set. An exit returning 0 that keeps it, beside one returning a positive constant that undid it (`return 1;` after freeing every handler), is a success beside a failure, and so is the end of a void function without goto that keeps it beside an early return that drops it (an atomic_enable() callback). Code under `#if 0` or `#ifdef DEBUG` is not built and not followed.',
   },
   check: (context) =>
     leakFindings(context, {

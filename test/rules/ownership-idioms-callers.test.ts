@@ -1008,3 +1008,33 @@ ruleTester(refLeak, {
     { name: 'a field set after an enable that another state decides (pwm-clk)', path: 'sound/soc/foo/foo-ssp.c', code: expectEnabled(stateField(recorded, flagTestedRelease, '!aio->running')) },
   ],
 });
+
+// sound/soc/samsung/i2s.c i2s_trigger(): where the START branch fails after pm_runtime_get_sync(),
+// the ALSA core undoes the start with a STOP trigger (snd_pcm_undo_start()), whose branch puts it.
+const pcmTrigger = (firstParameter: string, stop: string) => `static int foo_trigger(${firstParameter}, int cmd, struct snd_soc_dai *dai)
+{
+	struct foo_i2s *i2s = snd_soc_dai_get_drvdata(dai);
+	int ret;
+
+	switch (cmd) {
+	case SNDRV_PCM_TRIGGER_START:
+		pm_runtime_get_sync(dai->dev);
+		ret = foo_i2s_configure(i2s);
+		if (ret < 0)
+			return ret; /* cut */
+		foo_i2s_txctrl(i2s, 1);
+		break;
+	case SNDRV_PCM_TRIGGER_STOP:
+		foo_i2s_txctrl(i2s, 0);
+${stop}		break;
+	}
+	return 0;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a PCM trigger whose STOP branch puts what a failed START took (samsung i2s)', path: 'sound/soc/foo/foo-i2s.c', code: pcmTrigger('struct snd_pcm_substream *substream', '\t\tpm_runtime_put(dai->dev);\n').replace(' /* cut */', '') }],
+  invalid: [
+    { name: 'the same steps in a function the core does not undo', path: 'sound/soc/foo/foo-i2s.c', code: pcmTrigger('struct foo_stream *substream', '\t\tpm_runtime_put(dai->dev);\n').replace('/* cut */', '/* expect: ref-leak "pm_runtime" */') },
+  ],
+});

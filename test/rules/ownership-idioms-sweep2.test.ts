@@ -751,3 +751,58 @@ void foo_remove(struct foo_device *csdev)
     { name: 'no comment', path: 'drivers/hwtracing/foo/foo-core.c', code: namedOwner('\tfwnode_handle_put(csdev->dev.fwnode);\n', '').replace('/* cut */', '/* expect: ref-leak "fwnode" */') },
   ],
 });
+
+// drivers/gpio/gpiolib-cdev.c linehandle_create(): "fput() will trigger the release() callback,
+// so do not go onto the regular error cleanup path here." linehandle_release() puts the device.
+const fileReleaseCallback = (comment: string) => `static int foo_handle_create(struct foo_device *gdev, void __user *ip)
+{
+	struct foo_handle_state *lh;
+	struct file *file;
+	int fd, ret;
+
+	lh = kzalloc(sizeof(*lh), GFP_KERNEL);
+	if (!lh)
+		return -ENOMEM;
+	lh->gdev = gdev;
+	get_device(&gdev->dev);
+
+	fd = get_unused_fd_flags(O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto out_free_lh;
+	}
+
+	file = anon_inode_getfile("foo-linehandle", &foo_handle_fileops, lh, O_RDONLY | O_CLOEXEC);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto out_put_unused_fd;
+	}
+
+	if (copy_to_user(ip, &fd, sizeof(fd))) {
+${comment}		fput(file);
+		put_unused_fd(fd);
+		return -EFAULT; /* cut */
+	}
+
+	fd_install(fd, file);
+	return 0;
+
+out_put_unused_fd:
+	put_unused_fd(fd);
+out_free_lh:
+	put_device(&gdev->dev);
+	kfree(lh);
+	return ret;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    {
+      name: 'a comment at the exit that says fput() runs the release callback (gpiolib-cdev)',
+      path: 'drivers/gpio/foo-cdev.c',
+      code: fileReleaseCallback('\t\t/*\n\t\t * fput() will trigger the release() callback, so do not go onto\n\t\t * the regular error cleanup path here.\n\t\t */\n').replace(' /* cut */', ''),
+    },
+  ],
+  invalid: [{ name: 'the same exit with no word on it', path: 'drivers/gpio/foo-cdev.c', code: fileReleaseCallback('').replace('/* cut */', '/* expect: ref-leak "get_device" */') }],
+});

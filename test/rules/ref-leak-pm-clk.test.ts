@@ -844,3 +844,37 @@ err_put:
     },
   ],
 });
+
+// sound/pci/hda/hda_tegra.c hda_tegra_runtime_resume(): a bulk enable left on an error return;
+// the release to suggest takes the count too: clk_bulk_disable_unprepare(hda->nclocks, hda->clocks).
+ruleTester(refLeak, {
+  valid: [],
+  invalid: [
+    {
+      name: 'a bulk clock enable left on an error return names the count in its release',
+      path: 'sound/pci/hda/foo_tegra.c',
+      code: `static int foo_runtime_resume(struct device *dev)
+{
+	struct foo_hda *hda = dev_get_drvdata(dev);
+	int rc;
+
+	rc = clk_bulk_prepare_enable(hda->nclocks, hda->clocks);
+	if (rc != 0)
+		return rc;
+	rc = foo_init(hda);
+	if (rc)
+		return rc; /* expect: ref-leak "clk_bulk_disable_unprepare(hda->nclocks, hda->clocks)" */
+	return 0;
+}
+
+static int foo_runtime_suspend(struct device *dev)
+{
+	struct foo_hda *hda = dev_get_drvdata(dev);
+
+	clk_bulk_disable_unprepare(hda->nclocks, hda->clocks);
+	return 0;
+}
+`,
+    },
+  ],
+});

@@ -131,12 +131,24 @@ function isDapmEvent(definition: Node): boolean {
   return first?.childForFieldName('type')?.text === 'struct snd_soc_dapm_widget';
 }
 
+/**
+ * Whether the function is a PCM trigger callback with a stop branch (`foo_trigger(struct
+ * snd_pcm_substream *substream, int cmd, ...)` testing SNDRV_PCM_TRIGGER_STOP): where its start
+ * fails, the ALSA core undoes the start with a STOP trigger (snd_pcm_undo_start()).
+ */
+function isPcmTrigger(definition: Node): boolean {
+  const first = nodesOfType(definition.childForFieldName('declarator') ?? definition, 'parameter_declaration')[0];
+  if (first?.childForFieldName('type')?.text !== 'struct snd_pcm_substream') return false;
+  const cases = nodesOfType(definition, 'identifier').map((name) => name.text);
+  return cases.includes('SNDRV_PCM_TRIGGER_START') && cases.includes('SNDRV_PCM_TRIGGER_STOP');
+}
+
 /** `sources`: the C files of the patch (the step's callers may be in another file of it). */
 export function undoneByCallers({ leak, fn }: LeakInSource, sources: readonly CSource[]): boolean {
   const { site } = leak;
   if (acquireOfSite(site)?.count === undefined || site.inherited !== null || site.iteration) return false;
   const api = site.release.replace(/\(\)$/, '');
-  if (isDapmEvent(fn.node) && nodesOfType(fn.node, 'call_expression').some((call) => releasesNamed(call, api, site.names))) return true;
+  if ((isDapmEvent(fn.node) || isPcmTrigger(fn.node)) && nodesOfType(fn.node, 'call_expression').some((call) => releasesNamed(call, api, site.names))) return true;
   if (returnKindOfDefinition(fn.node) !== 'void' && failureUnseenByCallers(sources, fn.name, api, site.names)) return true;
   return everyCallerUndoes(sources, fn.name, api, site.names, definitionsByName(sources), 2);
 }

@@ -100,11 +100,19 @@ function saysLeakIsDeliberate(definition: Node): boolean {
  */
 const KEPT_ON_PURPOSE = /\bdo(?:n't|\s+not|\s+_not_)\s+(?:\w+\s+){0,2}\w*put\b|\b(?:ref(?:erence|count)?s?|refcount)\b[^.;]{0,40}\b(?:passed|handed|transferred|kept|owned|taken over)\b/i;
 
-/** Whether a comment between the acquire and the exit, in the few lines above the exit, says the reference is kept there on purpose. */
+/**
+ * "fput() will trigger the release() callback, so do not go onto the regular error cleanup path
+ * here." (gpiolib-cdev): the exit's cleanup runs a release callback that lets go of the rest.
+ */
+const RELEASE_CALLBACK_RUNS = /\b(?:trigger|call|run|invoke)s?\b[^.;]{0,30}\brelease(?:\(\))?\s+(?:callback|function|handler|op)\b/i;
+
+/** Whether a comment between the acquire and the exit, in the few lines above the exit, says the reference is kept there on purpose or let go by a release callback. */
 function saysKeptAtExit(definition: Node, acquireRow: number, exitRow: number | undefined): boolean {
   if (exitRow === undefined) return false;
   const from = Math.max(acquireRow + 1, exitRow - 4);
-  return nodesOfType(definition, 'comment').some((comment) => comment.startPosition.row >= from && comment.startPosition.row < exitRow && KEPT_ON_PURPOSE.test(comment.text));
+  return nodesOfType(definition, 'comment').some(
+    (comment) => comment.endPosition.row >= from && comment.startPosition.row > acquireRow && comment.startPosition.row < exitRow && (KEPT_ON_PURPOSE.test(comment.text) || RELEASE_CALLBACK_RUNS.test(flat(comment))),
+  );
 }
 
 /** A comment's words on one line, without the ` * ` that starts each line of a block comment. */
