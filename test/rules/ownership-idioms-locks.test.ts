@@ -776,7 +776,11 @@ ruleTester(lockImbalance, {
     { name: 'a comment at the exit that says the callee dropped the lock (ttm swapout)', path: 'drivers/gpu/drm/foo/foo_device.c', code: uncut(swapout('\t\t/* foo_bo_swapout has dropped the lru_lock */\n')) },
     // drivers/tty/n_tty.c n_tty_read(): "NOTE! We return here with both the termios_sem and
     // atomic_read_lock still held, the retries will release them when done."
-    { name: 'a comment at the exit that says it returns here with the lock held (n_tty read cookie)', path: 'drivers/gpu/drm/foo/foo_device.c', code: uncut(swapout('\t\t/*\n\t\t * NOTE! We return here with the lru_lock still\n\t\t * held, the next call releases it.\n\t\t */\n')) },
+    {
+      name: 'a comment at the exit that says it returns here with the lock held (n_tty read cookie)',
+      path: 'drivers/gpu/drm/foo/foo_device.c',
+      code: uncut(swapout('\t\t/*\n\t\t * Copy data, and if there is more to be had\n\t\t * and we have nothing more to wait for, then\n\t\t * let\'s mark us for retries.\n\t\t *\n\t\t * NOTE! We return here with the lru_lock still\n\t\t * held, the next call releases it when done.\n\t\t */\n\t\tfoo_mark_retry(bo);\n\t\tfoo_kick(bo);\n')),
+    },
   ],
   invalid: [
     { name: 'the same function with a header that says nothing of the lock', path: 'fs/foo/tree-log.c', code: expectHeld(dontLog('/*\n * Determines if logging can be omitted. Returns true if it can.\n */\n'), 'log_lock') },

@@ -145,7 +145,7 @@ function saysLockDroppedAtExit(definition: Node, acquireRow: number, exitRow: nu
   if (exitRow === undefined) return false;
   const from = Math.max(acquireRow + 1, exitRow - 8);
   return nodesOfType(definition, 'comment').some(
-    (comment) => comment.startPosition.row >= from && comment.startPosition.row < exitRow && (LOCK_DROPPED.test(flat(comment)) || RETURNS_HOLDING.test(flat(comment))),
+    (comment) => comment.endPosition.row >= from && comment.startPosition.row > acquireRow && comment.startPosition.row < exitRow && (LOCK_DROPPED.test(flat(comment)) || RETURNS_HOLDING.test(flat(comment))),
   );
 }
 
