@@ -403,6 +403,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   private signTestedKeys: Set<string> | undefined;
   /** `port->dev` -> `zfcp_port_release` for `port->dev.release = zfcp_port_release;` in the function (read when a put asks). */
   private releaseFunctions: Map<string, string> | undefined;
+  /** Whether the function has a goto (then its closing brace may end an unwind ladder). */
+  private hasGoto: boolean | undefined;
   /** `mc` -> `pdev` for `mc = platform_get_drvdata(pdev);`: a local that is the driver data of another (read when a devm action asks). */
   private drvdataViews: Map<string, string> | undefined;
 
@@ -570,7 +572,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (node.kind === 'return' && this.input.returnKind === 'void' && node.beforeLabels === true) return 'success';
     // And the closing brace of one with no goto: its way out when all went well (the end of
     // mtk_drm_crtc_atomic_enable(), which keeps the runtime PM count its early return drops).
-    if (node.kind === 'end' && this.input.returnKind === 'void' && !this.input.cfg.nodes.some((other) => other.kind === 'goto')) return 'success';
+    if (node.kind === 'end' && this.input.returnKind === 'void' && !(this.hasGoto ??= this.input.cfg.nodes.some((other) => other.kind === 'goto'))) return 'success';
     if (node.kind !== 'return' || value === null || value.kind === 'none') return 'none';
     let mask: ValueMask;
     if (value.kind === 'constant') {
