@@ -69,6 +69,7 @@ export const moduleRefLeak: Rule = {
       'Judges each function from the paths the patch shows: a reference is reported only when some path of the same function drops it (or hands it to a thread) and another, returning the same kind of value or an error, does not. ' +
       'Calls that cptlint does not know are taken to leave the reference alone, unless their name says they put or register something. ' +
       'A thread inherits a reference only when the patch shows the start (kernel_thread(), kthread_run(), or a helper of the patch forwarding its function pointer) after a try_module_get()/__module_get(). ' +
+      'Queuing work, arming a timer or an RCU callback (schedule_work(), queue_delayed_work(), mod_timer(), call_rcu()), directly or through a function of the patch that does (bcache\'s register_device_async()), hands the reference to the work, which drops it when done. ' +
       'Functions the patch shows only in part are judged only on the paths it shows whole.',
   },
   check: (context) =>

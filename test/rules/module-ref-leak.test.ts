@@ -365,3 +365,56 @@ int job_start(struct job *job)
     },
   ],
 });
+
+// drivers/md/bcache/super.c register_bcache(): the asynchronous path hands the module reference
+// to register_device_async(), which queues the worker that drops it.
+const asyncRegistration = (queue: string) => `static void foo_register_worker(struct work_struct *work)
+{
+	struct foo_reg_args *args = container_of(work, struct foo_reg_args, reg_work.work);
+
+	foo_register_device(args->path);
+	kfree(args);
+	module_put(THIS_MODULE);
+}
+
+static void foo_register_async(struct foo_reg_args *args)
+{
+	INIT_DELAYED_WORK(&args->reg_work, foo_register_worker);
+${queue}}
+
+static ssize_t foo_register_store(const char *path, size_t size, bool async_registration)
+{
+	struct foo_reg_args *args;
+	ssize_t ret;
+
+	if (!try_module_get(THIS_MODULE))
+		return -EBUSY;
+
+	if (async_registration) {
+		args = kzalloc(sizeof(*args), GFP_KERNEL);
+		if (!args) {
+			ret = -ENOMEM;
+			goto out_module_put;
+		}
+		args->path = path;
+		foo_register_async(args);
+		goto async_done; /* cut */
+	}
+
+	ret = foo_register_device(path);
+	if (ret < 0)
+		goto out_module_put;
+	module_put(THIS_MODULE);
+async_done:
+	return size;
+
+out_module_put:
+	module_put(THIS_MODULE);
+	return ret;
+}
+`;
+
+ruleTester(moduleRefLeak, {
+  valid: [{ name: 'a helper of the file that queues the work dropping the reference (bcache async registration)', path: 'drivers/md/foo/super.c', code: asyncRegistration('\tqueue_delayed_work(system_wq, &args->reg_work, 10);\n').replace(' /* cut */', '') }],
+  invalid: [{ name: 'a helper that registers in place and queues nothing', path: 'drivers/md/foo/super.c', code: asyncRegistration('\tfoo_register_device(args->path);\n\tkfree(args);\n').replace('/* cut */', '/* expect: module-ref-leak */') }],
+});

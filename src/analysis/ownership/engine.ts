@@ -682,7 +682,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (starter !== null) current = this.startThread(starter, event, target, current);
     // `schedule_work(&reprobe->work)` after try_module_get(THIS_MODULE): the work item runs the
     // module's code later and drops the reference when it is done.
-    else if (queuesDeferredWork(event.name)) current = this.handOff(current, { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE }, (_holding, kind) => kind === 'module');
+    else if (queuesDeferredWork(event.name) || (acquire === undefined && release === undefined && this.input.summaries.queuesWork(event.name))) current = this.handOff(current, { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE }, (_holding, kind) => kind === 'module');
     const handOff = handOffApi(event.name);
     if (handOff !== undefined) {
       const argument = event.args[handOff.argument];

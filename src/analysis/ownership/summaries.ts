@@ -17,6 +17,7 @@ import {
   handOffApi,
   nameSuggestsHandOff,
   nameSuggestsRelease,
+  queuesDeferredWork,
   releaseApi,
   releaseCallsOf,
   threadStarterApi,
@@ -721,6 +722,23 @@ export class FunctionSummaries {
     this.unlocks.set(name, found);
     return found;
   }
+
+  /**
+   * Whether a function of the patch queues work, arms a timer or an RCU callback in its own body
+   * (bcache's `register_device_async(args)`: `queue_delayed_work(system_wq, &args->reg_work, 10)`):
+   * a module reference its caller took is the work's to drop.
+   */
+  queuesWork(name: string): boolean {
+    let known = this.queuing.get(name);
+    if (known === undefined) {
+      const definition = this.definition(name);
+      known = definition !== undefined && nodesOfType(definition.fn.node, 'call_expression').some((call) => queuesDeferredWork(calleeName(call) ?? ''));
+      this.queuing.set(name, known);
+    }
+    return known;
+  }
+
+  private readonly queuing = new Map<string, boolean>();
 
   /**
    * The definition of a name: the first in file order that is not a misread `#if` branch. The
