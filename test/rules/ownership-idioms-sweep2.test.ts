@@ -806,3 +806,81 @@ ruleTester(refLeak, {
   ],
   invalid: [{ name: 'the same exit with no word on it', path: 'drivers/gpio/foo-cdev.c', code: fileReleaseCallback('').replace('/* cut */', '/* expect: ref-leak "get_device" */') }],
 });
+
+// drivers/greybus/operation.c gb_operation_request_send(): "Get an extra reference on the
+// operation. It'll be dropped when the operation completes." The success return keeps it.
+const extraReference = (comment: string) => `int foo_operation_request_send(struct foo_operation *operation, unsigned int timeout)
+{
+	int ret;
+
+${comment}	foo_operation_get(operation);
+	ret = foo_operation_get_active(operation);
+	if (ret)
+		goto err_put;
+
+	ret = foo_message_send(operation->request);
+	if (ret)
+		goto err_put_active;
+
+	if (timeout)
+		add_timer(&operation->timer);
+	return 0; /* cut */
+
+err_put_active:
+	foo_operation_put_active(operation);
+err_put:
+	foo_operation_put(operation);
+	return ret;
+}
+
+void foo_operation_get(struct foo_operation *operation)
+{
+	kref_get(&operation->kref);
+}
+
+void foo_operation_put(struct foo_operation *operation)
+{
+	kref_put(&operation->kref, foo_operation_release);
+}
+`;
+
+// An allocation whose comment tells where the success path frees it: its error paths are judged.
+const allocationComment = `static int foo_setup(struct foo_dev *fd)
+{
+	char *buf;
+
+	/* freed in foo_remove() */
+	buf = kmalloc(FOO_BUF_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (foo_hw_init(fd)) {
+		kfree(buf);
+		return -EIO;
+	}
+	if (foo_start(fd))
+		return -EIO; /* expect: mem-leak */
+	fd->buf = buf;
+	return 0;
+}
+
+void foo_remove(struct foo_dev *fd)
+{
+	kfree(fd->buf);
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    {
+      name: 'a comment above the get that says when it is dropped (greybus)',
+      path: 'drivers/greybus/foo_operation.c',
+      code: extraReference('\t/*\n\t * Get an extra reference on the operation. It\'ll be dropped when the\n\t * operation completes.\n\t */\n').replace(' /* cut */', ''),
+    },
+  ],
+  invalid: [{ name: 'the same get with a comment that says nothing of it', path: 'drivers/greybus/foo_operation.c', code: extraReference('\t/* Send the request. */\n').replace('/* cut */', '/* expect: ref-leak "kref" */') }],
+});
+
+ruleTester(memLeak, {
+  valid: [],
+  invalid: [{ name: 'an allocation commented with the function that frees it on success, left on an error path', path: 'drivers/misc/foo.c', code: allocationComment }],
+});

@@ -45,7 +45,9 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
     if (story === null) continue;
     const { leak, source, fn } = one;
     const exitRow = (leak.jump ?? leak.exit)?.row;
-    if (leak.site.kind !== 'lock' && (saysLeakIsDeliberate(fn.node) || saysKeptAtExit(fn.node, leak.site.row, exitRow) || saysReleasedIn(fn.node, leak.site.row, leak.site.release))) continue;
+    // A comment at an allocation ("freed in foo_remove()") tells the success path's story; the
+    // error paths before the hand-off are still judged.
+    if (leak.site.kind !== 'lock' && (saysLeakIsDeliberate(fn.node) || saysKeptAtExit(fn.node, leak.site.row, exitRow) || (leak.site.kind !== 'memory' && saysReleasedIn(fn.node, leak.site.row, leak.site.release)))) continue;
     if (leak.site.kind === 'lock' && (saysReturnsHoldingLock(fn.node) || saysLockDroppedAtExit(fn.node, leak.site.row, exitRow))) continue;
     if (rule.oncePerPlace) {
       // Locks: the lock is the object, whichever call took it (its noun says how: "spinlock, irqs saved").
@@ -153,9 +155,15 @@ function saysLockDroppedAtExit(definition: Node, acquireRow: number, exitRow: nu
 const RELEASED_IN = /\b(?:dropped|released|put|freed|undone)\b[^.;]{0,30}\b(?:in|by|from)\s+(\w+)\(\)/i;
 
 /**
+ * "Get an extra reference on the operation. It'll be dropped when the operation completes."
+ * (greybus), "Caller will call fput in case of failure" (cmtp): the author says when, or by whom.
+ */
+const RELEASED_LATER = /(?:\bwill|'ll|\bis|\bare|\bgets?)\s+(?:be\s+)?(?:dropped|released|put|freed|disabled)\s+(?:when|once|after|later|by the caller|on completion)\b|\bcaller\s+(?:will|must|should|does)\s+(?:\w+\s+){0,2}(?:call|put|drop|release|free)\b/i;
+
+/**
  * Whether a comment just above the acquire names the function that lets it go, and that function,
  * if the file defines it, does call `release` (coresight_register()'s fwnode_handle_get(), put by
- * the device's release callback).
+ * the device's release callback); or says when or by whom it is let go.
  */
 function saysReleasedIn(definition: Node, acquireRow: number, release: string): boolean {
   const api = release.replace(/\(\)$/, '');
@@ -163,7 +171,7 @@ function saysReleasedIn(definition: Node, acquireRow: number, release: string): 
   return nodesOfType(definition, 'comment').some((comment) => {
     if (comment.endPosition.row < acquireRow - 3 || comment.endPosition.row > acquireRow) return false;
     const named = RELEASED_IN.exec(flat(comment))?.[1];
-    if (named === undefined) return false;
+    if (named === undefined) return RELEASED_LATER.test(flat(comment));
     const owner = nodesOfType(root, 'function_definition').find((other) => functionDefinitionName(other) === named);
     return owner === undefined || nodesOfType(owner, 'call_expression').some((call) => calleeName(call) === api);
   });
