@@ -127,8 +127,12 @@ function failureUnseenByCallers(sources: readonly CSource[], step: string, api: 
  * failed`), keeps the widget powered and sends the power-down event later.
  */
 function isDapmEvent(definition: Node): boolean {
-  const first = nodesOfType(definition.childForFieldName('declarator') ?? definition, 'parameter_declaration')[0];
-  return first?.childForFieldName('type')?.text === 'struct snd_soc_dapm_widget';
+  return firstParameterType(definition) === 'struct snd_soc_dapm_widget';
+}
+
+/** `struct snd_pcm_substream` of `foo_trigger(struct snd_pcm_substream *substream, int cmd)`. */
+function firstParameterType(definition: Node): string | undefined {
+  return nodesOfType(definition.childForFieldName('declarator') ?? definition, 'parameter_declaration')[0]?.childForFieldName('type')?.text;
 }
 
 /**
@@ -137,8 +141,7 @@ function isDapmEvent(definition: Node): boolean {
  * fails, the ALSA core undoes the start with a STOP trigger (snd_pcm_undo_start()).
  */
 function isPcmTrigger(definition: Node): boolean {
-  const first = nodesOfType(definition.childForFieldName('declarator') ?? definition, 'parameter_declaration')[0];
-  if (first?.childForFieldName('type')?.text !== 'struct snd_pcm_substream') return false;
+  if (firstParameterType(definition) !== 'struct snd_pcm_substream') return false;
   const cases = nodesOfType(definition, 'identifier').map((name) => name.text);
   return cases.includes('SNDRV_PCM_TRIGGER_START') && cases.includes('SNDRV_PCM_TRIGGER_STOP');
 }

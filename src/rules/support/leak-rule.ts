@@ -108,13 +108,16 @@ const KEPT_ON_PURPOSE = /\bdo(?:n't|\s+not|\s+_not_)\s+(?:\w+\s+){0,2}\w*put\b|\
  */
 const RELEASE_CALLBACK_RUNS = /\b(?:trigger|call|run|invoke)s?\b[^.;]{0,30}\brelease(?:\(\))?\s+(?:callback|function|handler|op)\b/i;
 
+/** The comments between the acquire and the exit that end in the `lines` lines above the exit. */
+function commentsAboveExit(definition: Node, acquireRow: number, exitRow: number | undefined, lines: number): Node[] {
+  if (exitRow === undefined) return [];
+  const from = Math.max(acquireRow + 1, exitRow - lines);
+  return nodesOfType(definition, 'comment').filter((comment) => comment.endPosition.row >= from && comment.startPosition.row > acquireRow && comment.startPosition.row < exitRow);
+}
+
 /** Whether a comment between the acquire and the exit, in the few lines above the exit, says the reference is kept there on purpose or let go by a release callback. */
 function saysKeptAtExit(definition: Node, acquireRow: number, exitRow: number | undefined): boolean {
-  if (exitRow === undefined) return false;
-  const from = Math.max(acquireRow + 1, exitRow - 4);
-  return nodesOfType(definition, 'comment').some(
-    (comment) => comment.endPosition.row >= from && comment.startPosition.row > acquireRow && comment.startPosition.row < exitRow && (KEPT_ON_PURPOSE.test(comment.text) || RELEASE_CALLBACK_RUNS.test(flat(comment))),
-  );
+  return commentsAboveExit(definition, acquireRow, exitRow, 4).some((comment) => KEPT_ON_PURPOSE.test(comment.text) || RELEASE_CALLBACK_RUNS.test(flat(comment)));
 }
 
 /** A comment's words on one line, without the ` * ` that starts each line of a block comment. */
@@ -144,11 +147,7 @@ const LOCK_DROPPED = /\b(?:has|have|had|already)\s+(?:been\s+)?(?:dropped|releas
  * both the termios_sem and atomic_read_lock still held, the retries will release them", n_tty).
  */
 function saysLockDroppedAtExit(definition: Node, acquireRow: number, exitRow: number | undefined): boolean {
-  if (exitRow === undefined) return false;
-  const from = Math.max(acquireRow + 1, exitRow - 8);
-  return nodesOfType(definition, 'comment').some(
-    (comment) => comment.endPosition.row >= from && comment.startPosition.row > acquireRow && comment.startPosition.row < exitRow && (LOCK_DROPPED.test(flat(comment)) || RETURNS_HOLDING.test(flat(comment))),
-  );
+  return commentsAboveExit(definition, acquireRow, exitRow, 8).some((comment) => LOCK_DROPPED.test(flat(comment)) || RETURNS_HOLDING.test(flat(comment)));
 }
 
 /** "This will be dropped only in coresight_device_release().": the function the author says lets it go. */
