@@ -8,7 +8,7 @@ import type { FindingDraft, Rule, RuleContext } from './rule.js';
 import { pointerStyle, type ReturnStyle } from '../analysis/ownership/return-styles.js';
 import { functionDefinitionNodes } from '../parsers/c.js';
 import { isNullLiteral } from '../analysis/flow/conditions.js';
-import { callArguments, calleeName, declaredIdentifier, expressionKey, isField, nodeContains, nodesOfType, stripCastsAndParentheses } from '../parsers/c-syntax.js';
+import { callArguments, calleeName, declarationOf, declaredIdentifier, expressionKey, isField, nodeContains, nodesOfType, stripCastsAndParentheses } from '../parsers/c-syntax.js';
 import { postLineOf } from '../parsers/source-lines.js';
 
 const ID = 'err-ptr-null-check';
@@ -187,15 +187,28 @@ function storedResultOf(node: Node): StoredResult | null {
     if (node.childForFieldName('operator')?.text !== '=') return null;
     const left = node.childForFieldName('left');
     const found = tableCall(node);
+    if (left?.type === 'identifier' && declaredAsInteger(left.text, node)) return null;
     return left && found ? { key: expressionKey(left), ...found, node } : null;
   }
   if (node.type === 'init_declarator') {
     const value = node.childForFieldName('value');
     const name = declaredIdentifier(node.childForFieldName('declarator'));
     const found = value ? tableCall(value) : null;
+    if (name && declaredAsInteger(name.text, node)) return null;
     return name && found ? { key: name.text, ...found, node } : null;
   }
   return null;
+}
+
+const INTEGER_TYPE = /^(?:(?:const|signed|unsigned|short|long|int|char)\s*)+$|^(?:bool|size_t|ssize_t|__?[su](?:8|16|32|64)|[su](?:8|16|32|64))$/;
+
+/**
+ * `int ret = clk_register(clk)`: a function whose result fits an integer is not the pointer API
+ * of the table under that name (arch/sh's clk_register() returns 0 or an errno).
+ */
+function declaredAsInteger(name: string, node: Node): boolean {
+  const declaration = declarationOf(name, node);
+  return declaration !== null && !declaration.isPointer && INTEGER_TYPE.test(declaration.typeText.trim());
 }
 
 /** The test that misses this API's failure, and the tests that catch it. */

@@ -29,6 +29,23 @@ describe('return-styles table', () => {
 ruleTester(errPtrNullCheck, {
   valid: [
     {
+      // arch/sh/kernel/cpu/sh4a/clock-sh7724.c: arch/sh's own clk_register() (include/linux/sh_clk.h) returns 0 or an errno.
+      name: 'a table name whose result is kept in an int is another API of that name',
+      path: 'arch/sh/kernel/cpu/sh4a/clock-example.c',
+      code: `int __init arch_clk_init(void)
+{
+	int k, ret = 0;
+
+	for (k = 0; !ret && (k < ARRAY_SIZE(main_clks)); k++)
+		ret = clk_register(main_clks[k]);
+
+	if (!ret)
+		ret = sh_clk_div4_register(div4_clks, DIV4_NR, &div4_table);
+	return ret;
+}
+`,
+    },
+    {
       // drivers/mailbox/mailbox-test.c: the IS_ERR() is the else arm, which only sees devm_ioremap_resource()'s result.
       name: 'IS_ERR() in the else arm of the if whose other arm stores a NULL API result',
       path: 'drivers/mailbox/example-test.c',
@@ -319,6 +336,20 @@ err_free_tfm:
     },
   ],
   invalid: [
+    {
+      name: 'the common clock clk_register() kept in a pointer and tested for NULL',
+      path: 'drivers/clk/clk-example.c',
+      code: `static int example_clk_probe(struct platform_device *pdev)
+{
+	struct clk *clk;
+
+	clk = clk_register(&pdev->dev, &example_hw);
+	if (!clk) /* expect: err-ptr-null-check error "clk_register() returns an ERR_PTR() on failure, not NULL: \`if (!clk)\` does not catch it, and the error pointer goes on as if it were a valid one. Please test it with IS_ERR(clk) and return PTR_ERR(clk)." */
+		return -ENOMEM;
+	return of_clk_add_provider(pdev->dev.of_node, of_clk_src_simple_get, clk);
+}
+`,
+    },
     {
       name: 'mined ERR_PTR() getter outside the table tested for NULL',
       path: 'drivers/iio/adc/example-mux.c',
