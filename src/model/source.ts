@@ -69,6 +69,8 @@ export interface CFunction {
   complete: boolean;
   /** Declared noreturn (__noreturn, __attribute__((noreturn))). */
   noreturn: boolean;
+  /** Declared `__init`: boot or module-load code that runs once; what it keeps, it keeps for good. */
+  runsOnce: boolean;
 }
 
 /**

@@ -169,6 +169,7 @@ export function buildCText(file: FileChange): ParsedCText {
 }
 
 const NORETURN = /(?<![\w$])(?:__noreturn|_Noreturn|noreturn|__noreturn__)(?![\w$])/;
+const INIT = /(?<![\w$])__init(?![\w$])/;
 
 function describeFunction(node: Node, built: ParsedCText): CFunction | null {
   let startLine: number | null = null;
@@ -193,6 +194,7 @@ function describeFunction(node: Node, built: ParsedCText): CFunction | null {
     endLine,
     complete: !built.contextRows.has(startRow) && !built.contextRows.has(endRow),
     noreturn: NORETURN.test(head),
+    runsOnce: INIT.test(head),
   };
 }
 

@@ -698,6 +698,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         current = this.handOffArgument(current, argument, event, false, false, true, false, { statusKey, success: successMask(handOff.failure) });
         if (this.tracked.has(statusKey)) current = { ...current, facts: current.facts.set(statusKey, resultMask(handOff.failure)) };
       } else if (argument !== undefined) current = this.handOffArgument(current, argument, event, false, handOff.borrowsOnly === true, true, handOff.cleanedUpByOwner === true);
+      const name = handOff.keepsName === undefined ? undefined : event.args[handOff.keepsName];
+      if (name !== undefined) {
+        const statusKey = target?.key ?? event.valueKey;
+        current = this.handOffArgument(current, name, event, false, false, true, false, { statusKey, success: successMask('errno') });
+        if (this.tracked.has(statusKey)) current = { ...current, facts: current.facts.set(statusKey, resultMask('errno')) };
+      }
       for (const index of handOff.alsoArguments ?? []) {
         const also = event.args[index];
         if (also !== undefined) current = this.handOffArgument(current, also, event, false, false, true, handOff.cleanedUpByOwner === true);
@@ -1100,6 +1106,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         }
         if (effect.releases.size > 0) {
           const before = current;
+          // `&rwb->rtmutex` kept in rtm: the caller's `rtm->wait_lock` is the callee's `rwb->rtmutex.wait_lock`,
+          // so `.` and `->` are one step here.
+          const fields = new Set([...effect.fieldReleases].map(sameStep));
+          const holder = sameStep(argument.key);
           current = this.release(current, event.row, event.name, (holding, kind) => {
             if (!effect.releases.has(kind) && !effect.releases.has('any')) return false;
             if (namesMatch(holding, kind, argument.key, this.aliases)) return true;
@@ -1107,7 +1117,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
             if (kind === 'memory' && argument.addressOfMember && argument.root !== null && holding.names.includes(argument.root)) return true;
             // `produce_free_peb(ubi)` drops `ubi->wl_lock`, not `ubi->fm_eba_sem`.
             if (!RELEASED_THROUGH_FIELDS.has(kind)) return false;
-            const released = (name: string): boolean => name.startsWith(argument.key) && effect.fieldReleases.has(name.slice(argument.key.length));
+            const released = (name: string): boolean => sameStep(name).startsWith(holder) && fields.has(sameStep(name).slice(holder.length));
             // The caller's `dev->object_name_lock` where `dev = obj->dev` is the callee's `obj->dev->object_name_lock`.
             return holding.names.some((name) => released(name) || aliasedKeys(name, this.aliases).some(released));
           });
@@ -1202,7 +1212,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       for (const holding of state.holdings) {
         // A local copy `q = obj` also names what obj holds through its fields (`q->ref` for kref_get(&obj->ref));
         // storing obj somewhere does not hand that reference on.
-        if (holding.names.some((name) => name === value.key || (local && rootOfName(name) === value.key))) carried.add(holding.site);
+        // `jit_data->ctx = ctx` copies the structure, and with it the pointer ctx.offset holds.
+        const member = (name: string): boolean => name.startsWith(`${value.key}.`) && !name.includes('->', value.key.length);
+        if (holding.names.some((name) => name === value.key || (local && rootOfName(name) === value.key) || member(name))) carried.add(holding.site);
         else if (!local && holding.tiedTo?.includes(value.key) === true) carried.add(holding.site);
       }
     } else if (value.kind === 'other') {
@@ -1403,6 +1415,11 @@ function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = fa
       name === root ||
       (rootOfName(name) === root && ((argument.addressOfVariable && /^\w+\./.test(name)) || (withFields && argument.addressOfMember))),
   );
+}
+
+/** A key with its member steps written alike (`a.b->c` as `a->b->c`), to match a path reached through an address. */
+function sameStep(key: string): string {
+  return key.replaceAll('.', '->');
 }
 
 /** The name a cookie gives what an API took (`#cookie:request_irq:ad`). */

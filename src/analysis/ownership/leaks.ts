@@ -71,6 +71,8 @@ export interface LeakJudgement {
    * shared headers (`struct fs_context *fc`): an object of core code, handed in by the caller.
    */
   coreObjectParameter?(name: string): boolean;
+  /** The function is `__init` code: it runs once, and what it stores stays for the system's life. */
+  runsOnce?: boolean;
   /**
    * The function returns with this lock held by design: 'annotated' when it says so
    * (`__acquires()`, `__must_hold()`), on every exit; 'on-success' when its name says it is a
@@ -225,6 +227,9 @@ function storedNeverPut(analysis: FunctionAnalysis, site: AcquireSite, records: 
   // A driver's own get() (a wrapper of the patch) pairs with its own put(), called wherever the
   // object's holder lets go, often in another file: "never put in this patch" would be a guess.
   if (site.wraps !== undefined) return [];
+  // Boot code keeps what it stores (a bus on a global list, a port in a static table) for as long
+  // as the system runs: nothing is there to put it.
+  if (judgement.runsOnce === true) return [];
   // A number naming the resource (an interrupt line) kept in a field is often freed by a loop over
   // the numbers, or through another copy: the field's name says nothing.
   if (acquireOfSite(site)?.numbered === true) return [];

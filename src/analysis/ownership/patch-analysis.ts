@@ -343,6 +343,7 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
       const judged = judgeLeaks(analysis, {
         wholeFileShown: source.file.postImage?.wholeFile ?? false,
         coreObjectParameter: (name) => coreObjectParameter(fn, cfg, name),
+        runsOnce: fn.runsOnce,
         heldAcrossCalls: (site) => {
           if (!heldBySite.has(site.id)) heldBySite.set(site.id, lockHeldAcrossCalls(source, fn, site));
           return heldBySite.get(site.id) ?? null;

@@ -120,6 +120,8 @@ export interface HandOffApi {
   undoes?: 'always' | 'on-success';
   /** The call takes the argument only when it succeeds, as this style tells (anon_inode_getfd() returns an fd or an errno). */
   failure?: FailureStyle;
+  /** A name the call keeps a pointer to when it succeeds (request_irq()'s devname: the irqaction points at it), errno style. */
+  keepsName?: number;
   /** Other arguments the call takes over as well (the planes drm_crtc_init_with_planes() links to the CRTC). */
   alsoArguments?: number[];
   /**
@@ -642,10 +644,24 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'queue_delayed_work', argument: 1 },
   { name: 'add_timer', argument: 0 },
   { name: 'mod_timer', argument: 0 },
-  { name: 'request_irq', argument: 4 },
-  { name: 'request_threaded_irq', argument: 5 },
-  { name: 'devm_request_irq', argument: 5 },
-  { name: 'devm_request_threaded_irq', argument: 6 },
+  { name: 'request_irq', argument: 4, keepsName: 3 },
+  { name: 'request_threaded_irq', argument: 5, keepsName: 4 },
+  { name: 'request_any_context_irq', argument: 4, keepsName: 3 },
+  { name: 'devm_request_irq', argument: 5, keepsName: 4 },
+  { name: 'devm_request_threaded_irq', argument: 6, keepsName: 5 },
+  // The name or label is not copied: the resource or GPIO descriptor keeps the pointer while it is held.
+  { name: 'request_region', argument: 2, failure: 'null' },
+  { name: 'request_mem_region', argument: 2, failure: 'null' },
+  { name: 'request_muxed_region', argument: 2, failure: 'null' },
+  { name: 'devm_request_region', argument: 3, failure: 'null' },
+  { name: 'devm_request_mem_region', argument: 3, failure: 'null' },
+  { name: 'gpio_request', argument: 1, failure: 'errno' },
+  { name: 'gpio_request_one', argument: 2, failure: 'errno' },
+  { name: 'devm_gpio_request', argument: 2, failure: 'errno' },
+  { name: 'devm_gpio_request_one', argument: 3, failure: 'errno' },
+  // drivers/of/dynamic.c: the node keeps the property (a replaced one moves to its deadprops list).
+  { name: 'of_add_property', argument: 1, failure: 'errno' },
+  { name: 'of_update_property', argument: 1, failure: 'errno' },
   { name: 'devm_add_action', argument: 2, undoes: 'on-success' },
   { name: 'devm_add_action_or_reset', argument: 2, undoes: 'always' },
   { name: 'drmm_add_action', argument: 2, undoes: 'on-success' },

@@ -325,16 +325,33 @@ function localsSetOnce(sets: readonly { name: string; right: Node }[], originOf:
 }
 
 /**
+ * A local's path `rest` (`->wait_lock`) through what it was set from: `obj->dev` gives
+ * `obj->dev->wait_lock`; a member's address `&rwb->rtmutex` gives `rwb->rtmutex.wait_lock`, and
+ * the local alone names `rwb->rtmutex` (locks are named without their `&`). Null when the path
+ * cannot be written.
+ */
+function throughOrigin(origin: string, rest: string): string | null {
+  if (!origin.startsWith('&')) return origin + rest;
+  if (rest === '') return origin.slice(1);
+  return rest.startsWith('->') ? `${origin.slice(1)}.${rest.slice(2)}` : null;
+}
+
+/**
  * Locals set once, from a parameter or a field path of one (`dev = obj->dev`): local -> that path;
  * also one step further, through such a local (`adapter = context; fw_done = adapter->fw_done;`
  * gives fw_done -> `context->fw_done`).
  */
 function parameterOrigins(sets: readonly { name: string; right: Node }[], parameters: readonly string[]): Map<string, string> {
   const pathFrom = (roots: (root: string) => string | undefined) => (value: Node) => {
-    const key = value.type === 'identifier' || value.type === 'field_expression' ? expressionKey(value) : null;
+    // `rtm = &rwb->rtmutex`: rtm is the address of a member, kept as `&rwb->rtmutex`.
+    const member = isAddressOf(value) ? value.childForFieldName('argument') : null;
+    const read = member?.type === 'field_expression' ? member : value;
+    const key = read.type === 'identifier' || read.type === 'field_expression' ? expressionKey(read) : null;
     const root = key === null ? null : rootOfKey(key);
     const origin = root === null ? undefined : roots(root);
-    return key === null || root === null || origin === undefined || /[[(]/.test(key) ? null : origin + key.slice(root.length);
+    if (key === null || root === null || origin === undefined || /[[(]/.test(key)) return null;
+    const path = throughOrigin(origin, key.slice(root.length));
+    return path === null ? null : read === value ? path : `&${path}`;
   };
   const isParameter = (name: string): boolean => parameters.includes(name);
   const direct = localsSetOnce(sets, pathFrom((root) => (isParameter(root) ? root : undefined)), isParameter);
@@ -464,7 +481,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
     origins ??= parameterOrigins(setsOf(), parameters);
     const root = rootOfKey(key) ?? undefined;
     const origin = root === undefined ? undefined : origins.get(root);
-    return origin === undefined ? key : origin + key.slice((root ?? '').length);
+    return origin === undefined ? key : (throughOrigin(origin, key.slice((root ?? '').length)) ?? key);
   };
   if (body !== null) {
     for (const call of callsIn(body)) {

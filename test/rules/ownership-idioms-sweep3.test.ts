@@ -1,0 +1,171 @@
+/**
+ * The kernel idioms behind false alarms judged on whole files of arch/, kernel/, mm/, ipc/, lib/ and
+ * block/ of Linux 6.1 (directories no earlier sweep had read), each next to the bug of the same
+ * shape that must still be caught: a property the device-tree node keeps, a name an IRQ or a GPIO
+ * keeps a pointer to.
+ */
+import { lockImbalance } from '../../src/rules/lock-imbalance.js';
+import { memLeak } from '../../src/rules/mem-leak.js';
+import { refLeak } from '../../src/rules/ref-leak.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// arch/xtensa/platforms/xtfpga/setup.c update_local_mac(): of_update_property() links the new
+// property into the node (the old one moves to its deadprops list); it is never freed.
+const propertyToNode = (tail: string, type = 'int') => `static ${type} foo_update_local_mac(struct device_node *node, const u8 *macaddr)
+{
+	struct property *newmac;
+	int ret;
+
+	newmac = kzalloc(sizeof(*newmac) + 6, GFP_KERNEL);
+	if (newmac == NULL)
+		return -ENOMEM;
+
+	newmac->value = newmac + 1;
+	newmac->length = 6;
+	newmac->name = kstrdup("local-mac-address", GFP_KERNEL);
+	if (newmac->name == NULL) {
+		kfree(newmac);
+		return -ENOMEM;
+	}
+	memcpy(newmac->value, macaddr, 6);
+${tail}}
+`;
+
+// arch/arm/mach-mvebu/pm-board.c, drivers/pnp/system.c: the label given to gpio_request() or
+// request_irq() is not copied; the descriptor or the irqaction points at it while it is held.
+const keptName = (request: string, failure: string, marker = '') => `static int foo_request_pins(struct foo_priv *priv, int count)
+{
+	int i, ret;
+
+	for (i = 0; i < count; i++) {
+		char *name;
+
+		name = kasprintf(GFP_KERNEL, "foo-pin%d", i);
+		if (!name)
+			return -ENOMEM;
+
+		ret = ${request};
+		if (ret < 0) {
+${failure}			return ret;${marker}
+		}
+
+		ret = foo_setup_pin(priv, i);
+		if (ret < 0) {
+			foo_release_pin(priv, i);
+			kfree(name);
+			return ret;
+		}
+	}
+
+	priv->base = of_iomap(priv->np, 0);
+	if (!priv->base)
+		return -ENOMEM;
+	return 0;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [
+    { name: 'a property of_update_property() links into the node (xtfpga update_local_mac)', path: 'arch/xtensa/platforms/foo/setup.c', code: propertyToNode('\tof_update_property(node, newmac);\n', 'void').replace(/return -ENOMEM;/g, 'return;') },
+    { name: 'a property of_add_property() links into the node', path: 'arch/arm/mach-foo/foo.c', code: propertyToNode('\tret = of_add_property(node, newmac);\n\tif (ret) {\n\t\tkfree(newmac->name);\n\t\tkfree(newmac);\n\t}\n\treturn ret;\n') },
+    { name: 'a label gpio_request() keeps while the GPIO is held (mvebu pm-board)', path: 'arch/arm/mach-foo/pm-board.c', code: keptName('gpio_request(priv->gpios[i], name)', '\t\t\tkfree(name);\n') },
+    { name: 'a devname request_irq() keeps while the IRQ is held', path: 'drivers/misc/foo.c', code: keptName('request_irq(priv->irq[i], foo_irq, 0, name, priv)', '\t\t\tkfree(name);\n') },
+  ],
+  invalid: [
+    {
+      name: 'a property the node refused, left on the error return',
+      path: 'arch/arm/mach-foo/foo.c',
+      code: propertyToNode('\tret = of_add_property(node, newmac);\n\tif (ret)\n\t\treturn ret; /* expect: mem-leak "newmac" */\n\treturn 0;\n'),
+    },
+    { name: 'a label gpio_request() refused, left on the error return', path: 'arch/arm/mach-foo/pm-board.c', code: keptName('gpio_request(priv->gpios[i], name)', '', ' /* expect: mem-leak "name" */') },
+    { name: 'a devname request_irq() refused, left on the error return', path: 'drivers/misc/foo.c', code: keptName('request_irq(priv->irq[i], foo_irq, 0, name, priv)', '', ' /* expect: mem-leak "name" */') },
+  ],
+});
+
+// arch/sparc/net/bpf_jit_comp_64.c bpf_int_jit_compile(): `jit_data->ctx = ctx` copies the
+// context structure, and with it the buffer ctx.offset points to, for the extra pass to free.
+const contextCopied = (keep: string, marker = '') => `struct bpf_prog *foo_jit_compile(struct bpf_prog *prog)
+{
+	struct foo_jit_data *jit_data = prog->aux->jit_data;
+	struct jit_ctx ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.offset = kmalloc_array(prog->len, sizeof(unsigned int), GFP_KERNEL);
+	if (ctx.offset == NULL)
+		return prog;
+
+	if (foo_build_body(prog))
+		goto out_off;
+
+	if (!prog->is_func) {
+		foo_lock_ro(prog);
+	} else {
+${keep}		prog->jited = 1;
+		return prog;${marker}
+	}
+
+out_off:
+	kfree(ctx.offset);
+	return prog;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'a structure copied into a field takes the buffer its member points to (bpf JIT ctx)', path: 'arch/sparc/net/foo_jit.c', code: contextCopied('\t\tjit_data->ctx = ctx;\n') }],
+  invalid: [{ name: 'copying another member leaves the buffer behind', path: 'arch/sparc/net/foo_jit.c', code: contextCopied('\t\tjit_data->idx = ctx.idx;\n', ' /* expect: mem-leak "ctx.offset" */') }],
+});
+
+// arch/powerpc/platforms/powermac/low_i2c.c kw_i2c_add(): boot code puts a bus holding node
+// references on a global list that lives as long as the system.
+const busOnGlobalList = (annotation: string, marker = '') => `static void ${annotation}foo_i2c_add(struct device_node *controller, int channel)
+{
+	struct foo_i2c_bus *bus;
+
+	bus = kzalloc(sizeof(struct foo_i2c_bus), GFP_KERNEL);
+	if (bus == NULL)
+		return;
+
+	bus->controller = of_node_get(controller);${marker}
+	bus->channel = channel;
+	list_add(&bus->link, &foo_i2c_busses);
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'boot code keeps a node in an object on a global list (powermac low_i2c)', path: 'arch/powerpc/platforms/foo/low_i2c.c', code: busOnGlobalList('__init ') }],
+  invalid: [{ name: 'a driver function that keeps it there never puts it', path: 'drivers/i2c/busses/i2c-foo.c', code: busOnGlobalList('', ' /* expect: ref-leak "controller" */') }],
+});
+
+// kernel/locking/rwbase_rt.c rwbase_write_lock(): the unlock helper reaches the lock through a
+// local holding the address of a member of its parameter (`rtm = &rwb->rtmutex`).
+const unlockThroughMemberAddress = (unlock: string, marker = '') => `static void __foo_write_unlock(struct foo_rwbase *rwb, int bias, unsigned long flags)
+{
+	struct foo_mutex_base *rtm = &rwb->rtmutex;
+
+	atomic_add(READER_BIAS - bias, &rwb->readers);
+	${unlock}
+	foo_mutex_base_unlock(rtm);
+}
+
+static int foo_write_lock(struct foo_rwbase *rwb, unsigned int state)
+{
+	struct foo_mutex_base *rtm = &rwb->rtmutex;
+	unsigned long flags;
+
+	if (foo_mutex_lock_state(rtm, state))
+		return -EINTR;
+
+	raw_spin_lock_irqsave(&rtm->wait_lock, flags);
+	if (foo_signal_pending(state)) {
+		__foo_write_unlock(rwb, 0, flags);
+		return -EINTR;${marker}
+	}
+	raw_spin_unlock_irqrestore(&rtm->wait_lock, flags);
+	return 0;
+}
+`;
+
+ruleTester(lockImbalance, {
+  valid: [{ name: 'a helper unlocks through a local set to a member of its parameter (rwbase_rt)', path: 'kernel/locking/foo_rt.c', code: unlockThroughMemberAddress('raw_spin_unlock_irqrestore(&rtm->wait_lock, flags);') }],
+  invalid: [{ name: 'a helper that only counts leaves the lock held', path: 'kernel/locking/foo_rt.c', code: unlockThroughMemberAddress('foo_count(&rtm->wait_lock, flags);', ' /* expect: lock-imbalance */') }],
+});
