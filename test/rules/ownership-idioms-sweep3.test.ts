@@ -169,3 +169,153 @@ ruleTester(lockImbalance, {
   valid: [{ name: 'a helper unlocks through a local set to a member of its parameter (rwbase_rt)', path: 'kernel/locking/foo_rt.c', code: unlockThroughMemberAddress('raw_spin_unlock_irqrestore(&rtm->wait_lock, flags);') }],
   invalid: [{ name: 'a helper that only counts leaves the lock held', path: 'kernel/locking/foo_rt.c', code: unlockThroughMemberAddress('foo_count(&rtm->wait_lock, flags);', ' /* expect: lock-imbalance */') }],
 });
+
+// drivers/mmc/core/sdio.c mmc_attach_sdio(): the unwind says why it leaves the card's count alone.
+const unwindComment = (comment: string, marker = '') => `static int foo_attach(struct foo_host *host)
+{
+	struct foo_card *card = host->card;
+	int err;
+
+	if (host->caps & FOO_CAP_POWER_OFF_CARD) {
+		err = pm_runtime_set_active(&card->dev);
+		if (err)
+			goto remove;
+		pm_runtime_get_noresume(&card->dev);
+	}
+
+	err = foo_add_functions(card);
+	if (err)
+		goto remove_added;
+
+	if (host->caps & FOO_CAP_POWER_OFF_CARD)
+		pm_runtime_put(&card->dev);
+	return 0;
+
+remove_added:
+	/*
+${comment}
+	 */
+	foo_remove_functions(host);
+	foo_claim_host(host);
+remove:
+	foo_detach_bus(host);
+
+	pr_err("%s: error %d whilst initialising card\n",
+	       foo_hostname(host), err);
+
+	return err;${marker}
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    {
+      name: 'a comment on the unwind says the put is left out on purpose (mmc_attach_sdio)',
+      path: 'drivers/mmc/core/foo.c',
+      code: unwindComment('\t * The devices are being deleted. Similarly we also don\'t pm_runtime_put() the card\n\t * because it needs to be active to remove any function devices.'),
+    },
+  ],
+  invalid: [{ name: 'a comment on the unwind that says nothing of the put', path: 'drivers/mmc/core/foo.c', code: unwindComment('\t * The devices are being deleted, so remove the functions first.', ' /* expect: ref-leak */') }],
+});
+
+// fs/fsopen.c __do_sys_fsconfig(): what one switch on cmd takes, a second switch on the same
+// cmd lets go; a case that cannot be taken twice is no path.
+const twoSwitches = (fdCleanup: string, marker = '') => `static long foo_fsconfig(int fd, unsigned int cmd, const char __user *_key, const char __user *_value, int aux)
+{
+	struct foo_param param = {};
+	int ret;
+
+	param.key = strndup_user(_key, 256);
+	if (IS_ERR(param.key))
+		return PTR_ERR(param.key);
+
+	switch (cmd) {
+	case FOO_SET_STRING:
+		param.string = strndup_user(_value, 256);
+		if (IS_ERR(param.string)) {
+			ret = PTR_ERR(param.string);
+			goto out_key;
+		}
+		break;
+	case FOO_SET_FD:
+		ret = -EBADF;
+		param.file = fget(aux);
+		if (!param.file)
+			goto out_key;
+		break;
+	default:
+		break;
+	}
+
+	ret = mutex_lock_interruptible(&foo_uapi_mutex);
+	if (ret == 0) {
+		ret = foo_apply(fd, cmd, &param);
+		mutex_unlock(&foo_uapi_mutex);
+	}
+
+	switch (cmd) {
+	case FOO_SET_STRING:
+		kfree(param.string);
+		break;
+	case FOO_SET_FD:
+${fdCleanup}		break;
+	default:
+		break;
+	}
+out_key:
+	kfree(param.key);
+	return ret;${marker}
+}
+`;
+
+// drivers/hwspinlock/hwspinlock_core.c __hwspin_trylock(): the undo switch on the same mode.
+const undoByMode = (irqUndo: string) => `int __foo_trylock(struct foo_hwlock *hwlock, int mode)
+{
+	int ret;
+
+	switch (mode) {
+	case FOO_IRQ:
+		ret = spin_trylock_irq(&hwlock->lock);
+		break;
+	case FOO_RAW:
+		ret = 1;
+		break;
+	default:
+		ret = spin_trylock(&hwlock->lock);
+		break;
+	}
+	if (!ret)
+		return -EBUSY;
+
+	ret = hwlock->bank->ops->trylock(hwlock);
+	if (!ret) {
+		switch (mode) {
+		case FOO_IRQ:
+${irqUndo}			break;
+		case FOO_RAW:
+			break;
+		default:
+			spin_unlock(&hwlock->lock);
+			break;
+		}
+		return -EBUSY;
+	}
+	return 0;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'a second switch on the same cmd frees what the first took (fsconfig)', path: 'fs/foo_open.c', code: twoSwitches('\t\tif (param.file)\n\t\t\tfput(param.file);\n') }],
+  invalid: [{ name: 'a second switch on another key leaves the string', path: 'fs/foo_open.c', code: twoSwitches('\t\tif (param.file)\n\t\t\tfput(param.file);\n').replace('switch (cmd) {\n\tcase FOO_SET_STRING:\n\t\tkfree', 'switch (aux) {\n\tcase FOO_SET_STRING:\n\t\tkfree').replace('return ret;\n}', 'return ret; /* expect: mem-leak "param.string" */\n}') }],
+});
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a second switch on the same cmd puts what the first took (fsconfig)', path: 'fs/foo_open.c', code: twoSwitches('\t\tif (param.file)\n\t\t\tfput(param.file);\n') }],
+  invalid: [{ name: 'the case of the second switch that forgets the file', path: 'fs/foo_open.c', code: twoSwitches('', ' /* expect: ref-leak "fget" */') }],
+});
+
+ruleTester(lockImbalance, {
+  valid: [{ name: 'the undo switch on the same mode unlocks what the taking switch locked (hwspinlock)', path: 'drivers/hwspinlock/foo_core.c', code: undoByMode('\t\t\tspin_unlock_irq(&hwlock->lock);\n') }],
+  // The function returns holding the lock when it succeeds, so a missing undo is not told from its contract.
+  invalid: [],
+});

@@ -78,6 +78,12 @@ export interface CfgNode {
   uncertain: boolean;
   /** A `return` that the unwind labels follow (`return; err_free: ...`): a function's way out when all went well. */
   beforeLabels?: boolean;
+  /**
+   * A `switch` on a plain variable or field: the key and, by successor, the case label that
+   * leads there (null for `default:` and for no case at all). A second switch on the same
+   * unchanged key takes the same case.
+   */
+  cases?: { key: string; labels: (string | null)[] };
 }
 
 export interface Cfg {
@@ -378,17 +384,25 @@ class CfgBuilder {
     const inner: BuildContext = { ...context, breakTarget: next };
     const cases = body === null ? [] : namedChildrenOf(body).filter((child) => child.type === 'case_statement');
     const entries: number[] = [];
+    const labels: (string | null)[] = [];
     let fallthrough = next;
     let hasDefault = false;
     for (let index = cases.length - 1; index >= 0; index--) {
-      if (cases[index].childForFieldName('value') === null) hasDefault = true;
+      const value = cases[index].childForFieldName('value');
+      if (value === null) hasDefault = true;
       fallthrough = this.sequence(caseBody(cases[index]), fallthrough, inner);
       entries.unshift(fallthrough);
+      labels.unshift(value === null ? null : value.text.replace(/\s+/g, ''));
     }
-    if (!hasDefault) entries.push(next);
+    if (!hasDefault) {
+      entries.push(next);
+      labels.push(null);
+    }
     const events: Event[] = [];
     if (condition !== null) collectEvents(condition, events);
-    return this.add('switch', node, entries, context, { events });
+    const tested = condition === null ? null : stripCastsAndParentheses(condition);
+    const key = tested !== null && (tested.type === 'identifier' || tested.type === 'field_expression') ? expressionKey(tested) : null;
+    return this.add('switch', node, entries, context, { events, ...(key === null || /[[(]/.test(key) ? {} : { cases: { key, labels } }) });
   }
 
   /**
@@ -645,6 +659,10 @@ export function buildCfg(definition: Node, name: string, options: CfgOptions): C
   builder.finishLabels();
   const ways = options.entryAnywhere ? [...new Set(entries)] : [entries[0] ?? end];
   const entry = builder.add('entry', definition, ways, context);
+  // A switch's case is worth remembering only where another switch tests the same key.
+  const switched = new Map<string, number>();
+  for (const node of builder.nodes) if (node.cases !== undefined) switched.set(node.cases.key, (switched.get(node.cases.key) ?? 0) + 1);
+  for (const node of builder.nodes) if (node.cases !== undefined && switched.get(node.cases.key) === 1) delete node.cases;
   return {
     functionName: name,
     nodes: builder.nodes,

@@ -207,6 +207,19 @@ interface PathState {
    * `regulator_bulk_enable(..., priv->supplies)` covers that enable when a later step fails.
    */
   undoneByActions?: readonly (readonly [kind: ResourceKind, name: string, via: string])[];
+  /**
+   * The case a switch on the path took, by the key it tested: the label (`FSCONFIG_SET_FD`), or
+   * the labels it was none of (default). A later switch on the unchanged key takes the same case
+   * (`__do_sys_fsconfig()` fget()s in one switch on cmd and fput()s in a second).
+   */
+  cases?: readonly CaseTaken[];
+}
+
+interface CaseTaken {
+  key: string;
+  label: string | null;
+  /** For default: the labels the key was not. */
+  none: readonly string[];
 }
 
 /** Counts kept in a plain integer of the object (no release callback of their own to run). */
@@ -437,7 +450,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   signature(state: PathState): string {
     const dropped = `${state.dropped === undefined ? '' : state.dropped.join(',')}${state.drvdata === undefined ? '' : state.drvdata.map((pair) => pair.join('>')).join(',')}${state.initialized === undefined ? '' : `+${state.initialized.join(',')}`}${state.undoneByActions === undefined ? '' : `~${state.undoneByActions.map((entry) => entry.join(':')).join(',')}`}`;
-    return `${state.tainted ? 't' : ''}${state.lastGoto ?? ''}|${dropped}|${state.facts.signature()}|${state.holdings.map(holdingSignature).join(';')}`;
+    const cases = state.cases === undefined ? '' : state.cases.map((taken) => `${taken.key}=${taken.label ?? `!${taken.none.join(',')}`}`).join(';');
+    return `${state.tainted ? 't' : ''}${state.lastGoto ?? ''}|${dropped}|${cases}|${state.facts.signature()}|${state.holdings.map(holdingSignature).join(';')}`;
   }
 
   step(node: CfgNode, state: PathState): PathState | null {
@@ -451,6 +465,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   edge(node: CfgNode, state: PathState, successorIndex: number): PathState | null {
+    if (node.kind === 'switch' && node.cases !== undefined) return takeCase(state, node.cases, successorIndex);
     if (node.kind !== 'branch' || node.atom === null) return state;
     const facts = takeBranch(state.facts, node.atom, successorIndex === 0, this.tracked);
     if (facts === null) return null;
@@ -1331,6 +1346,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       });
       current = { ...current, facts: current.facts.remove(forgotten) };
     }
+    if (current.cases?.some((taken) => affected(taken.key)) === true) {
+      const cases = current.cases.filter((taken) => !affected(taken.key));
+      current = { ...current, cases: cases.length > 0 ? cases : undefined };
+    }
     if (!assignment) return current;
     const renamed = (name: string): boolean =>
       name === key || name.startsWith(`${key}->`) || name.startsWith(`${key}.`) || name.startsWith(`${key}[`) || (name.startsWith('#cookie:') && name.endsWith(`:${key}`));
@@ -1415,6 +1434,22 @@ function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = fa
       name === root ||
       (rootOfName(name) === root && ((argument.addressOfVariable && /^\w+\./.test(name)) || (withFields && argument.addressOfMember))),
   );
+}
+
+/**
+ * The path through the `index`th way out of a switch on `cases.key`: null where an earlier switch
+ * on the same unchanged key took another case, else the state that remembers this one.
+ */
+function takeCase(state: PathState, cases: NonNullable<CfgNode['cases']>, index: number): PathState | null {
+  const label = cases.labels[index] ?? null;
+  const labels = cases.labels.filter((other): other is string => other !== null);
+  const known = state.cases?.find((taken) => taken.key === cases.key);
+  if (known !== undefined) {
+    if (known.label !== null) return (label === null ? !labels.includes(known.label) : label === known.label) ? state : null;
+    if (label !== null && known.none.includes(label)) return null;
+  }
+  const taken: CaseTaken = label !== null ? { key: cases.key, label, none: [] } : { key: cases.key, label: null, none: [...new Set([...(known?.none ?? []), ...labels])] };
+  return { ...state, cases: [...(state.cases ?? []).filter((other) => other.key !== cases.key), taken] };
 }
 
 /** A key with its member steps written alike (`a.b->c` as `a->b->c`), to match a path reached through an address. */

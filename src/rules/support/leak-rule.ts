@@ -47,7 +47,14 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
     const exitRow = (leak.jump ?? leak.exit)?.row;
     // A comment at an allocation ("freed in foo_remove()") tells the success path's story; the
     // error paths before the hand-off are still judged.
-    if (leak.site.kind !== 'lock' && (saysLeakIsDeliberate(fn.node) || saysKeptAtExit(fn.node, leak.site.row, exitRow) || (leak.site.kind !== 'memory' && saysReleasedIn(fn.node, leak.site.row, leak.site.release)))) continue;
+    if (
+      leak.site.kind !== 'lock' &&
+      (saysLeakIsDeliberate(fn.node) ||
+        saysKeptAtExit(fn.node, leak.site.row, exitRow) ||
+        (leak.site.kind !== 'memory' && (saysReleasedIn(fn.node, leak.site.row, leak.site.release) || saysReleaseSkipped(fn.node, leak.site.row, exitRow, leak.site.release))))
+    ) {
+      continue;
+    }
     if (leak.site.kind === 'lock' && (saysReturnsHoldingLock(fn.node) || saysLockDroppedAtExit(fn.node, leak.site.row, exitRow))) continue;
     if (rule.oncePerPlace) {
       // Locks: the lock is the object, whichever call took it (its noun says how: "spinlock, irqs saved").
@@ -118,6 +125,19 @@ function commentsAboveExit(definition: Node, acquireRow: number, exitRow: number
 /** Whether a comment between the acquire and the exit, in the few lines above the exit, says the reference is kept there on purpose or let go by a release callback. */
 function saysKeptAtExit(definition: Node, acquireRow: number, exitRow: number | undefined): boolean {
   return commentsAboveExit(definition, acquireRow, exitRow, 4).some((comment) => KEPT_ON_PURPOSE.test(comment.text) || RELEASE_CALLBACK_RUNS.test(flat(comment)));
+}
+
+/**
+ * "Similarly we also don't pm_runtime_put() the SDIO card because it needs to be active to remove
+ * any function devices" (mmc_attach_sdio()'s unwind): a comment on the way to the exit that says
+ * this very release is left out.
+ */
+function saysReleaseSkipped(definition: Node, acquireRow: number, exitRow: number | undefined, release: string): boolean {
+  if (exitRow === undefined) return false;
+  const api = release.replace(/\(\)$/, '');
+  const stem = api.replace(/_(?:sync|noidle|autosuspend|unprepare)$/, '');
+  const skipped = new RegExp(`\\b(?:don't|do\\s+not|not|never|no need to|without)\\s+(?:\\w+\\s+){0,3}(?:${api}|${stem})\\b`, 'i');
+  return commentsAboveExit(definition, acquireRow, exitRow, exitRow - acquireRow).some((comment) => skipped.test(flat(comment)));
 }
 
 /** A comment's words on one line, without the ` * ` that starts each line of a block comment. */
