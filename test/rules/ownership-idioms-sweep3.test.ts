@@ -319,3 +319,130 @@ ruleTester(lockImbalance, {
   // The function returns holding the lock when it succeeds, so a missing undo is not told from its contract.
   invalid: [],
 });
+
+// drivers/infiniband/sw/siw/siw_cm.c siw_accept_newconn(): `new_cep->listen_cep = cep;
+// siw_cep_get(cep);` takes the reference for the stored pointer, which the work handler puts.
+// net/batman-adv/bridge_loop_avoidance.c batadv_bla_add_claim() writes the same pair the other
+// way round.
+const storedWithItsReference = (pair: string, marker = '') => `struct foo_cep {
+	struct kref ref;
+	struct foo_cep *listen_cep;
+};
+
+static void foo_cep_get(struct foo_cep *cep)
+{
+	kref_get(&cep->ref);
+}
+
+static void foo_accept_newconn(struct foo_cep *cep, struct foo_cep *new_cep)
+{
+	int rv;
+
+${pair}
+	rv = foo_proc_mpareq(new_cep);
+	if (rv == -EAGAIN)
+		return;${marker}
+	foo_cep_put(cep);
+	new_cep->listen_cep = NULL;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'a get right after storing the pointer is the stored pointer\'s (siw listen_cep)', path: 'drivers/infiniband/sw/foo/foo_cm.c', code: storedWithItsReference('\tnew_cep->listen_cep = cep;\n\tfoo_cep_get(cep);') },
+    { name: 'a store right after the get takes the reference (batman-adv backbone_gw)', path: 'drivers/infiniband/sw/foo/foo_cm.c', code: storedWithItsReference('\tfoo_cep_get(cep);\n\tnew_cep->listen_cep = cep;') },
+  ],
+  invalid: [
+    {
+      name: 'a get with the store elsewhere is the function\'s own',
+      path: 'drivers/infiniband/sw/foo/foo_cm.c',
+      code: storedWithItsReference('\tfoo_cep_get(cep);\n\tfoo_cep_set_inuse(new_cep);', ' /* expect: ref-leak "foo_cep_get" */'),
+    },
+  ],
+});
+
+// arch/x86/mm/kmmio.c kmmio_handler(): "We also hold the RCU read lock over single stepping";
+// post_kmmio_handler() lets it go.
+const heldOverStepping = (comment: string) => `static int foo_kmmio_handler(struct pt_regs *regs, unsigned long addr)
+{
+	struct foo_fault_page *faultpage;
+	int ret = 0;
+
+	/*
+${comment}
+	 */
+	preempt_disable();
+	rcu_read_lock();
+
+	faultpage = foo_get_fault_page(addr);
+	if (!faultpage)
+		goto no_kmmio;
+
+	regs->flags &= ~X86_EFLAGS_IF;
+	foo_disarm_fault_page(faultpage);
+	return 1;
+
+no_kmmio:
+	rcu_read_unlock();
+	preempt_enable_no_resched();
+	return ret;
+}
+`;
+
+// ipc/shm.c shmctl_down(): "do_shm_rmid unlocks the ipc object and rcu".
+const unlockedByCallee = (comment: string, marker = '') => `static int foo_shmctl_down(struct foo_ns *ns, int shmid, int cmd)
+{
+	struct foo_ipc_perm *ipcp;
+	int err;
+
+	down_write(&ns->rwsem);
+	rcu_read_lock();
+
+	ipcp = foo_obtain_object_check(ns, shmid);
+	if (IS_ERR(ipcp)) {
+		err = PTR_ERR(ipcp);
+		goto out_unlock1;
+	}
+
+	switch (cmd) {
+	case IPC_RMID:
+		foo_lock_object(ipcp);
+		/* ${comment} */
+		foo_do_rmid(ns, ipcp);
+		goto out_up;${marker}
+	case IPC_SET:
+		foo_lock_object(ipcp);
+		err = foo_update_perm(ipcp);
+		break;
+	default:
+		err = -EINVAL;
+		goto out_unlock1;
+	}
+
+	foo_unlock_object(ipcp);
+out_unlock1:
+	rcu_read_unlock();
+out_up:
+	up_write(&ns->rwsem);
+	return err;
+}
+`;
+
+ruleTester(lockImbalance, {
+  valid: [
+    {
+      name: 'a comment at the lock says it is held over what follows the return (kmmio_handler)',
+      path: 'arch/x86/mm/foo_kmmio.c',
+      code: heldOverStepping('\t * Preemption is now disabled to prevent process switch during\n\t * single stepping. We also hold the RCU read lock over single\n\t * stepping to avoid looking up the probe again.'),
+    },
+    { name: 'a comment at the exit says the callee unlocks (shmctl_down)', path: 'ipc/foo_shm.c', code: unlockedByCallee('foo_do_rmid unlocks the ipc object and rcu') },
+  ],
+  invalid: [
+    {
+      name: 'a comment at the lock that says nothing of keeping it',
+      path: 'arch/x86/mm/foo_kmmio.c',
+      code: heldOverStepping('\t * Preemption is now disabled to prevent process switch during\n\t * single stepping.').replace('return 1;', 'return 1; /* expect: lock-imbalance */'),
+    },
+    { name: 'a comment at the exit that says nothing of the lock', path: 'ipc/foo_shm.c', code: unlockedByCallee('foo_do_rmid removes the segment', ' /* expect: lock-imbalance */') },
+  ],
+});

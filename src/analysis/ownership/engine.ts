@@ -420,6 +420,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   private hasGoto: boolean | undefined;
   /** `mc` -> `pdev` for `mc = platform_get_drvdata(pdev);`: a local that is the driver data of another (read when a devm action asks). */
   private drvdataViews: Map<string, string> | undefined;
+  /** The nodes that lead to each node (read when a get asks what the statement before it stored). */
+  private predecessors: Map<number, number[]> | undefined;
 
   constructor(private readonly input: EngineInput) {
     this.tracked = trackedKeys(input.cfg, input.summaries, input.mined);
@@ -885,6 +887,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (target === null && givenAway && receiver !== undefined && api.kind === 'reference' && releaseApi(receiver) === undefined && !readsOnly(receiver)) {
       handOff = { row: event.row, via: receiver, field: null, statusKey: null, success: ANY_VALUE };
     }
+    // `new_cep->listen_cep = cep; siw_cep_get(cep);`: the reference taken right after storing the
+    // pointer is the stored pointer's (its owner puts it, often with `new_cep->listen_cep = NULL`).
+    const given = typeof api.carrier === 'number' ? event.args[api.carrier] : undefined;
+    const stored = handOff === null && target === null && api.kind === 'reference' && given !== undefined ? this.storedJustBefore(node, given) : null;
+    if (stored !== null) handOff = pairedStore(event.row, stored.key);
     const action = current.undoneByActions?.find(([kind, name]) => kind === api.kind && names.includes(name));
     if (action !== undefined) handOff = { row: event.row, via: action[2], field: null, statusKey: null, success: ANY_VALUE };
     const success = byCarrier || returnedCarrier ? NEGATIVE | POSITIVE : validPointer ? POSITIVE : successMask(api.failure);
@@ -1004,6 +1011,32 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       const passed = undoes || holdingPassed(holding, argument, true) || holding.names.some((name) => reached.has(rootOfName(name)) || reached.has(name));
       return passed ? { ...holding, handOff } : holding;
     });
+  }
+
+  /** Whether the statement right before `node` took `holding`'s reference on the object `object` names. */
+  private takenJustBefore(node: CfgNode, holding: Holding, object: string): boolean {
+    const site = this.sites[holding.site];
+    if (site.kind !== 'reference' || holding.released !== null || holding.handOff !== null || !holding.names.some((name) => rootOfName(name) === object)) return false;
+    const predecessors = (this.predecessors ??= predecessorsOf(this.input.cfg)).get(node.id) ?? [];
+    if (predecessors.length !== 1) return false;
+    const previous = this.input.cfg.nodes[predecessors[0]];
+    return previous.kind === 'statement' && previous.events.some((event) => event.type === 'call' && event.row === site.row && event.column === site.column);
+  }
+
+  /**
+   * The field store of the statement right before `node`, when it stores the object the argument
+   * reaches (`cep` for `siw_cep_get(cep)`, `backbone_gw` for `kref_get(&backbone_gw->refcount)`).
+   */
+  private storedJustBefore(node: CfgNode, argument: ArgumentInfo): AssignTarget | null {
+    const predecessors = (this.predecessors ??= predecessorsOf(this.input.cfg)).get(node.id) ?? [];
+    if (predecessors.length !== 1) return null;
+    const previous = this.input.cfg.nodes[predecessors[0]];
+    if (previous.kind !== 'statement') return null;
+    const object = argument.addressOfMember ? argument.root : argument.key;
+    for (const event of previous.events) {
+      if (event.type === 'assign' && event.value.kind === 'copy' && event.value.key === object && event.target.field !== null && !this.isLocalStorage(event.target)) return event.target;
+    }
+    return null;
   }
 
   /** What the action function of the patch releases through its data, as the caller names it (`priv->supplies`). */
@@ -1217,6 +1250,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (value.kind === 'copy' && value.key === target.key) return state;
     // What the assigned value carries, judged before the target's old value is forgotten.
     const carried = new Set<number>();
+    // References taken by the statement just before, for the pointer this one stores.
+    const paired = new Set<number>();
     const local = this.isLocalStorage(target);
     // `ac->ac_inode = alloc_inode` after inode_lock(alloc_inode): a local object locked as a whole
     // and stored in the caller's structure goes there with its lock (ocfs2's ocfs2_free_ac_resource()
@@ -1231,6 +1266,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         const member = (name: string): boolean => name.startsWith(`${value.key}.`) && !name.includes('->', value.key.length);
         if (holding.names.some((name) => name === value.key || (local && rootOfName(name) === value.key) || member(name))) carried.add(holding.site);
         else if (!local && holding.tiedTo?.includes(value.key) === true) carried.add(holding.site);
+        // `kref_get(&gw->refcount); claim->backbone_gw = gw;`: the reference just taken is the stored pointer's.
+        else if (!local && target.field !== null && this.takenJustBefore(node, holding, value.key)) paired.add(holding.site);
       }
     } else if (value.kind === 'other') {
       // `x->parent = &dev->dev` stores dev, not what dev->irq names.
@@ -1288,6 +1325,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       default:
         break;
     }
+    if (paired.size > 0) current = this.updateHoldings(current, (holding) => (paired.has(holding.site) ? { ...holding, handOff: pairedStore(event.row, target.key) } : holding));
     if (carried.size === 0) return current;
     return this.updateHoldings(current, (holding, kind) => {
       if (!carried.has(holding.site) || holding.released !== null) return holding;
@@ -1450,6 +1488,22 @@ function takeCase(state: PathState, cases: NonNullable<CfgNode['cases']>, index:
   }
   const taken: CaseTaken = label !== null ? { key: cases.key, label, none: [] } : { key: cases.key, label: null, none: [...new Set([...(known?.none ?? []), ...labels])] };
   return { ...state, cases: [...(state.cases ?? []).filter((other) => other.key !== cases.key), taken] };
+}
+
+/**
+ * The hand-off of a get paired with the store next to it: the stored pointer's owner puts it, often
+ * in another file, so "stored in ->field and never put in this patch" is not asked of it (no field).
+ * Where the function fails, the structure that holds the pointer is being undone with it, and what
+ * its teardown does not put is still the function's (notOnError).
+ */
+function pairedStore(row: number, key: string): HandOff {
+  return { row, via: 'store', field: null, key, statusKey: null, success: ANY_VALUE, notOnError: true };
+}
+
+function predecessorsOf(cfg: Cfg): Map<number, number[]> {
+  const predecessors = new Map<number, number[]>();
+  for (const node of cfg.nodes) for (const next of new Set(node.successors)) predecessors.set(next, [...(predecessors.get(next) ?? []), node.id]);
+  return predecessors;
 }
 
 /** A key with its member steps written alike (`a.b->c` as `a->b->c`), to match a path reached through an address. */
