@@ -21,14 +21,17 @@ export const completionMissed: Rule = {
     useInstead:
       'static int worker(void *arg)\n{\n\tstruct ctx *ctx = arg;\n\n\tbuf = kmalloc(SZ, GFP_KERNEL);\n\tctx->error = buf ? setup(buf) : -ENOMEM;\n\tcomplete(&ctx->done);\n\tif (!buf)\n\t\treturn -ENOMEM;\n\t...\n}',
     limits:
-      'Judges thread functions the patch starts (kernel_thread(), kthread_run(), or a helper of the patch forwarding its function pointer), and functions whose completion the patch waits for with wait_for_completion() (same expression or same field): ' +
-      'a complete() outside any loop on some path makes the other exits suspect. For functions that are not threads, only exits that return an error are reported (a callback may rightly run without completing). ' +
+      'Judges thread functions the patch starts (kernel_thread(), kthread_run(), or a helper of the patch forwarding its function pointer): ' +
+      'a complete() outside any loop on some path makes the other exits suspect. A function that is not a thread is not judged, even when the patch waits for what it completes: a callback or handler may rightly leave without completing (its waiter is woken another way, or was never started on that path). ' +
       'Waits with a timeout, or interruptible ones, are not counted as waiting forever.',
   },
   check: (context) =>
     leakFindings(context, {
       id: ID,
-      selects: (found) => found.leak.site.kind === 'completion' && found.leak.reason === 'inconsistent' && found.leak.exit !== null,
+      // Only threads: a function that is not one and completes on success owes nothing when it fails
+      // (its waiter is woken another way, or never waits on that path); on Linux 6.1 such findings
+      // were 0 true of 22 judged.
+      selects: (found) => found.leak.site.kind === 'completion' && found.leak.site.inherited?.strict === true && found.leak.reason === 'inconsistent' && found.leak.exit !== null,
       word: ({ leak, source }, story) => {
         const origin = leak.site.inherited?.origin;
         const waits = origin && /^wait_for_completion/.test(origin.call);

