@@ -55,7 +55,7 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
     ) {
       continue;
     }
-    if (leak.site.kind === 'lock' && (saysReturnsHoldingLock(fn.node) || saysLockDroppedAtExit(fn.node, leak.site.row, exitRow))) continue;
+    if (leak.site.kind === 'lock' && (saysReturnsHoldingLock(fn.node) || saysLockDroppedAtExit(fn.node, leak.site.row, exitRow) || saysLockKeptFromAcquire(fn.node, leak.site.row))) continue;
     if (rule.oncePerPlace) {
       // Locks: the lock is the object, whichever call took it (its noun says how: "spinlock, irqs saved").
       const key = `${source.file.path}:${story.place.line}:${story.name}:${leak.site.kind === 'lock' ? 'lock' : leak.site.noun}`;
@@ -158,8 +158,22 @@ function saysReturnsHoldingLock(definition: Node): boolean {
   return previous?.type === 'comment' && previous.endPosition.row >= definition.startPosition.row - 12;
 }
 
-/** "ttm_bo_swapout has dropped the lru_lock": a callee let the lock go, the comment says so at this exit. */
-const LOCK_DROPPED = /\b(?:has|have|had|already)\s+(?:been\s+)?(?:dropped|released|unlocked)\b|\b(?:dropped|released|unlocked)\s+(?:the\s+)?[\w>.-]*(?:lock|mutex|sem)\b|\b(?:lock|mutex|sem)\w*\s+(?:is|was|has been)\s+(?:already\s+)?(?:dropped|released|unlocked)\b/i;
+/**
+ * "We also hold the RCU read lock over single stepping" (kmmio_handler()), "keep the read lock":
+ * the author keeps the lock past the function on purpose.
+ */
+const LOCK_KEPT = /\b(?:hold|keep)(?:s|ing)?\s+(?:the\s+)?(?:[\w>.-]+\s+){0,3}(?:lock|mutex|sem|semaphore|spinlock)\b(?:[^.;]{0,30}\b(?:over|across|until|after)\b)?/i;
+
+/** Whether the comment just above the lock (at most three lines) says it is kept past the function on purpose. */
+function saysLockKeptFromAcquire(definition: Node, acquireRow: number): boolean {
+  return nodesOfType(definition, 'comment').some((comment) => comment.endPosition.row >= acquireRow - 3 && comment.endPosition.row < acquireRow && LOCK_KEPT.test(flat(comment)) && /\b(?:over|across|until|after)\b/i.test(flat(comment)));
+}
+
+/**
+ * "ttm_bo_swapout has dropped the lru_lock", "do_shm_rmid unlocks the ipc object and rcu": a
+ * callee let the lock go, the comment says so at this exit.
+ */
+const LOCK_DROPPED = /\b(?:has|have|had|already)\s+(?:been\s+)?(?:dropped|released|unlocked)\b|\b(?:dropped|released|unlocked)\s+(?:the\s+)?[\w>.-]*(?:lock|mutex|sem)\b|\b(?:lock|mutex|sem)\w*\s+(?:is|was|has been)\s+(?:already\s+)?(?:dropped|released|unlocked)\b|\b(?:unlocks|releases|drops)\s+(?:the\s+)?(?:[\w>.-]+\s+){0,2}(?:lock|mutex|sem|rcu|object)\b/i;
 
 /**
  * Whether a comment between the lock and the exit, in the few lines above the exit, says the
@@ -167,7 +181,7 @@ const LOCK_DROPPED = /\b(?:has|have|had|already)\s+(?:been\s+)?(?:dropped|releas
  * both the termios_sem and atomic_read_lock still held, the retries will release them", n_tty).
  */
 function saysLockDroppedAtExit(definition: Node, acquireRow: number, exitRow: number | undefined): boolean {
-  return commentsAboveExit(definition, acquireRow, exitRow, 8).some((comment) => LOCK_DROPPED.test(flat(comment)) || RETURNS_HOLDING.test(flat(comment)));
+  return commentsAboveExit(definition, acquireRow, exitRow, 8).some((comment) => LOCK_DROPPED.test(flat(comment)) || RETURNS_HOLDING.test(flat(comment)) || LOCK_KEPT.test(flat(comment)));
 }
 
 /** "This will be dropped only in coresight_device_release().": the function the author says lets it go. */
