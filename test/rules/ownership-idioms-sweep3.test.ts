@@ -347,12 +347,40 @@ ${pair}
 }
 `;
 
+// arch/x86/kernel/cpu/sgx/encl.c sgx_encl_mm_add(): the structure that holds the pointer is
+// freed where registering it fails, and the reference taken for it with it.
+const holderFreed = (unwind: string, marker = '') => `int foo_encl_mm_add(struct foo_encl *encl, struct mm_struct *mm)
+{
+	struct foo_encl_mm *encl_mm;
+	int ret;
+
+	encl_mm = kzalloc(sizeof(*encl_mm), GFP_KERNEL);
+	if (!encl_mm)
+		return -ENOMEM;
+
+	kref_get(&encl->refcount);
+	encl_mm->encl = encl;
+	encl_mm->mm = mm;
+
+	ret = foo_mmu_notifier_register(&encl_mm->mmu_notifier, mm);
+	if (ret) {
+${unwind}		kfree(encl_mm);
+		return ret;${marker}
+	}
+
+	list_add_rcu(&encl_mm->list, &encl->mm_list);
+	return 0;
+}
+`;
+
 ruleTester(refLeak, {
   valid: [
+    { name: 'the holder freed after the reference it held is put', path: 'arch/x86/kernel/cpu/foo/encl.c', code: holderFreed('\t\tkref_put(&encl->refcount, foo_encl_release);\n') },
     { name: 'a get right after storing the pointer is the stored pointer\'s (siw listen_cep)', path: 'drivers/infiniband/sw/foo/foo_cm.c', code: storedWithItsReference('\tnew_cep->listen_cep = cep;\n\tfoo_cep_get(cep);') },
     { name: 'a store right after the get takes the reference (batman-adv backbone_gw)', path: 'drivers/infiniband/sw/foo/foo_cm.c', code: storedWithItsReference('\tfoo_cep_get(cep);\n\tnew_cep->listen_cep = cep;') },
   ],
   invalid: [
+    { name: 'the holder freed with the reference it held (sgx_encl_mm_add)', path: 'arch/x86/kernel/cpu/foo/encl.c', code: holderFreed('', ' /* expect: ref-leak "kref_get" */') },
     {
       name: 'a get with the store elsewhere is the function\'s own',
       path: 'drivers/infiniband/sw/foo/foo_cm.c',

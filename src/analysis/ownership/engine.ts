@@ -150,6 +150,12 @@ interface HandOff {
    * error, nobody frees it (a failed probe has no remove()), so it still counts as held there.
    */
   notOnError?: boolean;
+  /**
+   * For a get paired with a store: the structure that holds the pointer. Where the path initialised
+   * the device embedded in it (device_initialize()) and fails, that device's release callback is
+   * what must drop it.
+   */
+  holder?: string;
 }
 
 interface Holding {
@@ -422,6 +428,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   private drvdataViews: Map<string, string> | undefined;
   /** The nodes that lead to each node (read when a get asks what the statement before it stored). */
   private predecessors: Map<number, number[]> | undefined;
+  /** Structures whose embedded device the function initialises (read when a paired store's exit asks). */
+  private devices: Set<string> | undefined;
 
   constructor(private readonly input: EngineInput) {
     this.tracked = trackedKeys(input.cfg, input.summaries, input.mined);
@@ -575,7 +583,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (
       handOff !== null &&
       (handOff.statusKey === null || (state.facts.get(handOff.statusKey) & handOff.success) !== 0) &&
-      !(handOff.notOnError === true && this.categoryOf(node, state) === 'error')
+      !(handOff.notOnError === true && this.categoryOf(node, state) === 'error') &&
+      !(handOff.holder !== undefined && state.initialized?.includes(handOff.holder) === true && this.deviceHolders().has(handOff.holder) && this.categoryOf(node, state) === 'error')
     ) {
       return { ...base, state: 'handed-off', row: handOff.row, via: handOff.via, storedField: handOff.field, storedKey: handOff.key ?? null };
     }
@@ -661,9 +670,17 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   private release(state: PathState, row: number, via: string, matches: (holding: Holding, kind: ResourceKind) => boolean): PathState {
-    return this.updateHoldings(state, (holding, kind) =>
-      holding.released === null && matches(holding, kind) ? { ...holding, released: { row, via, byMacro: false } } : holding,
-    );
+    const freed: string[] = [];
+    const released = this.updateHoldings(state, (holding, kind) => {
+      if (holding.released !== null || !matches(holding, kind)) return holding;
+      if (kind === 'memory' && releaseApi(via)?.kind === 'memory') freed.push(...holding.names);
+      return { ...holding, released: { row, via, byMacro: false } };
+    });
+    // `kref_get(&encl->refcount); encl_mm->encl = encl;` then `kfree(encl_mm)`: the structure that
+    // held the pointer is gone, and what a get paired with its store took is the function's again
+    // (a destructor of the driver's, `put_ndd(ndd)`, may drop it on the way: not a plain free).
+    if (freed.length === 0 || !released.holdings.some((holding) => holding.handOff?.holder !== undefined && freed.includes(holding.handOff.holder))) return released;
+    return this.updateHoldings(released, (holding) => (holding.handOff?.holder !== undefined && freed.includes(holding.handOff.holder) ? { ...holding, handOff: null } : holding));
   }
 
   /** `supersedes`: a receiver whose owner cleans up also after a failure takes over what a drvdata setter only borrowed. */
@@ -891,7 +908,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // pointer is the stored pointer's (its owner puts it, often with `new_cep->listen_cep = NULL`).
     const given = typeof api.carrier === 'number' ? event.args[api.carrier] : undefined;
     const stored = handOff === null && target === null && api.kind === 'reference' && given !== undefined ? this.storedJustBefore(node, given) : null;
-    if (stored !== null) handOff = pairedStore(event.row, stored.key);
+    if (stored !== null) handOff = pairedStore(event.row, stored);
     const action = current.undoneByActions?.find(([kind, name]) => kind === api.kind && names.includes(name));
     if (action !== undefined) handOff = { row: event.row, via: action[2], field: null, statusKey: null, success: ANY_VALUE };
     const success = byCarrier || returnedCarrier ? NEGATIVE | POSITIVE : validPointer ? POSITIVE : successMask(api.failure);
@@ -1011,6 +1028,24 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       const passed = undoes || holdingPassed(holding, argument, true) || holding.names.some((name) => reached.has(rootOfName(name)) || reached.has(name));
       return passed ? { ...holding, handOff } : holding;
     });
+  }
+
+  /**
+   * The structures whose embedded device the function initialises or registers (`child` for
+   * `device_initialize(&child->dev)`): their release callback is the patch's, named by the device's type.
+   */
+  private deviceHolders(): Set<string> {
+    if (this.devices === undefined) {
+      this.devices = new Set();
+      for (const node of this.input.cfg.nodes) {
+        for (const event of node.events) {
+          const call = callOfEvent(event);
+          const device = call?.args[0];
+          if (call !== null && (call.name === 'device_initialize' || call.name === 'device_register') && device?.addressOfMember === true && device.root !== null) this.devices.add(device.root);
+        }
+      }
+    }
+    return this.devices;
   }
 
   /** Whether the statement right before `node` took `holding`'s reference on the object `object` names. */
@@ -1325,7 +1360,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       default:
         break;
     }
-    if (paired.size > 0) current = this.updateHoldings(current, (holding) => (paired.has(holding.site) ? { ...holding, handOff: pairedStore(event.row, target.key) } : holding));
+    if (paired.size > 0) current = this.updateHoldings(current, (holding) => (paired.has(holding.site) ? { ...holding, handOff: pairedStore(event.row, target) } : holding));
     if (carried.size === 0) return current;
     return this.updateHoldings(current, (holding, kind) => {
       if (!carried.has(holding.site) || holding.released !== null) return holding;
@@ -1493,11 +1528,9 @@ function takeCase(state: PathState, cases: NonNullable<CfgNode['cases']>, index:
 /**
  * The hand-off of a get paired with the store next to it: the stored pointer's owner puts it, often
  * in another file, so "stored in ->field and never put in this patch" is not asked of it (no field).
- * Where the function fails, the structure that holds the pointer is being undone with it, and what
- * its teardown does not put is still the function's (notOnError).
  */
-function pairedStore(row: number, key: string): HandOff {
-  return { row, via: 'store', field: null, key, statusKey: null, success: ANY_VALUE, notOnError: true };
+function pairedStore(row: number, target: AssignTarget): HandOff {
+  return { row, via: 'store', field: null, key: target.key, statusKey: null, success: ANY_VALUE, ...(target.root === null ? {} : { holder: target.root }) };
 }
 
 function predecessorsOf(cfg: Cfg): Map<number, number[]> {
