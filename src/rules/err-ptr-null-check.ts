@@ -187,14 +187,12 @@ function storedResultOf(node: Node): StoredResult | null {
     if (node.childForFieldName('operator')?.text !== '=') return null;
     const left = node.childForFieldName('left');
     const found = tableCall(node);
-    if (left?.type === 'identifier' && declaredAsInteger(left.text, node)) return null;
     return left && found ? { key: expressionKey(left), ...found, node } : null;
   }
   if (node.type === 'init_declarator') {
     const value = node.childForFieldName('value');
     const name = declaredIdentifier(node.childForFieldName('declarator'));
     const found = value ? tableCall(value) : null;
-    if (name && declaredAsInteger(name.text, node)) return null;
     return name && found ? { key: name.text, ...found, node } : null;
   }
   return null;
@@ -386,6 +384,8 @@ function mismatchesIn(definition: Node): Mismatch[] {
   // The stored value tested, after the store and before the next one.
   for (const stored of stores) {
     if (stored.api.failure === 'err-ptr-or-null') continue;
+    // Asked only where a finding would follow: reading the declaration walks the function.
+    const another = (): boolean => /^\w+$/.test(stored.key) && declaredAsInteger(stored.key, stored.node);
     const end = nextStoreIndex(stored, assignments);
     const wrong = tests.find(
       (test) =>
@@ -397,6 +397,7 @@ function mismatchesIn(definition: Node): Mismatch[] {
     );
     const inRange = (test: PointerTest): boolean => test.node.endIndex >= stored.node.endIndex && test.node.startIndex < end && testedKey(test) === stored.key;
     if (wrong && !testedRightly(stored.key, stored.api, tests, definition)) {
+      if (another()) continue;
       found.push({ api: stored.api, test: wrong, key: stored.key, stored: wrong.node.startIndex <= stored.node.startIndex ? null : stored });
       continue;
     }
@@ -407,7 +408,7 @@ function mismatchesIn(definition: Node): Mismatch[] {
     // Only under IS_ERR_OR_NULL() can p be NULL there: under IS_ERR() the PTR_ERR() is dead code
     // for a NULL API, and the IS_ERR() test itself is what the check above judges.
     const guard = tests.filter((test) => (test.kind === 'both' || test.kind === 'err') && inRange(test) && test.node.startIndex < errorOfNull.node.startIndex).pop();
-    if (guard?.kind !== 'both') continue;
+    if (guard?.kind !== 'both' || another()) continue;
     found.push({ api: stored.api, test: guard, key: stored.key, stored, errorOfNull });
   }
   return found;

@@ -137,6 +137,8 @@ class CfgBuilder {
   readonly locals = new Set<string>();
   readonly autoManaged = new Set<string>();
   readonly testedKeys = new Map<string, number>();
+  /** The switches on a plain key, with their case values by way out (the labels are read at the end, when two share a key). */
+  readonly switches: { id: number; key: string; values: (Node | null)[] }[] = [];
 
   private readonly noreturn: NoreturnCalls;
 
@@ -384,7 +386,7 @@ class CfgBuilder {
     const inner: BuildContext = { ...context, breakTarget: next };
     const cases = body === null ? [] : namedChildrenOf(body).filter((child) => child.type === 'case_statement');
     const entries: number[] = [];
-    const labels: (string | null)[] = [];
+    const values: (Node | null)[] = [];
     let fallthrough = next;
     let hasDefault = false;
     for (let index = cases.length - 1; index >= 0; index--) {
@@ -392,17 +394,20 @@ class CfgBuilder {
       if (value === null) hasDefault = true;
       fallthrough = this.sequence(caseBody(cases[index]), fallthrough, inner);
       entries.unshift(fallthrough);
-      labels.unshift(value === null ? null : value.text.replace(/\s+/g, ''));
+      values.unshift(value);
     }
     if (!hasDefault) {
       entries.push(next);
-      labels.push(null);
+      values.push(null);
     }
     const events: Event[] = [];
     if (condition !== null) collectEvents(condition, events);
     const tested = condition === null ? null : stripCastsAndParentheses(condition);
     const key = tested !== null && (tested.type === 'identifier' || tested.type === 'field_expression') ? expressionKey(tested) : null;
-    return this.add('switch', node, entries, context, { events, ...(key === null || /[[(]/.test(key) ? {} : { cases: { key, labels } }) });
+    const id = this.add('switch', node, entries, context, { events });
+    // The labels are read only for a key another switch tests too (buildCfg).
+    if (key !== null && !/[[(]/.test(key)) this.switches.push({ id, key, values });
+    return id;
   }
 
   /**
@@ -661,8 +666,10 @@ export function buildCfg(definition: Node, name: string, options: CfgOptions): C
   const entry = builder.add('entry', definition, ways, context);
   // A switch's case is worth remembering only where another switch tests the same key.
   const switched = new Map<string, number>();
-  for (const node of builder.nodes) if (node.cases !== undefined) switched.set(node.cases.key, (switched.get(node.cases.key) ?? 0) + 1);
-  for (const node of builder.nodes) if (node.cases !== undefined && switched.get(node.cases.key) === 1) delete node.cases;
+  for (const { key } of builder.switches) switched.set(key, (switched.get(key) ?? 0) + 1);
+  for (const { id, key, values } of builder.switches) {
+    if ((switched.get(key) ?? 0) > 1) builder.nodes[id].cases = { key, labels: values.map((value) => (value === null ? null : value.text.replace(/\s+/g, ''))) };
+  }
   return {
     functionName: name,
     nodes: builder.nodes,

@@ -670,16 +670,16 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   private release(state: PathState, row: number, via: string, matches: (holding: Holding, kind: ResourceKind) => boolean): PathState {
-    const freed: string[] = [];
+    const freed: string[] | null = releaseApi(via)?.kind === 'memory' ? [] : null;
     const released = this.updateHoldings(state, (holding, kind) => {
       if (holding.released !== null || !matches(holding, kind)) return holding;
-      if (kind === 'memory' && releaseApi(via)?.kind === 'memory') freed.push(...holding.names);
+      if (freed !== null && kind === 'memory') freed.push(...holding.names);
       return { ...holding, released: { row, via, byMacro: false } };
     });
     // `kref_get(&encl->refcount); encl_mm->encl = encl;` then `kfree(encl_mm)`: the structure that
     // held the pointer is gone, and what a get paired with its store took is the function's again
     // (a destructor of the driver's, `put_ndd(ndd)`, may drop it on the way: not a plain free).
-    if (freed.length === 0 || !released.holdings.some((holding) => holding.handOff?.holder !== undefined && freed.includes(holding.handOff.holder))) return released;
+    if (freed === null || freed.length === 0 || !released.holdings.some((holding) => holding.handOff?.holder !== undefined && freed.includes(holding.handOff.holder))) return released;
     return this.updateHoldings(released, (holding) => (holding.handOff?.holder !== undefined && freed.includes(holding.handOff.holder) ? { ...holding, handOff: null } : holding));
   }
 
