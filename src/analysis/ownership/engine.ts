@@ -1052,10 +1052,15 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   private takenJustBefore(node: CfgNode, holding: Holding, object: string): boolean {
     const site = this.sites[holding.site];
     if (site.kind !== 'reference' || holding.released !== null || holding.handOff !== null || !holding.names.some((name) => rootOfName(name) === object)) return false;
+    const previous = this.previousStatement(node);
+    return previous !== null && previous.events.some((event) => event.type === 'call' && event.row === site.row && event.column === site.column);
+  }
+
+  /** The statement that is the only way into `node`, if there is one. */
+  private previousStatement(node: CfgNode): CfgNode | null {
     const predecessors = (this.predecessors ??= predecessorsOf(this.input.cfg)).get(node.id) ?? [];
-    if (predecessors.length !== 1) return false;
-    const previous = this.input.cfg.nodes[predecessors[0]];
-    return previous.kind === 'statement' && previous.events.some((event) => event.type === 'call' && event.row === site.row && event.column === site.column);
+    const previous = predecessors.length === 1 ? this.input.cfg.nodes[predecessors[0]] : undefined;
+    return previous?.kind === 'statement' ? previous : null;
   }
 
   /**
@@ -1063,10 +1068,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
    * reaches (`cep` for `siw_cep_get(cep)`, `backbone_gw` for `kref_get(&backbone_gw->refcount)`).
    */
   private storedJustBefore(node: CfgNode, argument: ArgumentInfo): AssignTarget | null {
-    const predecessors = (this.predecessors ??= predecessorsOf(this.input.cfg)).get(node.id) ?? [];
-    if (predecessors.length !== 1) return null;
-    const previous = this.input.cfg.nodes[predecessors[0]];
-    if (previous.kind !== 'statement') return null;
+    const previous = this.previousStatement(node);
+    if (previous === null) return null;
     const object = argument.addressOfMember ? argument.root : argument.key;
     for (const event of previous.events) {
       if (event.type === 'assign' && event.value.kind === 'copy' && event.value.key === object && event.target.field !== null && !this.isLocalStorage(event.target)) return event.target;
@@ -1294,11 +1297,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const lockGoesWithObject =
       value.kind === 'copy' && value.key === value.root && this.isLocal(value.key) && target.root !== null && this.input.cfg.parameters.includes(target.root) && target.shape !== 'variable';
     if (value.kind === 'copy') {
+      // `jit_data->ctx = ctx` copies the structure, and with it the pointer ctx.offset holds.
+      const member = (name: string): boolean => name.startsWith(`${value.key}.`) && !name.includes('->', value.key.length);
       for (const holding of state.holdings) {
         // A local copy `q = obj` also names what obj holds through its fields (`q->ref` for kref_get(&obj->ref));
         // storing obj somewhere does not hand that reference on.
-        // `jit_data->ctx = ctx` copies the structure, and with it the pointer ctx.offset holds.
-        const member = (name: string): boolean => name.startsWith(`${value.key}.`) && !name.includes('->', value.key.length);
         if (holding.names.some((name) => name === value.key || (local && rootOfName(name) === value.key) || member(name))) carried.add(holding.site);
         else if (!local && holding.tiedTo?.includes(value.key) === true) carried.add(holding.site);
         // `kref_get(&gw->refcount); claim->backbone_gw = gw;`: the reference just taken is the stored pointer's.
