@@ -474,3 +474,103 @@ ruleTester(lockImbalance, {
     { name: 'a comment at the exit that says nothing of the lock', path: 'ipc/foo_shm.c', code: unlockedByCallee('foo_do_rmid removes the segment', ' /* expect: lock-imbalance */') },
   ],
 });
+
+// drivers/gpu/drm/i915/display/intel_fb.c intel_fb_plane_get_modifiers(): drm_WARN_ON() takes the
+// device first; the condition it tests is its second argument.
+const deviceWarning = (test: string, marker = '') => `u64 *foo_get_modifiers(struct foo_i915 *i915, unsigned int count)
+{
+	u64 *list;
+
+	list = kmalloc_array(count, sizeof(*list), GFP_KERNEL);
+	if (drm_WARN_ON(&i915->drm, ${test}))
+		return NULL;${marker}
+
+	if (foo_fill_modifiers(i915, list, count) < 0) {
+		kfree(list);
+		return NULL;
+	}
+	return list;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'drm_WARN_ON() tests its second argument: the allocation failed (intel_fb)', path: 'drivers/gpu/drm/foo/foo_fb.c', code: deviceWarning('!list') }],
+  invalid: [{ name: 'drm_WARN_ON() on another condition leaves the list', path: 'drivers/gpu/drm/foo/foo_fb.c', code: deviceWarning('count > 64', ' /* expect: mem-leak "list" */') }],
+});
+
+// drivers/auxdisplay/panel.c: panel_bind_callback() sits in an `#if 0` block, never built.
+const leakyBind = `static int foo_bind_callback(char *name, void (*press_fct)(int))
+{
+	struct foo_callback *callback;
+
+	callback = kzalloc(sizeof(*callback), GFP_KERNEL);
+	if (!callback)
+		return -ENOMEM;
+	if (foo_find_signal(name) < 0)
+		return -EINVAL; /* cut */
+	callback->press_fct = press_fct;
+	list_add(&callback->list, &foo_callbacks);
+	return 0;
+}
+`;
+
+// drivers/iommu/intel/iommu.c domain_attach_iommu(): xa_cmpxchg() stores the entry in the array;
+// drivers/gpu/drm/i915/gem/i915_gem_execbuffer.c: dma_fence_array_create() owns the fences it is given.
+const storedInArray = (store: string, marker = '') => `static int foo_attach(struct foo_domain *domain, struct foo_iommu *iommu)
+{
+	struct foo_info *info;
+	void *curr;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+
+	info->refcnt = 1;
+	if (foo_alloc_did(iommu, info) < 0) {
+		kfree(info);
+		return -ENOSPC;
+	}
+	curr = ${store};
+	if (curr)
+		return -EBUSY;${marker}
+	return 0;
+}
+`;
+
+const fencesOwned = (failure: string, marker = '') => `static struct dma_fence *foo_composite_fence(struct foo_eb *eb, int num)
+{
+	struct dma_fence **fences;
+	struct dma_fence_array *array;
+	int i;
+
+	fences = kmalloc_array(num, sizeof(*fences), GFP_KERNEL);
+	if (!fences)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < num; i++) {
+		if (!eb->requests[i]) {
+			kfree(fences);
+			return ERR_PTR(-EINVAL);
+		}
+		fences[i] = eb->requests[i]->fence;
+	}
+
+	array = dma_fence_array_create(num, fences, eb->context, eb->seqno, false);
+	if (!array) {
+${failure}		return ERR_PTR(-ENOMEM);${marker}
+	}
+	return &array->base;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [
+    { name: 'a function in an #if 0 block is never built (panel_bind_callback)', path: 'drivers/auxdisplay/foo.c', code: `#if 0\n${leakyBind.replace(' /* cut */', '')}#endif\n` },
+    { name: 'xa_cmpxchg() stores the entry (domain_attach_iommu)', path: 'drivers/iommu/foo/iommu.c', code: storedInArray('xa_cmpxchg(&domain->iommu_array, iommu->seq_id, NULL, info, GFP_ATOMIC)') },
+    { name: 'dma_fence_array_create() owns the fences when it succeeds', path: 'drivers/gpu/drm/foo/foo_execbuf.c', code: fencesOwned('\t\tkfree(fences);\n') },
+  ],
+  invalid: [
+    { name: 'the same function outside the #if 0', path: 'drivers/auxdisplay/foo.c', code: leakyBind.replace('/* cut */', '/* expect: mem-leak "callback" */') },
+    { name: 'a lookup in the array stores nothing', path: 'drivers/iommu/foo/iommu.c', code: storedInArray('xa_load(&domain->iommu_array, iommu->seq_id)', ' /* expect: mem-leak "info" */') },
+    { name: 'the fences left when the array could not be made', path: 'drivers/gpu/drm/foo/foo_execbuf.c', code: fencesOwned('', ' /* expect: mem-leak "fences" */') },
+  ],
+});

@@ -598,6 +598,17 @@ function preprocessorBody(node: Node): Node[] {
 /** Preprocessor tests false in any build a kernel is shipped from. */
 const NOT_BUILT: ReadonlySet<string> = new Set(['#if:0', '#defined:DEBUG']);
 
+/** Whether `node` sits in the body of an `#if 0` or `#ifdef DEBUG` block around it: code no shipped kernel builds. */
+export function notBuilt(node: Node): boolean {
+  for (let inner = node, outer = node.parent; outer !== null; inner = outer, outer = outer.parent) {
+    if (!outer.type.startsWith('preproc_if')) continue;
+    const test = preprocessorTest(outer);
+    const inAlternative = outer.childForFieldName('alternative')?.id === inner.id;
+    if (test !== null && NOT_BUILT.has(test.key) && test.negated === inAlternative) return true;
+  }
+  return false;
+}
+
 /** Whether a condition key is a preprocessor test's (`#defined:CONFIG_X`): C expressions never start with `#`. */
 export function isPreprocessorKey(key: string): boolean {
   return key.startsWith('#');

@@ -16,17 +16,23 @@ import {
 } from './facts.js';
 import { calleeName, callArguments, compactText, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 
-/** Wrappers that evaluate to their (first) argument's truth: `unlikely(x)`, `WARN_ON(x)`. */
-const TRANSPARENT_WRAPPERS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE', '!!']);
+/**
+ * Wrappers that evaluate to one argument's truth, by the argument's index: `unlikely(x)`,
+ * `WARN_ON(x)`, and the device warnings that take the device first (`drm_WARN_ON(&i915->drm, !list)`).
+ */
+const TRANSPARENT_WRAPPERS = new Map([
+  ...['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'WARN', 'WARN_ONCE', '!!'].map((name) => [name, 0] as const),
+  ...['drm_WARN_ON', 'drm_WARN_ON_ONCE', 'drm_WARN', 'drm_WARN_ONCE', 'dev_WARN_ONCE'].map((name) => [name, 1] as const),
+]);
 
 /** The condition under `likely()`, `WARN_ON()` and parentheses; null when it is not wrapped. */
 export function unwrapTransparent(node: Node): Node | null {
   const stripped = stripCastsAndParentheses(node);
   if (stripped.type !== 'call_expression') return stripped === node ? null : stripped;
   const name = calleeName(stripped);
-  if (name === null || !TRANSPARENT_WRAPPERS.has(name)) return stripped === node ? null : stripped;
-  const [first] = callArguments(stripped);
-  return first ?? null;
+  const index = name === null ? undefined : TRANSPARENT_WRAPPERS.get(name);
+  if (index === undefined) return stripped === node ? null : stripped;
+  return callArguments(stripped)[index] ?? null;
 }
 
 /** The class of a constant expression, or null when the expression is not a constant we know. */

@@ -1603,6 +1603,9 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       // `if (drv->probe(clink, id) >= 0)`: an operation whose success decides where what it was given went (otherCall()).
       const resultKey = event.type === 'assign' ? event.target.key : call.valueKey;
       if (acquire === undefined && isOperation(call.name) && cfg.testedKeys.has(resultKey)) tracked.add(resultKey);
+      // `array = dma_fence_array_create(num, fences, ...)` ... `if (!array)`: the result tells whether it took them.
+      const handOff = handOffApi(call.name);
+      if (handOff !== undefined && (handOff.failure !== undefined || handOff.keepsName !== undefined) && cfg.testedKeys.has(resultKey)) tracked.add(resultKey);
       // `if (foo_build_chain(req))` where every return of foo_build_chain() is `return 0;`: never taken.
       if (event.type === 'call' && acquire === undefined && cfg.testedKeys.has(call.valueKey) && summaries.returnsOf(call.name) !== null) tracked.add(call.valueKey);
       // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.

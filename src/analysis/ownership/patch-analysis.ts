@@ -5,7 +5,7 @@
  */
 import { cfgOf, type PatchFiles } from '../function-cfg.js';
 import type { CFunction, CSource, Node } from '../../model/source.js';
-import type { Cfg } from '../flow/cfg.js';
+import { notBuilt, type Cfg } from '../flow/cfg.js';
 import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKind } from './engine.js';
 import { judgeLeaks, type Leak } from './leaks.js';
 import { minedApisIn } from './mined-pairs.js';
@@ -324,7 +324,7 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
       const completes = COMPLETE_CALL.test(text) && (waits.length > 0 || threadFunctions.has(fn.name));
       const mined = fileMayHoldMined ? minedApisIn(fn.node.childForFieldName('body')?.text ?? '') : null;
       if (!holds(text) && !threadFunctions.has(fn.name) && !completes && mined === null) continue;
-      if (isNestedDefinition(fn.node) || hasGap(source, fn) || fn.node.childForFieldName('body') === null) continue;
+      if (isNestedDefinition(fn.node) || hasGap(source, fn) || fn.node.childForFieldName('body') === null || notBuilt(fn.node)) continue;
       const cfg = cfgOf(current, source, fn, source.postLineOfRow(fn.node.startPosition.row) === null);
       const body = fn.node.childForFieldName('body') as Node;
       const rootTypeOfKey = (key: string): string | null => rootTypeOf(key, body);

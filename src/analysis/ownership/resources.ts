@@ -635,6 +635,9 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'xa_insert', argument: 2 },
   { name: 'xa_alloc', argument: 2 },
   { name: 'xa_alloc_cyclic', argument: 2 },
+  { name: 'xa_cmpxchg', argument: 3 },
+  { name: 'xa_store_bh', argument: 2 },
+  { name: 'xa_store_irq', argument: 2 },
   { name: '__xa_store', argument: 2 },
   { name: 'radix_tree_insert', argument: 2 },
   { name: 'call_rcu', argument: 0 },
@@ -682,6 +685,8 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   // drivers/gpu/drm/ttm/ttm_bo.c: the buffer object is TTM's from here; on failure TTM calls its destroy function.
   { name: 'ttm_bo_init_reserved', argument: 1 },
   { name: 'ttm_bo_init_validate', argument: 1 },
+  // drivers/dma-buf/dma-fence-array.c: the array owns the fences it is given, and frees them with itself.
+  { name: 'dma_fence_array_create', argument: 1, failure: 'null' },
   // drivers/base/devcoredump.c: the dump owns its data and frees it (vfree(), the sg table, the free callback).
   { name: 'dev_coredumpv', argument: 1 },
   { name: 'dev_coredumpm', argument: 2 },
