@@ -385,7 +385,7 @@ function mismatchesIn(definition: Node): Mismatch[] {
   for (const stored of stores) {
     if (stored.api.failure === 'err-ptr-or-null') continue;
     // Asked only where a finding would follow: reading the declaration walks the function.
-    const another = (): boolean => /^\w+$/.test(stored.key) && declaredAsInteger(stored.key, stored.node);
+    const otherFunction = (): boolean => /^\w+$/.test(stored.key) && declaredAsInteger(stored.key, stored.node);
     const end = nextStoreIndex(stored, assignments);
     const wrong = tests.find(
       (test) =>
@@ -397,7 +397,7 @@ function mismatchesIn(definition: Node): Mismatch[] {
     );
     const inRange = (test: PointerTest): boolean => test.node.endIndex >= stored.node.endIndex && test.node.startIndex < end && testedKey(test) === stored.key;
     if (wrong && !testedRightly(stored.key, stored.api, tests, definition)) {
-      if (another()) continue;
+      if (otherFunction()) continue;
       found.push({ api: stored.api, test: wrong, key: stored.key, stored: wrong.node.startIndex <= stored.node.startIndex ? null : stored });
       continue;
     }
@@ -408,7 +408,7 @@ function mismatchesIn(definition: Node): Mismatch[] {
     // Only under IS_ERR_OR_NULL() can p be NULL there: under IS_ERR() the PTR_ERR() is dead code
     // for a NULL API, and the IS_ERR() test itself is what the check above judges.
     const guard = tests.filter((test) => (test.kind === 'both' || test.kind === 'err') && inRange(test) && test.node.startIndex < errorOfNull.node.startIndex).pop();
-    if (guard?.kind !== 'both' || another()) continue;
+    if (guard?.kind !== 'both' || otherFunction()) continue;
     found.push({ api: stored.api, test: guard, key: stored.key, stored, errorOfNull });
   }
   return found;

@@ -8,6 +8,7 @@ import { relatedOf, storyOf, type LeakStory } from '../../analysis/ownership/lea
 import type { FindingDraft, RuleContext } from '../rule.js';
 import type { Node } from '../../model/source.js';
 import { calleeName, functionDefinitionName, nodesOfType } from '../../parsers/c-syntax.js';
+import { releaseCallsOf } from '../../analysis/ownership/resources.js';
 
 /** What a rule says about one leak. */
 export interface LeakWording {
@@ -134,9 +135,8 @@ function saysKeptAtExit(definition: Node, acquireRow: number, exitRow: number | 
  */
 function saysReleaseSkipped(definition: Node, acquireRow: number, exitRow: number | undefined, release: string): boolean {
   if (exitRow === undefined) return false;
-  const api = release.replace(/\(\)$/, '');
-  const stem = api.replace(/_(?:sync|noidle|autosuspend|unprepare)$/, '');
-  const skipped = new RegExp(`\\b(?:don't|do\\s+not|not|never|no need to|without)\\s+(?:\\w+\\s+){0,3}(?:${api}|${stem})\\b`, 'i');
+  const names = releaseCallsOf(release).flatMap((api) => [api, api.replace(/_(?:sync|noidle|autosuspend|unprepare)$/, '')]);
+  const skipped = new RegExp(`\\b(?:don't|do\\s+not|not|never|no need to|without)\\s+(?:\\w+\\s+){0,3}(?:${names.join('|')})\\b`, 'i');
   return commentsAboveExit(definition, acquireRow, exitRow, exitRow - acquireRow).some((comment) => skipped.test(flat(comment)));
 }
 
@@ -162,7 +162,7 @@ function saysReturnsHoldingLock(definition: Node): boolean {
  * "We also hold the RCU read lock over single stepping" (kmmio_handler()), "keep the read lock":
  * the author keeps the lock past the function on purpose.
  */
-const LOCK_KEPT = /\b(?:hold|keep)(?:s|ing)?\s+(?:the\s+)?(?:[\w>.-]+\s+){0,3}(?:lock|mutex|sem|semaphore|spinlock)\b(?:[^.;]{0,30}\b(?:over|across|until|after)\b)?/i;
+const LOCK_KEPT = /\b(?:hold|keep)(?:s|ing)?\s+(?:the\s+)?(?:[\w>.-]+\s+){0,3}(?:lock|mutex|sem|semaphore|spinlock)\b/i;
 
 /** Whether the comment just above the lock (at most three lines) says it is kept past the function on purpose. */
 function saysLockKeptFromAcquire(definition: Node, acquireRow: number): boolean {
