@@ -257,6 +257,14 @@ export function declarationOf(name: string, node: Node): NameDeclaration | null 
   return null;
 }
 
+const INTEGER_TYPE = /^(?:(?:const|signed|unsigned|short|long|int|char)\s*)+$|^(?:bool|size_t|ssize_t|__?[su](?:8|16|32|64)|[su](?:8|16|32|64))$/;
+
+/** Whether `name`, seen at `node`, is declared as an integer (`int ret`, `unsigned long index`, `u32 i`). */
+export function declaredAsInteger(name: string, node: Node): boolean {
+  const declaration = declarationOf(name, node);
+  return declaration !== null && !declaration.isPointer && INTEGER_TYPE.test(declaration.typeText.trim());
+}
+
 /** Whether a local `name` of `definition` is in scope at `row`: declared in a block that holds the row, or not declared in it. */
 export function inScopeAt(name: string, definition: Node, row: number): boolean {
   const declarations = declarationsIn(definition, name, ['declaration']);

@@ -8,7 +8,7 @@ import type { FindingDraft, Rule, RuleContext } from './rule.js';
 import { pointerStyle, type ReturnStyle } from '../analysis/ownership/return-styles.js';
 import { functionDefinitionNodes } from '../parsers/c.js';
 import { isNullLiteral } from '../analysis/flow/conditions.js';
-import { callArguments, calleeName, declarationOf, declaredIdentifier, expressionKey, isField, nodeContains, nodesOfType, stripCastsAndParentheses } from '../parsers/c-syntax.js';
+import { callArguments, calleeName, declaredAsInteger, declaredIdentifier, expressionKey, isField, namedChildrenOf, nodeContains, nodesOfType, stripCastsAndParentheses } from '../parsers/c-syntax.js';
 import { postLineOf } from '../parsers/source-lines.js';
 
 const ID = 'err-ptr-null-check';
@@ -198,17 +198,6 @@ function storedResultOf(node: Node): StoredResult | null {
   return null;
 }
 
-const INTEGER_TYPE = /^(?:(?:const|signed|unsigned|short|long|int|char)\s*)+$|^(?:bool|size_t|ssize_t|__?[su](?:8|16|32|64)|[su](?:8|16|32|64))$/;
-
-/**
- * `int ret = clk_register(clk)`: a function whose result fits an integer is not the pointer API
- * of the table under that name (arch/sh's clk_register() returns 0 or an errno).
- */
-function declaredAsInteger(name: string, node: Node): boolean {
-  const declaration = declarationOf(name, node);
-  return declaration !== null && !declaration.isPointer && INTEGER_TYPE.test(declaration.typeText.trim());
-}
-
 /** The test that misses this API's failure, and the tests that catch it. */
 function isWrongTest(kind: TestKind, api: ReturnStyle): boolean {
   return (api.failure === 'err-ptr' && kind === 'null') || (api.failure === 'null' && kind === 'err');
@@ -385,6 +374,8 @@ function mismatchesIn(definition: Node): Mismatch[] {
   for (const stored of stores) {
     if (stored.api.failure === 'err-ptr-or-null') continue;
     // Asked only where a finding would follow: reading the declaration walks the function.
+    // `int ret = clk_register(clk)`: a function whose result fits an integer is not the pointer API
+    // of the table under that name (arch/sh's clk_register() returns 0 or an errno).
     const otherFunction = (): boolean => /^\w+$/.test(stored.key) && declaredAsInteger(stored.key, stored.node);
     const end = nextStoreIndex(stored, assignments);
     const wrong = tests.find(
@@ -426,9 +417,31 @@ function takenOnlyWhenSet(node: Node, key: string | null): boolean {
     if (operator !== '!=' || left === null || right === null) return false;
     return (expressionKey(left) === key && isNullLiteral(right)) || (expressionKey(right) === key && isNullLiteral(left));
   };
+  // `!p`, `p == NULL`: true where p is NULL.
+  const nullTest = (condition: Node | null): boolean => {
+    const test = condition === null ? null : stripCastsAndParentheses(condition);
+    if (test === null) return false;
+    if (test.type === 'unary_expression' && test.childForFieldName('operator')?.text === '!') return expressionKey(stripCastsAndParentheses(test.childForFieldName('argument') ?? test)) === key;
+    const operator = test.type === 'binary_expression' ? test.childForFieldName('operator')?.text : undefined;
+    const [left, right] = [test.childForFieldName('left'), test.childForFieldName('right')];
+    if (operator !== '==' || left === null || right === null) return false;
+    return (expressionKey(left) === key && isNullLiteral(right)) || (expressionKey(right) === key && isNullLiteral(left));
+  };
+  // `if (!p) return -ENOMEM;` earlier in the block: the statements after it see p set.
+  const leavesWhenNull = (statement: Node): boolean => {
+    if (statement.type !== 'if_statement' || statement.childForFieldName('alternative') !== null || !nullTest(statement.childForFieldName('condition'))) return false;
+    const consequence = statement.childForFieldName('consequence');
+    const last = consequence?.type === 'compound_statement' ? namedChildrenOf(consequence).at(-1) : consequence;
+    return last?.type === 'return_statement' || last?.type === 'goto_statement';
+  };
   for (let current = node, parent = node.parent; parent !== null; current = parent, parent = parent.parent) {
     if (parent.type === 'conditional_expression' && isField(parent, current, 'consequence') && setTest(parent.childForFieldName('condition'))) return true;
+    // `err = !p ? -ENOMEM : PTR_ERR(p);`
+    if (parent.type === 'conditional_expression' && isField(parent, current, 'alternative') && nullTest(parent.childForFieldName('condition'))) return true;
     if (parent.type === 'if_statement' && isField(parent, current, 'consequence') && setTest(parent.childForFieldName('condition'))) return true;
+    if (parent.type === 'compound_statement') {
+      for (let before = current.previousNamedSibling; before !== null; before = before.previousNamedSibling) if (leavesWhenNull(before)) return true;
+    }
     if (parent.type === 'function_definition') return false;
   }
   return false;

@@ -19,7 +19,7 @@ import {
   type Event,
 } from './events.js';
 import type { NoreturnCalls } from './noreturn.js';
-import { calleeName, callArguments, expressionKey, namedChildrenOf, nodesOfType, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
+import { calleeName, callArguments, declarationOf, declaredAsInteger, expressionKey, namedChildrenOf, nodesOfType, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 
 export type CfgNodeKind =
   /** The function's first node. */
@@ -520,14 +520,14 @@ class CfgBuilder {
     const variableArgument = cursorArgument === undefined ? undefined : callArguments(call)[cursorArgument];
     const variable = variableArgument === undefined ? null : expressionKey(variableArgument);
     // The macro assigns its cursor on each pass: `pos`, and `n` of the _safe forms (list_for_each_entry_safe(pos, n, ...)).
+    // Inside a list walk's body its entry cursor points to an entry, never NULL (`found = pos; break;`).
+    const entryWalk = LIST_ENTRY_WALK.test(name);
     const cursors =
       cursorArgument !== undefined
         ? variableArgument === undefined
           ? []
           : [variableArgument]
-        : callArguments(call).slice(0, /_safe\b|_safe_/.test(name) ? 2 : 1);
-    // Inside a list walk's body its entry cursor points to an entry, never NULL (`found = pos; break;`).
-    const entryWalk = LIST_ENTRY_WALK.test(name);
+        : (indexCursors(name, callArguments(call), header) ?? callArguments(call).slice(0, /_safe\b|_safe_/.test(name) ? 2 : 1));
     const cursorEvents: Event[] = cursors
       .map((argument) => stripCastsAndParentheses(argument))
       .filter((argument) => argument.type === 'identifier')
@@ -553,6 +553,18 @@ class CfgBuilder {
     const choice = this.add('switch', header, [bodyEntry, leave], context, { events: headerEvents });
     return choice;
   }
+}
+
+/**
+ * `for_each_port(adapter, i)`, `xa_for_each(xa, index, entry)`: a walk over what a pointer holds
+ * names the pointer first and counts with an integer after it; the names after the pointer are
+ * its cursors, and the pointer keeps its value. Entry walks and _safe forms put their cursor first whatever its type.
+ */
+function indexCursors(name: string, args: readonly Node[], header: Node): Node[] | null {
+  if (args.length < 2 || /entry|_safe/.test(name) || args[0].type !== 'identifier' || declarationOf(args[0].text, header)?.isPointer !== true) return null;
+  const later = args.slice(1).filter((argument) => argument.type === 'identifier');
+  // `for_each_sg(sgl, sg, nents, i)`: the entry beside the counter moves too.
+  return later.some((argument) => declaredAsInteger(argument.text, header)) ? later : null;
 }
 
 /** CPU loops over masks that always hold the CPU running the code. */
