@@ -4,7 +4,7 @@
  * (with what was assigned), and values that may have changed behind our back.
  */
 import type { Node } from '../../model/source.js';
-import { constantMask, valueKey } from './conditions.js';
+import { constantMask, isNullLiteral, valueKey } from './conditions.js';
 import { NEGATIVE, type ValueMask } from './facts.js';
 import {
   declaredName,
@@ -100,6 +100,12 @@ const SKIPPED_CALLEES = new Set(['sizeof', 'typeof', '__typeof__', 'ARRAY_SIZE',
 
 function argumentInfo(argument: Node): ArgumentInfo {
   const stripped = stripCastsAndParentheses(argument);
+  // `data->has_div ? &div->hw : NULL`: where it passes anything, it passes that.
+  if (stripped.type === 'conditional_expression') {
+    const [consequence, alternative] = [stripped.childForFieldName('consequence'), stripped.childForFieldName('alternative')];
+    if (consequence !== null && alternative !== null && isNullLiteral(alternative) && !isNullLiteral(consequence)) return argumentInfo(consequence);
+    if (consequence !== null && alternative !== null && isNullLiteral(consequence) && !isNullLiteral(alternative)) return argumentInfo(alternative);
+  }
   const addressOf = isAddressOf(stripped);
   const inner = addressOf ? stripped.childForFieldName('argument') : null;
   return {

@@ -30,7 +30,8 @@ export function successMask(style: FailureStyle): ValueMask {
     case 'zero-ok':
       return ZERO;
     case 'false':
-      return NEGATIVE | POSITIVE;
+      // try_module_get(), kref_get_unless_zero(), the trylocks: a bool, or an int that is 1 when taken.
+      return POSITIVE;
   }
 }
 

@@ -110,6 +110,8 @@ export interface ExitRecord {
   /** The path went through code cptlint could not read or the patch does not show. */
   tainted: boolean;
   outcomes: SiteOutcome[];
+  /** What the exit returns on this path, when it is a constant or a tracked name (`retval = 1; ... return retval;`). */
+  returned?: ValueMask;
 }
 
 export type { ReturnKind };
@@ -560,7 +562,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       if (outcome !== null) outcomes.push(outcome);
     }
     const lastGoto = state.lastGoto === null ? null : this.input.cfg.nodes[state.lastGoto];
-    this.exits.push({ node, lastGoto, category: this.categoryOf(node, state), tainted: state.tainted, outcomes });
+    const mask = value?.kind === 'constant' ? value.mask : value?.kind === 'key' ? state.facts.get(value.key) : undefined;
+    this.exits.push({ node, lastGoto, category: this.categoryOf(node, state), tainted: state.tainted, outcomes, ...(mask === undefined ? {} : { returned: mask }) });
   }
 
   private outcomeAtExit(holding: Holding, state: PathState, returned: readonly string[], node: CfgNode): SiteOutcome | null {
@@ -610,6 +613,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       // A parameter handed back as it came (`return count;` of a write()) is a size, not a status.
       if (this.input.cfg.parameters.includes(value.key)) return 'unknown';
       mask = state.facts.get(value.key);
+      // As `return 1;`: `return semop_completed;`, `ret = kref_get_unless_zero(...); ... return ret;`.
+      if (mask === POSITIVE && this.input.returnKind === 'int') return 'success';
     } else {
       return 'unknown';
     }
@@ -1167,6 +1172,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         );
       }
     }
+    const registered = this.tracked.has(statusKey) && this.signTested().has(statusKey) ? { statusKey, success: ZERO | POSITIVE } : undefined;
     event.args.forEach((argument, index) => {
       const taken = mined?.takes.get(index);
       if (taken === 'free') current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && namesMatch(holding, kind, argument.key, this.aliases));
@@ -1235,7 +1241,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         const inside = (name: string): boolean => rootOfName(name) === argument.key || name.startsWith(`${argument.key}.`) || name.startsWith(`${argument.key}->`);
         return RELEASED_THROUGH_FIELDS.has(kind) && holding.names.some(inside);
       });
-      if (nameSuggestsHandOff(event.name)) current = this.handOffArgument(current, argument, event, false);
+      // `hw = clk_hw_register_composite(..., &mux->hw, ...); if (IS_ERR(hw))`: a registration whose result
+      // tells failure apart by sign keeps what it was given only where it succeeds.
+      if (nameSuggestsHandOff(event.name)) current = this.handOffArgument(current, argument, event, false, false, true, false, registered);
       else if (argument.addressOfVariable) current = this.handOffArgument(current, argument, event, true);
       else if (mined?.takes.get(index) === undefined && nameSuggestsSetUp(event.name)) current = this.tie(current, argument, event.args);
     });

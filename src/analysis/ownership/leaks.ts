@@ -130,16 +130,14 @@ function compatible(site: AcquireSite, heldExit: ExitRecord, otherExit: ExitReco
   if (site.kind === 'lock' && held.category !== 'error' && other.category !== 'error') return true;
   // `return 1;` where everything was undone and `return 0;` where it is kept (bfad_install_msix_handler()):
   // a nonzero status is the failure of a function whose success is 0.
-  if (held.category === 'success' && other.category === 'success' && zeroBesideNonzero(held.node, other.node)) return false;
+  if (held.category === 'success' && other.category === 'success' && zeroBesideNonzero(held, other)) return false;
   // An early `return;` of a void function that keeps what its end lets go of.
   if (held.category === 'none' && other.category === 'success' && other.node.kind === 'end') return true;
   return held.category === 'error' || held.category === other.category;
 }
 
-function zeroBesideNonzero(held: CfgNode, other: CfgNode): boolean {
-  const kept = held.returnValue;
-  const undone = other.returnValue;
-  return kept?.kind === 'constant' && undone?.kind === 'constant' && kept.mask === ZERO && undone.mask === POSITIVE;
+function zeroBesideNonzero(held: ExitRecord, other: ExitRecord): boolean {
+  return held.returned === ZERO && other.returned === POSITIVE;
 }
 
 function uniqueEnds(records: SiteRecord[]): OtherEnd[] {
@@ -239,6 +237,10 @@ function storedNeverPut(analysis: FunctionAnalysis, site: AcquireSite, records: 
   const store = stores[0].outcome;
   const field = store.storedField as string;
   if (judgement.fieldReleased(site.kind, field)) return [];
+  // `scom->dev.parent = dev; scom->fsi_dev = fsi_dev` with `fsi_dev = to_fsi_dev(dev)`: the object is
+  // also kept as the structure it is part of, which the patch's release callback puts
+  // (`put_device(&scom->fsi_dev->dev)` in scom_free()).
+  if (containerFieldsOf(analysis.cfg, site.names).some((kept) => judgement.fieldReleased(site.kind, kept))) return [];
   // Stored into core code's object the caller passed in (`fc->root = dget(sb->s_root)` in a
   // get_tree helper, `cpu->dev.of_node = ...`): that object's owner drops the field by its
   // contract (put_fs_context()). Not through a pointer it holds (`link->platforms->of_node`):
@@ -250,6 +252,24 @@ function storedNeverPut(analysis: FunctionAnalysis, site: AcquireSite, records: 
   const ofNodeOf = /^([A-Za-z_]\w*)->dev\.of_node$/.exec(store.storedKey ?? '');
   if (ofNodeOf !== null && assignedFrom(analysis.cfg, ofNodeOf[1], 'platform_device_alloc')) return [];
   return [{ site, analysis, reason: 'stored-never-put', exit: null, jump: null, otherEnds: [], store: { row: store.row ?? site.row, field } }];
+}
+
+/** The fields the function stores a container of one of `names` in (`scom->fsi_dev = fsi_dev` with `fsi_dev = to_fsi_dev(dev)`). */
+function containerFieldsOf(cfg: Cfg, names: readonly string[]): string[] {
+  const containers = new Set<string>();
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type === 'assign' && event.target.shape === 'variable' && event.value.kind === 'other' && names.includes(event.value.conversionOf ?? '')) containers.add(event.target.key);
+    }
+  }
+  if (containers.size === 0) return [];
+  const fields: string[] = [];
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      if (event.type === 'assign' && event.target.field !== null && event.value.kind === 'copy' && containers.has(event.value.key)) fields.push(event.target.field);
+    }
+  }
+  return fields;
 }
 
 /** Whether the function sets the variable `name` from a call of `api`. */

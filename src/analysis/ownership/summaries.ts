@@ -146,7 +146,7 @@ function fieldOfParameter(key: string, parameters: readonly string[]): { index: 
   const index = root === undefined ? -1 : parameters.indexOf(root);
   if (index < 0 || root === undefined) return null;
   const path = key.slice(root.length);
-  return path === '' || /^(?:->|\.)[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*$/.test(path) ? { index, path } : null;
+  return path === '' || /^(?:->|\.)[A-Za-z_]\w*(?:\[\w+\])?(?:(?:->|\.)[A-Za-z_]\w*(?:\[\w+\])?)*$/.test(path) ? { index, path } : null;
 }
 
 /** What a function returns, as far as its exits are judged. */

@@ -26,7 +26,17 @@ function releasesNamed(call: Node, api: string, names: readonly string[]): boole
   if (argument === undefined) return false;
   const key = expressionKey(argument);
   const field = lastFieldOfKey(key);
-  return names.some((name) => name === key || (field !== null && lastFieldOfKey(name) === field));
+  return names.some((name) => name === key || (field !== null && lastFieldOfKey(name) === field) || walksElementOf(key, name));
+}
+
+/**
+ * `adpt->clk[i]` released in a loop over the array (emac_clks_teardown()) covers the element
+ * `adpt->clk[EMAC_CLK_TX]` taken; an element named by another constant does not.
+ */
+function walksElementOf(released: string, taken: string): boolean {
+  const walk = /^(.*)\[([a-z_]\w*)\]$/.exec(released);
+  const element = /^(.*)\[[^\]]+\]$/.exec(taken);
+  return walk !== null && element !== null && walk[1] === element[1];
 }
 
 function definitionsByName(sources: readonly CSource[]): Map<string, Node> {
