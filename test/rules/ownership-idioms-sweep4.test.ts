@@ -484,3 +484,42 @@ ruleTester(memLeak, {
   valid: [{ name: 'the control frees its private data, also when snd_ctl_add() fails (snd_pcm_add_chmap_ctls)', path: 'sound/core/foo_lib.c', code: chmapControl('\t\tkfree(info);\n') }],
   invalid: [{ name: 'no control was made: the private data is still the caller\'s', path: 'sound/core/foo_lib.c', code: chmapControl('', ' /* expect: mem-leak "info" */') }],
 });
+
+// drivers/net/wireless/realtek/rtlwifi/pci.c _rtl_pci_init_tx_ring(): a coherent DMA buffer starts
+// on a page, so the misalignment test after it never holds with the buffer allocated.
+const alignedRing = (alloc: string, free: string) => `static int foo_init_tx_ring(struct foo_priv *priv, unsigned int entries)
+{
+	struct foo_tx_desc *desc;
+	dma_addr_t desc_dma;
+
+	desc = ${alloc};
+	if (!desc || (unsigned long)desc & 0xFF) {
+		pr_err("Cannot allocate TX ring\\n");
+		return -ENOMEM;
+	}
+	if (foo_setup_ring(priv, desc, entries)) {
+		${free};
+		return -EIO;
+	}
+	priv->tx_ring.desc = desc;
+	priv->tx_ring.dma = desc_dma;
+	return 0;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [
+    {
+      name: 'a coherent DMA buffer is never misaligned (rtlwifi tx ring)',
+      path: 'drivers/net/wireless/foo/pci.c',
+      code: alignedRing('dma_alloc_coherent(&priv->pdev->dev, sizeof(*desc) * entries, &desc_dma, GFP_KERNEL)', 'dma_free_coherent(&priv->pdev->dev, sizeof(*desc) * entries, desc, desc_dma)'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'kmalloc() memory can be, and is then left behind',
+      path: 'drivers/net/wireless/foo/pci.c',
+      code: alignedRing('kmalloc(sizeof(*desc) * entries, GFP_KERNEL)', 'kfree(desc)').replace('\t\treturn -ENOMEM;\n\t}\n\tif (foo_setup', '\t\treturn -ENOMEM; /* expect: mem-leak "desc" */\n\t}\n\tif (foo_setup'),
+    },
+  ],
+});

@@ -129,12 +129,29 @@ export function conditionAtom(node: Node): ConditionAtom {
   return { kind: 'test', key: valueKey(expression), whenTrue: NEGATIVE | POSITIVE, whenFalse: ZERO };
 }
 
+/** The key of "`pointer` is not aligned" (`(unsigned long)ring & 0xFF`). */
+export function misalignedKey(pointer: string): string {
+  return `misaligned:${pointer}`;
+}
+
+/** A mask or modulus below a page: a number under 4096, or a constant's name (`TW_ALIGNMENT_9000`). */
+function isAlignmentMask(node: Node): boolean {
+  const expression = stripCastsAndParentheses(node);
+  if (expression.type === 'identifier') return /^[A-Z][A-Z0-9_]*$/.test(expression.text);
+  if (expression.type !== 'number_literal') return false;
+  const value = Number(expression.text.replace(/[uUlL]+$/, ''));
+  return Number.isInteger(value) && value > 0 && value < 4096;
+}
+
 function comparisonAtom(expression: Node): ConditionAtom {
   const operator = expression.childForFieldName('operator')?.type ?? expression.child(1)?.type ?? '';
   const left = expression.childForFieldName('left');
   const right = expression.childForFieldName('right');
   if (left === null || right === null) return { kind: 'opaque' };
   if (!COMPARISON_OPERATORS.has(operator)) {
+    // `(unsigned long)ring & 0xFF`, `(unsigned long)p % FOO_ALIGNMENT`: whether a pointer is misaligned.
+    const aligned = (operator === '&' || operator === '%') && left.type === 'cast_expression' && isAlignmentMask(right) ? stripCastsAndParentheses(left) : null;
+    if (aligned !== null && (aligned.type === 'identifier' || aligned.type === 'field_expression')) return { kind: 'test', key: misalignedKey(valueKey(aligned)), whenTrue: POSITIVE, whenFalse: ZERO };
     // `flags & FOO`, `a - b`: remembered as one opaque value so that the same test twice agrees.
     return { kind: 'test', key: valueKey(expression), whenTrue: NEGATIVE | POSITIVE, whenFalse: ZERO };
   }

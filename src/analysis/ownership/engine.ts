@@ -10,6 +10,7 @@ import { isPreprocessorKey, type Cfg, type CfgNode } from '../flow/cfg.js';
 import { ANY_VALUE, Facts, NEGATIVE, POSITIVE, ZERO, resultMask, successMask, takeBranch, type ValueMask } from '../flow/facts.js';
 import { callOfEvent, type ArgumentInfo, type AssignEvent, type AssignTarget, type CallEvent, type Event, type IterateEvent } from '../flow/events.js';
 import { DEFAULT_VISIT_BUDGET, walkPaths, type PathAnalysis } from '../flow/paths.js';
+import { misalignedKey } from '../flow/conditions.js';
 import {
   IMPLICIT_RESOURCE_NAMES,
   acquireApi,
@@ -229,6 +230,12 @@ interface CaseTaken {
   /** For default: the labels the key was not. */
   none: readonly string[];
 }
+
+/**
+ * Allocators whose memory starts on a page (Documentation/core-api/dma-api-howto.rst: aligned to
+ * the smallest PAGE_SIZE order not smaller than the size).
+ */
+const PAGE_ALIGNED: ReadonlySet<string> = new Set(['dma_alloc_coherent', 'dma_alloc_attrs', 'dma_alloc_wc']);
 
 /** Counts kept in a plain integer of the object (no release callback of their own to run). */
 const EMBEDDED_COUNTS: ReadonlySet<string> = new Set(['kref_get', 'kref_get_unless_zero', 'refcount_inc', 'refcount_inc_not_zero']);
@@ -897,6 +904,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const statusKey = byCarrier ? (carrierKey ?? null) : api.failure === 'never' && !validPointer && !returnedCarrier ? null : (target?.key ?? event.valueKey);
     let facts = current.facts;
     if (statusKey !== null && !byCarrier) facts = facts.set(statusKey, validPointer ? POSITIVE : resultMask(api.failure));
+    // A coherent DMA buffer starts on a page: it is never misaligned to less than one.
+    if (target !== null && PAGE_ALIGNED.has(api.name) && this.tracked.has(misalignedKey(target.key))) facts = facts.set(misalignedKey(target.key), ZERO);
     let handOff: HandOff | null = null;
     if (target !== null && !this.isLocalStorage(target) && HANDED_OFF_BY_STORE.has(api.kind)) {
       handOff = { row: event.row, via: 'store', field: target.field, key: target.key, statusKey: null, success: ANY_VALUE };
@@ -1616,6 +1625,8 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       if (handOff !== undefined && (handOff.failure !== undefined || handOff.keepsName !== undefined) && cfg.testedKeys.has(resultKey)) tracked.add(resultKey);
       // `if (foo_build_chain(req))` where every return of foo_build_chain() is `return 0;`: never taken.
       if (event.type === 'call' && acquire === undefined && cfg.testedKeys.has(call.valueKey) && summaries.returnsOf(call.name) !== null) tracked.add(call.valueKey);
+      // `ring = dma_alloc_coherent(...)` ... `if (!ring || (unsigned long)ring & 0xFF)`: the buffer is page-aligned.
+      if (event.type === 'assign' && PAGE_ALIGNED.has(call.name) && cfg.testedKeys.has(misalignedKey(event.target.key))) tracked.add(misalignedKey(event.target.key));
       // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.
       const carrier = acquire !== undefined && (acquire.failure === 'never' || acquire.returnsCarrier === true) && typeof acquire.carrier === 'number' ? call.args[acquire.carrier]?.key : undefined;
       if (carrier !== undefined && cfg.testedKeys.has(carrier)) tracked.add(carrier);
