@@ -7,6 +7,7 @@
  */
 import { errPtrNullCheck } from '../../src/rules/err-ptr-null-check.js';
 import { memLeak } from '../../src/rules/mem-leak.js';
+import { moduleRefLeak } from '../../src/rules/module-ref-leak.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
@@ -520,6 +521,173 @@ ruleTester(memLeak, {
       name: 'kmalloc() memory can be, and is then left behind',
       path: 'drivers/net/wireless/foo/pci.c',
       code: alignedRing('kmalloc(sizeof(*desc) * entries, GFP_KERNEL)', 'kfree(desc)').replace('\t\treturn -ENOMEM;\n\t}\n\tif (foo_setup', '\t\treturn -ENOMEM; /* expect: mem-leak "desc" */\n\t}\n\tif (foo_setup'),
+    },
+  ],
+});
+
+// drivers/scsi/bnx2fc/bnx2fc_fcoe.c bnx2fc_create(): the interface's kref release drops the module
+// reference create took, and the error path's last put runs it.
+const interfaceRelease = (release: string) => `static void foo_interface_release(struct kref *kref)
+{
+	struct foo_interface *interface = container_of(kref, struct foo_interface, kref);
+
+	foo_netdev_put(interface->netdev);
+	kfree(interface);
+${release}}
+
+static inline void foo_interface_put(struct foo_interface *interface)
+{
+	kref_put(&interface->kref, foo_interface_release);
+}
+
+static int foo_create(struct net_device *netdev)
+{
+	struct foo_interface *interface;
+	int rc;
+
+	if (!try_module_get(THIS_MODULE))
+		return -EINVAL;
+
+	interface = foo_interface_create(netdev);
+	if (!interface) {
+		module_put(THIS_MODULE);
+		return -ENOMEM;
+	}
+	rc = foo_if_create(interface);
+	if (rc) {
+		foo_interface_put(interface);
+		return rc;
+	}
+	return 0;
+}
+`;
+
+ruleTester(moduleRefLeak, {
+  valid: [{ name: 'the last put of the interface runs a release that drops the module reference (bnx2fc_create)', path: 'drivers/scsi/foo/foo_fcoe.c', code: interfaceRelease('\tmodule_put(THIS_MODULE);\n') }],
+  invalid: [{ name: 'a release that keeps it', path: 'drivers/scsi/foo/foo_fcoe.c', code: interfaceRelease('').replace('\t\tfoo_interface_put(interface);\n\t\treturn rc;', '\t\tfoo_interface_put(interface);\n\t\treturn rc; /* expect: module-ref-leak */') }],
+});
+
+// drivers/net/ethernet/cirrus/cs89x0.c: the loop leaves by its break once request_irq() succeeds,
+// so `i >= NR` after it means no handler was registered.
+const irqScan = (after: string) => `static int foo_open(struct net_device *dev)
+{
+	struct foo_local *lp = netdev_priv(dev);
+	int i, ret;
+
+	for (i = 2; i < FOO_NO_INTS; i++) {
+		if ((1 << i) & lp->irq_map) {
+			if (request_irq(i, foo_interrupt, 0, dev->name, dev) == 0) {
+				dev->irq = i;
+				break;
+			}
+		}
+	}
+
+	${after}
+		pr_err("can't get an interrupt\\n");
+		return -EAGAIN;
+	}
+
+	ret = foo_start(dev);
+	if (ret) {
+		free_irq(dev->irq, dev);
+		return ret;
+	}
+	return 0;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'the test after the loop agrees with the loop that broke out (cs89x0 net_open)', path: 'drivers/net/ethernet/foo/foo.c', code: irqScan('if (i >= FOO_NO_INTS) {') }],
+  invalid: [{ name: 'a test of something else leaves the handler registered', path: 'drivers/net/ethernet/foo/foo.c', code: irqScan('if (lp->broken) {').replace('\t\treturn -EAGAIN;', '\t\treturn -EAGAIN; /* expect: ref-leak */') }],
+});
+
+// drivers/regulator/core.c regulator_dev_lookup(): the reference is taken on the regulator's
+// device, so the regulator copied out afterwards is not NULL.
+const lookupByMap = (copy: string) => `static struct foo_regulator *foo_dev_lookup(const char *supply)
+{
+	struct foo_regulator *r = NULL;
+	struct foo_map *map;
+
+	mutex_lock(&foo_list_mutex);
+	list_for_each_entry(map, &foo_map_list, list) {
+		if (strcmp(map->supply, supply) == 0 && get_device(&map->regulator->dev)) {
+			${copy}
+			break;
+		}
+	}
+	mutex_unlock(&foo_list_mutex);
+
+	if (r)
+		return r;
+
+	return ERR_PTR(-ENODEV);
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'the object held through its member is not NULL (regulator_dev_lookup)', path: 'drivers/regulator/foo.c', code: lookupByMap('r = map->regulator;') }],
+  invalid: [{ name: 'another object copied out leaves the reference', path: 'drivers/regulator/foo.c', code: lookupByMap('r = map->fallback;').replace('\treturn ERR_PTR(-ENODEV);', '\treturn ERR_PTR(-ENODEV); /* expect: ref-leak */') }],
+});
+
+// arch/powerpc/mm/hugetlbpage.c __hugepd_alloc(): kmemleak_ignore() says the table is kept on purpose.
+const keptTable = (keep: string) => `static int foo_hugepd_alloc(struct foo_mm *mm, struct foo_pd *hpdp, int num)
+{
+	void *new;
+	int i;
+
+	new = kmem_cache_alloc(foo_cachep, GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+
+	spin_lock(&mm->page_table_lock);
+	for (i = 0; i < num; i++, hpdp++) {
+		if (!foo_hugepd_none(*hpdp))
+			break;
+		foo_hugepd_populate(hpdp, new);
+	}
+	if (i < num)
+		kmem_cache_free(foo_cachep, new);
+	else
+		${keep};
+	spin_unlock(&mm->page_table_lock);
+	return 0;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'kmemleak_ignore() says the table is kept (hugetlbpage __hugepd_alloc)', path: 'arch/powerpc/mm/foo.c', code: keptTable('kmemleak_ignore(new)') }],
+  invalid: [{ name: 'a table that is only counted', path: 'arch/powerpc/mm/foo.c', code: keptTable('foo_count(new)').replace('\treturn 0;\n}', '\treturn 0; /* expect: mem-leak "new" */\n}') }],
+});
+
+// drivers/md/dm-integrity.c integrity_metadata(): a buffer kmalloc() gave is not the one on the stack.
+const stackFallback = (free: string) => `static int foo_metadata(struct foo_ctx *ic, unsigned int size)
+{
+	char onstack[FOO_MAX_TAG];
+	char *checksums;
+	int r;
+
+	checksums = kmalloc(size, GFP_NOIO | __GFP_NORETRY);
+	if (!checksums)
+		checksums = onstack;
+
+	r = foo_rw_tag(ic, checksums, size);
+	if (r) {
+		if (checksums != onstack)
+			kfree(checksums);
+		return r;
+	}
+${free}	return 0;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'new memory is not the buffer on the stack (dm-integrity checksums)', path: 'drivers/md/foo.c', code: stackFallback('\tif (checksums != onstack)\n\t\tkfree(checksums);\n') }],
+  invalid: [
+    {
+      name: 'a later failure that forgets it',
+      path: 'drivers/md/foo.c',
+      code: stackFallback('\tr = foo_check(ic);\n\tif (r)\n\t\treturn r; /* expect: mem-leak "checksums" */\n\tif (checksums != onstack)\n\t\tkfree(checksums);\n'),
     },
   ],
 });

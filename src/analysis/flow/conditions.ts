@@ -164,7 +164,33 @@ function comparisonAtom(expression: Node): ConditionAtom {
     return { kind: 'test', key: valueKey(right), ...comparisonMasks(mirrorOperator(operator), leftConstant) };
   }
   if (leftConstant !== null && rightConstant !== null) return { kind: 'opaque' };
+  // Between plain names only: a field or a pointee may change under any call the path makes.
+  const [leftName, rightName] = [stripCastsAndParentheses(left), stripCastsAndParentheses(right)];
+  if (leftName.type === 'identifier' && rightName.type === 'identifier') return relationAtom(operator, leftName.text, rightName.text);
   return { kind: 'test', key: valueKey(expression), whenTrue: ANY_VALUE, whenFalse: ANY_VALUE };
+}
+
+/**
+ * `i < n` and `i >= n` between two plain names: one truth under one key, so that the test after a loop
+ * agrees with the loop's own (`for (i = 2; i < NR; i++) if (!request_irq(i, ...)) break;` then
+ * `if (i >= NR) goto fail;` is false where the loop left by its break).
+ */
+function relationAtom(operator: string, left: string, right: string): ConditionAtom {
+  const truth = (key: string, holds: boolean): ConditionAtom => ({ kind: 'test', key, whenTrue: holds ? POSITIVE : ZERO, whenFalse: holds ? ZERO : POSITIVE });
+  switch (operator) {
+    case '<':
+      return truth(`${left} < ${right}`, true);
+    case '>=':
+      return truth(`${left} < ${right}`, false);
+    case '>':
+      return truth(`${right} < ${left}`, true);
+    case '<=':
+      return truth(`${right} < ${left}`, false);
+    case '==':
+      return truth(`${left} == ${right}`, true);
+    default:
+      return truth(`${left} == ${right}`, false);
+  }
 }
 
 /** `!x` gives x; anything else null. */

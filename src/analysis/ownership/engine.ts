@@ -283,6 +283,11 @@ function elementsOfOneArray(name: string, key: string): boolean {
   return strip(name) === strip(key);
 }
 
+/** Whether a reference still held was taken on a member of the object `key` names (`map->regulator->dev` for `map->regulator`). */
+function heldThroughMember(state: PathState, key: string): boolean {
+  return state.holdings.some((holding) => holding.released === null && holding.names.some((name) => name.startsWith(`${key}->`)));
+}
+
 /** Locals set to the driver data of another name (`mc = platform_get_drvdata(pdev);`): local -> that name's root. */
 function drvdataViewsOf(cfg: Cfg): Map<string, string> {
   const found = new Map<string, string>();
@@ -906,6 +911,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (statusKey !== null && !byCarrier) facts = facts.set(statusKey, validPointer ? POSITIVE : resultMask(api.failure));
     // A coherent DMA buffer starts on a page: it is never misaligned to less than one.
     if (target !== null && PAGE_ALIGNED.has(api.name) && this.tracked.has(misalignedKey(target.key))) facts = facts.set(misalignedKey(target.key), ZERO);
+    // New memory is no other pointer: `checksums != checksums_onstack` holds where kmalloc() gave it.
+    if (target !== null && api.kind === 'memory') for (const key of this.equalityKeysOf(target.key)) facts = facts.set(key, ZERO);
     let handOff: HandOff | null = null;
     if (target !== null && !this.isLocalStorage(target) && HANDED_OFF_BY_STORE.has(api.kind)) {
       handOff = { row: event.row, via: 'store', field: target.field, key: target.key, statusKey: null, success: ANY_VALUE };
@@ -1089,6 +1096,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       if (event.type === 'assign' && event.value.kind === 'copy' && event.value.key === object && event.target.field !== null && !this.isLocalStorage(event.target)) return event.target;
     }
     return null;
+  }
+
+  /** The tracked `a == b` keys (conditions.ts relationAtom()) that compare `name` with another name. */
+  private equalityKeysOf(name: string): string[] {
+    return [...this.tracked].filter((key) => key.startsWith(`${name} == `) || key.endsWith(` == ${name}`));
   }
 
   /** What the action function of the patch releases through its data, as the caller names it (`priv->supplies`). */
@@ -1367,6 +1379,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       case 'copy':
         if (this.tracked.has(target.key) && current.facts.has(value.key)) {
           current = { ...current, facts: current.facts.set(target.key, current.facts.get(value.key)) };
+        } else if (this.tracked.has(target.key) && heldThroughMember(state, value.key)) {
+          // `get_device(&map->regulator->dev)` held, then `r = map->regulator`: an object held through its member is there.
+          current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
         }
         break;
       case 'other':

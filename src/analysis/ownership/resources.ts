@@ -618,6 +618,9 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   // The control keeps its private data (its private_free frees it); snd_ctl_add() frees a
   // control it cannot add, and io_fixed_fd_install() puts a file it cannot install.
   { name: 'snd_ctl_new1', argument: 1, failure: 'null' },
+  // The author tells kmemleak the object is kept on purpose, where no pointer it scans reaches it.
+  { name: 'kmemleak_ignore', argument: 0 },
+  { name: 'kmemleak_not_leak', argument: 0 },
   { name: 'snd_ctl_add', argument: 1 },
   { name: 'snd_ctl_replace', argument: 1 },
   { name: 'io_fixed_fd_install', argument: 2 },

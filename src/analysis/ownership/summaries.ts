@@ -546,6 +546,8 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
       }
       if (acquire?.kind === 'lock') for (const unlock of releaseCallsOf(acquire.release)) lockBalance.set(unlock, (lockBalance.get(unlock) ?? 0) - 1);
       if (release?.kind === 'module') releasesModule = true;
+      // `kref_put(&interface->kref, bnx2fc_interface_release)` whose release does module_put(THIS_MODULE).
+      if (name === 'kref_put' && args[1] !== undefined && known.get(stripCastsAndParentheses(args[1]).text)?.releasesModule === true) releasesModule = true;
       const starter = threadStarterApi(name);
       if (starter !== undefined) {
         const functionIndex = indexOf(args[starter.functionArgument] ? stripCastsAndParentheses(args[starter.functionArgument]).text : null);
