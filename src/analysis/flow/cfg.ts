@@ -519,9 +519,9 @@ class CfgBuilder {
     const cursorArgument = this.options.iterationCursor?.(name);
     const variableArgument = cursorArgument === undefined ? undefined : callArguments(call)[cursorArgument];
     const variable = variableArgument === undefined ? null : expressionKey(variableArgument);
-    // The macro assigns its cursor on each pass: `pos`, and `n` of the _safe forms (list_for_each_entry_safe(pos, n, ...)).
     // Inside a list walk's body its entry cursor points to an entry, never NULL (`found = pos; break;`).
     const entryWalk = LIST_ENTRY_WALK.test(name);
+    // The macro assigns its cursor on each pass: `pos`, and `n` of the _safe forms (list_for_each_entry_safe(pos, n, ...)).
     const cursors =
       cursorArgument !== undefined
         ? variableArgument === undefined
@@ -558,7 +558,8 @@ class CfgBuilder {
 /**
  * `for_each_port(adapter, i)`, `xa_for_each(xa, index, entry)`: a walk over what a pointer holds
  * names the pointer first and counts with an integer after it; the names after the pointer are
- * its cursors, and the pointer keeps its value. Entry walks and _safe forms put their cursor first whatever its type.
+ * its cursors, and the pointer keeps its value. Entry walks and _safe forms put their cursor
+ * first whatever its type.
  */
 function indexCursors(name: string, args: readonly Node[], header: Node): Node[] | null {
   if (args.length < 2 || /entry|_safe/.test(name) || args[0].type !== 'identifier' || declarationOf(args[0].text, header)?.isPointer !== true) return null;
