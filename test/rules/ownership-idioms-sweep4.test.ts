@@ -691,3 +691,33 @@ ruleTester(memLeak, {
     },
   ],
 });
+
+// arch/powerpc/kvm/book3s_hv.c kvmppc_alloc_host_rm_ops(): the table is published with cmpxchg64();
+// the loser of the race frees its copy.
+const publishOps = (publish: string) => `static void foo_alloc_host_rm_ops(void)
+{
+	struct foo_host_rm_ops *ops;
+	unsigned long l_ops;
+
+	ops = kzalloc(sizeof(*ops), GFP_KERNEL);
+	if (!ops)
+		return;
+	ops->rm_core = kcalloc(foo_nr_cores, sizeof(*ops->rm_core), GFP_KERNEL);
+	if (!ops->rm_core) {
+		kfree(ops);
+		return;
+	}
+	l_ops = (unsigned long)ops;
+	if (${publish}) {
+		kfree(ops->rm_core);
+		kfree(ops);
+		return;
+	}
+	foo_setup_state();
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'a table published with cmpxchg64() (kvmppc_alloc_host_rm_ops)', path: 'arch/powerpc/kvm/foo.c', code: publishOps('cmpxchg64((unsigned long *)&foo_host_rm_ops, 0, l_ops)') }],
+  invalid: [{ name: 'a table only compared', path: 'arch/powerpc/kvm/foo.c', code: publishOps('foo_compare((unsigned long *)&foo_host_rm_ops, 0, l_ops)').replace('\tfoo_setup_state();\n}', '\tfoo_setup_state();\n} /* expect: mem-leak "ops" */') }],
+});

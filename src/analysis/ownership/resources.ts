@@ -726,7 +726,13 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'smp_store_release', argument: 1 },
   { name: 'xchg', argument: 1 },
   { name: 'cmpxchg', argument: 2 },
+  { name: 'cmpxchg64', argument: 2 },
+  { name: 'cmpxchg_relaxed', argument: 2 },
+  { name: 'cmpxchg_acquire', argument: 2 },
+  { name: 'cmpxchg_release', argument: 2 },
   { name: 'try_cmpxchg', argument: 2 },
+  { name: 'xchg_relaxed', argument: 1 },
+  { name: 'xchg_release', argument: 1 },
   { name: 'swap', argument: 1 },
 ];
 
