@@ -10,9 +10,10 @@ import { isPreprocessorKey, type Cfg, type CfgNode } from '../flow/cfg.js';
 import { ANY_VALUE, Facts, NEGATIVE, POSITIVE, ZERO, resultMask, successMask, takeBranch, type ValueMask } from '../flow/facts.js';
 import { callOfEvent, type ArgumentInfo, type AssignEvent, type AssignTarget, type CallEvent, type Event, type IterateEvent } from '../flow/events.js';
 import { DEFAULT_VISIT_BUDGET, walkPaths, type PathAnalysis } from '../flow/paths.js';
-import { misalignedKey } from '../flow/conditions.js';
+import { comparesForEquality, misalignedKey } from '../flow/conditions.js';
 import {
   IMPLICIT_RESOURCE_NAMES,
+  PAGE_ALIGNED_ALLOCATORS,
   acquireApi,
   handOffApi,
   iterationMacro,
@@ -230,12 +231,6 @@ interface CaseTaken {
   /** For default: the labels the key was not. */
   none: readonly string[];
 }
-
-/**
- * Allocators whose memory starts on a page (Documentation/core-api/dma-api-howto.rst: aligned to
- * the smallest PAGE_SIZE order not smaller than the size).
- */
-const PAGE_ALIGNED: ReadonlySet<string> = new Set(['dma_alloc_coherent', 'dma_alloc_attrs', 'dma_alloc_wc']);
 
 /** Counts kept in a plain integer of the object (no release callback of their own to run). */
 const EMBEDDED_COUNTS: ReadonlySet<string> = new Set(['kref_get', 'kref_get_unless_zero', 'refcount_inc', 'refcount_inc_not_zero']);
@@ -910,7 +905,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     let facts = current.facts;
     if (statusKey !== null && !byCarrier) facts = facts.set(statusKey, validPointer ? POSITIVE : resultMask(api.failure));
     // A coherent DMA buffer starts on a page: it is never misaligned to less than one.
-    if (target !== null && PAGE_ALIGNED.has(api.name) && this.tracked.has(misalignedKey(target.key))) facts = facts.set(misalignedKey(target.key), ZERO);
+    if (target !== null && PAGE_ALIGNED_ALLOCATORS.has(api.name) && this.tracked.has(misalignedKey(target.key))) facts = facts.set(misalignedKey(target.key), ZERO);
     // New memory is no other pointer: `checksums != checksums_onstack` holds where kmalloc() gave it.
     if (target !== null && api.kind === 'memory') for (const key of this.equalityKeysOf(target.key)) facts = facts.set(key, ZERO);
     let handOff: HandOff | null = null;
@@ -1098,9 +1093,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return null;
   }
 
-  /** The tracked `a == b` keys (conditions.ts relationAtom()) that compare `name` with another name. */
+  /** The tracked `a == b` keys that compare `name` with another name. */
   private equalityKeysOf(name: string): string[] {
-    return [...this.tracked].filter((key) => key.startsWith(`${name} == `) || key.endsWith(` == ${name}`));
+    return [...this.tracked].filter((key) => comparesForEquality(key, name));
   }
 
   /** What the action function of the patch releases through its data, as the caller names it (`priv->supplies`). */
@@ -1641,7 +1636,7 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       // `if (foo_build_chain(req))` where every return of foo_build_chain() is `return 0;`: never taken.
       if (event.type === 'call' && acquire === undefined && cfg.testedKeys.has(call.valueKey) && summaries.returnsOf(call.name) !== null) tracked.add(call.valueKey);
       // `ring = dma_alloc_coherent(...)` ... `if (!ring || (unsigned long)ring & 0xFF)`: the buffer is page-aligned.
-      if (event.type === 'assign' && PAGE_ALIGNED.has(call.name) && cfg.testedKeys.has(misalignedKey(event.target.key))) tracked.add(misalignedKey(event.target.key));
+      if (event.type === 'assign' && PAGE_ALIGNED_ALLOCATORS.has(call.name) && cfg.testedKeys.has(misalignedKey(event.target.key))) tracked.add(misalignedKey(event.target.key));
       // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.
       const carrier = acquire !== undefined && (acquire.failure === 'never' || acquire.returnsCarrier === true) && typeof acquire.carrier === 'number' ? call.args[acquire.carrier]?.key : undefined;
       if (carrier !== undefined && cfg.testedKeys.has(carrier)) tracked.add(carrier);

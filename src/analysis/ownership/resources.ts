@@ -601,6 +601,12 @@ export function queuesDeferredWork(name: string): boolean {
   return verb === 'queues work with' || verb === 'arms a timer with' || verb === 'queues a callback with';
 }
 
+/**
+ * Allocators whose memory starts on a page (Documentation/core-api/dma-api-howto.rst: aligned to
+ * the smallest PAGE_SIZE order not smaller than the size).
+ */
+export const PAGE_ALIGNED_ALLOCATORS: ReadonlySet<string> = new Set(['dma_alloc_coherent', 'dma_alloc_attrs', 'dma_alloc_wc']);
+
 export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'list_add', argument: 0 },
   { name: 'list_add_tail', argument: 0 },
