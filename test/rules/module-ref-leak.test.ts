@@ -418,3 +418,113 @@ ruleTester(moduleRefLeak, {
   valid: [{ name: 'a helper of the file that queues the work dropping the reference (bcache async registration)', path: 'drivers/md/foo/super.c', code: asyncRegistration('\tqueue_delayed_work(system_wq, &args->reg_work, 10);\n').replace(' /* cut */', '') }],
   invalid: [{ name: 'a helper that registers in place and queues nothing', path: 'drivers/md/foo/super.c', code: asyncRegistration('\tfoo_register_device(args->path);\n\tkfree(args);\n').replace('/* cut */', '/* expect: module-ref-leak */') }],
 });
+
+// saa7164_dvb_register(): the reference on the i2c client's driver goes with the client stored in
+// the port; the port's teardown drops both. Until it is stored, an error path must drop it.
+const storedClient = (tail: string): string => `static int foo_attach_demod(struct foo_port *port, struct i2c_adapter *adap, struct i2c_board_info *info)
+{
+	struct i2c_client *client;
+
+	client = i2c_new_client_device(adap, info);
+	if (!i2c_client_has_driver(client))
+		return -ENODEV;
+	if (!try_module_get(client->dev.driver->owner)) {
+		i2c_unregister_device(client);
+		return -ENODEV;
+	}
+	if (foo_attach_tuner(port)) {
+		module_put(client->dev.driver->owner);
+		i2c_unregister_device(client);
+		return -EIO;
+	}
+${tail}	if (!port->frontend)
+		return -ENODEV;
+	return 0;
+}
+`;
+
+ruleTester(moduleRefLeak, {
+  valid: [{ name: 'the client stored in the port takes the reference on its driver along', path: 'drivers/media/pci/foo/foo-dvb.c', code: storedClient('\tport->i2c_client_demod = client;\n') }],
+  invalid: [
+    {
+      name: 'the client kept in a local only: the error path leaves with the reference on its driver',
+      path: 'drivers/media/pci/foo/foo-dvb.c',
+      code: storedClient('').replace('\t\treturn -ENODEV;\n\treturn 0;', '\t\treturn -ENODEV; /* expect: module-ref-leak */\n\treturn 0;'),
+    },
+  ],
+});
+
+// tty_init_dev(): release_tty() -> tty_kref_put() -> kref_put(..., queue_release_one_tty), which
+// queues release_one_tty(), and that drops the reference on the driver's module.
+const queuedRelease = (workBody: string): string => `static void foo_release_one(struct work_struct *work)
+{
+	struct foo *foo = container_of(work, struct foo, release_work);
+	struct module *owner = foo->driver->owner;
+
+${workBody}}
+
+static void foo_queue_release(struct kref *kref)
+{
+	struct foo *foo = container_of(kref, struct foo, kref);
+
+	INIT_WORK(&foo->release_work, foo_release_one);
+	schedule_work(&foo->release_work);
+}
+
+static void foo_release(struct foo *foo)
+{
+	kref_put(&foo->kref, foo_queue_release);
+}
+
+struct foo *foo_init_dev(struct foo_driver *driver)
+{
+	struct foo *foo;
+	int ret;
+
+	if (!try_module_get(driver->owner))
+		return ERR_PTR(-ENODEV);
+	foo = foo_alloc(driver);
+	if (!foo) {
+		module_put(driver->owner);
+		return ERR_PTR(-ENOMEM);
+	}
+	ret = foo_open_ldisc(foo);
+	if (ret) {
+		foo_release(foo);
+		return ERR_PTR(ret); /* cut */
+	}
+	return foo;
+}
+`;
+
+ruleTester(moduleRefLeak, {
+  valid: [{ name: 'the kref release queues the work that drops the module reference (tty release_tty())', path: 'drivers/tty/foo_io.c', code: queuedRelease('\tkfree(foo);\n\tmodule_put(owner);\n').replace(' /* cut */', '') }],
+  invalid: [{ name: 'the queued release frees the object and keeps the module reference', path: 'drivers/tty/foo_io.c', code: queuedRelease('\tkfree(foo);\n').replace('/* cut */', '/* expect: module-ref-leak */') }],
+});
+
+// nfs_do_submount(): `ctx->nfs_mod = client->cl_nfs_mod; __module_get(ctx->nfs_mod->owner);` —
+// the context records the module it holds, and put_fs_context() drops it with the context.
+const recordedModule = (take: string): string => `struct vfsmount *foo_do_submount(struct fs_context *fc, struct foo_client *client)
+{
+	struct foo_fs_context *ctx = foo_fc2context(fc);
+	struct vfsmount *mnt;
+	int ret;
+
+${take}
+	ret = client->rpc_ops->submount(fc);
+	if (ret < 0) {
+		mnt = ERR_PTR(ret);
+		goto out_fc; /* cut */
+	}
+	mnt = vfs_create_mount(fc);
+	schedule_delayed_work(&foo_automount_task, 10);
+out_fc:
+	put_fs_context(fc);
+	return mnt;
+}
+`;
+
+ruleTester(moduleRefLeak, {
+  valid: [{ name: 'the reference is taken through the field that records it', path: 'fs/foo/namespace.c', code: recordedModule('\tctx->foo_mod = client->cl_foo_mod;\n\t__module_get(ctx->foo_mod->owner);').replace(' /* cut */', '') }],
+  invalid: [{ name: 'the reference is taken on the client\'s module and recorded nowhere', path: 'fs/foo/namespace.c', code: recordedModule('\t__module_get(client->cl_foo_mod->owner);').replace('/* cut */', '/* expect: module-ref-leak */') }],
+});

@@ -923,7 +923,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // `new_cep->listen_cep = cep; siw_cep_get(cep);`: the reference taken right after storing the
     // pointer is the stored pointer's (its owner puts it, often with `new_cep->listen_cep = NULL`).
     const given = typeof api.carrier === 'number' ? event.args[api.carrier] : undefined;
-    const stored = handOff === null && target === null && api.kind === 'reference' && given !== undefined ? this.storedJustBefore(node, given) : null;
+    const stored = handOff === null && target === null && (api.kind === 'reference' || api.kind === 'module') && given !== undefined ? this.storedJustBefore(node, given, api.kind === 'module') : null;
     if (stored !== null) handOff = pairedStore(event.row, stored);
     const action = current.undoneByActions?.find(([kind, name]) => kind === api.kind && names.includes(name));
     if (action !== undefined) handOff = { row: event.row, via: action[2], field: null, statusKey: null, success: ANY_VALUE };
@@ -1083,12 +1083,16 @@ export class ResourceEngine implements PathAnalysis<PathState> {
    * The field store of the statement right before `node`, when it stores the object the argument
    * reaches (`cep` for `siw_cep_get(cep)`, `backbone_gw` for `kref_get(&backbone_gw->refcount)`).
    */
-  private storedJustBefore(node: CfgNode, argument: ArgumentInfo): AssignTarget | null {
+  private storedJustBefore(node: CfgNode, argument: ArgumentInfo, module = false): AssignTarget | null {
     const previous = this.previousStatement(node);
     if (previous === null) return null;
     const object = argument.addressOfMember ? argument.root : argument.key;
     for (const event of previous.events) {
-      if (event.type === 'assign' && event.value.kind === 'copy' && event.value.key === object && event.target.field !== null && !this.isLocalStorage(event.target)) return event.target;
+      if (event.type !== 'assign' || event.target.field === null || this.isLocalStorage(event.target)) continue;
+      if (event.value.kind === 'copy' && event.value.key === object) return event.target;
+      // `ctx->nfs_mod = client->cl_nfs_mod; __module_get(ctx->nfs_mod->owner);`: the object records the
+      // module it now holds a reference on, and its destructor drops it.
+      if (module && object?.startsWith(`${event.target.key}->`) === true) return event.target;
     }
     return null;
   }
@@ -1327,6 +1331,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         // A local copy `q = obj` also names what obj holds through its fields (`q->ref` for kref_get(&obj->ref));
         // storing obj somewhere does not hand that reference on.
         if (holding.names.some((name) => name === value.key || (local && rootOfName(name) === value.key) || member(name))) carried.add(holding.site);
+        // `try_module_get(client->dev.driver->owner); port->client = client;`: the reference on the
+        // module behind a local object goes with the object, whose teardown drops it.
+        else if (!local && this.sites[holding.site].kind === 'module' && this.isLocal(value.key) && holding.names.some((name) => name !== value.key && rootOfName(name) === value.key)) carried.add(holding.site);
         else if (!local && holding.tiedTo?.includes(value.key) === true) carried.add(holding.site);
         // `kref_get(&gw->refcount); claim->backbone_gw = gw;`: the reference just taken is the stored pointer's.
         else if (!local && target.field !== null && this.takenJustBefore(node, holding, value.key)) paired.add(holding.site);

@@ -162,6 +162,8 @@ export function returnKindOfDefinition(definition: Node): ReturnKind {
   return 'int';
 }
 
+const WORK_INITIALIZERS: ReadonlySet<string> = new Set(['INIT_WORK', 'INIT_DELAYED_WORK', 'INIT_RCU_WORK']);
+
 const NOT_A_WRAPPER = ['goto_statement', 'for_statement', 'while_statement', 'do_statement', 'switch_statement', 'labeled_statement'];
 const WRAPPER_MAX_STATEMENTS = 8;
 const WRAPPER_MAX_LINES = 24;
@@ -464,6 +466,8 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
   const body = fn.node.childForFieldName('body');
   let forwarding: ThreadForwarding | null = null;
   let releasesModule = false;
+  let releasingWork = false;
+  let queuesWork = false;
   const indexOf = (name: string | null): number => (name === null ? -1 : parameters.indexOf(name));
   const pointeeReleased = new Set<number>();
   // The values given to plain variables, read once for the drvdata locals and the parameter origins, when one of them asks.
@@ -548,6 +552,10 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
       if (release?.kind === 'module') releasesModule = true;
       // `kref_put(&interface->kref, bnx2fc_interface_release)` whose release does module_put(THIS_MODULE).
       if (name === 'kref_put' && args[1] !== undefined && known.get(stripCastsAndParentheses(args[1]).text)?.releasesModule === true) releasesModule = true;
+      // `INIT_WORK(&tty->hangup_work, release_one_tty); schedule_work(&tty->hangup_work);`: the
+      // work item drops it later (queue_release_one_tty()); initialized only, it does not.
+      if (WORK_INITIALIZERS.has(name) && args[1] !== undefined && known.get(stripCastsAndParentheses(args[1]).text)?.releasesModule === true) releasingWork = true;
+      if (queuesDeferredWork(name)) queuesWork = true;
       const starter = threadStarterApi(name);
       if (starter !== undefined) {
         const functionIndex = indexOf(args[starter.functionArgument] ? stripCastsAndParentheses(args[starter.functionArgument]).text : null);
@@ -641,7 +649,7 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
     parameters,
     effects,
     forwarding,
-    releasesModule,
+    releasesModule: releasesModule || (releasingWork && queuesWork),
     excessUnlocks: new Set([...lockBalance].filter(([, count]) => count > 0).map(([name]) => name)),
     releasesGlobals: new Set([...globalBalance].filter(([, count]) => count > 0).map(([key]) => key)),
     balancedUnlocks: new Set([...lockBalance].filter(([name, count]) => count <= 0 && unlockCalls.has(name)).map(([name]) => name)),
