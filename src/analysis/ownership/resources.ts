@@ -631,6 +631,10 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'snd_ctl_replace', argument: 1 },
   { name: 'io_fixed_fd_install', argument: 2 },
   { name: 'pci_scan_root_bus', argument: 3 },
+  // The file's f_op from here on; its ->release (or the fops_put() of the next replace_fops()) lets it go (debugfs' proxy fops).
+  { name: 'replace_fops', argument: 1 },
+  // The task's calldata: rpc_release frees it, even when the task cannot be started (rpc_new_task() failing).
+  { name: 'rpc_call_async', argument: 4 },
   { name: 'hlist_add_head', argument: 0 },
   { name: 'hlist_add_head_rcu', argument: 0 },
   { name: 'hlist_add_behind', argument: 0 },

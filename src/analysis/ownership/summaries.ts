@@ -615,6 +615,12 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         if (index >= 0 && target.root !== mentioned) effects[index].handsOff = true;
       }
     }
+    // `struct rpc_task_setup task_setup_data = { .callback_data = data, ... }`: stored as by `setup.callback_data = data`.
+    for (const pair of body.descendantsOfType('initializer_pair')) {
+      const value = pair?.childForFieldName('value');
+      const index = value === null || value === undefined ? -1 : indexOf(rootIdentifier(value));
+      if (index >= 0) effects[index].handsOff = true;
+    }
   }
   // `__releases(bundle->channel_lock)` says what the function lets go, whatever its body does on the way.
   const annotated = new Set<string>();
