@@ -1,9 +1,12 @@
 /**
  * Kernel idioms behind false alarms judged on whole files of Linux 6.1 (stop 29), each next to
  * the bug of the same shape that must still be caught: an RPC task set up by a helper that puts
- * the calldata into its struct rpc_task_setup, and debugfs' proxy fops installed in the file.
+ * the calldata into its struct rpc_task_setup, debugfs' proxy fops installed in the file, and a
+ * node kept from a for_each_child_of_node() walk in the field tested after it, and a new table
+ * told from the old one by `!=`.
  */
 import { memLeak } from '../../src/rules/mem-leak.js';
+import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 // net/sunrpc/clnt.c rpc_clnt_test_and_add_xprt(), rpcb_clnt.c rpcb_getport_async(): the helper
@@ -91,3 +94,131 @@ ruleTester(memLeak, {
   invalid: [{ name: 'the proxy is set up and never installed', path: 'fs/foo/file.c', code: proxyOpen('\tfilp->private_data = NULL;').replace('/* cut */', '/* expect: mem-leak "proxy_fops" */') }],
 });
 
+// arch/mips/pci/pci-rt3883.c rt3883_pci_probe(): the walk keeps the node it breaks on in a field,
+// and the test of that field after the loop is the test of whether it broke: where the field is
+// NULL the walk ran out, and its last pass put the last node.
+const keptChild = (test: string) => `static int foo_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct device_node *np = dev->of_node;
+	struct device_node *child;
+	struct foo *rpc;
+
+	rpc = devm_kzalloc(dev, sizeof(*rpc), GFP_KERNEL);
+	if (!rpc)
+		return -ENOMEM;
+
+	for_each_child_of_node(np, child) {
+		if (of_get_property(child, "interrupt-controller", NULL)) {
+			rpc->intc_of_node = child;
+			break;
+		}
+	}
+
+	if (${test}) {
+		dev_err(dev, "no interrupt controller\n");
+		return -EINVAL; /* cut */
+	}
+
+	if (foo_setup(rpc))
+		goto err_put;
+	return 0;
+
+err_put:
+	of_node_put(rpc->intc_of_node);
+	return -EIO;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'the field the walk kept its node in is NULL only where the walk ran out', path: 'arch/mips/pci/pci-foo.c', code: keptChild('!rpc->intc_of_node').replace(' /* cut */', '') }],
+  invalid: [{ name: 'another test after the walk leaves with the node it kept', path: 'arch/mips/pci/pci-foo.c', code: keptChild('!rpc->base').replace('/* cut */', '/* expect: ref-leak */') }],
+});
+
+// net/core/sysctl_net_core.c rps_sock_flow_sysctl(): a table vmalloc() just gave is never the old
+// one, so `sock_table != orig_sock_table` holds and the new table is published.
+const newTable = (test: string) => `static int foo_flow_sysctl(int write, unsigned int size)
+{
+	struct foo_flow_table *orig_sock_table, *sock_table;
+	int ret = foo_read_size(&size);
+
+	mutex_lock(&foo_flow_mutex);
+	orig_sock_table = rcu_dereference_protected(foo_flow_table, lockdep_is_held(&foo_flow_mutex));
+	if (write) {
+		if (size) {
+			if (size != foo_size_of(orig_sock_table)) {
+				sock_table = vmalloc(FOO_TABLE_SIZE(size));
+				if (!sock_table) {
+					mutex_unlock(&foo_flow_mutex);
+					return -ENOMEM;
+				}
+				sock_table->mask = size - 1;
+			} else
+				sock_table = orig_sock_table;
+		} else
+			sock_table = NULL;
+
+		if (${test}) {
+			rcu_assign_pointer(foo_flow_table, sock_table);
+			if (orig_sock_table)
+				kvfree_rcu(orig_sock_table);
+		}
+	}
+	mutex_unlock(&foo_flow_mutex);
+	return ret; /* cut */
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'new memory is never the old pointer it is compared with', path: 'net/core/foo_sysctl.c', code: newTable('sock_table != orig_sock_table').replace(' /* cut */', '') }],
+  invalid: [{ name: 'the new table is published only when there was an old one', path: 'net/core/foo_sysctl.c', code: newTable('orig_sock_table').replace('/* cut */', '/* expect: mem-leak "sock_table" */') }],
+});
+
+// The same probe walks the children again with the same cursor: the node it kept is still the
+// field's, and the unwind label that puts the field puts it.
+const twoWalks = (label: string) => `static int foo_probe(struct platform_device *pdev)
+{
+	struct device_node *np = pdev->dev.of_node;
+	struct device_node *child;
+	struct foo *rpc;
+	int mode = 0;
+	int err;
+
+	rpc = devm_kzalloc(&pdev->dev, sizeof(*rpc), GFP_KERNEL);
+	if (!rpc)
+		return -ENOMEM;
+
+	for_each_child_of_node(np, child) {
+		if (of_node_is_type(child, "pci")) {
+			rpc->bridge_node = child;
+			break;
+		}
+	}
+	if (!rpc->bridge_node)
+		return -EINVAL;
+
+	for_each_available_child_of_node(rpc->bridge_node, child) {
+		if (of_pci_get_devfn(child) == 1)
+			mode |= 1;
+	}
+	if (!mode) {
+		err = -EINVAL;
+		goto ${label}; /* cut */
+	}
+
+	err = foo_setup(rpc, mode);
+	if (err)
+		goto err_put_node;
+	return 0;
+
+err_put_node:
+	of_node_put(rpc->bridge_node);
+err_out:
+	return err;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a second walk with the same cursor leaves the kept node to the field', path: 'arch/mips/pci/pci-foo.c', code: twoWalks('err_put_node').replace(' /* cut */', '') }],
+  invalid: [{ name: 'the error path after the second walk skips the put of the kept node', path: 'arch/mips/pci/pci-foo.c', code: twoWalks('err_out').replace('/* cut */', '/* expect: ref-leak */') }],
+});

@@ -170,16 +170,16 @@ function comparisonAtom(expression: Node): ConditionAtom {
   return { kind: 'test', key: valueKey(expression), whenTrue: ANY_VALUE, whenFalse: ANY_VALUE };
 }
 
-/**
- * `i < n` and `i >= n` between two plain names: one truth under one key, so that the test after a loop
- * agrees with the loop's own (`for (i = 2; i < NR; i++) if (!request_irq(i, ...)) break;` then
- * `if (i >= NR) goto fail;` is false where the loop left by its break).
- */
 /** Whether `key` is the `a == b` key of relationAtom() comparing `name` with another name. */
 export function comparesForEquality(key: string, name: string): boolean {
   return key.startsWith(`${name} == `) || key.endsWith(` == ${name}`);
 }
 
+/**
+ * `i < n` and `i >= n` between two plain names: one truth under one key, so that the test after a loop
+ * agrees with the loop's own (`for (i = 2; i < NR; i++) if (!request_irq(i, ...)) break;` then
+ * `if (i >= NR) goto fail;` is false where the loop left by its break).
+ */
 function relationAtom(operator: string, left: string, right: string): ConditionAtom {
   const truth = (key: string, holds: boolean): ConditionAtom => ({ kind: 'test', key, whenTrue: holds ? POSITIVE : ZERO, whenFalse: holds ? ZERO : POSITIVE });
   switch (operator) {

@@ -1466,7 +1466,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return this.updateHoldings(current, (holding) => {
       // An inherited obligation is named by what the function's code calls it (`thr_ctx->complete`), not by a value it holds.
       if (!holding.names.some(renamed) || this.sites[holding.site].inherited !== null) return holding;
-      const names = holding.names.filter((name) => !renamed(name));
+      let names = holding.names.filter((name) => !renamed(name));
+      // `rpc->intc_of_node = child;` then a second walk over `child`: the node is still the field's.
+      const stored = holding.handOff?.via === 'store' ? holding.handOff.key : undefined;
+      if (stored !== undefined && stored !== null && !renamed(stored) && !names.includes(stored)) names = [...names, stored];
       // Overwritten while held and nothing else names it: cptlint loses track, and says nothing.
       if (names.every((name) => name.startsWith('#cookie:')) && holding.released === null && holding.handOff === null) return null;
       return { ...holding, names };
@@ -1618,6 +1621,7 @@ export function categoryOfMask(mask: ValueMask, returnKind: ReturnKind): ExitCat
  */
 function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis | null): Set<string> {
   const tracked = new Set<string>();
+  const allocated: string[] = [];
   for (const node of cfg.nodes) {
     for (const event of node.events) {
       if (event.type === 'iterate') tracked.add(event.variable);
@@ -1627,6 +1631,7 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       const wrapped = acquire === undefined ? summaries.acquireOf(call.name) : null;
       const starts = threadStarterApi(call.name) !== undefined || summaries.forwardingOf(call.name) !== null;
       const returnsCarrierTested = acquire?.returnsCarrier === true && cfg.testedKeys.has(event.type === 'assign' ? event.target.key : call.valueKey);
+      if (event.type === 'assign' && acquire?.kind === 'memory') allocated.push(event.target.key);
       if ((acquire !== undefined && acquire.failure !== 'never') || (wrapped !== null && wrapped.failure !== 'never') || starts || returnsCarrierTested) {
         tracked.add(event.type === 'assign' ? event.target.key : call.valueKey);
       }
@@ -1655,6 +1660,8 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
   for (const node of cfg.nodes) {
     for (const event of node.events) {
       if (event.type === 'assign' && event.value.kind === 'copy' && event.target.shape === 'variable' && tracked.has(event.value.key)) tracked.add(event.target.key);
+      // `rpc->intc_of_node = child; break;` ... `if (!rpc->intc_of_node)`: the field the walk's node is kept in, tested after it.
+      else if (event.type === 'assign' && event.value.kind === 'copy' && tracked.has(event.value.key) && cfg.testedKeys.has(event.target.key)) tracked.add(event.target.key);
     }
   }
   // A key tested once still matters when the function sets it to a constant (a flag) or returns it.
@@ -1665,6 +1672,8 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
   }
   for (const [key, count] of cfg.testedKeys) {
     if (count >= 2 || readAgain.has(key)) tracked.add(key);
+    // `if (sock_table != orig_sock_table)` where sock_table may be new memory, which equals no other pointer.
+    else if (allocated.some((name) => comparesForEquality(key, name))) tracked.add(key);
   }
   // `found = nvdimm_bus;` ... `if (!found)`: what the tested copy was given tells what the test says.
   for (const node of cfg.nodes) {
