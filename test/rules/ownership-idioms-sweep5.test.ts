@@ -3,7 +3,7 @@
  * the bug of the same shape that must still be caught: an RPC task set up by a helper that puts
  * the calldata into its struct rpc_task_setup, debugfs' proxy fops installed in the file, and a
  * node kept from a for_each_child_of_node() walk in the field tested after it, and a new table
- * told from the old one by `!=`.
+ * told from the old one by `!=`, and a parameter tested again after a `goto again`.
  */
 import { memLeak } from '../../src/rules/mem-leak.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
@@ -221,4 +221,55 @@ err_out:
 ruleTester(refLeak, {
   valid: [{ name: 'a second walk with the same cursor leaves the kept node to the field', path: 'arch/mips/pci/pci-foo.c', code: twoWalks('err_put_node').replace(' /* cut */', '') }],
   invalid: [{ name: 'the error path after the second walk skips the put of the kept node', path: 'arch/mips/pci/pci-foo.c', code: twoWalks('err_out').replace('/* cut */', '/* expect: ref-leak */') }],
+});
+
+// fs/btrfs/free-space-cache.c test_add_free_space_entry(): `bitmap` is a parameter nothing
+// assigns, so the pass that `goto again` starts takes the same branch as the first one.
+const again = (failure: string) => `int foo_add_entry(struct foo_ctl *ctl, u64 offset, u64 bytes, bool bitmap)
+{
+	struct foo_info *info = NULL;
+	void *map = NULL;
+	int ret;
+
+again:
+	if (!info) {
+		info = kzalloc(sizeof(*info), GFP_NOFS);
+		if (!info)
+			return -ENOMEM;
+	}
+	if (!bitmap) {
+		ret = foo_link(ctl, info);
+		if (ret)
+			kfree(info);
+		return ret;
+	}
+	if (!map) {
+		map = kzalloc(PAGE_SIZE, GFP_NOFS);
+		if (!map) {
+			kfree(info);
+			return -ENOMEM;
+		}
+	}
+	if (!foo_search(ctl, offset)) {
+		info->bitmap = map;
+		map = NULL;
+		foo_add_bitmap(ctl, info, offset);
+		info = NULL;
+	}
+	ret = foo_add_bytes(ctl, offset, bytes);
+	if (ret < 0) {
+		kfree(info);
+${failure}	}
+	bytes -= ret;
+	if (bytes)
+		goto again;
+	kfree(info);
+	kfree(map);
+	return 0;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'a parameter nothing assigns takes the same branch after goto again', path: 'fs/foo/free-space.c', code: again('\t\tkfree(map);\n\t\treturn ret;\n') }],
+  invalid: [{ name: 'a failure after the bitmap was allocated keeps it', path: 'fs/foo/free-space.c', code: again('\t\treturn ret; /* expect: mem-leak "map" */\n') }],
 });

@@ -146,6 +146,8 @@ interface HandOff {
   field: string | null;
   /** A store's target. */
   key?: string;
+  /** The store added its target to the names of what it stored (assign()). */
+  named?: true;
   /** A hand-off that only happens when a call succeeds (kernel_thread): its result's key. */
   statusKey: string | null;
   success: ValueMask;
@@ -583,7 +585,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     // A pointer from a mined pair's acquire counts only once the path has tested it (mined-pairs.ts).
     if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & ~holding.success) !== 0 && this.minedPointer(holding)) return null;
     const kind = this.kindOfSite[holding.site];
-    if (HANDED_OFF_BY_RETURN.has(kind) && (holding.names.some((name) => returned.includes(name) || returned.includes(rootOfName(name))) || holding.tiedTo?.some((name) => returned.includes(name)) === true)) {
+    // The field it was stored in names it too (assign()), but returning the structure is not returning it.
+    const stored = holding.handOff?.named === true ? holding.handOff.key : undefined;
+    const returnedName = (name: string): boolean => name !== stored && (returned.includes(name) || returned.includes(rootOfName(name)));
+    if (HANDED_OFF_BY_RETURN.has(kind) && (holding.names.some(returnedName) || holding.tiedTo?.some((name) => returned.includes(name)) === true)) {
       return { ...base, state: 'handed-off', row: node.row, via: 'return' };
     }
     const handOff = holding.handOff;
@@ -1418,7 +1423,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       }
       const handedOn = HANDED_OFF_BY_STORE.has(kind) || (kind === 'lock' && lockGoesWithObject && value.kind === 'copy' && this.sites[holding.site].names.includes(value.key));
       if (!handedOn || holding.handOff !== null || this.isCount(holding)) return holding;
-      return { ...holding, handOff: { row: event.row, via: 'store', field: target.field, key: target.key, statusKey: null, success: ANY_VALUE } };
+      // `rpc->intc_of_node = child;`, `private->mutex_dev = &pdev->dev;`: the field names it from
+      // here on, also once the local is given another value (a second walk, a second lookup).
+      if (holding.names.includes(target.key)) return { ...holding, handOff: { row: event.row, via: 'store', field: target.field, key: target.key, statusKey: null, success: ANY_VALUE } };
+      return { ...holding, names: [...holding.names, target.key], handOff: { row: event.row, via: 'store', field: target.field, key: target.key, statusKey: null, success: ANY_VALUE, named: true } };
     });
   }
 
@@ -1466,10 +1474,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return this.updateHoldings(current, (holding) => {
       // An inherited obligation is named by what the function's code calls it (`thr_ctx->complete`), not by a value it holds.
       if (!holding.names.some(renamed) || this.sites[holding.site].inherited !== null) return holding;
-      let names = holding.names.filter((name) => !renamed(name));
-      // `rpc->intc_of_node = child;` then a second walk over `child`: the node is still the field's.
-      const stored = holding.handOff?.via === 'store' ? holding.handOff.key : undefined;
-      if (stored !== undefined && stored !== null && !renamed(stored) && !names.includes(stored)) names = [...names, stored];
+      const names = holding.names.filter((name) => !renamed(name));
       // Overwritten while held and nothing else names it: cptlint loses track, and says nothing.
       if (names.every((name) => name.startsWith('#cookie:')) && holding.released === null && holding.handOff === null) return null;
       return { ...holding, names };
@@ -1670,8 +1675,13 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
     if (node.returnValue?.kind === 'key') readAgain.add(node.returnValue.key);
     for (const event of node.events) if (event.type === 'assign' && event.value.kind === 'constant') readAgain.add(event.target.key);
   }
+  // A parameter the function never assigns is one value all along, also where a `goto again`
+  // tests it a second time (test_add_free_space_entry()'s `bitmap`).
+  const jumpsBack = cfg.nodes.some((node) => node.kind === 'goto' && node.successors.some((next) => cfg.nodes[next].row < node.row));
+  const assigned = new Set<string>();
+  if (jumpsBack) for (const node of cfg.nodes) for (const event of node.events) if (event.type === 'assign' || event.type === 'kill') assigned.add(event.type === 'assign' ? event.target.key : event.key);
   for (const [key, count] of cfg.testedKeys) {
-    if (count >= 2 || readAgain.has(key)) tracked.add(key);
+    if (count >= 2 || readAgain.has(key) || (jumpsBack && cfg.parameters.includes(key) && !assigned.has(key))) tracked.add(key);
     // `if (sock_table != orig_sock_table)` where sock_table may be new memory, which equals no other pointer.
     else if (allocated.some((name) => comparesForEquality(key, name))) tracked.add(key);
   }
