@@ -131,10 +131,19 @@ export function factsFromFile(file: KernelFactsFile, loadMilliseconds = 0): Kern
       evidence,
     })));
   // Everything past the lookups of single names is built on first use.
+  const pointerAnswers = new Map<string, PointerConvention | null>();
   return {
     kernel: file.kernel,
     generator: file.generator,
-    pointerConvention: (name) => CONVENTIONS.find((convention) => inSortedList(file.pointer[convention], name)),
+    pointerConvention: (name) => {
+      // Asked of the same few hundred names again and again (every call of every function).
+      let convention = pointerAnswers.get(name);
+      if (convention === undefined) {
+        convention = CONVENTIONS.find((candidate) => inSortedList(file.pointer[candidate], name)) ?? null;
+        pointerAnswers.set(name, convention);
+      }
+      return convention ?? undefined;
+    },
     isNoreturn: (name) => (noreturn ??= new Set([...split(file.noreturn.declared), ...split(file.noreturn.derived)])).has(name),
     pairOf: (acquire) => (pairByAcquire ??= new Map(allPairs().map((pair) => [pair.acquire, pair]))).get(acquire),
     namesWith: (convention) => {
@@ -178,8 +187,15 @@ export interface IntegerFacts {
 export function integerFactsFromFile(file: IntegerFactsFile, loadMilliseconds = 0): IntegerFacts {
   if (file.format !== 1) throw new Error(`kernel integer facts: unknown format ${String(file.format)}`);
   // 44,000 names: searched in the sorted text as the pointer conventions are, no index built.
-  const integerConvention = (name: string): IntegerConvention | undefined =>
-    inSortedList(file.integer.errno, name) ? 'errno' : inSortedList(file.integer.bool, name) ? 'bool' : undefined;
+  const answers = new Map<string, IntegerConvention | null>();
+  const integerConvention = (name: string): IntegerConvention | undefined => {
+    let convention = answers.get(name);
+    if (convention === undefined) {
+      convention = inSortedList(file.integer.errno, name) ? 'errno' : inSortedList(file.integer.bool, name) ? 'bool' : null;
+      answers.set(name, convention);
+    }
+    return convention ?? undefined;
+  };
   return { kernel: file.kernel, generator: file.generator, integerConvention, loadMilliseconds };
 }
 

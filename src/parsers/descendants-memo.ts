@@ -9,8 +9,8 @@
  * #defines, initialisers) are answered from one walk that collects all of them: a walk
  * costs the same whatever it looks for, and each file was walked five times over.
  *
- * A question about a node below the root for those types is answered from the same list once
- * it was collected: the nodes of the list that lie within the node (found by binary search on
+ * A question about a node below the root for those types is answered from the same list (the
+ * first question of a tree collects it, whatever node it asks about): the nodes of the list that lie within the node (found by binary search on
  * their start), in the same document order as a walk of the subtree would give. Summaries and
  * rules ask each function body for its calls and assignments; each was a walk in wasm.
  *
@@ -111,12 +111,13 @@ export function installDescendantsMemo(): void {
     let answer = entry.answers.get(key);
     if (answer === undefined) {
       const listedTypes = startPosition === undefined && endPosition === undefined && typeList.every((type) => WHOLE_TREE_TYPES.includes(type));
-      if (listedTypes && this.id === entry.rootId) {
-        if (entry.wholeTree === null || entry.wholeTreeTypes === null || entry.wholeTreeEnds === null) {
-          entry.wholeTree = walk.call(this, [...WHOLE_TREE_TYPES]);
-          entry.wholeTreeTypes = entry.wholeTree.map((node) => (node === null ? '' : node.type));
-          entry.wholeTreeEnds = entry.wholeTree.map((node) => (node === null ? -1 : node.endIndex));
-        }
+      // The first such question of a tree collects the list, from the root, whichever node it asks about.
+      if (listedTypes && (entry.wholeTree === null || entry.wholeTreeTypes === null || entry.wholeTreeEnds === null)) {
+        entry.wholeTree = walk.call(this.id === entry.rootId ? this : this.tree.rootNode, [...WHOLE_TREE_TYPES]);
+        entry.wholeTreeTypes = entry.wholeTree.map((node) => (node === null ? '' : node.type));
+        entry.wholeTreeEnds = entry.wholeTree.map((node) => (node === null ? -1 : node.endIndex));
+      }
+      if (listedTypes && this.id === entry.rootId && entry.wholeTree !== null && entry.wholeTreeTypes !== null) {
         // Filtering keeps document order, as a walk for these types alone would.
         const types = entry.wholeTreeTypes;
         answer = entry.wholeTree.filter((node, index) => node !== null && typeList.includes(types[index]));

@@ -668,8 +668,10 @@ function parametersOf(definition: Node): string[] {
     // The declared name is the last identifier that is not a type: `int (*fn)(void *)` gives fn.
     const declaratorNode = parameter.childForFieldName('declarator');
     if (declaratorNode === null) return '';
-    // Most declarators are the name itself: no walk of the parameter is needed for them.
-    if (declaratorNode.type === 'identifier') return declaratorNode.text;
+    // Most declarators are the name itself, or it behind stars (`struct foo **pp`): no walk of the parameter is needed for them.
+    let named: Node | null = declaratorNode;
+    while (named !== null && named.type === 'pointer_declarator') named = named.childForFieldName('declarator');
+    if (named?.type === 'identifier') return named.text;
     const fromDeclarator = declaratorNode.descendantsOfType('identifier').filter((node): node is Node => node !== null);
     if (fromDeclarator.length > 0) return fromDeclarator[0].text;
     const names = parameter.descendantsOfType('identifier').filter((node): node is Node => node !== null);

@@ -469,7 +469,19 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return { facts: Facts.empty, holdings, tainted: false, lastGoto: null };
   }
 
+  /** Signatures asked again of a state that went through nodes unchanged. */
+  private readonly signatures = new WeakMap<PathState, string>();
+
   signature(state: PathState): string {
+    let signature = this.signatures.get(state);
+    if (signature === undefined) {
+      signature = this.computeSignature(state);
+      this.signatures.set(state, signature);
+    }
+    return signature;
+  }
+
+  private computeSignature(state: PathState): string {
     const dropped = `${state.dropped === undefined ? '' : state.dropped.join(',')}${state.drvdata === undefined ? '' : state.drvdata.map((pair) => pair.join('>')).join(',')}${state.initialized === undefined ? '' : `+${state.initialized.join(',')}`}${state.undoneByActions === undefined ? '' : `~${state.undoneByActions.map((entry) => entry.join(':')).join(',')}`}`;
     const cases = state.cases === undefined ? '' : state.cases.map((taken) => `${taken.key}=${taken.label ?? `!${taken.none.join(',')}`}`).join(';');
     return `${state.tainted ? 't' : ''}${state.lastGoto ?? ''}|${dropped}|${cases}|${state.facts.signature()}|${state.holdings.map(holdingSignature).join(';')}`;
