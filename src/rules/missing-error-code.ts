@@ -468,7 +468,7 @@ interface MissingCode {
 /** Loggers at debug level: what they report is no error (`ext4_debug("Dir ... not found")`, `DP_DEBUG(..., "Extra PBL is not allocated")`). */
 const DEBUG_LOG = /^(?:pr_debug|\w+_dbg|\w+_debug|\w+_DEBUG|DP_DEBUG)$/;
 /** A comment that says the failure is let pass: p54_set_key()'s "we just pretend that the upload was successful". */
-const TOLERATED = /\bpretend\b|\bon purpose\b|\bdeliberately\b|\bnot (?:a |an )?(?:fatal|error|problem)\b|\bnon-?fatal\b/i;
+const TOLERATED = /\bpretend\b|\bon purpose\b|\bdeliberately\b|\bnot (?:a |an )?(?:hard |fatal )?(?:fatal|error|problem|failure)\b|\bnon-?fatal\b|\bsuccess anyway\b/i;
 
 function logsAtDebugLevel(block: Node): boolean {
   return nodesOfType(block, 'call_expression').some((call) => DEBUG_LOG.test(calleeName(call) ?? ''));
@@ -481,6 +481,11 @@ function logsAtDebugLevel(block: Node): boolean {
  */
 function failureTolerated(block: Node, body: Node): boolean {
   if (nodesOfType(block, 'comment').some((comment) => TOLERATED.test(comment.text))) return true;
+  // Or the comment above the steps whose failure it is (ext4_quota_on(): "If this fails, we return
+  // success anyway since quotas are already enabled"), in the block around the test.
+  const test = block.parent;
+  const around = test?.parent;
+  if (test !== null && around?.type === 'compound_statement' && around.namedChildren.some((child) => child?.type === 'comment' && child.endIndex <= test.startIndex && TOLERATED.test(child.text))) return true;
   if (!logsAtDebugLevel(block)) return false;
   return !nodesOfType(body, 'if_statement').some((statement) => {
     const consequence = statement.childForFieldName('consequence');

@@ -147,3 +147,45 @@ ruleTester(missingErrorCode, {
     },
   ],
 });
+
+// fs/ext4/super.c ext4_quota_on(): the comment above the steps says their failure is let pass,
+// since quota is already on.
+const quotaFlags = (comment: string) => `static int foo_quota_on(struct super_block *sb, int type, int format_id, const struct path *path)
+{
+	int err;
+
+	err = dquot_quota_on(sb, type, format_id, path);
+	if (!err) {
+		struct inode *inode = d_inode(path->dentry);
+		handle_t *handle;
+
+${comment}		inode_lock(inode);
+		handle = foo_journal_start(inode, FOO_HT_QUOTA, 1);
+		if (IS_ERR(handle))
+			goto unlock_inode;
+		foo_set_quota_flags(inode);
+		foo_mark_inode_dirty(handle, inode);
+		foo_journal_stop(handle);
+	unlock_inode:
+		inode_unlock(inode);
+	}
+	return err;
+}
+`;
+
+ruleTester(missingErrorCode, {
+  valid: [
+    {
+      name: 'a comment above the steps says their failure returns success anyway (ext4_quota_on)',
+      path: 'fs/foo/super.c',
+      code: quotaFlags('\t\t/*\n\t\t * Set inode flags to keep userspace off the quota files. If this fails, we\n\t\t * return success anyway since quotas are already enabled and this is not a\n\t\t * hard failure.\n\t\t */\n'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'the same steps under a comment that says nothing of their failure',
+      path: 'fs/foo/super.c',
+      code: quotaFlags('\t\t/* Set inode flags to keep userspace off the quota files. */\n').replace('\t\tif (IS_ERR(handle))\n', '\t\tif (IS_ERR(handle)) /* expect: missing-error-code */\n'),
+    },
+  ],
+});

@@ -3,7 +3,8 @@
  * the bug of the same shape that must still be caught: an RPC task set up by a helper that puts
  * the calldata into its struct rpc_task_setup, debugfs' proxy fops installed in the file, and a
  * node kept from a for_each_child_of_node() walk in the field tested after it, and a new table
- * told from the old one by `!=`, and a parameter tested again after a `goto again`.
+ * told from the old one by `!=`, a parameter tested again after a `goto again`, GNU's `a ?: b`
+ * returning a, and the calldata reference given to rpc_run_task() in its task setup.
  */
 import { memLeak } from '../../src/rules/mem-leak.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
@@ -272,4 +273,51 @@ ${failure}	}
 ruleTester(memLeak, {
   valid: [{ name: 'a parameter nothing assigns takes the same branch after goto again', path: 'fs/foo/free-space.c', code: again('\t\tkfree(map);\n\t\treturn ret;\n') }],
   invalid: [{ name: 'a failure after the bitmap was allocated keeps it', path: 'fs/foo/free-space.c', code: again('\t\treturn ret; /* expect: mem-leak "map" */\n') }],
+});
+
+// mm/shmem.c shmem_find_alias(): `return alias ?: d_find_any_alias(inode);` returns alias where it is set.
+const elvis = (value: string) => `static struct dentry *foo_find_alias(struct inode *inode)
+{
+	struct dentry *alias = d_find_alias(inode);
+
+	return ${value};
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'GNU a ?: b returns a where a is set', path: 'mm/foo.c', code: elvis('alias ?: d_find_any_alias(inode)') }],
+  invalid: [{ name: 'a ?: b whose a is another value drops alias on the floor', path: 'mm/foo.c', code: elvis('foo_pick(inode) ?: d_find_any_alias(inode)').replace('d_find_any_alias(inode);', 'd_find_any_alias(inode); /* expect: ref-leak */') }],
+});
+
+// fs/nfs/nfs4proc.c nfs4_run_open_task(): the reference taken for the task goes with the
+// calldata of the task setup; rpc_run_task() releases the calldata even when it fails.
+const openTask = (setup: string) => `static int foo_run_open_task(struct foo_opendata *data, struct rpc_clnt *clnt)
+{
+	struct rpc_message msg = {
+		.rpc_proc = &foo_procedures[FOOPROC_OPEN],
+		.rpc_argp = &data->o_arg,
+	};
+	struct rpc_task_setup task_setup_data = {
+		.rpc_client = clnt,
+		.rpc_message = &msg,
+		.callback_ops = &foo_open_ops,
+${setup}		.flags = RPC_TASK_ASYNC,
+	};
+	struct rpc_task *task;
+	int status;
+
+	kref_get(&data->kref);
+	data->rpc_done = false;
+	task = rpc_run_task(&task_setup_data);
+	if (IS_ERR(task))
+		return PTR_ERR(task); /* cut */
+	status = rpc_wait_for_completion_task(task);
+	rpc_put_task(task);
+	return status;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'rpc_run_task() takes the calldata of its task setup, and the reference with it', path: 'fs/foo/proc.c', code: openTask('\t\t.callback_data = data,\n').replace(' /* cut */', '') }],
+  invalid: [{ name: 'a task set up without the calldata leaves the reference with the caller', path: 'fs/foo/proc.c', code: openTask('\t\t.callback_data = NULL,\n').replace('/* cut */', '/* expect: ref-leak */') }],
 });

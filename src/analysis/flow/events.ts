@@ -140,7 +140,8 @@ export function carriedIdentifiers(node: Node): string[] {
       return [...(left === null ? [] : carriedIdentifiers(left)), ...(right === null ? [] : carriedIdentifiers(right))];
     }
     case 'conditional_expression': {
-      const consequence = expression.childForFieldName('consequence');
+      // `alias ?: d_find_any_alias(inode)`: GNU's `a ?: b` gives a where a is true.
+      const consequence = expression.childForFieldName('consequence') ?? expression.childForFieldName('condition');
       const alternative = expression.childForFieldName('alternative');
       return [...(consequence === null ? [] : carriedIdentifiers(consequence)), ...(alternative === null ? [] : carriedIdentifiers(alternative))];
     }

@@ -767,6 +767,15 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         current = this.handOffArgument(current, name, event, false, false, true, false, { statusKey, success: successMask('errno') });
         if (this.tracked.has(statusKey)) current = { ...current, facts: current.facts.set(statusKey, resultMask('errno')) };
       }
+      // `struct rpc_task_setup task_setup_data = { ..., .callback_data = data };` then `rpc_run_task(&task_setup_data)`.
+      if (argument?.addressOfVariable === true && handOff.throughSetup === true && this.isLocal(argument.key)) {
+        const given = (this.derivations ??= derivationsOf(this.input.cfg)).get(argument.key) ?? new Set<string>();
+        for (const name of given) {
+          if (this.isLocal(name) || this.input.cfg.parameters.includes(name)) {
+            current = this.handOffArgument(current, { key: name, root: name, addressOfVariable: false, addressOfMember: false, field: null }, event, false, false, true);
+          }
+        }
+      }
       for (const index of handOff.alsoArguments ?? []) {
         const also = event.args[index];
         if (also !== undefined) current = this.handOffArgument(current, also, event, false, false, true, handOff.cleanedUpByOwner === true);

@@ -130,6 +130,11 @@ export interface HandOffApi {
    * this takes over an object a drvdata setter only borrowed.
    */
   cleanedUpByOwner?: true;
+  /**
+   * The argument is a setup structure of the caller's (`rpc_run_task(&task_setup_data)`): what the
+   * structure was initialised with goes to the receiver with it (its `.callback_data`).
+   */
+  throughSetup?: true;
 }
 
 /** `for_each_child_of_node(parent, child)`: the loop holds a reference on `child` in its body. */
@@ -635,6 +640,8 @@ export const HAND_OFF_APIS: readonly HandOffApi[] = [
   { name: 'replace_fops', argument: 1 },
   // The task's calldata: rpc_release frees it, even when the task cannot be started (rpc_new_task() failing).
   { name: 'rpc_call_async', argument: 4 },
+  // The callback_data of the task setup it is given, likewise.
+  { name: 'rpc_run_task', argument: 0, throughSetup: true },
   { name: 'hlist_add_head', argument: 0 },
   { name: 'hlist_add_head_rcu', argument: 0 },
   { name: 'hlist_add_behind', argument: 0 },
