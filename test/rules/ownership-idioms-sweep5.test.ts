@@ -4,7 +4,9 @@
  * the calldata into its struct rpc_task_setup, debugfs' proxy fops installed in the file, and a
  * node kept from a for_each_child_of_node() walk in the field tested after it, and a new table
  * told from the old one by `!=`, a parameter tested again after a `goto again`, GNU's `a ?: b`
- * returning a, and the calldata reference given to rpc_run_task() in its task setup.
+ * returning a, the calldata reference given to rpc_run_task() in its task setup, a node given
+ * back to a resource list beside its head, a buffer kept through its page, a work function
+ * run at once instead of queued.
  */
 import { memLeak } from '../../src/rules/mem-leak.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
@@ -321,3 +323,81 @@ ruleTester(refLeak, {
   valid: [{ name: 'rpc_run_task() takes the calldata of its task setup, and the reference with it', path: 'fs/foo/proc.c', code: openTask('\t\t.callback_data = data,\n').replace(' /* cut */', '') }],
   invalid: [{ name: 'a task set up without the calldata leaves the reference with the caller', path: 'fs/foo/proc.c', code: openTask('\t\t.callback_data = NULL,\n').replace('/* cut */', '/* expect: ref-leak */') }],
 });
+
+// drivers/pci/hotplug/cpqphp_ctrl.c configure_new_function(): return_resource() (a header's inline)
+// links the node into the list whose head it is given beside it.
+const resourceList = (giveBack: string) => `static int foo_configure(struct foo_func *func, struct resource_lists *resources)
+{
+	struct pci_resource *hold_mem_node;
+	int rc;
+
+	hold_mem_node = kmalloc(sizeof(*hold_mem_node), GFP_KERNEL);
+	if (!hold_mem_node)
+		return -ENOMEM;
+	hold_mem_node->base = foo_mem_base(func);
+	rc = foo_probe_bridge(func, hold_mem_node);
+	if (rc)
+		goto free_and_out;
+	foo_commit(func);
+	kfree(hold_mem_node);
+	return 0;
+
+free_and_out:
+${giveBack}	return rc; /* cut */
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'a helper given the list head and the node links it in (cpqphp return_resource())', path: 'drivers/pci/hotplug/foo_ctrl.c', code: resourceList('\treturn_resource(&(resources->p_mem_head), hold_mem_node);\n').replace(' /* cut */', '') }],
+  invalid: [{ name: 'a helper given the node alone only reads it', path: 'drivers/pci/hotplug/foo_ctrl.c', code: resourceList('\tfoo_dump_resource(resources, hold_mem_node);\n').replace('/* cut */', '/* expect: mem-leak "hold_mem_node" */') }],
+});
+
+// drivers/nvme/host/core.c nvme_setup_discard(): the ranges go to the request as its special
+// payload, through the page they are on; nvme_cleanup_cmd() frees them.
+const discardRanges = (payload: string) => `static blk_status_t foo_setup_discard(struct request *req, struct foo_command *cmnd)
+{
+	unsigned short segments = blk_rq_nr_discard_segments(req);
+	struct foo_dsm_range *range;
+
+	range = kmalloc_array(segments, sizeof(*range), GFP_ATOMIC | __GFP_NOWARN);
+	if (!range)
+		return BLK_STS_RESOURCE;
+	if (foo_fill_ranges(req, range, segments)) {
+		kfree(range);
+		return BLK_STS_IOERR;
+	}
+	cmnd->dsm.nr = cpu_to_le32(segments - 1);
+${payload}	req->rq_flags |= RQF_SPECIAL_PAYLOAD;
+	return BLK_STS_OK; /* cut */
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'the ranges are kept through their page (nvme special payload)', path: 'drivers/nvme/host/foo.c', code: discardRanges('\treq->special_vec.bv_page = virt_to_page(range);\n\treq->special_vec.bv_offset = offset_in_page(range);\n').replace(' /* cut */', '') }],
+  invalid: [{ name: 'only the offset of the ranges is kept', path: 'drivers/nvme/host/foo.c', code: discardRanges('\treq->special_vec.bv_offset = offset_in_page(range);\n').replace('/* cut */', '/* expect: mem-leak "range" */') }],
+});
+
+// drivers/infiniband/hw/mlx4/main.c mlx4_ib_event(): the event work is queued, or its function run
+// at once; either way the function frees it.
+const eventWork = (direct: string) => `static void foo_ib_event(struct foo_dev *dev, struct foo_eqe *eqe)
+{
+	struct foo_event_work *ew;
+
+	ew = kmalloc(sizeof(*ew), GFP_ATOMIC);
+	if (!ew)
+		return;
+	INIT_WORK(&ew->work, handle_port_mgmt_change_event);
+	memcpy(&ew->eqe, eqe, sizeof(*eqe));
+	ew->dev = dev;
+	if (foo_is_master(dev))
+		queue_work(wq, &ew->work);
+	else
+		${direct}
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'the work function run at once takes the work as queue_work() does', path: 'drivers/infiniband/hw/foo/main.c', code: eventWork('handle_port_mgmt_change_event(&ew->work);') }],
+  invalid: [{ name: 'another function given the work only reads it', path: 'drivers/infiniband/hw/foo/main.c', code: eventWork('foo_trace_work(&ew->work);').replace(/\n}\n$/, '\n} /* expect: mem-leak "ew" */\n') }],
+});
+

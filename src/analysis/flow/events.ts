@@ -194,7 +194,7 @@ function convertedValue(call: Node): string | null {
  * and the macros that align it (`tmpl = (struct nf_conn *)NFCT_ALIGN((unsigned long)p)`, PTR_ALIGN(raw, 16)).
  */
 const CONVERSION_CALLS =
-  /^(?:container_of|container_of_const|list_entry|list_first_entry|list_last_entry|hlist_entry|rb_entry|to_\w+|\w+_to_(?:dev|device|pdev|platform_device|i2c_client|spi_device|usb_device)|no_free_ptr|\w+_fwnode_handle|of_node_to_fwnode|(?:\w+_)?ALIGN(?:_DOWN)?)$/;
+  /^(?:container_of|container_of_const|list_entry|list_first_entry|list_last_entry|hlist_entry|rb_entry|to_\w+|\w+_to_(?:dev|device|pdev|platform_device|i2c_client|spi_device|usb_device)|no_free_ptr|\w+_fwnode_handle|of_node_to_fwnode|(?:\w+_)?ALIGN(?:_DOWN)?|virt_to_(?:page|head_page|folio))$/;
 
 /** Library calls that return their first argument: `src32 = memcpy(src32, vaddr, len)` keeps src32 what it was. */
 const RETURNS_FIRST_ARGUMENT = new Set(['memcpy', 'memmove', 'memset', 'strcpy', 'strncpy', 'strcat', 'strncat']);

@@ -22,6 +22,7 @@ import {
   nameSuggestsSetUp,
   nameSuggestsTeardown,
   queuesDeferredWork,
+  WORK_INITIALIZERS,
   releaseApi,
   releaseCallsOf,
   threadStarterApi,
@@ -243,6 +244,9 @@ const EMBEDDED_INIT: ReadonlySet<string> = new Set(['device_initialize', 'device
 const KOBJECT_INIT: ReadonlySet<string> = new Set(['kobject_init', 'kobject_init_and_add']);
 
 const HANDED_OFF_BY_RETURN: ReadonlySet<ResourceKind> = new Set(['memory', 'reference']);
+/** The field of a list's head given to a call beside the object it links in (`&resources->p_mem_head`). */
+const LIST_HEAD_FIELD = /(?:^|_)(?:head|list|queue)$/;
+
 const HANDED_OFF_BY_STORE: ReadonlySet<ResourceKind> = new Set(['memory', 'reference', 'module']);
 /** Kinds a helper releases when given the structure they live in (`foo_unlock(f)` for `f->lock`). */
 const RELEASED_THROUGH_FIELDS: ReadonlySet<ResourceKind> = new Set(['lock', 'completion']);
@@ -431,6 +435,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   private derivations: Map<string, Set<string>> | undefined;
   private readonly destructors = new WeakMap<CallEvent, ArgumentInfo | null>();
   private signTestedKeys: Set<string> | undefined;
+  private workFunctionsFound: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   /** `port->dev` -> `zfcp_port_release` for `port->dev.release = zfcp_port_release;` in the function (read when a put asks). */
   private releaseFunctions: Map<string, string> | undefined;
   /** Whether the function has a goto (then its closing brace may end an unwind ladder). */
@@ -1177,6 +1182,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         );
       }
     }
+    if (!known) current = this.linkedOrRun(event, current);
     // `grab_super(old)` drops the global `sb_lock` its caller took.
     if (known && summary.releasesGlobals.size > 0) {
       current = this.release(current, event.row, event.name, (holding, kind) => kind === 'lock' && holding.names.some((name) => summary.releasesGlobals.has(name) && !this.isLocal(name)));
@@ -1294,6 +1300,44 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       else if (mined?.takes.get(index) === undefined && nameSuggestsSetUp(event.name)) current = this.tie(current, argument, event.args);
     });
     return current;
+  }
+
+  /**
+   * A call cptlint cannot read that links an object of the function's into a list, given the
+   * list's head beside it (`return_resource(&(resources->p_mem_head), hold_p_mem_node)`), or
+   * that is the function a work item of the object was set up with, run at once instead of
+   * queued (`INIT_WORK(&ew->work, handle_event)` ... `handle_event(&ew->work)`): either takes
+   * the object, as list_add() and queue_work() do.
+   */
+  private linkedOrRun(event: CallEvent, state: PathState): PathState {
+    let current = state;
+    if (event.args.some((argument) => argument.addressOfMember && LIST_HEAD_FIELD.test(argument.field ?? ''))) {
+      for (const argument of event.args) {
+        if (argument.key === argument.root && this.isLocal(argument.key)) current = this.handOffArgument(current, argument, event, false, false, true);
+      }
+    }
+    for (const argument of event.args) {
+      if (argument.addressOfMember && argument.root !== null && this.workFunctions().get(argument.key)?.has(event.name) === true) {
+        current = this.handOffArgument(current, { key: argument.root, root: argument.root, addressOfVariable: false, addressOfMember: false, field: null }, event, false, false, true);
+      }
+    }
+    return current;
+  }
+
+  /** `INIT_WORK(&ew->work, handle_event)`: the work item's key and the functions it is set up with. */
+  private workFunctions(): ReadonlyMap<string, ReadonlySet<string>> {
+    if (this.workFunctionsFound === undefined) {
+      const found = new Map<string, Set<string>>();
+      for (const node of this.input.cfg.nodes) {
+        for (const event of node.events) {
+          const call = callOfEvent(event);
+          if (call === null || !WORK_INITIALIZERS.has(call.name) || call.args.length < 2) continue;
+          found.set(call.args[0].key, (found.get(call.args[0].key) ?? new Set()).add(call.args[1].key));
+        }
+      }
+      this.workFunctionsFound = found;
+    }
+    return this.workFunctionsFound;
   }
 
   /** Keys the function tests for an error apart from 0 and valid values: `x < 0`, `x >= 0`, IS_ERR(x). */

@@ -596,6 +596,9 @@ const DEFERRED_WORK_VERBS: ReadonlyMap<string, string> = new Map([
   ...['request_irq', 'request_threaded_irq', 'devm_request_irq', 'devm_request_threaded_irq'].map((name): [string, string] => [name, 'installs an interrupt handler with']),
 ]);
 
+/** Set a work item up with the function it runs (`INIT_WORK(&ew->work, handle_event)`). */
+export const WORK_INITIALIZERS: ReadonlySet<string> = new Set(['INIT_WORK', 'INIT_DELAYED_WORK', 'INIT_RCU_WORK']);
+
 export function deferredWorkVerb(name: string): string | undefined {
   return DEFERRED_WORK_VERBS.get(name);
 }

@@ -18,6 +18,7 @@ import {
   nameSuggestsHandOff,
   nameSuggestsRelease,
   queuesDeferredWork,
+  WORK_INITIALIZERS,
   releaseApi,
   releaseCallsOf,
   threadStarterApi,
@@ -162,7 +163,6 @@ export function returnKindOfDefinition(definition: Node): ReturnKind {
   return 'int';
 }
 
-const WORK_INITIALIZERS: ReadonlySet<string> = new Set(['INIT_WORK', 'INIT_DELAYED_WORK', 'INIT_RCU_WORK']);
 
 const NOT_A_WRAPPER = ['goto_statement', 'for_statement', 'while_statement', 'do_statement', 'switch_statement', 'labeled_statement'];
 const WRAPPER_MAX_STATEMENTS = 8;
