@@ -6,8 +6,9 @@
  * told from the old one by `!=`, a parameter tested again after a `goto again`, GNU's `a ?: b`
  * returning a, the calldata reference given to rpc_run_task() in its task setup, a node given
  * back to a resource list beside its head, a buffer kept through its page, a work function
- * run at once instead of queued.
+ * run at once instead of queued, and a global lock a callee's callee unlocks.
  */
+import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { memLeak } from '../../src/rules/mem-leak.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
@@ -401,3 +402,41 @@ ruleTester(memLeak, {
   invalid: [{ name: 'another function given the work only reads it', path: 'drivers/infiniband/hw/foo/main.c', code: eventWork('foo_trace_work(&ew->work);').replace(/\n}\n$/, '\n} /* expect: mem-leak "ew" */\n') }],
 });
 
+// kernel/exit.c do_wait(): do_wait_pid() -> wait_consider_task() -> wait_task_zombie(), which
+// read_unlock()s the tasklist_lock do_wait() took before it returns nonzero.
+const waitChain = (zombie: string) => `static DEFINE_RWLOCK(foo_tasklist_lock);
+
+static int foo_wait_task_zombie(struct foo_wait_opts *wo, struct task_struct *p)
+{
+	get_task_struct(p);
+${zombie}	foo_reap(wo, p);
+	put_task_struct(p);
+	return p->pid;
+}
+
+static int foo_wait_consider_task(struct foo_wait_opts *wo, struct task_struct *p)
+{
+	if (!foo_eligible(wo, p))
+		return 0;
+	return foo_wait_task_zombie(wo, p);
+}
+
+static long foo_do_wait(struct foo_wait_opts *wo)
+{
+	long retval;
+
+	read_lock(&foo_tasklist_lock);
+	retval = foo_wait_consider_task(wo, wo->child);
+	if (retval)
+		goto end; /* cut */
+	read_unlock(&foo_tasklist_lock);
+	retval = -ECHILD;
+end:
+	return retval;
+}
+`;
+
+ruleTester(lockImbalance, {
+  valid: [{ name: 'a callee two calls down unlocks the global lock before it returns nonzero (do_wait())', path: 'kernel/foo_exit.c', code: waitChain('\tread_unlock(&foo_tasklist_lock);\n').replace(' /* cut */', '') }],
+  invalid: [{ name: 'the callees return nonzero with the lock still taken', path: 'kernel/foo_exit.c', code: waitChain('').replace('/* cut */', '/* expect: lock-imbalance */') }],
+});

@@ -578,6 +578,8 @@ function summarize(source: CSource, fn: CFunction, known: FunctionSummaries): Fu
         if (index >= 0) effects[index].handsOff = true;
       }
       const callee = known.get(name);
+      // `wait_consider_task()` calls wait_task_zombie(), which read_unlock()s the tasklist_lock do_wait() took.
+      if (callee !== undefined && callee.name !== fn.name) for (const key of callee.releasesGlobals) globalBalance.set(key, (globalBalance.get(key) ?? 0) + 1);
       args.forEach((argument, position) => {
         const key = expressionKey(argument);
         const index = parameters.indexOf(key);
