@@ -1,12 +1,18 @@
 /**
  * Kernel idioms behind false alarms judged on whole files of Linux 6.1 (stop 29), each next to
- * the bug of the same shape that must still be caught: an RPC task set up by a helper that puts
- * the calldata into its struct rpc_task_setup, debugfs' proxy fops installed in the file, and a
- * node kept from a for_each_child_of_node() walk in the field tested after it, and a new table
- * told from the old one by `!=`, a parameter tested again after a `goto again`, GNU's `a ?: b`
- * returning a, the calldata reference given to rpc_run_task() in its task setup, a node given
- * back to a resource list beside its head, a buffer kept through its page, a work function
- * run at once instead of queued, and a global lock a callee's callee unlocks.
+ * the bug of the same shape that must still be caught:
+ * - an RPC task set up by a helper that puts the calldata into its struct rpc_task_setup, and
+ *   the calldata reference given to rpc_run_task() in its task setup;
+ * - debugfs' proxy fops installed in the file;
+ * - a node kept from a for_each_child_of_node() walk in the field tested after it, and a second
+ *   walk with the same cursor;
+ * - a new table told from the old one by `!=`;
+ * - a parameter tested again after a `goto again`;
+ * - GNU's `a ?: b` returning a;
+ * - a node given back to a resource list beside its head, a buffer kept through its page, and a
+ *   work function run at once instead of queued;
+ * - a global lock a callee's callee unlocks;
+ * - an object freed through the release of the device an accessor gave from it.
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { memLeak } from '../../src/rules/mem-leak.js';
@@ -439,4 +445,56 @@ end:
 ruleTester(lockImbalance, {
   valid: [{ name: 'a callee two calls down unlocks the global lock before it returns nonzero (do_wait())', path: 'kernel/foo_exit.c', code: waitChain('\tread_unlock(&foo_tasklist_lock);\n').replace(' /* cut */', '') }],
   invalid: [{ name: 'the callees return nonzero with the lock still taken', path: 'kernel/foo_exit.c', code: waitChain('').replace('/* cut */', '/* expect: lock-imbalance */') }],
+});
+
+// drivers/dma/idxd/cdev.c idxd_wq_add_cdev(): the device an accessor gives from the new object is
+// embedded in it; once initialised, its last put runs the type's release, which frees the object.
+const cdevAdd = (order: [string, string]) => `static void foo_cdev_dev_release(struct device *dev)
+{
+	struct foo_cdev *foo_cdev = dev_to_cdev(dev);
+
+	kfree(foo_cdev);
+}
+
+static struct device_type foo_cdev_device_type = {
+	.name = "foo_cdev",
+	.release = foo_cdev_dev_release,
+};
+
+int foo_wq_add_cdev(struct foo_wq *wq)
+{
+	struct foo_cdev *foo_cdev;
+	struct device *dev;
+	int rc;
+
+	foo_cdev = kzalloc(sizeof(*foo_cdev), GFP_KERNEL);
+	if (!foo_cdev)
+		return -ENOMEM;
+	foo_cdev->wq = wq;
+	dev = cdev_dev(foo_cdev);
+${order[0]}	rc = dev_set_name(dev, "wq%u", wq->id);
+	if (rc < 0)
+		goto err;
+${order[1]}	rc = cdev_device_add(&foo_cdev->cdev, dev);
+	if (rc)
+		goto err;
+	return 0;
+
+ err:
+	put_device(dev);
+	return rc;
+}
+`;
+
+const initialise = '\tdevice_initialize(dev);\n\tdev->type = &foo_cdev_device_type;\n';
+
+ruleTester(memLeak, {
+  valid: [{ name: 'the last put of the initialised device frees the object it is embedded in (idxd cdev)', path: 'drivers/dma/foo/cdev.c', code: cdevAdd([initialise, '']) }],
+  invalid: [
+    {
+      name: 'a put before the device was initialised runs no release',
+      path: 'drivers/dma/foo/cdev.c',
+      code: cdevAdd(['', initialise]).replace('\tif (rc < 0)\n\t\tgoto err;', '\tif (rc < 0)\n\t\tgoto err; /* expect: mem-leak "foo_cdev" */'),
+    },
+  ],
 });

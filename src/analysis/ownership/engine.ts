@@ -870,7 +870,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         .filter((root): root is string => root !== undefined);
       if (argument.addressOfMember && argument.root !== null) containers.push(argument.root);
       // `put_device(dev)` on an allocated device the path initialised: its release callback frees it.
-      if ((state.initialized ?? []).includes(`=${argument.key}`)) containers.push(argument.key);
+      if ((state.initialized ?? []).includes(`=${argument.key}`)) {
+        containers.push(argument.key);
+        // `dev = cdev_dev(idxd_cdev); device_initialize(dev);`: a device an accessor gave from one object is embedded in it.
+        const from = (this.derivations ??= derivationsOf(this.input.cfg)).get(argument.key);
+        if (from !== undefined && from.size === 1) containers.push(...from);
+      }
       if (containers.length > 0) exact = this.release(exact, event.row, event.name, (holding, kind) => kind === 'memory' && holding.names.some((name) => containers.includes(name)));
     }
     if (exact === state && api.kind === 'reference' && !(state.dropped ?? []).includes(argument.key)) {
