@@ -131,19 +131,10 @@ export function factsFromFile(file: KernelFactsFile, loadMilliseconds = 0): Kern
       evidence,
     })));
   // Everything past the lookups of single names is built on first use.
-  const pointerAnswers = new Map<string, PointerConvention | null>();
   return {
     kernel: file.kernel,
     generator: file.generator,
-    pointerConvention: (name) => {
-      // Asked of the same few hundred names again and again (every call of every function).
-      let convention = pointerAnswers.get(name);
-      if (convention === undefined) {
-        convention = CONVENTIONS.find((candidate) => inSortedList(file.pointer[candidate], name)) ?? null;
-        pointerAnswers.set(name, convention);
-      }
-      return convention ?? undefined;
-    },
+    pointerConvention: (name) => CONVENTIONS.find((convention) => inSortedList(file.pointer[convention], name)),
     isNoreturn: (name) => (noreturn ??= new Set([...split(file.noreturn.declared), ...split(file.noreturn.derived)])).has(name),
     pairOf: (acquire) => (pairByAcquire ??= new Map(allPairs().map((pair) => [pair.acquire, pair]))).get(acquire),
     namesWith: (convention) => {
@@ -187,6 +178,7 @@ export interface IntegerFacts {
 export function integerFactsFromFile(file: IntegerFactsFile, loadMilliseconds = 0): IntegerFacts {
   if (file.format !== 1) throw new Error(`kernel integer facts: unknown format ${String(file.format)}`);
   // 44,000 names: searched in the sorted text as the pointer conventions are, no index built.
+  // Asked again for every call of the same name (missing-error-code's failsWithErrno()): answered once per name.
   const answers = new Map<string, IntegerConvention | null>();
   const integerConvention = (name: string): IntegerConvention | undefined => {
     let convention = answers.get(name);
