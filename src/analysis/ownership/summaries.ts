@@ -163,7 +163,6 @@ export function returnKindOfDefinition(definition: Node): ReturnKind {
   return 'int';
 }
 
-
 const NOT_A_WRAPPER = ['goto_statement', 'for_statement', 'while_statement', 'do_statement', 'switch_statement', 'labeled_statement'];
 const WRAPPER_MAX_STATEMENTS = 8;
 const WRAPPER_MAX_LINES = 24;
