@@ -1746,12 +1746,20 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
     for (const event of node.events) if (event.type === 'assign' && event.value.kind === 'constant') readAgain.add(event.target.key);
   }
   // A parameter the function never assigns is one value all along, also where a `goto again`
-  // tests it a second time (test_add_free_space_entry()'s `bitmap`).
-  const jumpsBack = cfg.nodes.some((node) => node.kind === 'goto' && node.successors.some((next) => cfg.nodes[next].row < node.row));
-  const assigned = new Set<string>();
-  if (jumpsBack) for (const node of cfg.nodes) for (const event of node.events) if (event.type === 'assign' || event.type === 'kill') assigned.add(event.type === 'assign' ? event.target.key : event.key);
+  // tests it a second time (test_add_free_space_entry()'s `bitmap`): tracked where it is tested
+  // between the label and the goto that jumps back to it.
+  const retested = new Set<string>();
+  const backJumps = cfg.nodes.flatMap((node) => (node.kind === 'goto' ? node.successors.filter((next) => cfg.nodes[next].row < node.row).map((next) => [cfg.nodes[next].row, node.row]) : []));
+  if (backJumps.length > 0) {
+    const assigned = new Set<string>();
+    for (const node of cfg.nodes) for (const event of node.events) if (event.type === 'assign' || event.type === 'kill') assigned.add(event.type === 'assign' ? event.target.key : event.key);
+    for (const node of cfg.nodes) {
+      const key = node.kind === 'branch' && node.atom?.kind === 'test' ? node.atom.key : null;
+      if (key !== null && cfg.parameters.includes(key) && !assigned.has(key) && backJumps.some(([from, to]) => from <= node.row && node.row <= to)) retested.add(key);
+    }
+  }
   for (const [key, count] of cfg.testedKeys) {
-    if (count >= 2 || readAgain.has(key) || (jumpsBack && cfg.parameters.includes(key) && !assigned.has(key))) tracked.add(key);
+    if (count >= 2 || readAgain.has(key) || retested.has(key)) tracked.add(key);
     // `if (sock_table != orig_sock_table)` where sock_table may be new memory, which equals no other pointer.
     else if (allocated.some((name) => comparesForEquality(key, name))) tracked.add(key);
   }
