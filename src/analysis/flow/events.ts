@@ -61,7 +61,8 @@ export type AssignedValue =
   | { kind: 'copy'; key: string; root: string | null }
   /** `memberAddress`: the value is `&x->f` (key `x->f`), which carries `x` but not its other fields. */
   | { kind: 'other'; mentions: string[]; memberAddress?: string; conversionOf?: string }
-  | { kind: 'unknown' };
+  /** `operator`: a compound assignment's (`|=`, `+=`). */
+  | { kind: 'unknown'; operator?: string };
 
 export interface AssignEvent {
   type: 'assign';
@@ -74,6 +75,8 @@ export interface AssignEvent {
 export interface KillEvent {
   type: 'kill';
   key: string;
+  /** `x++`, `--x`: the key is counted, not taken by address. */
+  counted?: true;
 }
 
 /**
@@ -300,7 +303,7 @@ export function collectEvents(node: Node, out: Event[]): void {
       const target = assignTarget(left);
       if (operator !== '=') {
         collectEvents(right, out);
-        out.push({ type: 'assign', target, value: { kind: 'unknown' }, row: node.startPosition.row });
+        out.push({ type: 'assign', target, value: { kind: 'unknown', operator }, row: node.startPosition.row });
         return;
       }
       const value = assignedValue(right, out);
@@ -309,7 +312,7 @@ export function collectEvents(node: Node, out: Event[]): void {
     }
     case 'update_expression': {
       const argument = node.childForFieldName('argument');
-      if (argument !== null) out.push({ type: 'kill', key: compactText(stripCastsAndParentheses(argument).text) });
+      if (argument !== null) out.push({ type: 'kill', key: compactText(stripCastsAndParentheses(argument).text), counted: true });
       return;
     }
     case 'compound_statement':

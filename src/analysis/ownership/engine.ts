@@ -498,6 +498,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       current = { ...current, tainted: true };
     }
     for (const event of node.events) current = this.apply(event, current, node);
+    const record = this.recordOf(node);
+    if (record !== null) current = this.recorded(node, record, current);
     if (node.kind === 'goto' && current.holdings.some((holding) => holding.released === null)) current = { ...current, lastGoto: node.id };
     return current;
   }
@@ -521,6 +523,54 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (node.successors.length !== 2 || !next.holdings.some((holding) => holding.released === null && holding.skippedRelease === null)) return next;
     if (takeBranch(state.facts, node.atom, otherSide === 0, this.tracked) === null) return next;
     return this.skipConditionalReleases(node, otherSide, state, next);
+  }
+
+  private readonly records = new Map<number, string | null>();
+
+  /**
+   * The field a statement does nothing but mark in the caller's structure: `x->requested = true`,
+   * `++x->used_vectors`, `x->mask |= BIT(n)`.
+   */
+  private recordOf(node: CfgNode): string | null {
+    let record = this.records.get(node.id);
+    if (record === undefined) {
+      // `x->mask |= BIT(n)`: the value's macros are all the statement does besides.
+      const valueMacros = node.events.slice(0, -1).every((other) => other.type === 'call' && /^[A-Z][A-Z0-9_]*$/.test(other.name));
+      const event = node.kind === 'statement' && valueMacros ? node.events.at(-1) : undefined;
+      const throughPointer = (key: string): boolean => key.includes('->') || !this.isLocal(rootOfKey(key));
+      record = null;
+      if (event?.type === 'kill' && event.counted === true && throughPointer(event.key)) record = event.key;
+      if (event?.type === 'assign' && (event.target.shape === 'field' || event.target.shape === 'index') && !this.isLocalStorage(event.target) && throughPointer(event.target.key)) {
+        const { value } = event;
+        if ((value.kind === 'constant' && value.mask === POSITIVE) || (value.kind === 'unknown' && (value.operator === '|=' || value.operator === '+='))) record = event.target.key;
+      }
+      this.records.set(node.id, record);
+    }
+    return record;
+  }
+
+  /**
+   * `if (ret) goto err; nic->irq_allocated[irq] = true;`: right where the acquire is known to have
+   * succeeded, the structure records that it holds the resource, for a teardown that releases what
+   * the record says (the caller's unwind, remove()). An error exit after that leaves it to them.
+   */
+  private recorded(node: CfgNode, record: string, state: PathState): PathState {
+    const predecessors = (this.predecessors ??= predecessorsOf(this.input.cfg)).get(node.id) ?? [];
+    const test = predecessors.length === 1 ? this.input.cfg.nodes[predecessors[0]] : undefined;
+    if (test?.kind !== 'branch' || test.atom?.kind !== 'test') return state;
+    const key = test.atom.key;
+    return this.updateHoldings(state, (holding, kind) => {
+      if (kind !== 'reference' || holding.released !== null || holding.handOff !== null) return holding;
+      // What the call returns a pointer to is itself what gets stored: a flag set beside it tells nothing.
+      const api = acquireOfSite(this.sites[holding.site]);
+      if (api === undefined || api.carrier === 'return') return holding;
+      // A count taken again while the record stands is counted twice (pwm-clk enables again after a
+      // failed apply): the record stands for it only where the function tests it before taking it.
+      if (api.count !== undefined && !this.input.cfg.testedKeys.has(record)) return holding;
+      if (holding.statusKey !== key && holding.statusAliases?.includes(key) !== true) return holding;
+      if ((state.facts.get(key) & ~holding.success) !== 0) return holding;
+      return { ...holding, handOff: { row: node.row, via: 'store', field: null, key: record, statusKey: null, success: ANY_VALUE } };
+    });
   }
 
   /** Marks what the other side of an undecided branch would release in a block that falls through. */

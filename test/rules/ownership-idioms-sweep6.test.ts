@@ -1,0 +1,135 @@
+/**
+ * Kernel idioms behind false alarms judged on whole files of Linux 6.1 (stop 30), each next to
+ * the bug of the same shape that must still be caught:
+ * - a structure that records, right where an interrupt or a count was taken, that it holds it
+ *   (`nic->irq_allocated[irq] = true`, `++vp_dev->msix_used_vectors`, `self->mask |= BIT(n)`),
+ *   for the teardown that releases what the record says.
+ */
+import { refLeak } from '../../src/rules/ref-leak.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// drivers/net/ethernet/cavium/thunder/nicvf_main.c nicvf_register_interrupts(): each line
+// requested is marked in nic->irq_allocated[], and nicvf_unregister_interrupts(), which the
+// caller runs when this fails, frees every line marked.
+const markedLines = (record: string) => `static int foo_register_interrupts(struct foo_nic *nic)
+{
+	int irq, ret = 0;
+
+	for (irq = 0; irq < nic->cq_cnt; irq++) {
+		ret = request_irq(pci_irq_vector(nic->pdev, irq), foo_intr_handler, 0, nic->irq_name[irq], nic->napi[irq]);
+		if (ret)
+			goto err;
+${record}	}
+
+	irq = FOO_INTR_ID_QS_ERR;
+	ret = request_irq(pci_irq_vector(nic->pdev, irq), foo_qs_err_handler, 0, nic->irq_name[irq], nic);
+	if (ret)
+		goto err;
+	nic->irq_allocated[irq] = true;
+
+	foo_set_irq_affinity(nic);
+err:
+	if (ret)
+		netdev_err(nic->netdev, "request_irq failed, vector %d\\n", irq);
+	return ret; /* cut */
+}
+
+static void foo_unregister_interrupts(struct foo_nic *nic)
+{
+	int irq;
+
+	for (irq = 0; irq < nic->num_vec; irq++) {
+		if (!nic->irq_allocated[irq])
+			continue;
+		free_irq(pci_irq_vector(nic->pdev, irq), nic->napi[irq]);
+		nic->irq_allocated[irq] = false;
+	}
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'each line requested is marked in the array its teardown walks', path: 'drivers/net/ethernet/foo/foo_main.c', code: markedLines('\t\tnic->irq_allocated[irq] = true;\n').replace(' /* cut */', '') }],
+  invalid: [
+    { name: 'a line requested and not marked', path: 'drivers/net/ethernet/foo/foo_main.c', code: markedLines('').replace('/* cut */', '/* expect: ref-leak */') },
+    {
+      name: 'a mark set before the request is known to have succeeded is no record of it',
+      path: 'drivers/net/ethernet/foo/foo_main.c',
+      code: markedLines('').replace('\t\tret = request_irq(', '\t\tnic->irq_allocated[irq] = true;\n\t\tret = request_irq(').replace('/* cut */', '/* expect: ref-leak */'),
+    },
+  ],
+});
+
+// drivers/virtio/virtio_pci_common.c vp_request_msix_vectors(): the count of vectors in use goes
+// up with each handler installed, and vp_del_vqs() frees that many.
+const countedVectors = (record: string) => `static int foo_request_msix_vectors(struct foo_pci_device *vp_dev, const char *name)
+{
+	int v, err;
+
+	v = vp_dev->msix_used_vectors;
+	err = request_irq(pci_irq_vector(vp_dev->pci_dev, v), foo_config_changed, 0, vp_dev->msix_names[v], vp_dev);
+	if (err)
+		goto error;
+${record}
+	v = vp_dev->config_vector(vp_dev, v);
+	if (v == FOO_MSI_NO_VECTOR) {
+		err = -EBUSY;
+		goto error;
+	}
+	return 0;
+error:
+	return err; /* cut */
+}
+
+static void foo_del_vqs(struct foo_pci_device *vp_dev)
+{
+	int i;
+
+	for (i = 0; i < vp_dev->msix_used_vectors; ++i)
+		free_irq(pci_irq_vector(vp_dev->pci_dev, i), vp_dev);
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'the count of vectors in use goes up with the handler', path: 'drivers/virtio/foo_pci.c', code: countedVectors('\t++vp_dev->msix_used_vectors;\n').replace(' /* cut */', '') },
+    { name: 'a mask bit marks the vector (aq_nic_start())', path: 'drivers/virtio/foo_pci.c', code: countedVectors('\tvp_dev->msix_mask |= BIT(v);\n').replace(' /* cut */', '') },
+  ],
+  invalid: [
+    { name: 'nothing counts the handler', path: 'drivers/virtio/foo_pci.c', code: countedVectors('').replace('/* cut */', '/* expect: ref-leak */') },
+    { name: 'a field cleared is no record', path: 'drivers/virtio/foo_pci.c', code: countedVectors('\tvp_dev->msix_mask = 0;\n').replace('/* cut */', '/* expect: ref-leak */') },
+  ],
+});
+
+// drivers/power/supply/ab8500_charger.c ab8500_charger_ac_en(): the flag set when
+// regulator_enable() succeeds is tested before enabling again, and the disable branch drops the
+// count it stands for. drivers/pwm/pwm-clk.c pwm_clk_apply() sets a flag beside clk_enable() that
+// it never tests before enabling: a failed apply leaves a count the next apply adds to.
+const flaggedCount = (guard: string) => `static int foo_charger_en(struct foo_charger *di, int enable)
+{
+	int ret;
+
+	if (enable) {
+		if (${guard}) {
+			ret = regulator_enable(di->regu);
+			if (ret)
+				dev_warn(di->dev, "Failed to enable regulator\\n");
+			else
+				di->vddadc_en = true;
+		}
+		ret = foo_write(di, FOO_CTRL, 1);
+		if (ret < 0)
+			return ret; /* cut */
+	} else {
+		if (di->vddadc_en) {
+			regulator_disable(di->regu);
+			di->vddadc_en = false;
+		}
+	}
+	return 0;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'the flag set beside the count is what the function tests before taking it', path: 'drivers/power/supply/foo_charger.c', code: flaggedCount('!di->vddadc_en').replace(' /* cut */', '') }],
+  invalid: [{ name: 'a flag the function never tests before taking the count again', path: 'drivers/power/supply/foo_charger.c', code: flaggedCount('!di->other_en').replace('if (di->vddadc_en)', 'if (di->other_en)').replace('/* cut */', '/* expect: ref-leak */') }],
+});
