@@ -3,7 +3,8 @@
  * the bug of the same shape that must still be caught:
  * - a structure that records, right where an interrupt or a count was taken, that it holds it
  *   (`nic->irq_allocated[irq] = true`, `++vp_dev->msix_used_vectors`, `self->mask |= BIT(n)`),
- *   for the teardown that releases what the record says.
+ *   for the teardown that releases what the record says;
+ * - an interrupt line kept from an element of an array (comedi's `it->options[2]`).
  */
 import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
@@ -132,4 +133,43 @@ const flaggedCount = (guard: string) => `static int foo_charger_en(struct foo_ch
 ruleTester(refLeak, {
   valid: [{ name: 'the flag set beside the count is what the function tests before taking it', path: 'drivers/power/supply/foo_charger.c', code: flaggedCount('!di->vddadc_en').replace(' /* cut */', '') }],
   invalid: [{ name: 'a flag the function never tests before taking the count again', path: 'drivers/power/supply/foo_charger.c', code: flaggedCount('!di->other_en').replace('if (di->vddadc_en)', 'if (di->other_en)').replace('/* cut */', '/* expect: ref-leak */') }],
+});
+
+// drivers/comedi/drivers/pcmuio.c pcmuio_attach(): the line of each handler installed is kept
+// where pcmuio_detach(), which comedi runs when the attach fails, frees it; the line is an
+// element of the options array.
+const keptLine = (kept: string) => `static void foo_detach(struct comedi_device *dev)
+{
+	struct foo_private *devpriv = dev->private;
+
+	if (devpriv && devpriv->irq2)
+		free_irq(devpriv->irq2, dev);
+	comedi_legacy_detach(dev);
+}
+
+static int foo_attach(struct comedi_device *dev, struct comedi_devconfig *it)
+{
+	struct foo_private *devpriv;
+	int ret;
+
+	devpriv = comedi_alloc_devpriv(dev, sizeof(*devpriv));
+	if (!devpriv)
+		return -ENOMEM;
+
+	if (it->options[2]) {
+		ret = request_irq(it->options[2], foo_interrupt, 0, dev->board_name, dev);
+		if (ret == 0)
+			${kept};
+	}
+
+	ret = comedi_alloc_subdevices(dev, 4);
+	if (ret)
+		return ret; /* cut */
+	return 0;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'the line, an element of the options, is kept where detach frees it', path: 'drivers/comedi/drivers/foo.c', code: keptLine('devpriv->irq2 = it->options[2]').replace(' /* cut */', '') }],
+  invalid: [{ name: 'another option kept there', path: 'drivers/comedi/drivers/foo.c', code: keptLine('devpriv->irq2 = it->options[1]').replace('/* cut */', '/* expect: ref-leak */') }],
 });

@@ -251,7 +251,8 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
   collectEvents(value, out);
   const constant = constantMask(value);
   if (constant !== null) return { kind: 'constant', mask: constant };
-  if (value.type === 'identifier' || value.type === 'field_expression') {
+  // `devpriv->irq2 = it->options[2]`: an element is copied as a field is.
+  if (value.type === 'identifier' || value.type === 'field_expression' || value.type === 'subscript_expression') {
     return { kind: 'copy', key: compactText(value.text), root: rootIdentifier(value) };
   }
   if (value.type === 'assignment_expression') {
