@@ -4,8 +4,11 @@
  * - a structure that records, right where an interrupt or a count was taken, that it holds it
  *   (`nic->irq_allocated[irq] = true`, `++vp_dev->msix_used_vectors`, `self->mask |= BIT(n)`),
  *   for the teardown that releases what the record says;
- * - an interrupt line kept from an element of an array (comedi's `it->options[2]`).
+ * - an interrupt line kept from an element of an array (comedi's `it->options[2]`);
+ * - a switch on a local that only ever holds one of its cases' values;
+ * - a function of the tree that lets go of the lock it is given (xlog_wait(), by the mined facts).
  */
+import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
@@ -172,4 +175,60 @@ static int foo_attach(struct comedi_device *dev, struct comedi_devconfig *it)
 ruleTester(refLeak, {
   valid: [{ name: 'the line, an element of the options, is kept where detach frees it', path: 'drivers/comedi/drivers/foo.c', code: keptLine('devpriv->irq2 = it->options[2]').replace(' /* cut */', '') }],
   invalid: [{ name: 'another option kept there', path: 'drivers/comedi/drivers/foo.c', code: keptLine('devpriv->irq2 = it->options[1]').replace('/* cut */', '/* expect: ref-leak */') }],
+});
+
+// fs/ocfs2/dlm/dlmrecovery.c dlm_finalize_reco_handler(): stage is 1 or 2 and both cases unlock;
+// there is no way around the switch with the lock held.
+const stagedSwitch = (stage2: string) => `int foo_finalize_handler(struct foo_msg *msg, u32 len, void *data)
+{
+	struct foo_ctxt *dlm = data;
+	struct foo_finalize *fr = (struct foo_finalize *)msg->buf;
+	int stage = 1;
+
+	if (fr->flags & FOO_FINALIZE_STAGE2)
+		stage = ${stage2};
+
+	spin_lock(&dlm->spinlock);
+	switch (stage) {
+	case 1:
+		dlm->state |= FOO_STATE_FINALIZE;
+		spin_unlock(&dlm->spinlock);
+		break;
+	case 2:
+		dlm->state &= ~FOO_STATE_FINALIZE;
+		spin_unlock(&dlm->spinlock);
+		foo_kick_thread(dlm);
+		break;
+	}
+
+	foo_put(dlm);
+	return 0; /* cut */
+}
+`;
+
+ruleTester(lockImbalance, {
+  valid: [{ name: 'the local switched on holds one of the cases\' values', path: 'fs/foo/foo_recovery.c', code: stagedSwitch('2').replace(' /* cut */', '') }],
+  invalid: [
+    { name: 'a value no case takes', path: 'fs/foo/foo_recovery.c', code: stagedSwitch('3').replace('/* cut */', '/* expect: lock-imbalance */') },
+    { name: 'a value from the message', path: 'fs/foo/foo_recovery.c', code: stagedSwitch('fr->stage').replace('/* cut */', '/* expect: lock-imbalance */') },
+  ],
+});
+
+// fs/xfs/xfs_log.c xlog_force_lsn(): xlog_wait() (xfs_log_priv.h, `__releases(lock)`) unlocks the
+// lock it is given before it sleeps.
+const waitUnlocks = (lock: string) => `static int foo_force_lsn(struct xlog *log, struct xlog_in_core *iclog, bool already_slept)
+{
+	spin_lock(&log->l_icloglock);
+	if (!already_slept && iclog->ic_prev->ic_state == XLOG_STATE_SYNCING) {
+		xlog_wait(&iclog->ic_prev->ic_write_wait, ${lock});
+		return -EAGAIN; /* cut */
+	}
+	spin_unlock(&log->l_icloglock);
+	return 0;
+}
+`;
+
+ruleTester(lockImbalance, {
+  valid: [{ name: 'xlog_wait() unlocks the lock it is given', path: 'fs/xfs/foo_log.c', code: waitUnlocks('&log->l_icloglock').replace(' /* cut */', '') }],
+  invalid: [{ name: 'xlog_wait() given another lock', path: 'fs/xfs/foo_log.c', code: waitUnlocks('&iclog->ic_lock').replace('/* cut */', '/* expect: lock-imbalance */') }],
 });

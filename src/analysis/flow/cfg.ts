@@ -138,7 +138,7 @@ class CfgBuilder {
   readonly autoManaged = new Set<string>();
   readonly testedKeys = new Map<string, number>();
   /** The switches on a plain key, with their case values by way out (the labels are read at the end, when two share a key). */
-  readonly switches: { id: number; key: string; values: (Node | null)[] }[] = [];
+  readonly switches: { id: number; key: string; values: (Node | null)[]; noCase: boolean }[] = [];
 
   private readonly noreturn: NoreturnCalls;
 
@@ -406,7 +406,7 @@ class CfgBuilder {
     const key = tested !== null && (tested.type === 'identifier' || tested.type === 'field_expression') ? expressionKey(tested) : null;
     const id = this.add('switch', node, entries, context, { events });
     // The labels are read only for a key another switch tests too (buildCfg).
-    if (key !== null && !/[[(]/.test(key)) this.switches.push({ id, key, values });
+    if (key !== null && !/[[(]/.test(key)) this.switches.push({ id, key, values, noCase: !hasDefault });
     return id;
   }
 
@@ -693,8 +693,14 @@ export function buildCfg(definition: Node, name: string, options: CfgOptions): C
   // A switch's case is worth remembering only where another switch tests the same key.
   const switched = new Map<string, number>();
   for (const { key } of builder.switches) switched.set(key, (switched.get(key) ?? 0) + 1);
-  for (const { id, key, values } of builder.switches) {
-    if ((switched.get(key) ?? 0) > 1) builder.nodes[id].cases = { key, labels: values.map((value) => (value === null ? null : value.text.replace(/\s+/g, ''))) };
+  for (const { id, key, values, noCase } of builder.switches) {
+    const labels = values.map((value) => (value === null ? null : value.text.replace(/\s+/g, '')));
+    // `int stage = 1; if (...) stage = 2; switch (stage) { case 1: ... case 2: ... }`: no case is not a way out.
+    if (noCase && body !== null && builder.locals.has(key) && onlyTakes(body, key, labels)) {
+      builder.nodes[id].successors.pop();
+      labels.pop();
+    }
+    if ((switched.get(key) ?? 0) > 1) builder.nodes[id].cases = { key, labels };
   }
   return {
     functionName: name,
@@ -706,6 +712,33 @@ export function buildCfg(definition: Node, name: string, options: CfgOptions): C
     testedKeys: builder.testedKeys,
     endRow,
   };
+}
+
+/**
+ * Whether the local `name` is only ever given values among `labels` (a switch's case values): set
+ * by its declaration and by plain assignments of those values, never counted nor taken by address.
+ */
+function onlyTakes(body: Node, name: string, labels: readonly (string | null)[]): boolean {
+  const allowed = (value: Node | null): boolean => value !== null && labels.includes(stripCastsAndParentheses(value).text.replace(/\s+/g, ''));
+  let set = false;
+  for (const node of nodesOfType(body, ['init_declarator', 'assignment_expression', 'update_expression', 'pointer_expression', 'declaration'])) {
+    if (node.type === 'declaration') {
+      // Declared without a value and read before it is set would be a bug of its own; a second declaration shadows it.
+      if (node.namedChildren.some((child) => child?.type === 'identifier' && child.text === name)) return false;
+    } else if (node.type === 'init_declarator') {
+      if (node.childForFieldName('declarator')?.text !== name) continue;
+      if (set || !allowed(node.childForFieldName('value'))) return false;
+      set = true;
+    } else if (node.type === 'assignment_expression') {
+      if (stripCastsAndParentheses(node.childForFieldName('left') ?? node).text !== name) continue;
+      if ((node.childForFieldName('operator')?.type ?? '=') !== '=' || !allowed(node.childForFieldName('right'))) return false;
+    } else if (node.type === 'update_expression') {
+      if (stripCastsAndParentheses(node.childForFieldName('argument') ?? node).text === name) return false;
+    } else if (node.childForFieldName('operator')?.type === '&' && stripCastsAndParentheses(node.childForFieldName('argument') ?? node).text === name) {
+      return false;
+    }
+  }
+  return set;
 }
 
 /** The parameter names of a function definition, in order. */
