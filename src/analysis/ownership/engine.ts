@@ -1260,6 +1260,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         kind === 'lock' && holding.names.some((name) => mined.releasesLocks.has(name) || mined.releasesLocks.has(lastFieldOfKey(name) ?? '')),
       );
     }
+    for (const index of mined?.releasesArguments ?? []) {
+      const lock = event.args[index];
+      if (lock !== undefined) current = this.release(current, event.row, event.name, (holding, kind) => kind === 'lock' && namesMatch(holding, kind, lock.key, this.aliases));
+    }
     // `vmw_simple_resource_init(dev_priv, &usimple->simple, data, vmw_simple_resource_free)`: a call given an
     // object with a function of the patch that frees it gets the cleanup with it (it runs the destructor when it fails).
     const givesMemory = event.args.length > 1 && current.holdings.some((holding) => this.kindOfSite[holding.site] === 'memory' && event.args.some((argument) => holdingPassed(holding, argument, true)));

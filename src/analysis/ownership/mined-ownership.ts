@@ -14,6 +14,8 @@ import { lastFieldOfKey } from '../../parsers/c-syntax.js';
 export interface MinedCallEffects {
   /** Locks the callee lets go that its caller held: a field's name (`object_name_lock`), a global's, or `rcu`/`rcu_bh`/`rtnl`. */
   releasesLocks: ReadonlySet<string>;
+  /** Arguments that are themselves locks the callee lets go (`xlog_wait(wq, &log->l_icloglock)`). */
+  releasesArguments: readonly number[];
   /** Arguments the callee takes: freed, or kept. */
   takes: ReadonlyMap<number, TakenArgument>;
 }
@@ -33,9 +35,11 @@ export function minedCallEffects(name: string): MinedCallEffects | null {
   if (known !== undefined) return known;
   const facts = kernelOwnershipFacts();
   const lock: LockFact | undefined = facts.locks(name);
-  const released = [...(lock?.releases ?? []), ...(lock?.dropped ?? [])].map(lockWord);
+  const all = [...(lock?.releases ?? []), ...(lock?.dropped ?? [])];
+  const released = all.filter((word) => !/^\d+$/.test(word)).map(lockWord);
+  const releasesArguments = all.filter((word) => /^\d+$/.test(word)).map(Number);
   const taken = facts.takes(name);
-  const effects = released.length === 0 && taken === undefined ? null : { releasesLocks: new Set(released), takes: new Map(taken ?? []) };
+  const effects = all.length === 0 && taken === undefined ? null : { releasesLocks: new Set(released), releasesArguments, takes: new Map(taken ?? []) };
   cache.set(name, effects);
   return effects;
 }
