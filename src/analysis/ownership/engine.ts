@@ -800,7 +800,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (starter !== null) current = this.startThread(starter, event, target, current);
     // `schedule_work(&reprobe->work)` after try_module_get(THIS_MODULE): the work item runs the
     // module's code later and drops the reference when it is done.
-    else if (queuesDeferredWork(event.name) || (acquire === undefined && release === undefined && this.input.summaries.queuesWork(event.name))) current = this.handOff(current, { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE }, (_holding, kind) => kind === 'module');
+    else if (this.holdsModule(current) && (queuesDeferredWork(event.name) || (acquire === undefined && release === undefined && this.input.summaries.queuesWork(event.name)))) current = this.handOff(current, { row: event.row, via: event.name, field: null, statusKey: null, success: ANY_VALUE }, (_holding, kind) => kind === 'module');
     const handOff = handOffApi(event.name);
     if (handOff !== undefined) {
       const argument = event.args[handOff.argument];
@@ -853,6 +853,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
    * that callback lets go of through the object (`zfcp_ccw_adapter_put(port->adapter)`) is let
    * go of here, as if the caller had made the call.
    */
+  private holdsModule(state: PathState): boolean {
+    return state.holdings.some((holding) => this.kindOfSite[holding.site] === 'module');
+  }
+
   private runReleaseCallback(event: CallEvent, state: PathState, node: CfgNode): PathState {
     const embedded = event.args[0];
     if (embedded === undefined || !embedded.addressOfMember || embedded.root === null) return state;
