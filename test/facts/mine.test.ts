@@ -583,6 +583,37 @@ static void timer_fn(struct widget *w) __releases(w->lock) __acquires(w->lock)
 	mutex_unlock(&w->lock);
 	mutex_lock(&w->lock);
 }
+
+void walk_done(struct walk *pvmw)
+{
+	if (pvmw->pte)
+		pte_unmap(pvmw->pte);
+	if (pvmw->ptl)
+		spin_unlock(pvmw->ptl);
+}
+
+void walk_maybe_done(struct walk *pvmw)
+{
+	if (pvmw->pte)
+		spin_unlock(pvmw->ptl);
+}
+
+void entry_wait_on_locked(pte_t *ptep, spinlock_t *ptl)
+{
+	if (ptep)
+		pte_unmap_unlock(ptep, ptl);
+	else
+		spin_unlock(ptl);
+	schedule();
+}
+
+void entry_wait_half(pte_t *ptep, spinlock_t *ptl, spinlock_t *other)
+{
+	if (ptep)
+		pte_unmap_unlock(ptep, ptl);
+	else
+		spin_unlock(other);
+}
 `,
     'include/linux/widget.h': `extern void widget_unlock(struct widget *w) __releases(&w->lock);
 `,
@@ -600,6 +631,13 @@ static void timer_fn(struct widget *w) __releases(w->lock) __acquires(w->lock)
     expect(locks['drivers/gpu/drm/gem.c#widget_add']).toBeUndefined();
     expect(locks['drivers/gpu/drm/gem.c#notify_sent']).toBeUndefined();
     expect(locks['drivers/gpu/drm/gem.c#gem_handle_create']).toBeUndefined();
+  });
+
+  it('finds a lock let go under a test of the lock itself, or on both sides of an if, and not one let go under another test', () => {
+    expect(locks.walk_done).toEqual({ dropped: ['0->ptl'] });
+    expect(locks.entry_wait_on_locked).toEqual({ dropped: ['1'] });
+    expect(locks.walk_maybe_done).toBeUndefined();
+    expect(locks.entry_wait_half).toBeUndefined();
   });
 
   it('reads the annotations of prototypes and definitions; a lock released and taken again is only held', () => {

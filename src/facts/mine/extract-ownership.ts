@@ -56,8 +56,10 @@ const LOCK_RELEASE = new Set([
   'raw_spin_unlock_irq', 'raw_spin_unlock_irqrestore', 'mutex_unlock', 'read_unlock', 'read_unlock_bh', 'read_unlock_irq',
   'read_unlock_irqrestore', 'write_unlock', 'write_unlock_bh', 'write_unlock_irq', 'write_unlock_irqrestore', 'up', 'up_read',
   'up_write', 'inode_unlock', 'inode_unlock_shared', 'xa_unlock', 'xa_unlock_bh', 'xa_unlock_irq', 'xa_unlock_irqrestore',
-  'release_sock', 'rcu_read_unlock', 'rcu_read_unlock_bh', 'rtnl_unlock',
+  'release_sock', 'rcu_read_unlock', 'rcu_read_unlock_bh', 'rtnl_unlock', 'pte_unmap_unlock',
 ]);
+/** The argument that is the lock, where it is not the first: `pte_unmap_unlock(pte, ptl)`. */
+const LOCK_ARGUMENT: Record<string, number> = { pte_unmap_unlock: 1 };
 const IMPLICIT_LOCK: Record<string, string> = {
   rcu_read_lock: 'rcu',
   rcu_read_unlock: 'rcu',
@@ -144,7 +146,7 @@ function parameterOrigins(body: Node, params: readonly string[]): Map<string, st
 function lockName(call: Node, name: string, params: readonly string[], origins: Map<string, string>, locals: Set<string>): string | null {
   const implicit = IMPLICIT_LOCK[name];
   if (implicit !== undefined) return implicit;
-  const argument = argumentsOf(call)[0];
+  const argument = argumentsOf(call)[LOCK_ARGUMENT[name] ?? 0];
   if (!argument) return null;
   let text = compact(stripParens(argument).text).replace(/^&/, '');
   text = text.replace(/^\((.*)\)$/, '$1');
@@ -382,6 +384,34 @@ function isTopLevel(node: Node, body: Node, lastPutCounts = true): boolean {
   return current?.parent?.id === body.id;
 }
 
+/**
+ * A release in a top-level `if` that lets the lock go whichever way it goes: `if (pvmw->ptl)
+ * spin_unlock(pvmw->ptl);` (a lock that is not set is not held), or `if (ptep)
+ * pte_unmap_unlock(ptep, ptl); else spin_unlock(ptl);`.
+ */
+function releasedEitherWay(call: Node, name: string, body: Node, lockOf: (call: Node, name: string) => string | null): boolean {
+  const statement = call.parent;
+  if (statement?.type !== 'expression_statement') return false;
+  const branch = statement.parent?.type === 'compound_statement' && statement.parent.parent?.type === 'if_statement' ? statement.parent : statement;
+  const guard = branch.parent;
+  if (guard?.type !== 'if_statement' || guard.childForFieldName('consequence')?.id !== branch.id || !isTopLevel(guard, body, false)) return false;
+  const lock = lockOf(call, name);
+  if (lock === null) return false;
+  const alternative = guard.childForFieldName('alternative');
+  if (alternative === null) {
+    const argument = argumentsOf(call)[LOCK_ARGUMENT[name] ?? 0];
+    const held = argument === undefined ? '' : compact(stripParens(argument).text);
+    return /^[A-Za-z_][\w>.-]*$/.test(held) && [`(${held})`, `(${held}!=NULL)`].includes(compact(guard.childForFieldName('condition')?.text ?? ''));
+  }
+  const other = alternative.type === 'else_clause' ? alternative.namedChild(0) : alternative;
+  const statements = other?.type === 'compound_statement' ? other.namedChildren : [other];
+  return statements.some((candidate) => {
+    const released = candidate?.type === 'expression_statement' ? candidate.namedChild(0) : null;
+    const releaseName = released?.type === 'call_expression' ? calleeOf(released) : null;
+    return released !== null && releaseName !== null && LOCK_RELEASE.has(releaseName) && lockOf(released, releaseName) === lock;
+  });
+}
+
 /** A statement that ends the function before `node`, at the body's top level: `node` may not be reached. */
 function earlyExitBefore(node: Node, body: Node): boolean {
   for (const exit of body.descendantsOfType(['return_statement', 'goto_statement'])) {
@@ -421,7 +451,8 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
     const dropped = new Set<string>();
     for (const call of calls) {
       const name = calleeOf(call);
-      if (unfollowed || !name || !LOCK_RELEASE.has(name) || !isTopLevel(call, body, false) || earlyExitBefore(call, body)) continue;
+      if (unfollowed || !name || !LOCK_RELEASE.has(name) || earlyExitBefore(call, body)) continue;
+      if (!isTopLevel(call, body, false) && !releasedEitherWay(call, name, body, lockOf)) continue;
       const lock = lockOf(call, name);
       if (lock !== null && !taken.has(lock) && released.has(lock)) dropped.add(lock);
     }
