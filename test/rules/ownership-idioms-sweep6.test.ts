@@ -6,7 +6,8 @@
  *   for the teardown that releases what the record says;
  * - an interrupt line kept from an element of an array (comedi's `it->options[2]`);
  * - a switch on a local that only ever holds one of its cases' values;
- * - a function of the tree that lets go of the lock it is given (xlog_wait(), by the mined facts).
+ * - a function of the tree that lets go of the lock it is given (xlog_wait(), by the mined facts);
+ * - a walk that writes which lock it holds into its caller's structure and returns holding it.
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
@@ -231,4 +232,32 @@ const waitUnlocks = (lock: string) => `static int foo_force_lsn(struct xlog *log
 ruleTester(lockImbalance, {
   valid: [{ name: 'xlog_wait() unlocks the lock it is given', path: 'fs/xfs/foo_log.c', code: waitUnlocks('&log->l_icloglock').replace(' /* cut */', '') }],
   invalid: [{ name: 'xlog_wait() given another lock', path: 'fs/xfs/foo_log.c', code: waitUnlocks('&iclog->ic_lock').replace('/* cut */', '/* expect: lock-imbalance */') }],
+});
+
+// mm/page_vma_mapped.c page_vma_mapped_walk(): it sets pvmw->ptl to the page table lock it takes
+// and returns holding it; the caller unlocks it there (page_vma_mapped_walk_done()).
+const walkHolding = (bad: string) => `bool foo_vma_mapped_walk(struct page_vma_mapped_walk *pvmw)
+{
+	struct mm_struct *mm = pvmw->vma->vm_mm;
+	unsigned long end = foo_vma_end(pvmw);
+
+	pvmw->pmd = foo_pmd(mm, pvmw->address);
+	if (!pvmw->pmd)
+		return false;
+	pvmw->ptl = pte_lockptr(mm, pvmw->pmd);
+	spin_lock(pvmw->ptl);
+${bad}	if (foo_check_pte(pvmw))
+		return true;
+	if (pvmw->address + PAGE_SIZE >= end) {
+		spin_unlock(pvmw->ptl);
+		pvmw->ptl = NULL;
+		return foo_not_found(pvmw);
+	}
+	return foo_next_pte(pvmw);
+}
+`;
+
+ruleTester(lockImbalance, {
+  valid: [{ name: 'the walk returns holding the lock it named in the caller\'s structure', path: 'mm/foo_vma_mapped.c', code: walkHolding('') }],
+  invalid: [{ name: 'a failure that returns holding it', path: 'mm/foo_vma_mapped.c', code: walkHolding('\tif (foo_pte_bad(pvmw))\n\t\treturn false; /* expect: lock-imbalance */\n') }],
 });

@@ -103,8 +103,9 @@ const LOCK_ANNOTATION = /\b__(?:acquires|releases|must_hold)\s*\(/;
 const LOCK_HELPER_NAME = /(?:^|_)(?:un)?lock(?:_|$)|_lock_|lock$/;
 
 /** See LeakJudgement.heldAcrossCalls. */
-function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite): 'annotated' | 'on-success' | null {
+function lockHeldAcrossCalls(source: CSource, fn: CFunction, cfg: Cfg, site: AcquireSite): 'annotated' | 'on-success' | null {
   if (LOCK_ANNOTATION.test(functionHead(source, fn))) return 'annotated';
+  if (lockNamedForCaller(cfg, site)) return 'on-success';
   if (LOCK_HELPER_NAME.test(fn.name)) return 'on-success';
   // The tree shows the function returning with this lock held on every success exit (a seq_file iterator under rcu_read_lock()).
   if (minedReturnsHolding(fn.name, source.file.path, site.names)) return 'on-success';
@@ -126,6 +127,18 @@ function lockHeldAcrossCalls(source: CSource, fn: CFunction, site: AcquireSite):
     return use !== undefined && use.releases && (semaphore || !use.acquires);
   });
   return elsewhere ? 'on-success' : null;
+}
+
+/**
+ * `pvmw->ptl = pte_lockptr(mm, pvmw->pmd); spin_lock(pvmw->ptl);` (page_vma_mapped_walk()): the
+ * function writes which lock it takes into its caller's structure, so that the caller can unlock
+ * it there; returning with it held is what the pointer is stored for.
+ */
+function lockNamedForCaller(cfg: Cfg, site: AcquireSite): boolean {
+  const lock = site.names[0];
+  const root = lock === undefined ? null : rootOfKey(lock);
+  if (root === null || !cfg.parameters.includes(root) || !lock.startsWith(`${root}->`)) return false;
+  return cfg.nodes.some((node) => node.events.some((event) => event.type === 'assign' && event.target.key === lock && event.value.kind !== 'constant' && event.value.kind !== 'unknown'));
 }
 
 const countingSemaphoresBySource = new WeakMap<CSource, ReadonlySet<string>>();
@@ -345,7 +358,7 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
         coreObjectParameter: (name) => coreObjectParameter(fn, cfg, name),
         runsOnce: fn.runsOnce,
         heldAcrossCalls: (site) => {
-          if (!heldBySite.has(site.id)) heldBySite.set(site.id, lockHeldAcrossCalls(source, fn, site));
+          if (!heldBySite.has(site.id)) heldBySite.set(site.id, lockHeldAcrossCalls(source, fn, cfg, site));
           return heldBySite.get(site.id) ?? null;
         },
         fieldReleased: (kind, field) => {
