@@ -3,7 +3,7 @@
  * the bug of the same shape that must still be caught:
  * - a structure that records, right where an interrupt or a count was taken, that it holds it
  *   (`nic->irq_allocated[irq] = true`, `++vp_dev->msix_used_vectors`, `self->mask |= BIT(n)`),
- *   for the teardown that releases what the record says;
+ *   for the teardown that releases what the record says, where the teardown reads the record;
  * - an interrupt line kept from an element of an array (comedi's `it->options[2]`);
  * - a switch on a local that only ever holds one of its cases' values;
  * - a function of the tree that lets go of the lock it is given (xlog_wait(), by the mined facts);
@@ -94,14 +94,18 @@ static void foo_del_vqs(struct foo_pci_device *vp_dev)
 }
 `;
 
+const maskTeardown = (code: string): string =>
+  code.replace('for (i = 0; i < vp_dev->msix_used_vectors; ++i)\n\t\tfree_irq(', 'for (i = 0; i < FOO_MAX_VECTORS; ++i)\n\t\tif (vp_dev->msix_mask & BIT(i))\n\t\t\tfree_irq(');
+
 ruleTester(refLeak, {
   valid: [
     { name: 'the count of vectors in use goes up with the handler', path: 'drivers/virtio/foo_pci.c', code: countedVectors('\t++vp_dev->msix_used_vectors;\n').replace(' /* cut */', '') },
-    { name: 'a mask bit marks the vector (aq_nic_start())', path: 'drivers/virtio/foo_pci.c', code: countedVectors('\tvp_dev->msix_mask |= BIT(v);\n').replace(' /* cut */', '') },
+    { name: 'a mask bit marks the vector (aq_nic_start())', path: 'drivers/virtio/foo_pci.c', code: maskTeardown(countedVectors('\tvp_dev->msix_mask |= BIT(v);\n')).replace(' /* cut */', '') },
   ],
   invalid: [
     { name: 'nothing counts the handler', path: 'drivers/virtio/foo_pci.c', code: countedVectors('').replace('/* cut */', '/* expect: ref-leak */') },
     { name: 'a field cleared is no record', path: 'drivers/virtio/foo_pci.c', code: countedVectors('\tvp_dev->msix_mask = 0;\n').replace('/* cut */', '/* expect: ref-leak */') },
+    { name: 'a record the teardown never reads', path: 'drivers/virtio/foo_pci.c', code: countedVectors('\tvp_dev->msix_mask |= BIT(v);\n').replace('/* cut */', '/* expect: ref-leak */') },
   ],
 });
 

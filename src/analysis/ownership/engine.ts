@@ -139,6 +139,8 @@ export interface EngineInput {
   /** Pairs mined from the kernel tree that this function calls both halves of (the table wins). */
   mined?: MinedApis | null;
   budget?: number;
+  /** Whether the file lets go with `release` (`free_irq()`) under a test of the field `field` (record-fields.ts). */
+  releasedUnderRecord?(field: string, release: string): boolean;
 }
 
 interface HandOff {
@@ -567,6 +569,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       // A count taken again while the record stands is counted twice (pwm-clk enables again after a
       // failed apply): the record stands for it only where the function tests it before taking it.
       if (api.count !== undefined && !this.input.cfg.testedKeys.has(record)) return holding;
+      // The record stands for the resource only where the teardown reads it (`if (!nic->irq_allocated[irq]) continue;`).
+      const field = /(?:->|\.)([A-Za-z_]\w*)(?:\[[^\]]*\])*$/.exec(record)?.[1];
+      if (field === undefined || this.input.releasedUnderRecord?.(field, this.sites[holding.site].release) !== true) return holding;
       if (holding.statusKey !== key && holding.statusAliases?.includes(key) !== true) return holding;
       if ((state.facts.get(key) & ~holding.success) !== 0) return holding;
       return { ...holding, handOff: { row: node.row, via: 'store', field: null, key: record, statusKey: null, success: ANY_VALUE } };

@@ -12,7 +12,8 @@ import { NEGATIVE, POSITIVE, ZERO } from '../flow/facts.js';
 import { acquireApi, handOffApi, nameSuggestsCountRelease, nameSuggestsTeardown, releaseApi } from './resources.js';
 import type { OtherEnd } from './leaks.js';
 import type { LeakInSource } from './patch-analysis.js';
-import { calleeName, enclosingFunctionDefinition, inScopeAt, nodeContains, nodesOfType } from '../../parsers/c-syntax.js';
+import { inScopeAt, nodesOfType } from '../../parsers/c-syntax.js';
+import { releasedUnderTestOf } from './record-fields.js';
 import type { Node } from '../../model/source.js';
 
 export interface LeakPlace {
@@ -370,24 +371,6 @@ function fieldsSetTrue(node: CfgNode): string[] {
   return node.events.flatMap((event) =>
     event.type === 'assign' && event.target.shape === 'field' && event.target.field !== null && event.value.kind === 'constant' && event.value.mask === POSITIVE ? [event.target.field] : [],
   );
-}
-
-/**
- * Whether the file lets go with `api` under a test of `field`: in the branch that tests it
- * (`if (aio->clk_trace.cap_clk_en) { clk_disable_unprepare(...); ... }`), or past a guard that
- * leaves when it is not set (`if (!nq->requested) return; ... free_irq(...)`).
- */
-function releasedUnderTestOf(source: CSource, field: string, api: string): boolean {
-  const releases = (node: Node): boolean => nodesOfType(node, 'call_expression').some((call) => calleeName(call)?.startsWith(api) === true);
-  return nodesOfType(source.tree.rootNode, 'if_statement').some((test) => {
-    const condition = test.childForFieldName('condition');
-    if (condition === null || !nodesOfType(condition, 'field_identifier').some((name) => name.text === field)) return false;
-    const branch = test.childForFieldName('consequence');
-    if (branch !== null && releases(branch)) return true;
-    const guard = branch !== null && /^\(\s*!/.test(condition.text) && nodesOfType(branch, ['return_statement', 'goto_statement']).length > 0;
-    const definition = guard ? enclosingFunctionDefinition(test) : null;
-    return definition !== null && nodesOfType(definition, 'call_expression').some((call) => call.startIndex > test.endIndex && !nodeContains(test, call) && calleeName(call)?.startsWith(api) === true);
-  });
 }
 
 /** Whether `definition` tests `field` in a condition that starts before `row` (`if (!nq->requested)`, `if (nq->requested) return -EFAULT;`). */

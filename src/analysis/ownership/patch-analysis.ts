@@ -10,7 +10,8 @@ import { analyseFunction, type AcquireSite, type FunctionAnalysis, type ReturnKi
 import { judgeLeaks, type Leak } from './leaks.js';
 import { minedApisIn } from './mined-pairs.js';
 import { minedReturnsHolding } from './mined-ownership.js';
-import { acquireApi, HOLDING_CALL, nameSuggestsRelease, releaseApi, type ResourceKind } from './resources.js';
+import { acquireApi, HOLDING_CALL, nameSuggestsRelease, releaseApi, releaseCallsOf, type ResourceKind } from './resources.js';
+import { releasedUnderTestOf } from './record-fields.js';
 import { FunctionSummaries, functionHead, isNestedDefinition, returnKindOfDefinition } from './summaries.js';
 import { calleeName, callArguments, declarationOf, declaredName, expressionKey, lastFieldOfKey, namedChildrenOf, nodeContains, nodesOfType, rootOfKey, statementInBlock, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { isCoreStruct } from '../../facts/kernel-facts.js';
@@ -349,6 +350,7 @@ function analyse(current: PatchSources, series: readonly PatchSources[]): PatchA
         inherited,
         isUnseenRow: (row) => source.postLineOfRow(row) === null,
         mined,
+        releasedUnderRecord: (field, release) => releaseCallsOf(release).some((api) => releasedUnderTestOf(source, field, api)),
       });
       functions.push({ source, fn, analysis });
       // Asked once per pair of exits; the answer depends on the site only.
