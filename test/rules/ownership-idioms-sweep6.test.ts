@@ -7,7 +7,8 @@
  * - an interrupt line kept from an element of an array (comedi's `it->options[2]`);
  * - a switch on a local that only ever holds one of its cases' values;
  * - a function of the tree that lets go of the lock it is given (xlog_wait(), by the mined facts);
- * - a walk that writes which lock it holds into its caller's structure and returns holding it.
+ * - a walk that writes which lock it holds into its caller's structure and returns holding it;
+ * - a kref taken inside an object that a put of the tree frees (batadv_gw_node_put()).
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
@@ -264,4 +265,41 @@ ${bad}	if (foo_check_pte(pvmw))
 ruleTester(lockImbalance, {
   valid: [{ name: 'the walk returns holding the lock it named in the caller\'s structure', path: 'mm/foo_vma_mapped.c', code: walkHolding('') }],
   invalid: [{ name: 'a failure that returns holding it', path: 'mm/foo_vma_mapped.c', code: walkHolding('\tif (foo_pte_bad(pvmw))\n\t\treturn false; /* expect: lock-imbalance */\n') }],
+});
+
+// net/batman-adv/bat_v.c batadv_v_gw_get_best_gw_node(): batadv_gw_node_put() (gateway_client.h)
+// is kref_put(&gw_node->refcount, batadv_gw_node_release); the mined facts say it frees its
+// argument, and the count taken inside the object goes with it.
+const bestGateway = (put: string) => `static struct batadv_gw_node *foo_get_best_gw_node(struct batadv_priv *bat_priv)
+{
+	struct batadv_gw_node *gw_node, *curr_gw = NULL;
+	u32 max_bw = 0, bw;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(gw_node, &bat_priv->gw.gateway_list, list) {
+		if (!kref_get_unless_zero(&gw_node->refcount))
+			continue;
+
+		if (foo_throughput_get(gw_node, &bw) < 0)
+			goto next; /* cut */
+
+		if (curr_gw && bw <= max_bw)
+			goto next;
+
+		batadv_gw_node_put(curr_gw);
+		curr_gw = gw_node;
+		kref_get(&curr_gw->refcount);
+		max_bw = bw;
+next:
+		${put}(gw_node);
+	}
+	rcu_read_unlock();
+
+	return curr_gw;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'the put of the tree frees the object the count is in', path: 'net/batman-adv/foo_v.c', code: bestGateway('batadv_gw_node_put').replace(' /* cut */', '') }],
+  invalid: [{ name: 'a call that only reads it', path: 'net/batman-adv/foo_v.c', code: bestGateway('batadv_gw_node_print').replace('/* cut */', '/* expect: ref-leak */') }],
 });

@@ -858,6 +858,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
    * that callback lets go of through the object (`zfcp_ccw_adapter_put(port->adapter)`) is let
    * go of here, as if the caller had made the call.
    */
+  /** Whether the holding is a count kept inside the object `object` names (`kref_get(&gw_node->refcount)`). */
+  private embeddedCountOf(holding: Holding, object: string): boolean {
+    const site = this.sites[holding.site];
+    return EMBEDDED_COUNTS.has(site.wraps ?? site.api) && holding.names.some((name) => name.startsWith(`${object}->`) || name.startsWith(`${object}.`));
+  }
+
   private holdsModule(state: PathState): boolean {
     return state.holdings.some((holding) => this.kindOfSite[holding.site] === 'module');
   }
@@ -1296,6 +1302,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     event.args.forEach((argument, index) => {
       const taken = mined?.takes.get(index);
       if (taken === 'free') current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && namesMatch(holding, kind, argument.key, this.aliases));
+      // `batadv_gw_node_put(gw_node)`, a kref_put() of the tree's: the count taken inside the object goes with it.
+      if (taken === 'free') current = this.release(current, event.row, event.name, (holding, kind) => kind === 'reference' && this.embeddedCountOf(holding, argument.key));
       else if (taken !== undefined) current = this.handOffArgument(current, argument, event, false);
       // `foo_put(&obj->base)`, `gfs2_glock_dealloc(&gl->gl_rcu)`: a destructor given a member of a
       // structure frees the structure (container_of() in the callee); its body, if shown, may
