@@ -203,7 +203,8 @@ export interface LockFact {
 }
 
 /** What a function does with an argument it takes: frees it (itself or through a release callback), or keeps it (a store, a list). */
-export type TakenArgument = 'free' | 'store' | 'list';
+/** free: freed (or its last put frees it); store, list: kept; put: a count inside it dropped (kref_put() with a release not followed). */
+export type TakenArgument = 'free' | 'store' | 'list' | 'put';
 
 /** The ownership facts (data/kernel-facts-ownership.json, generator facts-3 on). */
 export interface OwnershipFactsFile {

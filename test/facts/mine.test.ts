@@ -733,6 +733,16 @@ static const struct file_operations obj_fops = {
 static const struct device_type obj_type = {
 	.release = obj_dev_release,
 };
+
+void obj_ops_put(struct obj *o)
+{
+	kref_put(&o->ref, o->ops->destroy);
+}
+
+void obj_defer(struct obj *o)
+{
+	call_rcu(&o->rcu, o->ops->rcu_free);
+}
 `,
   });
   const { callbacks, takes } = ownershipFactsFile(files, '6.1.0', 'test');
@@ -754,6 +764,11 @@ static const struct device_type obj_type = {
     expect(takes.obj_name_len).toBeUndefined();
     expect(takes.obj_touch).toBeUndefined();
     expect(takes.obj_hash).toBeUndefined();
+  });
+
+  it('finds a count put through a release it cannot follow, and not an RCU callback it cannot follow', () => {
+    expect(takes.obj_ops_put).toEqual([[0, 'put']]);
+    expect(takes.obj_defer).toBeUndefined();
   });
 });
 

@@ -8,7 +8,8 @@
  * - a switch on a local that only ever holds one of its cases' values;
  * - a function of the tree that lets go of the lock it is given (xlog_wait(), by the mined facts);
  * - a walk that writes which lock it holds into its caller's structure and returns holding it;
- * - a kref taken inside an object that a put of the tree frees (batadv_gw_node_put()).
+ * - a kref taken inside an object that a put of the tree frees (batadv_gw_node_put()), or
+ *   drops through a release the facts cannot follow (intel_context_put()).
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
@@ -302,4 +303,34 @@ next:
 ruleTester(refLeak, {
   valid: [{ name: 'the put of the tree frees the object the count is in', path: 'net/batman-adv/foo_v.c', code: bestGateway('batadv_gw_node_put').replace(' /* cut */', '') }],
   invalid: [{ name: 'a call that only reads it', path: 'net/batman-adv/foo_v.c', code: bestGateway('batadv_gw_node_print').replace('/* cut */', '/* expect: ref-leak */') }],
+});
+
+// drivers/gpu/drm/i915/gt/uc/intel_guc_submission.c intel_guc_find_hung_context():
+// intel_context_put() (intel_context.h) is kref_put(&ce->ref, ce->ops->destroy): the mined facts
+// say it puts the count in its argument, whatever the release does.
+const hungContext = (put: string) => `static void foo_find_hung_context(struct intel_engine_cs *engine)
+{
+	struct intel_guc *guc = &engine->gt->uc.guc;
+	struct intel_context *ce;
+	unsigned long index;
+
+	xa_for_each(&guc->context_lookup, index, ce) {
+		if (!kref_get_unless_zero(&ce->ref))
+			continue;
+
+		if (!foo_context_is_active(ce))
+			goto next;
+
+		foo_mark_guilty(ce);
+		kref_put(&ce->ref, foo_context_release);
+		return;
+next:
+		${put}(ce);
+	}
+} /* cut */
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a put of the tree drops the count in the object', path: 'drivers/gpu/drm/i915/gt/uc/foo_submission.c', code: hungContext('intel_context_put').replace(' /* cut */', '') }],
+  invalid: [{ name: 'a call that only reads it', path: 'drivers/gpu/drm/i915/gt/uc/foo_submission.c', code: hungContext('intel_context_dump').replace('/* cut */', '/* expect: ref-leak */') }],
 });

@@ -1303,7 +1303,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       const taken = mined?.takes.get(index);
       if (taken === 'free') current = this.release(current, event.row, event.name, (holding, kind) => kind === 'memory' && namesMatch(holding, kind, argument.key, this.aliases));
       // `batadv_gw_node_put(gw_node)`, a kref_put() of the tree's: the count taken inside the object goes with it.
-      if (taken === 'free') current = this.release(current, event.row, event.name, (holding, kind) => kind === 'reference' && this.embeddedCountOf(holding, argument.key));
+      if (taken === 'free' || taken === 'put') current = this.release(current, event.row, event.name, (holding, kind) => kind === 'reference' && this.embeddedCountOf(holding, argument.key));
       else if (taken !== undefined) current = this.handOffArgument(current, argument, event, false);
       // `foo_put(&obj->base)`, `gfs2_glock_dealloc(&gl->gl_rcu)`: a destructor given a member of a
       // structure frees the structure (container_of() in the callee); its body, if shown, may

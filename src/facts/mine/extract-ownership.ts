@@ -32,6 +32,8 @@ export interface ArgumentUse {
   how: 'free' | 'store' | 'list' | 'put' | 'call';
   f?: string;
   at?: number;
+  /** put: a reference count's (kref_put()), not an RCU callback's. */
+  counted?: true;
 }
 
 /** A function handed over as a release callback, and by what. */
@@ -499,7 +501,7 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
       if (callback && stripParens(callback).type === 'identifier') (record.callbacks ??= []).push({ name: stripParens(callback).text, by: name });
       if (PUT_CALLS.test(name)) {
         const index = addressRoot(callArgs[0]);
-        if (index >= 0 && unconditional) add({ i: index, how: 'put', f: callback ? compact(callback.text) : '' });
+        if (index >= 0 && unconditional) add({ i: index, how: 'put', f: callback ? compact(callback.text) : '', ...(name.startsWith('kref_put') ? { counted: true as const } : {}) });
       }
       continue;
     }

@@ -230,6 +230,14 @@ function resolveTakes(
     }
     if (settleCallbacks()) changed = true;
   }
+  // `kref_put(&ce->ref, ce->ops->destroy)`: whatever the release does, the count in the argument
+  // is dropped. Read once the frees are settled, so that a release found to free later wins.
+  for (const [key, records] of index) {
+    if (taken.has(key)) continue;
+    const puts = records.map((record) => new Set((record.ownership?.args ?? []).filter((use) => use.how === 'put' && use.counted === true).map((use) => use.i)));
+    const agreed = [...(puts[0] ?? [])].filter((i) => puts.every((found) => found.has(i)));
+    if (agreed.length > 0) taken.set(key, new Map(agreed.map((i): [number, TakenArgument] => [i, 'put'])));
+  }
   return taken;
 }
 
