@@ -202,8 +202,11 @@ export interface LockFact {
   dropped?: string[];
 }
 
-/** What a function does with an argument it takes: frees it (itself or through a release callback), or keeps it (a store, a list). */
-/** free: freed (or its last put frees it); store, list: kept; put: a count inside it dropped (kref_put() with a release not followed). */
+/**
+ * What a function does with an argument it takes: frees it (itself or through a release callback),
+ * keeps it (a store, a list), or puts a count inside it through a release the miner cannot follow
+ * (`kref_put(&ce->ref, ce->ops->destroy)`).
+ */
 export type TakenArgument = 'free' | 'store' | 'list' | 'put';
 
 /** The ownership facts (data/kernel-facts-ownership.json, generator facts-3 on). */

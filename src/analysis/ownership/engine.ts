@@ -563,6 +563,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const key = test.atom.key;
     return this.updateHoldings(state, (holding, kind) => {
       if (kind !== 'reference' || holding.released !== null || holding.handOff !== null) return holding;
+      if (holding.statusKey !== key && holding.statusAliases?.includes(key) !== true) return holding;
+      if ((state.facts.get(key) & ~holding.success) !== 0) return holding;
       // What the call returns a pointer to is itself what gets stored: a flag set beside it tells nothing.
       const api = acquireOfSite(this.sites[holding.site]);
       if (api === undefined || api.carrier === 'return') return holding;
@@ -572,8 +574,6 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       // The record stands for the resource only where the teardown reads it (`if (!nic->irq_allocated[irq]) continue;`).
       const field = /(?:->|\.)([A-Za-z_]\w*)(?:\[[^\]]*\])*$/.exec(record)?.[1];
       if (field === undefined || this.input.releasedUnderRecord?.(field, this.sites[holding.site].release) !== true) return holding;
-      if (holding.statusKey !== key && holding.statusAliases?.includes(key) !== true) return holding;
-      if ((state.facts.get(key) & ~holding.success) !== 0) return holding;
       return { ...holding, handOff: { row: node.row, via: 'store', field: null, key: record, statusKey: null, success: ANY_VALUE } };
     });
   }
@@ -852,12 +852,6 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return current;
   }
 
-  /**
-   * The last put of an initialised embedded device (`put_device(&port->dev)` after
-   * device_initialize()) or a kref_put() runs the release callback on the object around it: what
-   * that callback lets go of through the object (`zfcp_ccw_adapter_put(port->adapter)`) is let
-   * go of here, as if the caller had made the call.
-   */
   /** Whether the holding is a count kept inside the object `object` names (`kref_get(&gw_node->refcount)`). */
   private embeddedCountOf(holding: Holding, object: string): boolean {
     const site = this.sites[holding.site];
@@ -868,6 +862,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return state.holdings.some((holding) => this.kindOfSite[holding.site] === 'module');
   }
 
+  /**
+   * The last put of an initialised embedded device (`put_device(&port->dev)` after
+   * device_initialize()) or a kref_put() runs the release callback on the object around it: what
+   * that callback lets go of through the object (`zfcp_ccw_adapter_put(port->adapter)`) is let
+   * go of here, as if the caller had made the call.
+   */
   private runReleaseCallback(event: CallEvent, state: PathState, node: CfgNode): PathState {
     const embedded = event.args[0];
     if (embedded === undefined || !embedded.addressOfMember || embedded.root === null) return state;

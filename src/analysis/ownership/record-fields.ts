@@ -9,9 +9,8 @@ import { calleeName, enclosingFunctionDefinition, nodeContains, nodesOfType } fr
 /**
  * Whether the file lets go with `api` under a test of `field`: in the branch that tests it
  * (`if (aio->clk_trace.cap_clk_en) { clk_disable_unprepare(...); ... }`), or past a guard that
- * leaves when it is not set (`if (!nq->requested) return; ... free_irq(...)`, `continue` in a
- * loop), or in a loop
- * bounded by it (`for (i = 0; i < vp_dev->msix_used_vectors; ++i) free_irq(...)`).
+ * leaves when it is not set (`if (!nq->requested) return; ... free_irq(...)`, or `continue` in a
+ * loop), or in a loop bounded by it (`for (i = 0; i < vp_dev->msix_used_vectors; ++i) free_irq(...)`).
  */
 export function releasedUnderTestOf(source: CSource, field: string, api: string): boolean {
   let answers = answersBySource.get(source);
