@@ -176,12 +176,19 @@ function saysLockKeptFromAcquire(definition: Node, acquireRow: number): boolean 
 const LOCK_DROPPED = /\b(?:has|have|had|already)\s+(?:been\s+)?(?:dropped|released|unlocked)\b|\b(?:dropped|released|unlocked)\s+(?:the\s+)?[\w>.-]*(?:lock|mutex|sem)\b|\b(?:lock|mutex|sem)\w*\s+(?:is|was|has been)\s+(?:already\s+)?(?:dropped|released|unlocked)\b|\b(?:unlocks|releases|drops)\s+(?:the\s+)?(?:[\w>.-]+\s+){0,2}(?:lock|mutex|sem|rcu|object)\b/i;
 
 /**
+ * "We didn't lock the erase_free_sem" (jffs2_mark_node_obsolete()), "the lock was not taken":
+ * the author says this way out never took the lock (it was taken under a test this one excludes).
+ */
+const LOCK_NOT_TAKEN =
+  /\b(?:didn't|did\s+not|haven't|have\s+not|hasn't|has\s+not|never)\s+(?:\w+\s+)?(?:lock(?:ed)?|take[n]?|took|grab(?:bed)?|acquired?|got)\s+(?:the\s+)?[\w>.-]*(?:lock|mutex|sem)\w*\b|\b(?:lock|mutex|sem)\w*\s+(?:is|was|has\s+been)\s+(?:not|never)\s+(?:taken|held|acquired|locked|grabbed)\b/i;
+
+/**
  * Whether a comment between the lock and the exit, in the few lines above the exit, says the
- * lock was let go, or that the function returns here with it held ("NOTE! We return here with
+ * lock was let go or never taken on this way, or that the function returns here with it held ("NOTE! We return here with
  * both the termios_sem and atomic_read_lock still held, the retries will release them", n_tty).
  */
 function saysLockDroppedAtExit(definition: Node, acquireRow: number, exitRow: number | undefined): boolean {
-  return commentsAboveExit(definition, acquireRow, exitRow, 8).some((comment) => LOCK_DROPPED.test(flat(comment)) || RETURNS_HOLDING.test(flat(comment)) || LOCK_KEPT.test(flat(comment)));
+  return commentsAboveExit(definition, acquireRow, exitRow, 8).some((comment) => [LOCK_DROPPED, LOCK_NOT_TAKEN, RETURNS_HOLDING, LOCK_KEPT].some((said) => said.test(flat(comment))));
 }
 
 /** "This will be dropped only in coresight_device_release().": the function the author says lets it go. */
