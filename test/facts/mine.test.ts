@@ -607,6 +607,28 @@ void entry_wait_on_locked(pte_t *ptep, spinlock_t *ptl)
 	schedule();
 }
 
+void entry_wait_trylocked(struct folio *folio, pte_t *ptep, spinlock_t *ptl)
+{
+	spin_lock_irq(&folio->q->lock);
+	if (!folio_trylock_flag(folio, PG_locked))
+		add_to_queue(folio);
+	spin_unlock_irq(&folio->q->lock);
+	if (ptep)
+		pte_unmap_unlock(ptep, ptl);
+	else
+		spin_unlock(ptl);
+	schedule();
+}
+
+void entry_wait_relocked(struct folio *folio, spinlock_t *ptl)
+{
+	spinlock_t *again = ptl;
+
+	spin_unlock(ptl);
+	schedule();
+	pte_lock(again);
+}
+
 void entry_wait_half(pte_t *ptep, spinlock_t *ptl, spinlock_t *other)
 {
 	if (ptep)
@@ -638,6 +660,11 @@ void entry_wait_half(pte_t *ptep, spinlock_t *ptl, spinlock_t *other)
     expect(locks.entry_wait_on_locked).toEqual({ dropped: ['1'] });
     expect(locks.walk_maybe_done).toBeUndefined();
     expect(locks.entry_wait_half).toBeUndefined();
+  });
+
+  it('reads a lock let go past a call it cannot follow when that call is not given the lock, and not when it is', () => {
+    expect(locks.entry_wait_trylocked).toEqual({ dropped: ['2'] });
+    expect(locks.entry_wait_relocked).toBeUndefined();
   });
 
   it('reads the annotations of prototypes and definitions; a lock released and taken again is only held', () => {

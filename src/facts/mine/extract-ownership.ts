@@ -118,6 +118,27 @@ export function lockAnnotationsIn(head: string): LockAnnotations | undefined {
   return found.a || found.r || found.m ? found : undefined;
 }
 
+/** `name` and the locals set from an expression that mentions it (or mentions such a local). */
+function namesReaching(body: Node, name: string): Set<string> {
+  const names = new Set([name]);
+  const stores = body.descendantsOfType(['init_declarator', 'assignment_expression']);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const node of stores) {
+      if (!node) continue;
+      let left = node.childForFieldName(node.type === 'init_declarator' ? 'declarator' : 'left');
+      while (left && left.type === 'pointer_declarator') left = left.childForFieldName('declarator');
+      const right = node.childForFieldName(node.type === 'init_declarator' ? 'value' : 'right');
+      if (left?.type !== 'identifier' || names.has(left.text) || right === null) continue;
+      if ((right.text.match(/[A-Za-z_]\w*/g) ?? []).some((word) => names.has(word))) {
+        names.add(left.text);
+        grown = true;
+      }
+    }
+  }
+  return names;
+}
+
 /** The locals set once from a parameter's field or the parameter itself (`struct drm_device *dev = obj->dev;`). */
 function parameterOrigins(body: Node, params: readonly string[]): Map<string, string> {
   const origins = new Map<string, string>();
@@ -440,7 +461,16 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
     const lockOf = (call: Node, name: string): string | null => lockName(call, name, params, origins, locals);
     const { exits, taken, released, entryHeld } = exitsOf(body, pointer, voidReturn, lockOf);
     const locks: LockBody = {};
-    const unfollowed = calls.some((call) => unfollowedLockCall(calleeOf(call) ?? ''));
+    const unfollowedCalls = calls.filter((call) => unfollowedLockCall(calleeOf(call) ?? ''));
+    const unfollowed = unfollowedCalls.length > 0;
+    // A lock reached through a parameter is touched only by a call given that parameter (or a
+    // local copied from it): `folio_trylock_flag(folio, PG_locked, wait)` cannot take `ptl`.
+    const unfollowedFor = (lock: string): boolean => {
+      const index = /^\d+/.exec(lock)?.[0];
+      if (index === undefined) return unfollowed;
+      const names = namesReaching(body, params[Number(index)]);
+      return unfollowedCalls.some((call) => argumentsOf(call).some((argument) => (compact(argument.text).match(/[A-Za-z_]\w*/g) ?? []).some((word) => names.has(word))));
+    };
     // Held: the body took it; every success exit holds one of the locks the body took and keeps; no unknown exit lets all go.
     const kept = [...taken].filter((lock) => !entryHeld.has(lock) && exits.some((exit) => exit.kind !== 'failure' && exit.held.has(lock)));
     const successes = exits.filter((exit) => exit.kind !== 'failure');
@@ -453,10 +483,10 @@ export function extractOwnership(body: Node, params: readonly string[], pointerP
     const dropped = new Set<string>();
     for (const call of calls) {
       const name = calleeOf(call);
-      if (unfollowed || !name || !LOCK_RELEASE.has(name) || earlyExitBefore(call, body)) continue;
+      if (!name || !LOCK_RELEASE.has(name) || earlyExitBefore(call, body)) continue;
       if (!isTopLevel(call, body, false) && !releasedEitherWay(call, name, body, lockOf)) continue;
       const lock = lockOf(call, name);
-      if (lock !== null && !taken.has(lock) && released.has(lock)) dropped.add(lock);
+      if (lock !== null && !taken.has(lock) && released.has(lock) && !unfollowedFor(lock)) dropped.add(lock);
     }
     if (dropped.size > 0) locks.dropped = [...dropped].sort();
     if (locks.held || locks.dropped) record.locks = locks;
