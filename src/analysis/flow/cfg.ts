@@ -84,6 +84,8 @@ export interface CfgNode {
    * unchanged key takes the same case.
    */
   cases?: { key: string; labels: (string | null)[] };
+  /** The same for every switch on such a key, tested twice or not (read by what the key decides, see ResourceEngine.casePredicates). */
+  switchOn?: { key: string; labels: (string | null)[] };
 }
 
 export interface Cfg {
@@ -700,7 +702,8 @@ export function buildCfg(definition: Node, name: string, options: CfgOptions): C
       builder.nodes[id].successors.pop();
       labels.pop();
     }
-    if ((switched.get(key) ?? 0) > 1) builder.nodes[id].cases = { key, labels };
+    builder.nodes[id].switchOn = { key, labels };
+    if ((switched.get(key) ?? 0) > 1) builder.nodes[id].cases = builder.nodes[id].switchOn;
   }
   return {
     functionName: name,

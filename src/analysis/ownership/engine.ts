@@ -476,6 +476,50 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return { facts: Facts.empty, holdings, tainted: false, lastGoto: null };
   }
 
+  private predicatesBySwitchKey: Map<string, { key: string; labels: readonly string[] }[]> | null = null;
+
+  /**
+   * `needs_rtnl = getsockopt_needs_rtnl(optname)`, where that function of the patch answers true
+   * for some cases of its parameter only (FunctionSummaries.casePredicateOf()): by the key
+   * switched on (`optname`), the tested variables it decides and the labels that make them true.
+   * Only variables set once, from a key the function never changes.
+   */
+  private casePredicates(): Map<string, { key: string; labels: readonly string[] }[]> {
+    if (this.predicatesBySwitchKey !== null) return this.predicatesBySwitchKey;
+    const found = new Map<string, { key: string; labels: readonly string[] }[]>();
+    const sets = new Map<string, number>();
+    const events = this.input.cfg.nodes.flatMap((node) => node.events);
+    for (const event of events) {
+      if (event.type === 'assign') sets.set(event.target.key, (sets.get(event.target.key) ?? 0) + 1);
+      else if (event.type === 'kill') sets.set(event.key, (sets.get(event.key) ?? 0) + 1);
+    }
+    for (const event of events) {
+      if (event.type !== 'assign' || event.value.kind !== 'call' || event.target.shape !== 'variable' || !this.tracked.has(event.target.key)) continue;
+      const predicate = this.input.summaries.casePredicateOf(event.value.call.name);
+      const argument = predicate === null ? undefined : event.value.call.args[predicate.parameter];
+      if (predicate === null || argument === undefined || sets.get(event.target.key) !== 1 || sets.has(argument.key)) continue;
+      found.set(argument.key, [...(found.get(argument.key) ?? []), { key: event.target.key, labels: predicate.labels }]);
+    }
+    this.predicatesBySwitchKey = found;
+    return found;
+  }
+
+  /** The state on a case of a switch the case predicates read: what they answer for it, or null when a test already said otherwise. */
+  private decidePredicates(state: PathState, switchOn: NonNullable<CfgNode['switchOn']>, index: number): PathState | null {
+    const label = switchOn.labels[index] ?? null;
+    let facts = state.facts;
+    for (const predicate of this.casePredicates().get(switchOn.key) ?? []) {
+      // No case of the switch: the key is none of its labels, which says no when they cover the predicate's.
+      const truth = label !== null ? predicate.labels.includes(label) : predicate.labels.every((wanted) => switchOn.labels.includes(wanted)) ? false : null;
+      if (truth === null) continue;
+      const answer = truth ? NEGATIVE | POSITIVE : ZERO;
+      const known = facts.get(predicate.key);
+      if ((known & answer) === 0) return null;
+      if ((known & answer) !== known) facts = facts.set(predicate.key, known & answer);
+    }
+    return facts === state.facts ? state : { ...state, facts };
+  }
+
   /** Signatures asked again of a state that went through nodes unchanged. */
   private readonly signatures = new WeakMap<PathState, string>();
 
@@ -507,6 +551,11 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   edge(node: CfgNode, state: PathState, successorIndex: number): PathState | null {
+    if (node.kind === 'switch' && node.switchOn !== undefined && this.casePredicates().has(node.switchOn.key)) {
+      const decided = this.decidePredicates(state, node.switchOn, successorIndex);
+      if (decided === null) return null;
+      return node.cases === undefined ? decided : takeCase(decided, node.cases, successorIndex);
+    }
     if (node.kind === 'switch' && node.cases !== undefined) return takeCase(state, node.cases, successorIndex);
     if (node.kind !== 'branch' || node.atom === null) return state;
     const facts = takeBranch(state.facts, node.atom, successorIndex === 0, this.tracked);

@@ -299,6 +299,52 @@ function constantReturns(fn: CFunction): ValueMask | null {
   return mask === 0 ? null : mask;
 }
 
+/** What a function that only tells some cases of a parameter from the others answers (casePredicateOf()). */
+export interface CasePredicate {
+  parameter: number;
+  /** The case labels it answers true for, as the CFG writes them (no spaces). */
+  labels: string[];
+}
+
+/**
+ * `static bool getsockopt_needs_rtnl(int optname) { switch (optname) { case IP_MSFILTER: case
+ * MCAST_MSFILTER: return true; } return false; }`: a body that is one switch on a parameter,
+ * whose cases return true (1) or false (0), and then false: true exactly for the labels given.
+ */
+function casePredicate(fn: CFunction): CasePredicate | null {
+  const body = fn.node.childForFieldName('body');
+  const statements = body === null ? [] : namedChildrenOf(body).filter((child) => child.type !== 'comment');
+  if (statements.length !== 2 || statements[0].type !== 'switch_statement' || returnedTruth(statements[1]) !== false) return null;
+  const tested = statements[0].childForFieldName('condition');
+  const key = tested === null ? null : stripCastsAndParentheses(tested);
+  const parameter = key?.type === 'identifier' ? functionParameters(fn.node).indexOf(key.text) : -1;
+  const switchBody = statements[0].childForFieldName('body');
+  if (parameter < 0 || switchBody === null) return null;
+  const labels: string[] = [];
+  let pending: string[] = [];
+  for (const entry of namedChildrenOf(switchBody)) {
+    if (entry.type === 'comment') continue;
+    const value = entry.type === 'case_statement' ? entry.childForFieldName('value') : null;
+    if (value === null) return null;
+    pending.push(value.text.replace(/\s+/g, ''));
+    const inside = namedChildrenOf(entry).filter((child) => child.id !== value.id && child.type !== 'comment');
+    if (inside.length === 0) continue;
+    const truth = inside.length === 1 ? returnedTruth(inside[0]) : null;
+    if (truth === null) return null;
+    if (truth) labels.push(...pending);
+    pending = [];
+  }
+  return pending.length === 0 && labels.length > 0 ? { parameter, labels } : null;
+}
+
+/** `return true;`/`return 1;` as true, `return false;`/`return 0;` as false, anything else null. */
+function returnedTruth(statement: Node): boolean | null {
+  if (statement.type !== 'return_statement') return null;
+  const value = namedChildrenOf(statement)[0];
+  const text = value === undefined ? '' : stripCastsAndParentheses(value).text;
+  return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : null;
+}
+
 /** Each value given to a plain variable, in a declaration (`T *dev = x`) or an assignment (`dev = x`). */
 function variableSets(body: Node): { name: string; right: Node }[] {
   const sets: { name: string; right: Node }[] = [];
@@ -816,6 +862,18 @@ export class FunctionSummaries {
     const returns = definition === undefined ? null : constantReturns(definition.fn);
     this.constantResults.set(name, returns);
     return returns;
+  }
+
+  private readonly casePredicates = new Map<string, CasePredicate | null>();
+
+  /** The cases of a parameter a function of the patch answers true for, when that is all it does (casePredicate()). */
+  casePredicateOf(name: string): CasePredicate | null {
+    const known = this.casePredicates.get(name);
+    if (known !== undefined) return known;
+    const definition = this.definition(name);
+    const predicate = definition === undefined ? null : casePredicate(definition.fn);
+    this.casePredicates.set(name, predicate);
+    return predicate;
   }
 
   private readonly tableReleases = new Map<string, string | null>();
