@@ -61,8 +61,8 @@ export type AssignedValue =
   | { kind: 'copy'; key: string; root: string | null }
   /** `memberAddress`: the value is `&x->f` (key `x->f`), which carries `x` but not its other fields. */
   | { kind: 'other'; mentions: string[]; memberAddress?: string; conversionOf?: string }
-  /** `operator`: a compound assignment's (`|=`, `+=`). */
-  | { kind: 'unknown'; operator?: string };
+  /** `operator`: a compound assignment's (`|=`, `+=`); `operand`: its right side when a constant's name (`__GFP_DIRECT_RECLAIM`, `~FOO_BUSY`). */
+  | { kind: 'unknown'; operator?: string; operand?: string };
 
 export interface AssignEvent {
   type: 'assign';
@@ -304,7 +304,9 @@ export function collectEvents(node: Node, out: Event[]): void {
       const target = assignTarget(left);
       if (operator !== '=') {
         collectEvents(right, out);
-        out.push({ type: 'assign', target, value: { kind: 'unknown', operator }, row: node.startPosition.row });
+        const operand = compactText(stripCastsAndParentheses(right).text);
+        const named = /^~?[A-Z_][A-Z0-9_]*$/.test(operand) ? { operand } : {};
+        out.push({ type: 'assign', target, value: { kind: 'unknown', operator, ...named }, row: node.startPosition.row });
         return;
       }
       const value = assignedValue(right, out);

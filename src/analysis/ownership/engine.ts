@@ -1589,6 +1589,14 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
         }
         break;
+      case 'unknown': {
+        // `gfp_mask |= __GFP_DIRECT_RECLAIM` sets the flag a later `gfp_mask & __GFP_DIRECT_RECLAIM` tests; `&= ~FLAG` clears it.
+        const cleared = value.operator === '&=' && value.operand?.startsWith('~') === true;
+        const flag = value.operator === '|=' ? value.operand : cleared ? value.operand?.slice(1) : undefined;
+        const flagKey = flag === undefined ? null : `expr:${target.key}&${flag}`;
+        if (flagKey !== null && this.tracked.has(flagKey)) current = { ...current, facts: current.facts.set(flagKey, cleared ? ZERO : NEGATIVE | POSITIVE) };
+        break;
+      }
       default:
         break;
     }

@@ -1,0 +1,155 @@
+/**
+ * Kernel idioms behind false alarms judged on whole files of Linux 6.1 (stop 31), each next to
+ * the bug of the same shape that must still be caught:
+ * - a way out whose comment says the lock was never taken on it (jffs2's "We didn't lock the
+ *   erase_free_sem");
+ * - a function of the tree that lets go of the lock it is given past a trylock of something
+ *   else (migration_entry_wait_on_locked(), by the mined facts);
+ * - a lock taken by option, where a function of the patch says which options need it
+ *   (getsockopt_needs_rtnl()), and a switch on the option returns early in the others;
+ * - a retry that sets the flag under which the lock is taken and let go (`gfp_mask |=
+ *   __GFP_DIRECT_RECLAIM; goto retry;`), so that the unlock's test agrees.
+ */
+import { lockImbalance } from '../../src/rules/lock-imbalance.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+
+// fs/jffs2/nodemgmt.c jffs2_mark_node_obsolete(): erase_free_sem is taken only when the
+// filesystem is not scanning, and the scanning way out says so.
+const markObsolete = (note: string) => `void foo_mark_node_obsolete(struct foo_sb_info *c, struct foo_raw_node_ref *ref)
+{
+	if (foo_can_mark_obsolete(c) && !(c->flags & (FOO_SB_FLAG_SCANNING | FOO_SB_FLAG_BUILDING)))
+		mutex_lock(&c->erase_free_sem);
+
+	spin_lock(&c->erase_completion_lock);
+	foo_account(c, ref);
+
+	if (c->flags & FOO_SB_FLAG_SCANNING) {
+		spin_unlock(&c->erase_completion_lock);
+${note}		return; /* cut */
+	}
+	spin_unlock(&c->erase_completion_lock);
+
+	if (!foo_can_mark_obsolete(c) || (c->flags & FOO_SB_FLAG_BUILDING))
+		return;
+
+	foo_obliterate(c, ref);
+	mutex_unlock(&c->erase_free_sem);
+}
+`;
+
+// mm/migrate.c __migration_entry_wait(): migration_entry_wait_on_locked() unlocks ptl itself
+// (mm/filemap.c), after a folio_trylock_flag() of the folio that has nothing to do with ptl.
+const migrationWait = (call: string) => `void foo_migration_entry_wait(struct mm_struct *mm, pte_t *ptep, spinlock_t *ptl)
+{
+	pte_t pte;
+	swp_entry_t entry;
+
+	spin_lock(ptl);
+	pte = *ptep;
+	if (!is_swap_pte(pte))
+		goto out;
+
+	entry = pte_to_swp_entry(pte);
+	if (!is_migration_entry(entry))
+		goto out;
+
+	${call}
+	return; /* cut */
+out:
+	pte_unmap_unlock(ptep, ptl);
+}
+`;
+
+// net/ipv4/ip_sockglue.c do_ip_getsockopt(): RTNL is taken only for the options
+// getsockopt_needs_rtnl() names, and those always leave through out:.
+const sockopt = (early: string, filters: string) => `static bool foo_getsockopt_needs_rtnl(int optname)
+{
+	switch (optname) {
+	case FOO_MSFILTER:
+	case FOO_MCAST_MSFILTER:
+		return true;
+	}
+	return false;
+}
+
+static int foo_do_getsockopt(struct sock *sk, int optname, sockptr_t optval)
+{
+	bool needs_rtnl = foo_getsockopt_needs_rtnl(optname);
+	int val, err = 0;
+
+	if (needs_rtnl)
+		rtnl_lock();
+	lock_sock(sk);
+
+	switch (optname) {
+	case ${early}:
+		val = foo_options(sk);
+		release_sock(sk);
+		return copy_to_sockptr(optval, &val, sizeof(val)); /* cut */
+${filters}
+		err = foo_get_msfilter(sk, optval);
+		goto out;
+	default:
+		release_sock(sk);
+		return -ENOPROTOOPT;
+	}
+out:
+	release_sock(sk);
+	if (needs_rtnl)
+		rtnl_unlock();
+	return err;
+}
+`;
+
+// drivers/md/dm-crypt.c crypt_alloc_buffer(): a non-blocking pass without the mutex first; on
+// failure the flag is set and the allocation retried under the mutex, which cannot fail.
+const allocBuffer = (retry: string) => `static struct bio *foo_alloc_buffer(struct foo_io *io, unsigned int size)
+{
+	struct foo_config *cc = io->cc;
+	unsigned int nr_iovecs = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	gfp_t gfp_mask = GFP_NOWAIT | __GFP_HIGHMEM;
+	struct bio *clone;
+	struct page *page;
+	unsigned int i;
+
+retry:
+	if (unlikely(gfp_mask & __GFP_DIRECT_RECLAIM))
+		mutex_lock(&cc->bio_alloc_lock);
+
+	clone = bio_alloc_bioset(cc->bdev, nr_iovecs, io->opf, GFP_NOIO, &cc->bs);
+	for (i = 0; i < nr_iovecs; i++) {
+		page = mempool_alloc(&cc->page_pool, gfp_mask);
+		if (!page) {
+			foo_free_buffer_pages(cc, clone);
+			bio_put(clone);
+			${retry}
+			goto retry; /* cut */
+		}
+		bio_add_page(clone, page, PAGE_SIZE, 0);
+	}
+
+	if (unlikely(gfp_mask & __GFP_DIRECT_RECLAIM))
+		mutex_unlock(&cc->bio_alloc_lock);
+
+	return clone;
+}
+`;
+
+const expectHeld = (code: string, what: string): string => code.replace('/* cut */', `/* expect: lock-imbalance "${what}" */`);
+const uncut = (code: string): string => code.replace(' /* cut */', '');
+
+ruleTester(lockImbalance, {
+  valid: [
+    { name: 'a way out whose comment says the lock was never taken on it (jffs2)', path: 'fs/foo/nodemgmt.c', code: uncut(markObsolete("\t\t/* We didn't lock the erase_free_sem */\n")) },
+    { name: 'a callee of the tree that unlocks the ptl it is given (migration_entry_wait_on_locked)', path: 'mm/foo-migrate.c', code: uncut(migrationWait('migration_entry_wait_on_locked(entry, ptep, ptl);')) },
+    { name: 'a lock taken by option, returning early only in options that do not take it (ip_sockglue)', path: 'net/foo/foo_sockglue.c', code: uncut(sockopt('FOO_OPTIONS', '\tcase FOO_MSFILTER:\n\tcase FOO_MCAST_MSFILTER:')) },
+    { name: 'a retry that sets the flag the lock is taken under (dm-crypt)', path: 'drivers/md/foo-crypt.c', code: uncut(allocBuffer('gfp_mask |= __GFP_DIRECT_RECLAIM;')) },
+  ],
+  invalid: [
+    { name: 'the same retry clearing the flag the unlock is taken under', path: 'drivers/md/foo-crypt.c', code: expectHeld(allocBuffer('gfp_mask &= ~__GFP_DIRECT_RECLAIM;'), 'bio_alloc_lock') },
+    { name: 'the same switch returning early in an option that takes it', path: 'net/foo/foo_sockglue.c', code: expectHeld(sockopt('FOO_MSFILTER', '\tcase FOO_MCAST_MSFILTER:'), 'RTNL') },
+    { name: 'the same switch whose default may be an option that takes it', path: 'net/foo/foo_sockglue.c', code: sockopt('FOO_OPTIONS', '\tcase FOO_MCAST_MSFILTER:').replace('return -ENOPROTOOPT;', 'return -ENOPROTOOPT; /* expect: lock-imbalance "RTNL" */').replace(' /* cut */', '') },
+    { name: 'the same way out with a comment that says nothing of the lock', path: 'fs/foo/nodemgmt.c', code: expectHeld(markObsolete('\t\t/* Flash scanning is in progress */\n'), 'erase_free_sem') },
+    { name: 'the same path calling a function that only waits', path: 'mm/foo-migrate.c', code: expectHeld(migrationWait('foo_wait_on_entry(entry);'), 'ptl') },
+  ],
+});
