@@ -8,9 +8,12 @@
  * - a lock taken by option, where a function of the patch says which options need it
  *   (getsockopt_needs_rtnl()), and a switch on the option returns early in the others;
  * - a retry that sets the flag under which the lock is taken and let go (`gfp_mask |=
- *   __GFP_DIRECT_RECLAIM; goto retry;`), so that the unlock's test agrees.
+ *   __GFP_DIRECT_RECLAIM; goto retry;`), so that the unlock's test agrees;
+ * - `default: return -EINVAL;` of a switch on a mode the driver stored itself (phy
+ *   power_on() after phy_set_mode()), which guards against the impossible.
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
+import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 // fs/jffs2/nodemgmt.c jffs2_mark_node_obsolete(): erase_free_sem is taken only when the
@@ -151,5 +154,50 @@ ruleTester(lockImbalance, {
     { name: 'the same switch whose default may be an option that takes it', path: 'net/foo/foo_sockglue.c', code: sockopt('FOO_OPTIONS', '\tcase FOO_MCAST_MSFILTER:').replace('return -ENOPROTOOPT;', 'return -ENOPROTOOPT; /* expect: lock-imbalance "RTNL" */').replace(' /* cut */', '') },
     { name: 'the same way out with a comment that says nothing of the lock', path: 'fs/foo/nodemgmt.c', code: expectHeld(markObsolete('\t\t/* Flash scanning is in progress */\n'), 'erase_free_sem') },
     { name: 'the same path calling a function that only waits', path: 'mm/foo-migrate.c', code: expectHeld(migrationWait('foo_wait_on_entry(entry);'), 'ptl') },
+  ],
+});
+
+// drivers/phy/rockchip/phy-rockchip-inno-dsidphy.c inno_dsidphy_power_on(): inno->mode was set
+// by inno_dsidphy_set_mode(), which accepts only the two modes the switch lists.
+const powerOn = (head: string, tested: string) => `static int foo_dsidphy_power_on(struct phy *phy${head})
+{
+	struct foo_dsidphy *inno = phy_get_drvdata(phy);
+
+	pm_runtime_get_sync(inno->dev);
+	foo_dsidphy_bandgap_on(inno);
+
+	switch (${tested}) {
+	case PHY_MODE_MIPI_DPHY:
+		foo_dsidphy_mipi_mode_enable(inno);
+		break;
+	case PHY_MODE_LVDS:
+		foo_dsidphy_lvds_mode_enable(inno);
+		break;
+	default:
+		return -EINVAL; /* cut */
+	}
+
+	return 0;
+}
+
+static int foo_dsidphy_power_off(struct phy *phy)
+{
+	struct foo_dsidphy *inno = phy_get_drvdata(phy);
+
+	pm_runtime_put(inno->dev);
+	return 0;
+}
+`;
+const expectLeak = (code: string): string => code.replace('/* cut */', '/* expect: ref-leak "pm_runtime_get_sync" */');
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a default that guards a mode the driver stored itself (inno-dsidphy)', path: 'drivers/phy/foo/phy-foo-dsidphy.c', code: uncut(powerOn('', 'inno->mode')) }],
+  invalid: [
+    { name: 'the same default on a mode the caller passes', path: 'drivers/phy/foo/phy-foo-dsidphy.c', code: expectLeak(powerOn(', int mode', 'mode')) },
+    {
+      name: 'the same default on a mode the function itself stores',
+      path: 'drivers/phy/foo/phy-foo-dsidphy.c',
+      code: expectLeak(powerOn(', int mode', 'inno->mode').replace('\tfoo_dsidphy_bandgap_on(inno);', '\tinno->mode = mode;\n\tfoo_dsidphy_bandgap_on(inno);')),
+    },
   ],
 });

@@ -7,7 +7,7 @@ import { analysePatch, type LeakInSource } from '../../analysis/ownership/patch-
 import { relatedOf, storyOf, type LeakStory } from '../../analysis/ownership/leak-findings.js';
 import type { FindingDraft, RuleContext } from '../rule.js';
 import type { Node } from '../../model/source.js';
-import { calleeName, functionDefinitionName, nodesOfType } from '../../parsers/c-syntax.js';
+import { calleeName, functionDefinitionName, nodesOfType, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { releaseCallsOf } from '../../analysis/ownership/resources.js';
 
 /** What a rule says about one leak. */
@@ -46,6 +46,7 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
     if (story === null) continue;
     const { leak, source, fn } = one;
     const exitRow = (leak.jump ?? leak.exit)?.row;
+    if (leak.jump === null && leak.exit?.kind === 'return' && isDefensiveDefault(fn.node, leak.exit.row)) continue;
     // A comment at an allocation ("freed in foo_remove()") tells the success path's story; the
     // error paths before the hand-off are still judged.
     if (
@@ -93,6 +94,26 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
 }
 
 const SAME_LEAK_NOTE = 'leaks here too';
+
+/**
+ * `switch (inno->mode) { case PHY_MODE_MIPI_DPHY: ...; default: return -EINVAL; }` in a function
+ * that only reads the field: the driver stored the mode itself, checked (phy_set_mode(), probe's
+ * dr_mode check), and a default that only returns an errno guards against the impossible. A switch
+ * on a parameter or a computed value (`params_format(params)`, an ioctl's cmd) is a way out callers meet.
+ */
+function isDefensiveDefault(definition: Node, exitRow: number): boolean {
+  const statement = nodesOfType(definition, 'return_statement').find((candidate) => candidate.startPosition.row === exitRow);
+  const value = statement?.namedChildren.find((child) => child?.type !== 'comment');
+  const caseStatement = statement?.parent;
+  if (statement === undefined || !value || !/^-E[A-Z0-9]+$/.test(value.text.replace(/\s+/g, '')) || caseStatement?.type !== 'case_statement') return false;
+  if (caseStatement.childForFieldName('value') !== null || caseStatement.namedChildren.some((child) => child !== null && child.type !== 'comment' && child.id !== statement.id)) return false;
+  const switchStatement = caseStatement.parent?.parent;
+  const tested = switchStatement?.type === 'switch_statement' ? switchStatement.childForFieldName('condition') : null;
+  const condition = tested ? stripCastsAndParentheses(tested) : null;
+  if (condition?.type !== 'field_expression') return false;
+  const field = condition.text.replace(/\s+/g, '');
+  return !nodesOfType(definition, 'assignment_expression').some((assignment) => assignment.childForFieldName('left')?.text.replace(/\s+/g, '') === field);
+}
 
 /** "We're leaking memory on purpose", "intentionally leaked": a leak the author chose and said so. */
 const DELIBERATE_LEAK =
