@@ -9,6 +9,7 @@ import type { FindingDraft, RuleContext } from '../rule.js';
 import type { Node } from '../../model/source.js';
 import { calleeName, functionDefinitionName, nodesOfType, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { releaseCallsOf } from '../../analysis/ownership/resources.js';
+import { functionParameters } from '../../analysis/flow/cfg.js';
 
 /** What a rule says about one leak. */
 export interface LeakWording {
@@ -95,23 +96,30 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
 
 const SAME_LEAK_NOTE = 'leaks here too';
 
+/** Calls that only log (`dev_err(dev, "unexpected private driver data\n")` before the default's return). */
+const LOGGING = /^(?:dev_(?:err|warn|info|dbg|notice|crit)|pr_(?:err|warn|info|debug|notice|crit)|printk|netdev_(?:err|warn)|drm_(?:err|warn)|DRM_(?:ERROR|WARN)|WARN(?:_ON)?(?:_ONCE)?)$/;
+
 /**
  * `switch (inno->mode) { case PHY_MODE_MIPI_DPHY: ...; default: return -EINVAL; }` in a function
  * that only reads the field: the driver stored the mode itself, checked (phy_set_mode(), probe's
  * dr_mode check), and a default that only returns an errno guards against the impossible. A switch
- * on a parameter or a computed value (`params_format(params)`, an ioctl's cmd) is a way out callers meet.
+ * on a parameter, a field of one or a computed value (`params_format(params)`, an ioctl's cmd,
+ * mlx5's `crypto_info->cipher_type`) is a way out callers meet.
  */
 function isDefensiveDefault(definition: Node, exitRow: number): boolean {
   const statement = nodesOfType(definition, 'return_statement').find((candidate) => candidate.startPosition.row === exitRow);
   const value = statement?.namedChildren.find((child) => child?.type !== 'comment');
   const caseStatement = statement?.parent;
   if (statement === undefined || !value || !/^-E[A-Z0-9]+$/.test(value.text.replace(/\s+/g, '')) || caseStatement?.type !== 'case_statement') return false;
-  if (caseStatement.childForFieldName('value') !== null || caseStatement.namedChildren.some((child) => child !== null && child.type !== 'comment' && child.id !== statement.id)) return false;
+  const said = (child: Node): boolean => child.type === 'expression_statement' && child.namedChild(0)?.type === 'call_expression' && LOGGING.test(calleeName(child.namedChild(0) as Node) ?? '');
+  if (caseStatement.childForFieldName('value') !== null || caseStatement.namedChildren.some((child) => child !== null && child.type !== 'comment' && child.id !== statement.id && !said(child))) return false;
   const switchStatement = caseStatement.parent?.parent;
   const tested = switchStatement?.type === 'switch_statement' ? switchStatement.childForFieldName('condition') : null;
   const condition = tested ? stripCastsAndParentheses(tested) : null;
   if (condition?.type !== 'field_expression') return false;
   const field = condition.text.replace(/\s+/g, '');
+  // The driver's own state (`inno = phy_get_drvdata(phy)`), not what the caller passes (mlx5's `crypto_info->cipher_type`).
+  if (functionParameters(definition).includes(/^[A-Za-z_]\w*/.exec(field)?.[0] ?? '')) return false;
   return !nodesOfType(definition, 'assignment_expression').some((assignment) => assignment.childForFieldName('left')?.text.replace(/\s+/g, '') === field);
 }
 
