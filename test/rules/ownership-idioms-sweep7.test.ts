@@ -10,9 +10,12 @@
  * - a retry that sets the flag under which the lock is taken and let go (`gfp_mask |=
  *   __GFP_DIRECT_RECLAIM; goto retry;`), so that the unlock's test agrees;
  * - `default: return -EINVAL;` of a switch on a mode the driver stored itself (phy
- *   power_on() after phy_set_mode()), which guards against the impossible.
+ *   power_on() after phy_set_mode()), which guards against the impossible;
+ * - a field the function sets to a named constant (`ah->type = MTHCA_AH_ON_HCA`), tested
+ *   against another name later.
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
+import { memLeak } from '../../src/rules/mem-leak.js';
 import { refLeak } from '../../src/rules/ref-leak.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
@@ -191,13 +194,66 @@ static int foo_dsidphy_power_off(struct phy *phy)
 const expectLeak = (code: string): string => code.replace('/* cut */', '/* expect: ref-leak "pm_runtime_get_sync" */');
 
 ruleTester(refLeak, {
-  valid: [{ name: 'a default that guards a mode the driver stored itself (inno-dsidphy)', path: 'drivers/phy/foo/phy-foo-dsidphy.c', code: uncut(powerOn('', 'inno->mode')) }],
+  valid: [
+    { name: 'a default that guards a mode the driver stored itself (inno-dsidphy)', path: 'drivers/phy/foo/phy-foo-dsidphy.c', code: uncut(powerOn('', 'inno->mode')) },
+    // sound/soc/codecs/tas5720.c tas5720_codec_probe(): "unexpected private driver data".
+    {
+      name: 'the same default saying so before it returns (tas5720)',
+      path: 'drivers/phy/foo/phy-foo-dsidphy.c',
+      code: uncut(powerOn('', 'inno->mode').replace('\tdefault:\n', '\tdefault:\n\t\tdev_err(&phy->dev, "unexpected private driver data\\n");\n')),
+    },
+  ],
   invalid: [
     { name: 'the same default on a mode the caller passes', path: 'drivers/phy/foo/phy-foo-dsidphy.c', code: expectLeak(powerOn(', int mode', 'mode')) },
+    // drivers/net/ethernet/mellanox/mlx5/core/en_accel/ktls_rx.c mlx5e_ktls_add_rx(): `default:
+    // WARN_ONCE(...); return -EOPNOTSUPP;` on crypto_info->cipher_type leaked priv_rx (fixed upstream).
+    { name: 'the same default on a field of what the caller passes', path: 'drivers/phy/foo/phy-foo-dsidphy.c', code: expectLeak(powerOn('', 'phy->attrs.mode')) },
     {
       name: 'the same default on a mode the function itself stores',
       path: 'drivers/phy/foo/phy-foo-dsidphy.c',
       code: expectLeak(powerOn(', int mode', 'inno->mode').replace('\tfoo_dsidphy_bandgap_on(inno);', '\tinno->mode = mode;\n\tfoo_dsidphy_bandgap_on(inno);')),
+    },
+  ],
+});
+
+// drivers/infiniband/hw/mthca/mthca_av.c mthca_create_ah(): ah->type says where the address
+// vector lives; only the host-memory one (MTHCA_AH_ON_HCA) was kmalloc()ed here.
+const createAh = (write: string) => `int foo_create_ah(struct foo_dev *dev, struct foo_ah *ah)
+{
+	struct foo_av *av = NULL;
+
+	ah->type = FOO_AH_PCI_POOL;
+	if (dev->flags & FOO_FLAG_DDR) {
+		av = kmalloc(sizeof(*av), GFP_ATOMIC);
+		if (!av)
+			goto on_hca_fail;
+		ah->type = FOO_AH_ON_HCA;
+	}
+
+on_hca_fail:
+	if (ah->type == FOO_AH_PCI_POOL) {
+		ah->av = dma_pool_zalloc(dev->pool, GFP_ATOMIC, &ah->avdma);
+		if (!ah->av)
+			return -ENOMEM; /* cut */
+		av = ah->av;
+	}
+
+	foo_fill_av(dev, av);
+	if (ah->type == FOO_AH_ON_HCA) {
+		${write}
+		kfree(av);
+	}
+	return 0;
+}
+`;
+
+ruleTester(memLeak, {
+  valid: [{ name: 'a field set to a named constant and tested against another name (mthca ah->type)', path: 'drivers/infiniband/foo/foo_av.c', code: uncut(createAh('foo_write_av(dev, ah, av);')) }],
+  invalid: [
+    {
+      name: 'the same function returning early where the field has that name',
+      path: 'drivers/infiniband/foo/foo_av.c',
+      code: uncut(createAh('if (foo_write_av(dev, ah, av))\n\t\t\treturn -EIO; /* expect: mem-leak "av" */')),
     },
   ],
 });

@@ -166,8 +166,16 @@ function comparisonAtom(expression: Node): ConditionAtom {
   if (leftConstant !== null && rightConstant !== null) return { kind: 'opaque' };
   // Between plain names only: a field or a pointee may change under any call the path makes.
   const [leftName, rightName] = [stripCastsAndParentheses(left), stripCastsAndParentheses(right)];
-  if (leftName.type === 'identifier' && rightName.type === 'identifier') return relationAtom(operator, leftName.text, rightName.text);
-  return { kind: 'test', key: valueKey(expression), whenTrue: ANY_VALUE, whenFalse: ANY_VALUE };
+  // `ah->type == MTHCA_AH_PCI_POOL`: one of the names the code gives that field.
+  const named = (candidate: Node): boolean => candidate.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(candidate.text);
+  const keyed = (candidate: Node): boolean => (candidate.type === 'identifier' && !named(candidate)) || candidate.type === 'field_expression';
+  const [keySide, nameSide] = named(rightName) && keyed(leftName) ? [leftName, rightName] : named(leftName) && keyed(rightName) ? [rightName, leftName] : [null, null];
+  const label = keySide !== null && nameSide !== null && (operator === '==' || operator === '!=') ? { label: { key: valueKey(keySide), name: nameSide.text, equal: operator === '==' } } : {};
+  const atom: ConditionAtom =
+    leftName.type === 'identifier' && rightName.type === 'identifier'
+      ? relationAtom(operator, leftName.text, rightName.text)
+      : { kind: 'test', key: valueKey(expression), whenTrue: ANY_VALUE, whenFalse: ANY_VALUE };
+  return atom.kind === 'test' ? { ...atom, ...label } : atom;
 }
 
 /** Whether `key` is the `a == b` key of relationAtom() comparing `name` with another name. */

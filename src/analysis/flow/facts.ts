@@ -54,7 +54,8 @@ export function resultMask(style: FailureStyle): ValueMask {
 /** A condition the control flow branches on, reduced to what it says about one key. */
 export type ConditionAtom =
   | { kind: 'constant'; value: boolean }
-  | { kind: 'test'; key: string; whenTrue: ValueMask; whenFalse: ValueMask }
+  /** `label`: for `key == NAME` (`!=`), a comparison with a named constant, read against the name the path last gave the key. */
+  | { kind: 'test'; key: string; whenTrue: ValueMask; whenFalse: ValueMask; label?: { key: string; name: string; equal: boolean } }
   | { kind: 'opaque' };
 
 /** Facts of one path: key -> mask. Immutable; updates return a new object. */

@@ -476,6 +476,32 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return { facts: Facts.empty, holdings, tainted: false, lastGoto: null };
   }
 
+  private keysGivenNames: Set<string> | null = null;
+
+  /** Keys the function sets to a named constant somewhere (`ah->type = MTHCA_AH_ON_HCA;`): the path remembers which. */
+  private namedKeys(): Set<string> {
+    if (this.keysGivenNames === null) {
+      this.keysGivenNames = new Set();
+      for (const node of this.input.cfg.nodes) {
+        for (const event of node.events) if (event.type === 'assign' && isNamedConstant(event.value)) this.keysGivenNames.add(event.target.key);
+      }
+    }
+    return this.keysGivenNames;
+  }
+
+  /**
+   * The state where `key == NAME` (or `!=`) comes out `outcome`: null when the path gave the key
+   * another name (named constants of one key are distinct values, as the cases of a switch are).
+   */
+  private compareName(state: PathState, label: { key: string; name: string; equal: boolean }, outcome: boolean): PathState | null {
+    const equal = label.equal === outcome;
+    const known = state.cases?.find((taken) => taken.key === label.key);
+    if (known !== undefined && (known.label !== null ? (known.label === label.name) !== equal : equal && known.none.includes(label.name))) return null;
+    if (known?.label !== undefined && known.label !== null) return state;
+    const taken: CaseTaken = equal ? { key: label.key, label: label.name, none: [] } : { key: label.key, label: null, none: [...new Set([...(known?.none ?? []), label.name])] };
+    return { ...state, cases: [...(state.cases ?? []).filter((other) => other.key !== label.key), taken] };
+  }
+
   private predicatesBySwitchKey: Map<string, { key: string; labels: readonly string[] }[]> | null = null;
 
   /**
@@ -551,16 +577,20 @@ export class ResourceEngine implements PathAnalysis<PathState> {
   }
 
   edge(node: CfgNode, state: PathState, successorIndex: number): PathState | null {
+    // A switch on a key the function gives names to (`ah->type = MTHCA_AH_ON_HCA`) takes the case of the name it holds.
+    const cases = node.cases ?? (node.switchOn !== undefined && this.namedKeys().has(node.switchOn.key) ? node.switchOn : undefined);
     if (node.kind === 'switch' && node.switchOn !== undefined && this.casePredicates().has(node.switchOn.key)) {
       const decided = this.decidePredicates(state, node.switchOn, successorIndex);
       if (decided === null) return null;
-      return node.cases === undefined ? decided : takeCase(decided, node.cases, successorIndex);
+      return cases === undefined ? decided : takeCase(decided, cases, successorIndex);
     }
-    if (node.kind === 'switch' && node.cases !== undefined) return takeCase(state, node.cases, successorIndex);
+    if (node.kind === 'switch' && cases !== undefined) return takeCase(state, cases, successorIndex);
     if (node.kind !== 'branch' || node.atom === null) return state;
-    const facts = takeBranch(state.facts, node.atom, successorIndex === 0, this.tracked);
+    const named = node.atom.kind === 'test' && node.atom.label !== undefined && this.namedKeys().has(node.atom.label.key) ? this.compareName(state, node.atom.label, successorIndex === 0) : state;
+    if (named === null) return null;
+    const facts = takeBranch(named.facts, node.atom, successorIndex === 0, this.tracked);
     if (facts === null) return null;
-    let next = facts === state.facts ? state : { ...state, facts };
+    let next = facts === named.facts ? named : { ...named, facts };
     // Where `x` is NULL nothing is held through it: not a reference dget_parent() "never" fails to
     // take, nor the kref inside an object a failed kref_get_unless_zero() made the code forget
     // (`obj = NULL`). Only when x is all that names it: `node = to_of_node(fwn)` may be NULL with fwn held.
@@ -1600,6 +1630,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       default:
         break;
     }
+    // `ah->type = MTHCA_AH_ON_HCA;`: later tests and switches of ah->type read this name.
+    if (value.kind === 'copy' && isNamedConstant(value) && this.namedKeys().has(target.key)) {
+      current = { ...current, cases: [...(current.cases ?? []).filter((other) => other.key !== target.key), { key: target.key, label: value.key, none: [] }] };
+    }
     if (paired.size > 0) current = this.updateHoldings(current, (holding) => (paired.has(holding.site) ? { ...holding, handOff: pairedStore(event.row, target) } : holding));
     if (carried.size === 0) return current;
     return this.updateHoldings(current, (holding, kind) => {
@@ -1756,6 +1790,11 @@ function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = fa
  * The path through the `index`th way out of a switch on `cases.key`: null where an earlier switch
  * on the same unchanged key took another case, else the state that remembers this one.
  */
+/** A value that is a named constant (`MTHCA_AH_ON_HCA`), read as a copy of that name. */
+function isNamedConstant(value: AssignEvent['value']): boolean {
+  return value.kind === 'copy' && value.key === value.root && /^[A-Z][A-Z0-9_]*$/.test(value.key);
+}
+
 function takeCase(state: PathState, cases: NonNullable<CfgNode['cases']>, index: number): PathState | null {
   const label = cases.labels[index] ?? null;
   const labels = cases.labels.filter((other): other is string => other !== null);
