@@ -12,7 +12,9 @@
  * - `default: return -EINVAL;` of a switch on a mode the driver stored itself (phy
  *   power_on() after phy_set_mode()), which guards against the impossible;
  * - a field the function sets to a named constant (`ah->type = MTHCA_AH_ON_HCA`), tested
- *   against another name later.
+ *   against another name later;
+ * - a value that is zero exactly where the allocation is NULL (`addr = new_array ?
+ *   __pa(new_array) : 0`), tested instead of it.
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { memLeak } from '../../src/rules/mem-leak.js';
@@ -247,9 +249,35 @@ on_hca_fail:
 }
 `;
 
+// mm/memblock.c memblock_double_array(): the slab branch tests the physical address it took of
+// the new array, zero where kmalloc() failed.
+const doubleArray = (otherwise: string) => `static int foo_double_array(struct foo_type *type, int use_slab, unsigned long new_size)
+{
+	struct foo_region *new_array;
+	unsigned long addr;
+
+	if (use_slab) {
+		new_array = kmalloc(new_size, GFP_KERNEL);
+		addr = new_array ? __pa(new_array) : ${otherwise};
+	} else {
+		addr = foo_find_in_range(new_size);
+		new_array = addr ? __va(addr) : NULL;
+	}
+	if (!addr)
+		return -1; /* cut */
+	foo_copy(new_array, type->regions);
+	type->regions = new_array;
+	return 0;
+}
+`;
+
 ruleTester(memLeak, {
-  valid: [{ name: 'a field set to a named constant and tested against another name (mthca ah->type)', path: 'drivers/infiniband/foo/foo_av.c', code: uncut(createAh('foo_write_av(dev, ah, av);')) }],
+  valid: [
+    { name: 'a field set to a named constant and tested against another name (mthca ah->type)', path: 'drivers/infiniband/foo/foo_av.c', code: uncut(createAh('foo_write_av(dev, ah, av);')) },
+    { name: 'a value zero exactly where the allocation is NULL, tested instead (memblock)', path: 'mm/foo-memblock.c', code: uncut(doubleArray('0')) },
+  ],
   invalid: [
+    { name: 'the same value with a fallback address where the allocation failed', path: 'mm/foo-memblock.c', code: doubleArray('foo_static_addr').replace('/* cut */', '/* expect: mem-leak "new_array" */') },
     {
       name: 'the same function returning early where the field has that name',
       path: 'drivers/infiniband/foo/foo_av.c',

@@ -5,7 +5,7 @@
  */
 import type { Node } from '../../model/source.js';
 import { constantMask, isNullLiteral, valueKey } from './conditions.js';
-import { NEGATIVE, type ValueMask } from './facts.js';
+import { NEGATIVE, ZERO, type ValueMask } from './facts.js';
 import {
   declaredName,
   calleeName,
@@ -60,7 +60,8 @@ export type AssignedValue =
   | { kind: 'constant'; mask: ValueMask }
   | { kind: 'copy'; key: string; root: string | null }
   /** `memberAddress`: the value is `&x->f` (key `x->f`), which carries `x` but not its other fields. */
-  | { kind: 'other'; mentions: string[]; memberAddress?: string; conversionOf?: string }
+  /** `zeroWith`: `p ? __pa(p) : 0` is zero exactly where `p` is. */
+  | { kind: 'other'; mentions: string[]; memberAddress?: string; conversionOf?: string; zeroWith?: string }
   /** `operator`: a compound assignment's (`|=`, `+=`); `operand`: its right side when a constant's name (`__GFP_DIRECT_RECLAIM`, `~FOO_BUSY`). */
   | { kind: 'unknown'; operator?: string; operand?: string };
 
@@ -264,7 +265,25 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
   // `rdev = to_rio_dev(dev)`: a view of dev, valid where dev is.
   const converted = value.type === 'call_expression' ? convertedValue(value) : null;
   if (converted !== null) return { kind: 'other', mentions: carriedIdentifiers(value), conversionOf: converted };
+  const zeroWith = value.type === 'conditional_expression' ? zeroWithCondition(value) : null;
+  if (zeroWith !== null) return { kind: 'other', mentions: carriedIdentifiers(value), zeroWith };
   return { kind: 'other', mentions: carriedIdentifiers(value) };
+}
+
+/** The key `p` of `p ? f(p) : 0` (also `p != NULL ? ... : NULL`): the value is zero exactly where p is. */
+function zeroWithCondition(conditional: Node): string | null {
+  const condition = conditional.childForFieldName('condition');
+  const consequence = conditional.childForFieldName('consequence');
+  const alternative = conditional.childForFieldName('alternative');
+  if (condition === null || consequence === null || alternative === null || constantMask(alternative) !== ZERO || constantMask(consequence) !== null) return null;
+  let tested = stripCastsAndParentheses(condition);
+  if (tested.type === 'binary_expression' && tested.childForFieldName('operator')?.type === '!=' && constantMask(tested.childForFieldName('right') ?? tested) === ZERO) {
+    tested = stripCastsAndParentheses(tested.childForFieldName('left') ?? tested);
+  }
+  if (tested.type !== 'identifier' && tested.type !== 'field_expression') return null;
+  const key = compactText(tested.text);
+  // The consequence must be computed from p itself (`__pa(new_array)`), not some other value.
+  return carriedIdentifiers(consequence).includes(key) || compactText(consequence.text).includes(key) ? key : null;
 }
 
 /** The events of an argument of a call named `name`; a call whose result is the argument hands its result to that call. */

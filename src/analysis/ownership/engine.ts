@@ -1611,7 +1611,13 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
         }
         break;
-      case 'other':
+      case 'other': {
+        // `addr = new_array ? __pa(new_array) : 0`: addr tests as new_array does.
+        const zeroWith = value.zeroWith;
+        if (zeroWith !== undefined && target.shape === 'variable' && this.isLocal(target.key) && this.tracked.has(target.key)) {
+          const testsAs = (holding: Holding): boolean => holding.statusKey === zeroWith || holding.statusAliases?.includes(zeroWith) === true;
+          current = this.updateHoldings(current, (holding) => (testsAs(holding) ? { ...holding, statusAliases: [...(holding.statusAliases ?? []), target.key] } : holding));
+        }
         // `hdmi_dev = &hdmi_client->dev`: the address of a member is never NULL.
         if (value.memberAddress !== undefined && this.tracked.has(target.key)) current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
         // `rdev = to_rio_dev(dev)` where dev is known valid: so is rdev.
@@ -1619,6 +1625,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
         }
         break;
+      }
       case 'unknown': {
         // `gfp_mask |= __GFP_DIRECT_RECLAIM` sets the flag a later `gfp_mask & __GFP_DIRECT_RECLAIM` tests; `&= ~FLAG` clears it.
         const cleared = value.operator === '&=' && value.operand?.startsWith('~') === true;
@@ -1902,6 +1909,8 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
   for (const node of cfg.nodes) {
     for (const event of node.events) {
       if (event.type === 'assign' && event.value.kind === 'copy' && event.target.shape === 'variable' && tracked.has(event.value.key)) tracked.add(event.target.key);
+      // `addr = new_array ? __pa(new_array) : 0;` ... `if (!addr)`: tests the allocation.
+      else if (event.type === 'assign' && event.value.kind === 'other' && event.value.zeroWith !== undefined && tracked.has(event.value.zeroWith) && event.target.shape === 'variable') tracked.add(event.target.key);
       // `rpc->intc_of_node = child; break;` ... `if (!rpc->intc_of_node)`: the field the walk's node is kept in, tested after it.
       else if (event.type === 'assign' && event.value.kind === 'copy' && tracked.has(event.value.key) && cfg.testedKeys.has(event.target.key)) tracked.add(event.target.key);
     }
