@@ -14,7 +14,9 @@
  * - a field the function sets to a named constant (`ah->type = MTHCA_AH_ON_HCA`), tested
  *   against another name later;
  * - a value that is zero exactly where the allocation is NULL (`addr = new_array ?
- *   __pa(new_array) : 0`), tested instead of it.
+ *   __pa(new_array) : 0`), tested instead of it;
+ * - a list walk that takes a reference on the entry it breaks at, and `&evt->node == head` after
+ *   it, true only where the walk ran out; the entry list_entry() gives is never NULL.
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { memLeak } from '../../src/rules/mem-leak.js';
@@ -283,5 +285,114 @@ ruleTester(memLeak, {
       path: 'drivers/infiniband/foo/foo_av.c',
       code: uncut(createAh('if (foo_write_av(dev, ah, av))\n\t\t\treturn -EIO; /* expect: mem-leak "av" */')),
     },
+  ],
+});
+
+// drivers/scsi/lpfc/lpfc_bsg.c lpfc_bsg_hba_set_event(): the waiter found in the list is
+// referenced at the break; `&evt->node == &phba->ct_ev_waiters` means none was found.
+const setEvent = (later: string) => `static void foo_event_ref(struct foo_evt *evt)
+{
+	kref_get(&evt->kref);
+}
+
+static void foo_event_unref(struct foo_evt *evt)
+{
+	kref_put(&evt->kref, foo_event_free);
+}
+
+static int foo_set_event(struct foo_hba *phba, struct foo_job *job, u32 reg_id)
+{
+	struct foo_data *dd_data = NULL;
+	struct foo_evt *evt;
+	unsigned long flags;
+	int rc;
+
+	spin_lock_irqsave(&phba->ev_lock, flags);
+	list_for_each_entry(evt, &phba->ev_waiters, node) {
+		if (evt->reg_id == reg_id) {
+			foo_event_ref(evt);
+			dd_data = evt->dd_data;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&phba->ev_lock, flags);
+
+	if (&evt->node == &phba->ev_waiters) {
+		dd_data = kmalloc(sizeof(*dd_data), GFP_KERNEL);
+		if (dd_data == NULL) {
+			rc = -ENOMEM;
+			goto job_error;
+		}
+		evt = foo_event_new(reg_id);
+		if (!evt) {
+			rc = -ENOMEM;
+			goto job_error;
+		}
+		dd_data->evt = evt;
+		evt->dd_data = dd_data;
+		spin_lock_irqsave(&phba->ev_lock, flags);
+		list_add(&evt->node, &phba->ev_waiters);
+		foo_event_ref(evt);
+		spin_unlock_irqrestore(&phba->ev_lock, flags);
+	}
+${later}	spin_lock_irqsave(&phba->ev_lock, flags);
+	evt->waiting = 1;
+	job->dd_data = dd_data;
+	spin_unlock_irqrestore(&phba->ev_lock, flags);
+	return 0;
+
+job_error:
+	kfree(dd_data);
+	job->dd_data = NULL;
+	return rc;
+}
+`;
+
+// lpfc_bsg_hba_get_event(): the reference is taken next to `evt_dat = list_entry(...)`, which is
+// never NULL; `if (evt_dat == NULL)` is the way out where nothing was found.
+const getEvent = (take: string) => `static void foo_event_ref(struct foo_evt *evt)
+{
+	kref_get(&evt->kref);
+}
+
+static int foo_get_event(struct foo_hba *phba, struct foo_job *job, u32 reg_id)
+{
+	struct foo_event_data *evt_dat = NULL;
+	struct foo_evt *evt, *evt_next;
+	unsigned long flags;
+
+	spin_lock_irqsave(&phba->ev_lock, flags);
+	list_for_each_entry_safe(evt, evt_next, &phba->ev_waiters, node) {
+		if (evt->reg_id == reg_id) {
+			if (list_empty(&evt->events_to_get))
+				break;
+			foo_event_ref(evt);
+			${take}
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&phba->ev_lock, flags);
+
+	if (evt_dat == NULL)
+		return -ENOENT; /* cut */
+
+	job->reply_len = evt_dat->len;
+	foo_queue_reply(job, evt, evt_dat);
+	return 0;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [
+    { name: 'a reference taken at the break of a list walk, and the head test after it (lpfc set_event)', path: 'drivers/scsi/foo/foo_bsg.c', code: setEvent('') },
+    { name: 'a reference taken next to list_entry(), and the test of that entry (lpfc get_event)', path: 'drivers/scsi/foo/foo_bsg.c', code: uncut(getEvent('evt_dat = list_entry(evt->events_to_get.prev, struct foo_event_data, node);\n\t\t\tlist_del(&evt_dat->node);')) },
+  ],
+  invalid: [
+    {
+      name: 'the same walk failing later with the found entry referenced',
+      path: 'drivers/scsi/foo/foo_bsg.c',
+      code: setEvent('\tif (job->flags & FOO_JOB_ABORTED) {\n\t\trc = -EINTR;\n\t\tgoto job_error;\n\t}\n').replace('\treturn rc;\n}', '\treturn rc; /* expect: ref-leak "foo_event_ref" */\n}'),
+    },
+    { name: 'the same test of an entry that a lookup may not find', path: 'drivers/scsi/foo/foo_bsg.c', code: getEvent('evt_dat = foo_find_event_data(evt);').replace('/* cut */', '/* expect: ref-leak "foo_event_ref" */') },
   ],
 });

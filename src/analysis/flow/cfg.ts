@@ -8,7 +8,7 @@
  * walking paths never goes back to the tree.
  */
 import type { Node } from '../../model/source.js';
-import { conditionAtom, constantMask, constantTruth, logicalParts, negatedOperand, unwrapTransparent, valueKey } from './conditions.js';
+import { conditionAtom, constantMask, constantTruth, listHeadKey, logicalParts, negatedOperand, unwrapTransparent, valueKey } from './conditions.js';
 import { NEGATIVE, POSITIVE, ZERO, type ConditionAtom, type ValueMask } from './facts.js';
 import {
   autoManagedVariables,
@@ -539,15 +539,16 @@ class CfgBuilder {
         value: entryWalk && index === 0 ? { kind: 'constant' as const, mask: POSITIVE } : { kind: 'unknown' as const },
         row: header.startPosition.row,
       }));
-    const leave =
-      variable === null
-        ? this.add('join', header, [next], context)
-        : this.add('statement', header, [next], context, {
-            events: [{ type: 'iterate', phase: 'leave', variable, macro: name, row: header.startPosition.row }],
-          });
+    // list_for_each_entry(pos, head, member): in the body pos is an entry; where the walk runs out
+    // (no break) its link is the head again, which `&pos->member == head` tests.
+    const atHead = listWalkHeadKey(name, callArguments(call));
+    const headFact = (mask: ValueMask): Event[] =>
+      atHead === null ? [] : [{ type: 'assign', target: { key: atHead, root: null, shape: 'variable', field: null }, value: { kind: 'constant', mask }, row: header.startPosition.row }];
+    const leaveEvents: Event[] = [...(variable === null ? [] : [{ type: 'iterate' as const, phase: 'leave' as const, variable, macro: name, row: header.startPosition.row }]), ...headFact(POSITIVE)];
+    const leave = leaveEvents.length === 0 ? this.add('join', header, [next], context) : this.add('statement', header, [next], context, { events: leaveEvents });
     const inner: BuildContext = { ...context, breakTarget: next, continueTarget: leave, loopDepth: context.loopDepth + 1 };
     let bodyEntry = this.statement(body, leave, inner);
-    const enterEvents: Event[] = [...cursorEvents];
+    const enterEvents: Event[] = [...cursorEvents, ...headFact(ZERO)];
     if (variable !== null) enterEvents.push({ type: 'iterate', phase: 'enter', variable, macro: name, row: header.startPosition.row });
     if (enterEvents.length > 0) bodyEntry = this.add('statement', header, [bodyEntry], inner, { events: enterEvents });
     // The boot CPU is always possible, present and online: these loops run at least once.
@@ -568,6 +569,15 @@ function indexCursors(name: string, args: readonly Node[], header: Node): Node[]
   const later = args.slice(1).filter((argument) => argument.type === 'identifier');
   // `for_each_sg(sgl, sg, nents, i)`: the entry beside the counter moves too.
   return later.some((argument) => declaredAsInteger(argument.text, header)) ? later : null;
+}
+
+/** The list-head key (conditions.ts listHeadKey()) of a list_for_each_entry walk, or null for other walks. */
+function listWalkHeadKey(name: string, args: readonly Node[]): string | null {
+  if (!/^list_for_each_entry(?:_safe)?(?:_continue|_reverse|_rcu|_from|_srcu|_lockless)*$/.test(name)) return null;
+  const safe = name.startsWith('list_for_each_entry_safe');
+  const [cursor, head, member] = [args[0], args[safe ? 2 : 1], args[safe ? 3 : 2]];
+  const bare = cursor === undefined ? null : stripCastsAndParentheses(cursor);
+  return bare?.type === 'identifier' && head !== undefined && member !== undefined ? listHeadKey(bare.text, member.text, stripCastsAndParentheses(head).text) : null;
 }
 
 /** CPU loops over masks that always hold the CPU running the code. */

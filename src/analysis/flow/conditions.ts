@@ -121,6 +121,11 @@ export function conditionAtom(node: Node): ConditionAtom {
     if (first !== undefined && name === 'IS_ERR_OR_NULL') {
       return { kind: 'test', key: valueKey(first), whenTrue: ZERO | NEGATIVE, whenFalse: POSITIVE };
     }
+    // list_entry_is_head(pos, head, member): the walk over the list ran out (see listHeadKey()).
+    const [, head, member] = callArguments(expression);
+    if (name === 'list_entry_is_head' && first !== undefined && head !== undefined && member !== undefined) {
+      return { kind: 'test', key: listHeadKey(first.text, member.text, head.text), whenTrue: POSITIVE, whenFalse: ZERO };
+    }
   }
   if (expression.type === 'comma_expression') {
     const right = expression.childForFieldName('right');
@@ -155,6 +160,11 @@ function comparisonAtom(expression: Node): ConditionAtom {
     // `flags & FOO`, `a - b`: remembered as one opaque value so that the same test twice agrees.
     return { kind: 'test', key: valueKey(expression), whenTrue: NEGATIVE | POSITIVE, whenFalse: ZERO };
   }
+  // `&evt->node == &phba->ct_ev_waiters` after list_for_each_entry(evt, &phba->ct_ev_waiters, node): nothing was found.
+  if (operator === '==' || operator === '!=') {
+    const atHead = listHeadTest(left, right) ?? listHeadTest(right, left);
+    if (atHead !== null) return { kind: 'test', key: atHead, whenTrue: operator === '==' ? POSITIVE : ZERO, whenFalse: operator === '==' ? ZERO : POSITIVE };
+  }
   const rightConstant = constantMask(right);
   const leftConstant = constantMask(left);
   if (rightConstant !== null && leftConstant === null) {
@@ -176,6 +186,25 @@ function comparisonAtom(expression: Node): ConditionAtom {
       ? relationAtom(operator, leftName.text, rightName.text)
       : { kind: 'test', key: valueKey(expression), whenTrue: ANY_VALUE, whenFalse: ANY_VALUE };
   return atom.kind === 'test' ? { ...atom, ...label } : atom;
+}
+
+/**
+ * The key that says a list_for_each_entry(pos, head, member) walk ran out: its cursor's link is
+ * the head again. The CFG sets it where the walk ends without a break.
+ */
+export function listHeadKey(cursor: string, member: string, head: string): string {
+  return `listhead:${compactText(cursor)}:${compactText(member)}:${compactText(head)}`;
+}
+
+/** `&pos->member` compared with `head`: the list-head key, or null. */
+function listHeadTest(link: Node, head: Node): string | null {
+  const address = stripCastsAndParentheses(link);
+  if (address.type !== 'pointer_expression' || address.childForFieldName('operator')?.type !== '&') return null;
+  const field = address.childForFieldName('argument');
+  const cursor = field?.type === 'field_expression' ? field.childForFieldName('argument') : null;
+  const member = field?.childForFieldName('field');
+  if (cursor?.type !== 'identifier' || !member || field?.child(1)?.type !== '->') return null;
+  return listHeadKey(cursor.text, member.text, stripCastsAndParentheses(head).text);
 }
 
 /** Whether `key` is the `a == b` key of relationAtom() comparing `name` with another name. */

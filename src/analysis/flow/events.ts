@@ -60,8 +60,11 @@ export type AssignedValue =
   | { kind: 'constant'; mask: ValueMask }
   | { kind: 'copy'; key: string; root: string | null }
   /** `memberAddress`: the value is `&x->f` (key `x->f`), which carries `x` but not its other fields. */
-  /** `zeroWith`: `p ? __pa(p) : 0` is zero exactly where `p` is. */
-  | { kind: 'other'; mentions: string[]; memberAddress?: string; conversionOf?: string; zeroWith?: string }
+  /**
+   * `zeroWith`: `p ? __pa(p) : 0` is zero exactly where `p` is. `listEntry`: `list_entry(evt->events.prev,
+   * ...)`, the entry of a link of a circular list, is never NULL.
+   */
+  | { kind: 'other'; mentions: string[]; memberAddress?: string; conversionOf?: string; zeroWith?: string; listEntry?: true }
   /** `operator`: a compound assignment's (`|=`, `+=`); `operand`: its right side when a constant's name (`__GFP_DIRECT_RECLAIM`, `~FOO_BUSY`). */
   | { kind: 'unknown'; operator?: string; operand?: string };
 
@@ -264,7 +267,8 @@ function assignedValue(right: Node, out: Event[]): AssignedValue {
   if (argument !== null && argument.addressOfMember) return { kind: 'other', mentions: carriedIdentifiers(value), memberAddress: argument.key };
   // `rdev = to_rio_dev(dev)`: a view of dev, valid where dev is.
   const converted = value.type === 'call_expression' ? convertedValue(value) : null;
-  if (converted !== null) return { kind: 'other', mentions: carriedIdentifiers(value), conversionOf: converted };
+  const listEntry = converted !== null && /^list_(?:first_|last_)?entry$/.test(calleeName(value) ?? '') ? { listEntry: true as const } : {};
+  if (converted !== null) return { kind: 'other', mentions: carriedIdentifiers(value), conversionOf: converted, ...listEntry };
   const zeroWith = value.type === 'conditional_expression' ? zeroWithCondition(value) : null;
   if (zeroWith !== null) return { kind: 'other', mentions: carriedIdentifiers(value), zeroWith };
   return { kind: 'other', mentions: carriedIdentifiers(value) };

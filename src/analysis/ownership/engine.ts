@@ -1618,8 +1618,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
           const testsAs = (holding: Holding): boolean => holding.statusKey === zeroWith || holding.statusAliases?.includes(zeroWith) === true;
           current = this.updateHoldings(current, (holding) => (testsAs(holding) ? { ...holding, statusAliases: [...(holding.statusAliases ?? []), target.key] } : holding));
         }
-        // `hdmi_dev = &hdmi_client->dev`: the address of a member is never NULL.
-        if (value.memberAddress !== undefined && this.tracked.has(target.key)) current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
+        // `hdmi_dev = &hdmi_client->dev`: the address of a member is never NULL, nor is the entry of a list link.
+        if ((value.memberAddress !== undefined || value.listEntry === true) && this.tracked.has(target.key)) current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
         // `rdev = to_rio_dev(dev)` where dev is known valid: so is rdev.
         else if (value.conversionOf !== undefined && this.tracked.has(target.key) && current.facts.get(value.conversionOf) === POSITIVE) {
           current = { ...current, facts: current.facts.set(target.key, POSITIVE) };
