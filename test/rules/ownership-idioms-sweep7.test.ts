@@ -16,7 +16,8 @@
  * - a value that is zero exactly where the allocation is NULL (`addr = new_array ?
  *   __pa(new_array) : 0`), tested instead of it;
  * - a list walk that takes a reference on the entry it breaks at, and `&evt->node == head` after
- *   it, true only where the walk ran out; the entry list_entry() gives is never NULL.
+ *   it, true only where the walk ran out; the entry list_entry() gives is never NULL;
+ * - `if (!pm_runtime_enabled(dev))` after the function enabled runtime PM itself.
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { memLeak } from '../../src/rules/mem-leak.js';
@@ -395,4 +396,49 @@ ruleTester(refLeak, {
     },
     { name: 'the same test of an entry that a lookup may not find', path: 'drivers/scsi/foo/foo_bsg.c', code: getEvent('evt_dat = foo_find_event_data(evt);').replace('/* cut */', '/* expect: ref-leak "foo_event_ref" */') },
   ],
+});
+
+// drivers/dma/xilinx/zynqmp_dma.c zynqmp_dma_probe(): runtime PM is disabled only where
+// pm_runtime_resume_and_get() failed; where it is still enabled the count is held and the manual
+// resume is not run.
+const dmaProbe = (queried: string) => `static int foo_dma_probe(struct platform_device *pdev)
+{
+	struct foo_dma_device *zdev;
+	int ret;
+
+	zdev = devm_kzalloc(&pdev->dev, sizeof(*zdev), GFP_KERNEL);
+	if (!zdev)
+		return -ENOMEM;
+	zdev->dev = &pdev->dev;
+	platform_set_drvdata(pdev, zdev);
+	pm_runtime_enable(zdev->dev);
+	ret = pm_runtime_resume_and_get(zdev->dev);
+	if (ret < 0) {
+		dev_err(&pdev->dev, "device wakeup failed.\\n");
+		pm_runtime_disable(zdev->dev);
+	}
+	if (!pm_runtime_enabled(${queried})) {
+		ret = foo_dma_runtime_resume(zdev->dev);
+		if (ret)
+			return ret; /* cut */
+	}
+
+	ret = foo_dma_chan_probe(zdev, pdev);
+	if (ret)
+		goto err_disable_pm;
+	pm_runtime_mark_last_busy(zdev->dev);
+	pm_runtime_put_sync_autosuspend(zdev->dev);
+	return 0;
+
+err_disable_pm:
+	if (!pm_runtime_enabled(zdev->dev))
+		foo_dma_runtime_suspend(zdev->dev);
+	pm_runtime_disable(zdev->dev);
+	return ret;
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a test of whether the function left runtime PM enabled (zynqmp_dma)', path: 'drivers/dma/foo/foo_dma.c', code: uncut(dmaProbe('zdev->dev')) }],
+  invalid: [{ name: 'the same test asked of another device', path: 'drivers/dma/foo/foo_dma.c', code: dmaProbe('zdev->parent').replace('/* cut */', '/* expect: ref-leak "pm_runtime_resume_and_get" */') }],
 });

@@ -868,6 +868,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     if (EMBEDDED_INIT.has(event.name) && embedded !== undefined && !embedded.addressOfMember && embedded.key === embedded.root && !(state.initialized ?? []).includes(whole)) {
       current = { ...current, initialized: [...(current.initialized ?? []), whole] };
     }
+    const query = stateQueryKey(event);
+    if (query !== null && this.tracked.has(query.key)) current = { ...current, facts: current.facts.set(query.key, query.value) };
     const release = releaseApi(event.name);
     if (release !== undefined) current = this.releaseBy(release, event, current);
     if (release?.kind === 'reference') current = this.runReleaseCallback(event, current, node);
@@ -1797,6 +1799,21 @@ function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = fa
  * The path through the `index`th way out of a switch on `cases.key`: null where an earlier switch
  * on the same unchanged key took another case, else the state that remembers this one.
  */
+/** Calls that set a state a query of the same object reads back: setter -> [query, value it then answers]. */
+const STATE_SETTERS: Readonly<Record<string, readonly [query: string, value: ValueMask]>> = {
+  pm_runtime_enable: ['pm_runtime_enabled', POSITIVE],
+  pm_runtime_disable: ['pm_runtime_enabled', ZERO],
+};
+
+/** The key of the query a setter call decides (`call:pm_runtime_enabled(zdev->dev)` for `pm_runtime_enable(zdev->dev)`), with its answer. */
+function stateQueryKey(event: CallEvent): { key: string; value: ValueMask } | null {
+  const setter = STATE_SETTERS[event.name];
+  const argument = event.args[0];
+  if (setter === undefined || argument === undefined || event.args.length !== 1) return null;
+  const written = `${argument.addressOfMember || argument.addressOfVariable ? '&' : ''}${argument.key}`;
+  return { key: `call:${setter[0]}(${written})`, value: setter[1] };
+}
+
 /** A value that is a named constant (`MTHCA_AH_ON_HCA`), read as a copy of that name. */
 function isNamedConstant(value: AssignEvent['value']): boolean {
   return value.kind === 'copy' && value.key === value.root && /^[A-Z][A-Z0-9_]*$/.test(value.key);
@@ -1901,6 +1918,13 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.
       const carrier = acquire !== undefined && (acquire.failure === 'never' || acquire.returnsCarrier === true) && typeof acquire.carrier === 'number' ? call.args[acquire.carrier]?.key : undefined;
       if (carrier !== undefined && cfg.testedKeys.has(carrier)) tracked.add(carrier);
+    }
+  }
+  // `pm_runtime_enable(dev)` ... `if (!pm_runtime_enabled(dev))`: what the function set is what it tests.
+  for (const node of cfg.nodes) {
+    for (const event of node.events) {
+      const query = event.type === 'call' ? stateQueryKey(event) : null;
+      if (query !== null && cfg.testedKeys.has(query.key)) tracked.add(query.key);
     }
   }
   // A configuration tested twice (`#ifdef CONFIG_X` around a get and around its put) is one choice.
