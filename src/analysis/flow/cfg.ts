@@ -9,7 +9,7 @@
  */
 import type { Node } from '../../model/source.js';
 import { conditionAtom, constantMask, constantTruth, listHeadKey, logicalParts, negatedOperand, unwrapTransparent, valueKey } from './conditions.js';
-import { NEGATIVE, POSITIVE, ZERO, type ConditionAtom, type ValueMask } from './facts.js';
+import { ANY_VALUE, NEGATIVE, POSITIVE, ZERO, type ConditionAtom, type ValueMask } from './facts.js';
 import {
   autoManagedVariables,
   collectDeclarationEvents,
@@ -139,6 +139,8 @@ class CfgBuilder {
   readonly locals = new Set<string>();
   readonly autoManaged = new Set<string>();
   readonly testedKeys = new Map<string, number>();
+  /** The list-head keys of the function's list_for_each_entry walks (listWalkHeadKey()). */
+  readonly listWalks = new Set<string>();
   /** The switches on a plain key, with their case values by way out (the labels are read at the end, when two share a key). */
   readonly switches: { id: number; key: string; values: (Node | null)[]; noCase: boolean }[] = [];
 
@@ -542,6 +544,7 @@ class CfgBuilder {
     // list_for_each_entry(pos, head, member): in the body pos is an entry; where the walk runs out
     // (no break) its link is the head again, which `&pos->member == head` tests.
     const atHead = listWalkHeadKey(name, callArguments(call));
+    if (atHead !== null) this.listWalks.add(atHead);
     const headFact = (mask: ValueMask): Event[] =>
       atHead === null ? [] : [{ type: 'assign', target: { key: atHead, root: null, shape: 'variable', field: null }, value: { kind: 'constant', mask }, row: header.startPosition.row }];
     const leaveEvents: Event[] = [...(variable === null ? [] : [{ type: 'iterate' as const, phase: 'leave' as const, variable, macro: name, row: header.startPosition.row }]), ...headFact(POSITIVE)];
@@ -702,6 +705,10 @@ export function buildCfg(definition: Node, name: string, options: CfgOptions): C
   builder.finishLabels();
   const ways = options.entryAnywhere ? [...new Set(entries)] : [entries[0] ?? end];
   const entry = builder.add('entry', definition, ways, context);
+  // `hdr == &root->ihdr` reads like a list-head test but follows no walk of that list: it says nothing.
+  for (const node of builder.nodes) {
+    if (node.atom?.kind === 'test' && node.atom.key.startsWith('listhead:') && !builder.listWalks.has(node.atom.key)) node.atom = { ...node.atom, whenTrue: ANY_VALUE, whenFalse: ANY_VALUE };
+  }
   // A switch's case is worth remembering only where another switch tests the same key.
   const switched = new Map<string, number>();
   for (const { key } of builder.switches) switched.set(key, (switched.get(key) ?? 0) + 1);

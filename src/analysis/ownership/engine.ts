@@ -478,13 +478,30 @@ export class ResourceEngine implements PathAnalysis<PathState> {
 
   private keysGivenNames: Set<string> | null = null;
 
-  /** Keys the function sets to a named constant somewhere (`ah->type = MTHCA_AH_ON_HCA;`): the path remembers which. */
+  /**
+   * Keys the function sets to a named constant somewhere (`ah->type = MTHCA_AH_ON_HCA;`) and
+   * compares with one or switches on: the path remembers which name they hold. Other keys are
+   * not remembered, which would only split paths that agree.
+   */
   private namedKeys(): Set<string> {
     if (this.keysGivenNames === null) {
-      this.keysGivenNames = new Set();
+      const compared = new Set<string>();
       for (const node of this.input.cfg.nodes) {
-        for (const event of node.events) if (event.type === 'assign' && isNamedConstant(event.value)) this.keysGivenNames.add(event.target.key);
+        if (node.atom?.kind === 'test' && node.atom.label !== undefined) compared.add(node.atom.label.key);
+        if (node.switchOn !== undefined) compared.add(node.switchOn.key);
       }
+      const names = new Map<string, Set<string>>();
+      for (const node of this.input.cfg.nodes) {
+        for (const event of node.events) {
+          if (event.type === 'assign' && event.value.kind === 'copy' && compared.has(event.target.key) && isNamedConstant(event.value)) {
+            names.set(event.target.key, (names.get(event.target.key) ?? new Set()).add(event.value.key));
+          }
+        }
+      }
+      // A state machine (drbd's sanitize_state() names ns.conn, ns.disk, ns.pdsk... dozens of ways)
+      // would split every path by every name: only a flag or two of a few names each is remembered.
+      const few = [...names].filter(([, given]) => given.size <= MAX_NAMES_PER_KEY);
+      this.keysGivenNames = names.size <= MAX_NAMED_KEYS && few.length === names.size ? new Set(names.keys()) : new Set();
     }
     return this.keysGivenNames;
   }
@@ -1813,6 +1830,10 @@ function stateQueryKey(event: CallEvent): { key: string; value: ValueMask } | nu
   const written = `${argument.addressOfMember || argument.addressOfVariable ? '&' : ''}${argument.key}`;
   return { key: `call:${setter[0]}(${written})`, value: setter[1] };
 }
+
+/** How many keys given named constants a path remembers (ResourceEngine.namedKeys()), and how many names each may be given. */
+const MAX_NAMED_KEYS = 2;
+const MAX_NAMES_PER_KEY = 3;
 
 /** A value that is a named constant (`MTHCA_AH_ON_HCA`), read as a copy of that name. */
 function isNamedConstant(value: AssignEvent['value']): boolean {
