@@ -17,7 +17,8 @@
  *   __pa(new_array) : 0`), tested instead of it;
  * - a list walk that takes a reference on the entry it breaks at, and `&evt->node == head` after
  *   it, true only where the walk ran out; the entry list_entry() gives is never NULL;
- * - `if (!pm_runtime_enabled(dev))` after the function enabled runtime PM itself.
+ * - `if (!pm_runtime_enabled(dev))` after the function enabled runtime PM itself;
+ * - `if (!np || !pctlnp)` after `pctlnp = of_get_parent(np)`, which takes nothing given NULL.
  */
 import { lockImbalance } from '../../src/rules/lock-imbalance.js';
 import { memLeak } from '../../src/rules/mem-leak.js';
@@ -441,4 +442,28 @@ err_disable_pm:
 ruleTester(refLeak, {
   valid: [{ name: 'a test of whether the function left runtime PM enabled (zynqmp_dma)', path: 'drivers/dma/foo/foo_dma.c', code: uncut(dmaProbe('zdev->dev')) }],
   invalid: [{ name: 'the same test asked of another device', path: 'drivers/dma/foo/foo_dma.c', code: dmaProbe('zdev->parent').replace('/* cut */', '/* expect: ref-leak "pm_runtime_resume_and_get" */') }],
+});
+
+// drivers/gpio/gpio-rockchip.c rockchip_gpio_probe(): of_get_parent(NULL) returns NULL.
+const gpioProbe = (test: string) => `static int foo_gpio_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct device_node *np = dev->of_node;
+	struct device_node *pctlnp = of_get_parent(np);
+	struct pinctrl_dev *pctldev;
+
+	if (${test})
+		return -ENODEV; /* cut */
+
+	pctldev = of_pinctrl_get(pctlnp);
+	of_node_put(pctlnp);
+	if (!pctldev)
+		return -EPROBE_DEFER;
+	return foo_gpio_register(pdev, pctldev);
+}
+`;
+
+ruleTester(refLeak, {
+  valid: [{ name: 'a test of the node given to of_get_parent() beside its result (gpio-rockchip)', path: 'drivers/gpio/gpio-foo.c', code: uncut(gpioProbe('!np || !pctlnp')) }],
+  invalid: [{ name: 'the same early return on a check of something else', path: 'drivers/gpio/gpio-foo.c', code: gpioProbe('!pctlnp || !foo_gpio_supported(np)').replace('/* cut */', '/* expect: ref-leak "of_get_parent" */') }],
 });

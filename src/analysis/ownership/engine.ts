@@ -1131,7 +1131,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const resultTested = byCarrier && target === null && this.tracked.has(event.valueKey);
     // `sound = of_node_get(chip->node)`: where chip->node still tests NULL, sound is NULL too.
     const carrierTested = !byCarrier && api.returnsCarrier === true && target !== null && statusKey === target.key && carrierKey !== undefined && carrierKey !== target.key && this.tracked.has(carrierKey);
-    const statusAliases = resultTested ? [event.valueKey] : carrierTested && carrierKey !== undefined ? [carrierKey] : undefined;
+    // `pctlnp = of_get_parent(np)`: where np tests NULL, the call took nothing.
+    const nullGiven = api.nullGivenNull === undefined ? undefined : event.args[api.nullGivenNull]?.key;
+    const givenTested = !carrierTested && target !== null && statusKey === target.key && nullGiven !== undefined && nullGiven !== target.key && this.tracked.has(nullGiven);
+    const statusAliases = resultTested ? [event.valueKey] : carrierTested && carrierKey !== undefined ? [carrierKey] : givenTested && nullGiven !== undefined ? [nullGiven] : undefined;
     const holding: Holding = { site, names, statusKey, success, released: null, handOff, skippedRelease: null, ...(statusAliases !== undefined ? { statusAliases } : {}) };
     const holdings = current.holdings.filter((existing) => existing.site !== site);
     holdings.push(holding);
@@ -1939,6 +1942,8 @@ function trackedKeys(cfg: Cfg, summaries: FunctionSummaries, mined?: MinedApis |
       // `of_node_get(np)` ... `while (np)`: the test tells whether a reference was taken.
       const carrier = acquire !== undefined && (acquire.failure === 'never' || acquire.returnsCarrier === true) && typeof acquire.carrier === 'number' ? call.args[acquire.carrier]?.key : undefined;
       if (carrier !== undefined && cfg.testedKeys.has(carrier)) tracked.add(carrier);
+      const given = acquire?.nullGivenNull === undefined ? undefined : call.args[acquire.nullGivenNull]?.key;
+      if (given !== undefined && cfg.testedKeys.has(given)) tracked.add(given);
     }
   }
   // `pm_runtime_enable(dev)` ... `if (!pm_runtime_enabled(dev))`: what the function set is what it tests.

@@ -34,6 +34,8 @@ export interface AcquireApi {
   failure: FailureStyle;
   /** An argument the call releases (of_find_node_by_name(from, ...) drops `from`). */
   releasesArgument?: number;
+  /** An argument given NULL, which makes the call return NULL (of_get_parent(NULL) takes nothing). */
+  nullGivenNull?: number;
   /** What the resource is, for comments: "module reference", "reference on the device node". */
   noun: string;
   /** The usual release, for comments. */
@@ -237,11 +239,11 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
     ['__of_find_node_by_full_path', 'return', 'null', { releasesArgument: 0 }],
     ['of_find_node_opts_by_path', 'return', 'null'],
     ['of_find_node_by_phandle', 'return', 'null'],
-    ['of_get_parent', 'return', 'null'],
-    ['of_get_next_parent', 'return', 'null', { releasesArgument: 0 }],
-    ['of_get_child_by_name', 'return', 'null'],
-    ['of_get_available_child_by_name', 'return', 'null'],
-    ['of_get_compatible_child', 'return', 'null'],
+    ['of_get_parent', 'return', 'null', { nullGivenNull: 0 }],
+    ['of_get_next_parent', 'return', 'null', { releasesArgument: 0, nullGivenNull: 0 }],
+    ['of_get_child_by_name', 'return', 'null', { nullGivenNull: 0 }],
+    ['of_get_available_child_by_name', 'return', 'null', { nullGivenNull: 0 }],
+    ['of_get_compatible_child', 'return', 'null', { nullGivenNull: 0 }],
     ['of_parse_phandle', 'return', 'null'],
     ['of_get_cpu_node', 'return', 'null'],
     ['of_cpu_device_node_get', 'return', 'null'],
