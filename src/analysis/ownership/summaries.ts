@@ -856,24 +856,24 @@ export class FunctionSummaries {
 
   /** The constants a function of the patch returns, read from its returns alone (`return 0;` everywhere: ZERO). */
   returnsOf(name: string): ValueMask | null {
-    const known = this.constantResults.get(name);
-    if (known !== undefined) return known;
-    const definition = this.definition(name);
-    const returns = definition === undefined ? null : constantReturns(definition.fn);
-    this.constantResults.set(name, returns);
-    return returns;
+    return this.readDefinition(this.constantResults, name, constantReturns);
   }
 
   private readonly casePredicates = new Map<string, CasePredicate | null>();
 
   /** The cases of a parameter a function of the patch answers true for, when that is all it does (casePredicate()). */
   casePredicateOf(name: string): CasePredicate | null {
-    const known = this.casePredicates.get(name);
+    return this.readDefinition(this.casePredicates, name, casePredicate);
+  }
+
+  /** What `read` finds in the patch's definition of `name` (null without one), read once. */
+  private readDefinition<T>(cache: Map<string, T | null>, name: string, read: (fn: CFunction) => T | null): T | null {
+    const known = cache.get(name);
     if (known !== undefined) return known;
     const definition = this.definition(name);
-    const predicate = definition === undefined ? null : casePredicate(definition.fn);
-    this.casePredicates.set(name, predicate);
-    return predicate;
+    const found = definition === undefined ? null : read(definition.fn);
+    cache.set(name, found);
+    return found;
   }
 
   private readonly tableReleases = new Map<string, string | null>();
