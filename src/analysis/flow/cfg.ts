@@ -84,7 +84,7 @@ export interface CfgNode {
    * unchanged key takes the same case.
    */
   cases?: { key: string; labels: (string | null)[] };
-  /** The same for every switch on such a key, tested twice or not (read by what the key decides, see ResourceEngine.casePredicates). */
+  /** The same for every switch on such a key, tested twice or not (ResourceEngine reads it for case predicates and named constants). */
   switchOn?: { key: string; labels: (string | null)[] };
 }
 

@@ -500,8 +500,8 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       }
       // A state machine (drbd's sanitize_state() names ns.conn, ns.disk, ns.pdsk... dozens of ways)
       // would split every path by every name: only a flag or two of a few names each is remembered.
-      const few = [...names].filter(([, given]) => given.size <= MAX_NAMES_PER_KEY);
-      this.keysGivenNames = names.size <= MAX_NAMED_KEYS && few.length === names.size ? new Set(names.keys()) : new Set();
+      const few = names.size <= MAX_NAMED_KEYS && [...names.values()].every((given) => given.size <= MAX_NAMES_PER_KEY);
+      this.keysGivenNames = few ? new Set(names.keys()) : new Set();
     }
     return this.keysGivenNames;
   }
@@ -1815,10 +1815,6 @@ function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = fa
   );
 }
 
-/**
- * The path through the `index`th way out of a switch on `cases.key`: null where an earlier switch
- * on the same unchanged key took another case, else the state that remembers this one.
- */
 /** Calls that set a state a query of the same object reads back: setter -> [query, value it then answers]. */
 const STATE_SETTERS: Readonly<Record<string, readonly [query: string, value: ValueMask]>> = {
   pm_runtime_enable: ['pm_runtime_enabled', POSITIVE],
@@ -1843,6 +1839,10 @@ function isNamedConstant(value: AssignEvent['value']): boolean {
   return value.kind === 'copy' && value.key === value.root && /^[A-Z][A-Z0-9_]*$/.test(value.key);
 }
 
+/**
+ * The path through the `index`th way out of a switch on `cases.key`: null where an earlier switch
+ * on the same unchanged key took another case, else the state that remembers this one.
+ */
 function takeCase(state: PathState, cases: NonNullable<CfgNode['cases']>, index: number): PathState | null {
   const label = cases.labels[index] ?? null;
   const labels = cases.labels.filter((other): other is string => other !== null);
