@@ -506,19 +506,6 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     return this.keysGivenNames;
   }
 
-  /**
-   * The state where `key == NAME` (or `!=`) comes out `outcome`: null when the path gave the key
-   * another name (named constants of one key are distinct values, as the cases of a switch are).
-   */
-  private compareName(state: PathState, label: { key: string; name: string; equal: boolean }, outcome: boolean): PathState | null {
-    const equal = label.equal === outcome;
-    const known = state.cases?.find((taken) => taken.key === label.key);
-    if (known !== undefined && (known.label !== null ? (known.label === label.name) !== equal : equal && known.none.includes(label.name))) return null;
-    if (known?.label !== undefined && known.label !== null) return state;
-    const taken: CaseTaken = equal ? { key: label.key, label: label.name, none: [] } : { key: label.key, label: null, none: [...new Set([...(known?.none ?? []), label.name])] };
-    return { ...state, cases: [...(state.cases ?? []).filter((other) => other.key !== label.key), taken] };
-  }
-
   private predicatesBySwitchKey: Map<string, { key: string; labels: readonly string[] }[]> | null = null;
 
   /**
@@ -603,7 +590,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     if (node.kind === 'switch' && cases !== undefined) return takeCase(state, cases, successorIndex);
     if (node.kind !== 'branch' || node.atom === null) return state;
-    const named = node.atom.kind === 'test' && node.atom.label !== undefined && this.namedKeys().has(node.atom.label.key) ? this.compareName(state, node.atom.label, successorIndex === 0) : state;
+    // `ah->type == MTHCA_AH_PCI_POOL` read as a switch of one case: equal is that case, unequal the default.
+    const label = node.atom.kind === 'test' ? node.atom.label : undefined;
+    const equal = label !== undefined && label.equal === (successorIndex === 0);
+    const named = label !== undefined && this.namedKeys().has(label.key) ? takeCase(state, { key: label.key, labels: [label.name, null] }, equal ? 0 : 1) : state;
     if (named === null) return null;
     const facts = takeBranch(named.facts, node.atom, successorIndex === 0, this.tracked);
     if (facts === null) return null;
