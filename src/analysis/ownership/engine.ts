@@ -25,6 +25,7 @@ import {
   WORK_INITIALIZERS,
   releaseApi,
   releaseCallsOf,
+  stateSetterApi,
   threadStarterApi,
   type AcquireApi,
   type FailureStyle,
@@ -1805,19 +1806,13 @@ function holdingPassed(holding: Holding, argument: ArgumentInfo, withFields = fa
   );
 }
 
-/** Calls that set a state a query of the same object reads back: setter -> [query, value it then answers]. */
-const STATE_SETTERS: Readonly<Record<string, readonly [query: string, value: ValueMask]>> = {
-  pm_runtime_enable: ['pm_runtime_enabled', POSITIVE],
-  pm_runtime_disable: ['pm_runtime_enabled', ZERO],
-};
-
 /** The key of the query a setter call decides (`call:pm_runtime_enabled(zdev->dev)` for `pm_runtime_enable(zdev->dev)`), with its answer. */
 function stateQueryKey(event: CallEvent): { key: string; value: ValueMask } | null {
-  const setter = STATE_SETTERS[event.name];
+  const setter = stateSetterApi(event.name);
   const argument = event.args[0];
   if (setter === undefined || argument === undefined || event.args.length !== 1) return null;
   const written = `${argument.addressOfMember || argument.addressOfVariable ? '&' : ''}${argument.key}`;
-  return { key: `call:${setter[0]}(${written})`, value: setter[1] };
+  return { key: `call:${setter.query}(${written})`, value: setter.answer };
 }
 
 /** How many keys given named constants a path remembers (ResourceEngine.namedKeys()), and how many names each may be given. */

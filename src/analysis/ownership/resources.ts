@@ -3,7 +3,7 @@
  * resource, what failure looks like, how it is released, and its kind. Data only: the engine
  * (engine.ts) reads it, the rules word their comments from its nouns.
  */
-import type { FailureStyle } from '../flow/facts.js';
+import { POSITIVE, ZERO, type FailureStyle, type ValueMask } from '../flow/facts.js';
 import { memoized } from '../memo.js';
 
 export type ResourceKind = 'module' | 'reference' | 'memory' | 'lock' | 'completion';
@@ -459,6 +459,25 @@ export const ACQUIRE_APIS: readonly AcquireApi[] = [
     ['rtnl_trylock', 'implicit', 'false'],
   ]),
 ];
+
+/** A call that sets a state of its one argument, which a query of the same argument then answers. */
+export interface StateSetterApi {
+  name: string;
+  query: string;
+  answer: ValueMask;
+}
+
+/** `pm_runtime_enable(dev)` ... `if (!pm_runtime_enabled(dev))`: what the function set is what it reads back. */
+const STATE_SETTER_APIS: readonly StateSetterApi[] = [
+  { name: 'pm_runtime_enable', query: 'pm_runtime_enabled', answer: POSITIVE },
+  { name: 'pm_runtime_disable', query: 'pm_runtime_enabled', answer: ZERO },
+];
+
+const stateSetterByName = new Map(STATE_SETTER_APIS.map((api) => [api.name, api]));
+
+export function stateSetterApi(name: string): StateSetterApi | undefined {
+  return stateSetterByName.get(name);
+}
 
 /** The name an implicit-carrier acquire (no argument names it) gives its resource. */
 export const IMPLICIT_RESOURCE_NAMES: Readonly<Record<string, string>> = {
