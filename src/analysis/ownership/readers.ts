@@ -78,13 +78,24 @@ const READS_ONLY: ReadonlySet<string> = new Set([
   'sprintf',
 ]);
 
-/** Families of readers named by prefix: the property readers of each firmware interface, and printing. */
-const READS_ONLY_NAME =
-  /^(?:of_property_\w+|fwnode_property_\w+|device_property_\w+|pr_(?:emerg|alert|crit|err|warn|warning|notice|info|debug|devel|cont)(?:_once|_ratelimited)?|dev_(?:emerg|alert|crit|err|warn|notice|info|dbg|vdbg)(?:_once|_ratelimited)?|netdev_(?:emerg|alert|crit|err|warn|notice|info|dbg))$/;
+/** The printing families: pr_*(), dev_*(), netdev_*(). */
+const PRINTING_NAME =
+  /^(?:pr_(?:emerg|alert|crit|err|warn|warning|notice|info|debug|devel|cont)(?:_once|_ratelimited)?|dev_(?:emerg|alert|crit|err|warn|notice|info|dbg|vdbg)(?:_once|_ratelimited)?|netdev_(?:emerg|alert|crit|err|warn|notice|info|dbg))$/;
+
+/** Families of readers named by prefix: the property readers of each firmware interface. */
+const PROPERTY_READER_NAME = /^(?:of_property_\w+|fwnode_property_\w+|device_property_\w+)$/;
+
+/** Other calls that only print or warn (drm's messages, WARN*()). */
+const PRINTS: ReadonlySet<string> = new Set(['printk', 'dev_printk', 'WARN', 'WARN_ONCE', 'WARN_ON', 'WARN_ON_ONCE', 'drm_err', 'drm_warn', 'DRM_ERROR', 'DRM_WARN']);
+
+/** A call whose statement only prints (`dev_err(dev, "unexpected private driver data\n");`). */
+export function onlyPrints(name: string): boolean {
+  return PRINTING_NAME.test(name) || PRINTS.has(name);
+}
 
 /** A call that only reads what it is given, or takes another reference of the table from it (of_get_child_by_name(np, ...)). */
 export function readsOnly(name: string): boolean {
-  if (READS_ONLY.has(name) || READS_ONLY_NAME.test(name)) return true;
+  if (READS_ONLY.has(name) || PROPERTY_READER_NAME.test(name) || PRINTING_NAME.test(name)) return true;
   // An acquire given the object looks something up from it; one that drops its argument
   // (of_find_node_by_name(from, ...)) is a release the engine sees.
   const acquire = acquireApi(name);

@@ -9,6 +9,7 @@ import type { FindingDraft, RuleContext } from '../rule.js';
 import type { Node } from '../../model/source.js';
 import { calleeName, functionDefinitionName, nodesOfType, stripCastsAndParentheses } from '../../parsers/c-syntax.js';
 import { releaseCallsOf } from '../../analysis/ownership/resources.js';
+import { onlyPrints } from '../../analysis/ownership/readers.js';
 import { functionParameters } from '../../analysis/flow/cfg.js';
 
 /** What a rule says about one leak. */
@@ -96,9 +97,6 @@ export function leakFindings(context: RuleContext, rule: LeakRule): FindingDraft
 
 const SAME_LEAK_NOTE = 'leaks here too';
 
-/** Calls that only log (`dev_err(dev, "unexpected private driver data\n")` before the default's return). */
-const LOGGING = /^(?:dev_(?:err|warn|info|dbg|notice|crit)|pr_(?:err|warn|info|debug|notice|crit)|printk|netdev_(?:err|warn)|drm_(?:err|warn)|DRM_(?:ERROR|WARN)|WARN(?:_ON)?(?:_ONCE)?)$/;
-
 /**
  * `switch (inno->mode) { case PHY_MODE_MIPI_DPHY: ...; default: return -EINVAL; }` in a function
  * that only reads the field: the driver stored the mode itself, checked (phy_set_mode(), probe's
@@ -111,7 +109,7 @@ function isDefensiveDefault(definition: Node, exitRow: number): boolean {
   const value = statement?.namedChildren.find((child) => child?.type !== 'comment');
   const caseStatement = statement?.parent;
   if (statement === undefined || !value || !/^-E[A-Z0-9]+$/.test(value.text.replace(/\s+/g, '')) || caseStatement?.type !== 'case_statement') return false;
-  const said = (child: Node): boolean => child.type === 'expression_statement' && child.namedChild(0)?.type === 'call_expression' && LOGGING.test(calleeName(child.namedChild(0) as Node) ?? '');
+  const said = (child: Node): boolean => child.type === 'expression_statement' && child.namedChild(0)?.type === 'call_expression' && onlyPrints(calleeName(child.namedChild(0) as Node) ?? '');
   if (caseStatement.childForFieldName('value') !== null || caseStatement.namedChildren.some((child) => child !== null && child.type !== 'comment' && child.id !== statement.id && !said(child))) return false;
   const switchStatement = caseStatement.parent?.parent;
   const tested = switchStatement?.type === 'switch_statement' ? switchStatement.childForFieldName('condition') : null;
