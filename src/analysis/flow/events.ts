@@ -13,6 +13,7 @@ import {
   compactText,
   expressionKey,
   isAddressOf,
+  keyMentions,
   lastFieldName,
   namedChildrenOf,
   rootIdentifier,
@@ -287,7 +288,7 @@ function zeroWithCondition(conditional: Node): string | null {
   if (tested.type !== 'identifier' && tested.type !== 'field_expression') return null;
   const key = compactText(tested.text);
   // The consequence must be computed from p itself (`__pa(new_array)`), not some other value.
-  return carriedIdentifiers(consequence).includes(key) || compactText(consequence.text).includes(key) ? key : null;
+  return keyMentions(compactText(consequence.text), key) ? key : null;
 }
 
 /** The events of an argument of a call named `name`; a call whose result is the argument hands its result to that call. */
