@@ -104,6 +104,8 @@ export function callOfEvent(event: Event): CallEvent | null {
 }
 
 const UNEVALUATED = new Set(['sizeof_expression', 'alignof_expression', 'offsetof_expression', 'string_literal', 'concatenated_string']);
+/** Leaves, where no call or assignment can be: not asked for children (most nodes of an expression are these). */
+const LEAVES = new Set(['identifier', 'field_identifier', 'number_literal', 'char_literal', 'true', 'false', 'null']);
 const SKIPPED_CALLEES = new Set(['sizeof', 'typeof', '__typeof__', 'ARRAY_SIZE', 'offsetof', 'BUILD_BUG_ON']);
 
 function argumentInfo(argument: Node): ArgumentInfo {
@@ -304,8 +306,9 @@ function collectArgumentEvents(argument: Node, name: string | null, out: Event[]
 
 /** Append the events of an expression, in the order C evaluates them (arguments before the call). */
 export function collectEvents(node: Node, out: Event[]): void {
-  if (UNEVALUATED.has(node.type)) return;
-  switch (node.type) {
+  const type = node.type;
+  if (UNEVALUATED.has(type) || LEAVES.has(type)) return;
+  switch (type) {
     case 'call_expression': {
       const name = calleeName(node);
       if (name !== null && SKIPPED_CALLEES.has(name)) return;
