@@ -213,12 +213,12 @@ class CfgBuilder {
     }
   }
 
-  sequence(statements: Node[], next: number, context: BuildContext): number {
+  sequence(statements: readonly Node[], next: number, context: BuildContext): number {
     return this.sequenceEntries(statements, next, context)[0] ?? next;
   }
 
   /** Build a statement list; the entry of each of its statements, first to last. */
-  sequenceEntries(statements: Node[], next: number, context: BuildContext): number[] {
+  sequenceEntries(statements: readonly Node[], next: number, context: BuildContext): number[] {
     const units = groupMacroBlocks(statements, (statement) => this.isMacroHeader(statement));
     const entries: number[] = [];
     let entry = next;
@@ -594,7 +594,7 @@ interface StatementUnit {
   body: Node | null;
 }
 
-function groupMacroBlocks(statements: Node[], isMacroHeader: (statement: Node) => boolean): StatementUnit[] {
+function groupMacroBlocks(statements: readonly Node[], isMacroHeader: (statement: Node) => boolean): StatementUnit[] {
   const units: StatementUnit[] = [];
   for (let index = 0; index < statements.length; index++) {
     const statement = statements[index];
