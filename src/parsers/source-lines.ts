@@ -17,22 +17,28 @@ export interface TextLayout {
  */
 export function makeSourceLines(file: FileChange, layout: () => TextLayout): SourceLines {
   // Built on first use: most files are never asked for a line's text or input line (that is
-  // for findings), and two map entries per shown line were a good part of a review's garbage.
-  let byPostLine: { lineText: Map<number, string>; inputLine: Map<number, number | null> } | null = null;
-  const lookups = (): { lineText: Map<number, string>; inputLine: Map<number, number | null> } => {
+  // for findings). Arrays indexed from the first shown line: a map entry per shown line was a
+  // good part of a review's garbage.
+  let byPostLine: { first: number; lineText: (string | undefined)[]; inputLine: (number | null | undefined)[] } | null = null;
+  const lookups = (): { first: number; lineText: (string | undefined)[]; inputLine: (number | null | undefined)[] } => {
     if (byPostLine === null) {
-      const lineTextByPostLine = new Map<number, string>();
-      const inputLineByPostLine = new Map<number, number | null>();
-      for (const segment of file.postImage?.segments ?? []) {
+      const segments = file.postImage?.segments ?? [];
+      let first = Infinity;
+      for (const segment of segments) first = Math.min(first, segment.startLine);
+      const lineText: (string | undefined)[] = [];
+      const inputLine: (number | null | undefined)[] = [];
+      for (const segment of segments) {
         segment.lines.forEach((line, offset) => {
-          lineTextByPostLine.set(segment.startLine + offset, line);
-          inputLineByPostLine.set(segment.startLine + offset, segment.inputLines[offset] ?? null);
+          lineText[segment.startLine + offset - first] = line;
+          inputLine[segment.startLine + offset - first] = segment.inputLines[offset] ?? null;
         });
       }
-      byPostLine = { lineText: lineTextByPostLine, inputLine: inputLineByPostLine };
+      byPostLine = { first, lineText, inputLine };
     }
     return byPostLine;
   };
+  const at = <T>(values: T[], first: number, postLine: number): T | undefined =>
+    Number.isInteger(postLine) && postLine >= first ? values[postLine - first] : undefined;
   const added = file.postImage?.addedLines ?? new Set<number>();
   return {
     file,
@@ -40,9 +46,15 @@ export function makeSourceLines(file: FileChange, layout: () => TextLayout): Sou
       return layout().text;
     },
     postLineOfRow: (row) => layout().rowToPostLine[row] ?? null,
-    lineText: (postLine) => lookups().lineText.get(postLine),
+    lineText: (postLine) => {
+      const { first, lineText } = lookups();
+      return at(lineText, first, postLine);
+    },
     isAdded: (postLine) => added.has(postLine),
-    inputLineOf: (postLine) => lookups().inputLine.get(postLine) ?? null,
+    inputLineOf: (postLine) => {
+      const { first, inputLine } = lookups();
+      return at(inputLine, first, postLine) ?? null;
+    },
   };
 }
 
