@@ -10,7 +10,7 @@
  * make a "never released" finding. The hand table wins where both know an API.
  */
 import { kernelFacts, kernelIntegerFacts, type PairFact, type PointerConvention } from '../../facts/kernel-facts.js';
-import { acquireApi, releaseApi, type AcquireApi, type FailureStyle, type ReleaseApi, type ResourceKind } from './resources.js';
+import { acquireApi, releaseApi, uniformAcquire, uniformRelease, type AcquireApi, type FailureStyle, type ReleaseApi, type ResourceKind } from './resources.js';
 
 /** The mined pairs a function calls both halves of, looked up as the table's are. */
 export interface MinedApis {
@@ -108,16 +108,11 @@ export function minedApisIn(text: string): MinedApis | null {
       // A reference taken on an object the function was given (`kernfs_get(kn)`, `path_get(&f->f_path)`)
       // is often dropped by whoever holds the object, through callbacks the paths do not show.
       if (family === undefined || (family.kind === 'reference' && family.noun === 'reference' && pair.carrier !== 'return')) continue;
-      acquires.set(pair.acquire, {
-        name: pair.acquire,
-        kind: family.kind,
-        carrier: pair.carrier,
-        failure: failureOf(pair),
-        noun: family.noun,
-        release: `${release}()`,
-        mined: true,
-      });
-      releases.set(release, { name: release, kind: family.kind, carrier: pair.releaseArg });
+      acquires.set(
+        pair.acquire,
+        uniformAcquire({ name: pair.acquire, kind: family.kind, carrier: pair.carrier, failure: failureOf(pair), noun: family.noun, release: `${release}()`, mined: true }),
+      );
+      releases.set(release, uniformRelease({ name: release, kind: family.kind, carrier: pair.releaseArg }));
     }
   }
   if (acquires.size === 0) return null;
