@@ -106,6 +106,20 @@ export interface SiteOutcome {
   names?: readonly string[];
 }
 
+/** A site's outcome with every field present, in one order: exits are recorded on every path. */
+function siteOutcome(
+  site: number,
+  state: SiteOutcome['state'],
+  row: number | null,
+  via: string | null,
+  storedField: string | null,
+  storedKey: string | null | undefined,
+  byMacro: boolean,
+  names: readonly string[] | undefined,
+): SiteOutcome {
+  return { site, state, row, via, storedField, storedKey, byMacro, names };
+}
+
 export interface ExitRecord {
   node: CfgNode;
   /** The last goto the path took while it held something (the jump to blame when exits are shared). */
@@ -781,13 +795,12 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     }
     const lastGoto = state.lastGoto === null ? null : this.input.cfg.nodes[state.lastGoto];
     const mask = value?.kind === 'constant' ? value.mask : value?.kind === 'key' ? state.facts.get(value.key) : undefined;
-    this.exits.push({ node, lastGoto, category: this.categoryOf(node, state), tainted: state.tainted, outcomes, ...(mask === undefined ? {} : { returned: mask }) });
+    this.exits.push({ node, lastGoto, category: this.categoryOf(node, state), tainted: state.tainted, outcomes, returned: mask });
   }
 
   private outcomeAtExit(holding: Holding, state: PathState, returned: readonly string[], node: CfgNode): SiteOutcome | null {
-    const base = { site: holding.site, storedField: null, byMacro: false };
     if (holding.released !== null) {
-      return { ...base, state: 'released', row: holding.released.row, via: holding.released.via, byMacro: holding.released.byMacro };
+      return siteOutcome(holding.site, 'released', holding.released.row, holding.released.via, null, undefined, holding.released.byMacro, undefined);
     }
     if (holding.statusKey !== null && (state.facts.get(holding.statusKey) & holding.success) === 0) return null;
     if (holding.statusAliases?.some((alias) => (state.facts.get(alias) & holding.success) === 0)) return null;
@@ -798,7 +811,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const stored = holding.handOff?.named === true ? holding.handOff.key : undefined;
     const returnedName = (name: string): boolean => name !== stored && (returned.includes(name) || returned.includes(rootOfName(name)));
     if (HANDED_OFF_BY_RETURN.has(kind) && (holding.names.some(returnedName) || holding.tiedTo?.some((name) => returned.includes(name)) === true)) {
-      return { ...base, state: 'handed-off', row: node.row, via: 'return' };
+      return siteOutcome(holding.site, 'handed-off', node.row, 'return', null, undefined, false, undefined);
     }
     const handOff = holding.handOff;
     // Stored, and released under a test the walk cannot decide (`if (udc->irq >= 0) free_irq(udc->irq, udc)`):
@@ -810,10 +823,10 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       !(handOff.notOnError === true && this.categoryOf(node, state) === 'error') &&
       !(handOff.holder !== undefined && state.initialized?.includes(handOff.holder) === true && this.deviceHolders().has(handOff.holder) && this.categoryOf(node, state) === 'error')
     ) {
-      return { ...base, state: 'handed-off', row: handOff.row, via: handOff.via, storedField: handOff.field, storedKey: handOff.key ?? null };
+      return siteOutcome(holding.site, 'handed-off', handOff.row, handOff.via, handOff.field, handOff.key ?? null, false, undefined);
     }
     if (holding.skippedRelease !== null) return null;
-    return { ...base, state: 'held', row: null, via: null, names: holding.names };
+    return siteOutcome(holding.site, 'held', null, null, null, undefined, false, holding.names);
   }
 
   private categoryOf(node: CfgNode, state: PathState): ExitCategory {
