@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { installDescendantsMemo } from './descendants-memo.js';
+import { installTypeMemo } from './node-type-memo.js';
 
 /** Parsing took longer than the budget: the input is reported, not waited on. */
 export class ParseTimeoutError extends Error {
@@ -69,6 +70,7 @@ async function loadCParser(): Promise<void> {
   const parser = new Parser();
   parser.setLanguage(language);
   installDescendantsMemo();
+  installTypeMemo();
   cParser = parser;
 }
 
