@@ -245,23 +245,6 @@ interface PathState {
   cases?: readonly CaseTaken[];
 }
 
-/**
- * Every field of a path state, in one order. The first state of a walk is a spread of it, as
- * every later state is a spread of the one before (`{ ...current, facts }`): the engine's hot
- * functions see one object shape (see newHolding()).
- */
-const PATH_STATE_SHAPE: PathState = {
-  facts: Facts.empty,
-  holdings: [],
-  tainted: false,
-  lastGoto: null,
-  dropped: undefined,
-  drvdata: undefined,
-  initialized: undefined,
-  undoneByActions: undefined,
-  cases: undefined,
-};
-
 interface CaseTaken {
   key: string;
   label: string | null;
@@ -284,39 +267,6 @@ const LIST_HEAD_FIELD = /(?:^|_)(?:head|list|queue)$/;
 const HANDED_OFF_BY_STORE: ReadonlySet<ResourceKind> = new Set(['memory', 'reference', 'module']);
 /** Kinds a helper releases when given the structure they live in (`foo_unlock(f)` for `f->lock`). */
 const RELEASED_THROUGH_FIELDS: ReadonlySet<ResourceKind> = new Set(['lock', 'completion']);
-
-/**
- * A holding with every field present, in one order: the engine's hot functions then see one
- * object shape, where optional fields present on some holdings only would make V8 compile
- * them again for each new shape. It is built by spreading HOLDING_SHAPE, as every later holding
- * is (`{ ...holding, released }`): an object literal gets a map of its own, a spread another.
- */
-const HOLDING_SHAPE: Holding = {
-  site: 0,
-  names: [],
-  statusKey: null,
-  statusAliases: undefined,
-  success: 0,
-  released: null,
-  handOff: null,
-  skippedRelease: null,
-  tiedTo: undefined,
-};
-
-function newHolding(holding: Holding): Holding {
-  return {
-    ...HOLDING_SHAPE,
-    site: holding.site,
-    names: holding.names,
-    statusKey: holding.statusKey,
-    statusAliases: holding.statusAliases,
-    success: holding.success,
-    released: holding.released,
-    handOff: holding.handOff,
-    skippedRelease: holding.skippedRelease,
-    tiedTo: holding.tiedTo,
-  };
-}
 
 /** Signatures of holdings, which are never changed in place (a change makes a new holding): asked at every node a path reaches. */
 const holdingSignatures = new WeakMap<Holding, string>();
@@ -536,9 +486,9 @@ export class ResourceEngine implements PathAnalysis<PathState> {
       // A completion reached through a local pointer (`done = xchg(&create->done, NULL)`) is owed only when that pointer is set.
       const throughLocal = obligation.kind === 'completion' && /^[A-Za-z_]\w*$/.test(obligation.names[0] ?? '');
       const statusKey = throughLocal ? obligation.names[0] : null;
-      return newHolding({ site, names: obligation.names, statusKey, success: NEGATIVE | POSITIVE, released: null, handOff: null, skippedRelease: null });
+      return { site, names: obligation.names, statusKey, success: NEGATIVE | POSITIVE, released: null, handOff: null, skippedRelease: null };
     });
-    return { ...PATH_STATE_SHAPE, facts: Facts.empty, holdings };
+    return { facts: Facts.empty, holdings, tainted: false, lastGoto: null };
   }
 
   private keysGivenNames: Set<string> | null = null;
@@ -1189,7 +1139,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
     const nullGiven = api.nullGivenNull === undefined ? undefined : event.args[api.nullGivenNull]?.key;
     const givenTested = !carrierTested && target !== null && statusKey === target.key && nullGiven !== undefined && nullGiven !== target.key && this.tracked.has(nullGiven);
     const statusAliases = resultTested ? [event.valueKey] : carrierTested && carrierKey !== undefined ? [carrierKey] : givenTested && nullGiven !== undefined ? [nullGiven] : undefined;
-    const holding = newHolding({ site, names, statusKey, success, released: null, handOff, skippedRelease: null, statusAliases });
+    const holding: Holding = { site, names, statusKey, success, released: null, handOff, skippedRelease: null, ...(statusAliases !== undefined ? { statusAliases } : {}) };
     const holdings = current.holdings.filter((existing) => existing.site !== site);
     holdings.push(holding);
     holdings.sort((a, b) => a.site - b.site);
@@ -1814,7 +1764,7 @@ export class ResourceEngine implements PathAnalysis<PathState> {
         iteration: true,
       });
       const holdings = state.holdings.filter((holding) => holding.site !== site);
-      holdings.push(newHolding({ site, names: [event.variable], statusKey: null, success: ANY_VALUE, released: null, handOff: null, skippedRelease: null }));
+      holdings.push({ site, names: [event.variable], statusKey: null, success: ANY_VALUE, released: null, handOff: null, skippedRelease: null });
       holdings.sort((a, b) => a.site - b.site);
       const facts = this.tracked.has(event.variable) ? state.facts.set(event.variable, POSITIVE) : state.facts;
       return { ...state, facts, holdings };
